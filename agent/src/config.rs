@@ -1,0 +1,421 @@
+//! Node configuration: one YAML file per node, every key optional with a documented default
+//! (see `config/coordinator.yaml`), command-line flags on top. Unknown keys and bad values are
+//! rejected with file, line and a hint.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use p2p_shared::identity::is_valid_name;
+use serde::{Deserialize, Deserializer};
+
+/// Where the configuration is looked for when `--config` is not given.
+pub const DEFAULT_CONFIG_PATH: &str = "/etc/p2pd/p2pd.yaml";
+pub const DEFAULT_PORT: u16 = 8801;
+pub const DEFAULT_CHALLENGE_PORT: u16 = 8802;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Unique node name; default: the host name, lower-cased.
+    pub node_id: Option<NodeName>,
+    /// Run the control plane (CA, users, node registry) on this node.
+    pub coordinator_mode: bool,
+    /// HTTPS listener port (the gossip UDP port will share the number).
+    pub port: u16,
+    /// Address the HTTPS listener binds.
+    pub bind_address: IpAddr,
+    /// Address other nodes should use; default: `bind_address` if specific, else every
+    /// non-loopback interface address.
+    pub advertise_address: Option<IpAddr>,
+    /// `HOST:PORT` of coordinators this node joins (worker mode).
+    pub coordinator_addresses: Vec<String>,
+    /// Vault, store and other state live here.
+    pub state_directory: PathBuf,
+    /// Port of the temporary plain-HTTP responder used during enrollment.
+    pub challenge_port: u16,
+    /// `error`, `warn`, `info`, `debug` or `trace` (`RUST_LOG` overrides).
+    pub log_level: LogLevel,
+    /// `text` or `json`.
+    pub log_format: LogFormat,
+    /// Lifetime of operator JWTs.
+    #[serde(deserialize_with = "de_duration")]
+    pub token_ttl: Duration,
+    /// Lifetime of node certificates the CA issues.
+    #[serde(deserialize_with = "de_duration")]
+    pub cert_validity: Duration,
+    /// Renew a node certificate when less than this is left.
+    #[serde(deserialize_with = "de_duration")]
+    pub renew_before: Duration,
+    /// How long in-flight requests get to finish on shutdown.
+    #[serde(deserialize_with = "de_duration")]
+    pub shutdown_timeout: Duration,
+    /// Largest request body the API accepts, in bytes (larger gets 413).
+    pub max_request_body_bytes: usize,
+    /// Most concurrent TLS connections the listener serves.
+    pub max_connections: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            node_id: None,
+            coordinator_mode: true,
+            port: DEFAULT_PORT,
+            bind_address: IpAddr::from([0, 0, 0, 0]),
+            advertise_address: None,
+            coordinator_addresses: Vec::new(),
+            state_directory: default_state_directory(),
+            challenge_port: DEFAULT_CHALLENGE_PORT,
+            log_level: LogLevel::Info,
+            log_format: LogFormat::Text,
+            token_ttl: Duration::from_secs(12 * 3600),
+            cert_validity: Duration::from_secs(90 * 86400),
+            renew_before: Duration::from_secs(30 * 86400),
+            shutdown_timeout: Duration::from_secs(10),
+            max_request_body_bytes: 64 * 1024,
+            max_connections: 1024,
+        }
+    }
+}
+
+/// systemd's `StateDirectory=` sets `STATE_DIRECTORY`; otherwise `/var/lib/p2pd`.
+fn default_state_directory() -> PathBuf {
+    std::env::var_os("STATE_DIRECTORY")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/var/lib/p2pd"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// A validated node name (see [`is_valid_name`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeName(String);
+
+impl NodeName {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if is_valid_name(s) {
+            Ok(Self(s.to_string()))
+        } else {
+            Err(format!(
+                "invalid node name `{s}`: use 1-63 characters of a-z, 0-9, '-', '_' or '.', starting with a letter or digit"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        NodeName::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+fn de_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+    let s = String::deserialize(d)?;
+    humantime::parse_duration(&s).map_err(|e| {
+        serde::de::Error::custom(format!(
+            "invalid duration `{s}` ({e}): write e.g. 30s, 10m, 12h or 90d"
+        ))
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}{}", hint_suffix(.hint))]
+    Invalid {
+        path: PathBuf,
+        line: u64,
+        column: u64,
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("{origin}: {message}")]
+    Value { origin: String, message: String },
+}
+
+fn hint_suffix(hint: &Option<String>) -> String {
+    hint.as_ref()
+        .map(|h| format!("\n  hint: {h}"))
+        .unwrap_or_default()
+}
+
+/// Every top-level key, for "did you mean" hints.
+const KEYS: &[&str] = &[
+    "node_id",
+    "coordinator_mode",
+    "port",
+    "bind_address",
+    "advertise_address",
+    "coordinator_addresses",
+    "state_directory",
+    "challenge_port",
+    "log_level",
+    "log_format",
+    "token_ttl",
+    "cert_validity",
+    "renew_before",
+    "shutdown_timeout",
+    "max_request_body_bytes",
+    "max_connections",
+];
+
+impl Config {
+    /// Parses YAML text; `path` is only used in error messages.
+    pub fn from_yaml(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        if text.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        let config: Config = serde_saphyr::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((1, 1));
+            let message = first_line(&e.to_string());
+            let hint = hint_for(&message);
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+                hint,
+            }
+        })?;
+        config.validate(&path.display().to_string())?;
+        Ok(config)
+    }
+
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_yaml(&text, path)
+    }
+
+    /// Cross-field checks that a single value's parser cannot make.
+    pub fn validate(&self, origin: &str) -> Result<(), ConfigError> {
+        let err = |message: String| ConfigError::Value {
+            origin: origin.to_string(),
+            message,
+        };
+        if self.port == 0 {
+            return Err(err("port must be between 1 and 65535".into()));
+        }
+        if self.challenge_port == 0 || self.challenge_port == self.port {
+            return Err(err(
+                "challenge_port must be a port of its own, different from port".into(),
+            ));
+        }
+        if !self.coordinator_mode && self.coordinator_addresses.is_empty() {
+            return Err(err(
+                "a worker (coordinator_mode: false) needs coordinator_addresses or --coordinator HOST:PORT".into(),
+            ));
+        }
+        for addr in &self.coordinator_addresses {
+            parse_host_port(addr).map_err(err)?;
+        }
+        if self.renew_before >= self.cert_validity {
+            return Err(err(
+                "renew_before must be shorter than cert_validity, or every start would renew"
+                    .into(),
+            ));
+        }
+        if self.max_request_body_bytes < 1024 {
+            return Err(err("max_request_body_bytes must be at least 1024".into()));
+        }
+        if self.max_connections == 0 {
+            return Err(err("max_connections must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// The node name, falling back to the host name.
+    pub fn node_name(&self) -> Result<String, ConfigError> {
+        if let Some(n) = &self.node_id {
+            return Ok(n.as_str().to_string());
+        }
+        let host = local_hostname();
+        NodeName::parse(&host)
+            .map(|n| n.as_str().to_string())
+            .map_err(|m| ConfigError::Value {
+                origin: "node_id".into(),
+                message: format!("{m} (derived from the host name; set node_id or --node-id)"),
+            })
+    }
+}
+
+/// The host name, lower-cased, or `localhost` if it cannot be read.
+pub fn local_hostname() -> String {
+    hostname::get()
+        .ok()
+        .and_then(|h| h.into_string().ok())
+        .map(|h| h.to_ascii_lowercase())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Checks `HOST:PORT` syntax (IPv6 as `[::1]:8801`).
+pub fn parse_host_port(s: &str) -> Result<(String, u16), String> {
+    let bad = || format!("invalid address `{s}`: expected HOST:PORT, e.g. 192.0.2.10:8801");
+    let (host, port) = s.rsplit_once(':').ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    if host.is_empty() || port == 0 {
+        return Err(bad());
+    }
+    Ok((host.to_string(), port))
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).trim().to_string()
+}
+
+fn hint_for(message: &str) -> Option<String> {
+    if let Some(rest) = message.split("unknown field `").nth(1) {
+        let field = rest.split('`').next().unwrap_or_default();
+        let best = KEYS
+            .iter()
+            .map(|k| (strsim::jaro_winkler(field, k), *k))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        return match best {
+            Some((score, key)) if score > 0.8 => Some(format!("did you mean `{key}`?")),
+            _ => Some(format!(
+                "valid keys are documented in config/coordinator.yaml: {}",
+                KEYS.join(", ")
+            )),
+        };
+    }
+    if message.contains("u16") {
+        return Some("ports are numbers between 1 and 65535".into());
+    }
+    if message.contains("IP address") || message.contains("invalid IP") {
+        return Some("write an IP address such as 192.0.2.10 or ::1".into());
+    }
+    if message.contains("unknown variant") {
+        return Some("the value must be one of the variants listed".into());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::from_yaml(text, Path::new("node.yaml"))
+    }
+
+    #[test]
+    fn empty_file_is_all_defaults() {
+        assert_eq!(parse("").unwrap(), Config::default());
+        assert_eq!(parse("# only a comment\n").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn reads_every_kind_of_value() {
+        let c = parse(
+            "node_id: coord-1\nport: 9000\nbind_address: 127.0.0.2\ntoken_ttl: 2h\n\
+             coordinator_addresses: ['127.0.0.1:8801']\nlog_level: debug\n",
+        )
+        .unwrap();
+        assert_eq!(c.node_id, Some(NodeName("coord-1".into())));
+        assert_eq!(c.port, 9000);
+        assert_eq!(c.bind_address, IpAddr::from([127, 0, 0, 2]));
+        assert_eq!(c.token_ttl, Duration::from_secs(7200));
+        assert_eq!(c.log_level, LogLevel::Debug);
+        assert_eq!(c.coordinator_addresses, vec!["127.0.0.1:8801"]);
+    }
+
+    #[test]
+    fn unknown_key_has_line_and_did_you_mean() {
+        let err = parse("node_id: a\n\nprot: 9000\n").unwrap_err();
+        let ConfigError::Invalid {
+            line, hint, path, ..
+        } = &err
+        else {
+            panic!("unexpected error {err}");
+        };
+        assert_eq!(*line, 3, "{err}");
+        assert_eq!(path, Path::new("node.yaml"));
+        assert_eq!(hint.as_deref(), Some("did you mean `port`?"));
+        assert!(err.to_string().starts_with("node.yaml:3:"), "{err}");
+    }
+
+    #[test]
+    fn bad_values_have_lines() {
+        for (text, line, needle) in [
+            ("port: 70000\n", 1, "ports are numbers"),
+            ("node_id: a\nbind_address: not-an-ip\n", 2, ""),
+            ("node_id: a\nlog_level: loud\n", 2, "variants"),
+            ("\n\ntoken_ttl: forever\n", 3, ""),
+            ("node_id: Bad Name\n", 1, ""),
+        ] {
+            let err = parse(text).unwrap_err();
+            let ConfigError::Invalid {
+                line: got, hint, ..
+            } = &err
+            else {
+                panic!("{text}: unexpected error {err}");
+            };
+            assert_eq!(*got, line, "{text}: {err}");
+            if !needle.is_empty() {
+                assert!(hint.as_deref().unwrap_or("").contains(needle), "{err}");
+            }
+        }
+    }
+
+    #[test]
+    fn cross_field_rules() {
+        assert!(parse("challenge_port: 8801\n").is_err());
+        assert!(parse("coordinator_mode: false\n").is_err());
+        assert!(parse("coordinator_addresses: ['nope']\n").is_err());
+        assert!(parse("renew_before: 100d\n").is_err());
+    }
+
+    #[test]
+    fn host_port() {
+        assert_eq!(
+            parse_host_port("[::1]:8801").unwrap(),
+            ("::1".to_string(), 8801)
+        );
+        assert!(parse_host_port("host").is_err());
+        assert!(parse_host_port("host:0").is_err());
+    }
+}

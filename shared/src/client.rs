@@ -1,0 +1,284 @@
+//! The one typed HTTPS client for the `/v1` API, used by `p2pctl`, by tests and (later) by
+//! node-to-node calls.
+
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::{
+    CreateUserRequest, ErrorBody, HealthResponse, LoginRequest, LoginResponse, NodeInfo, NodeList,
+    SetPasswordRequest, UserInfo, UserList, WhoAmI,
+};
+pub use crate::tls::ServerTrust;
+use crate::tls::{ClientIdentity, client_config};
+
+/// How to reach and authenticate to one node.
+#[derive(Debug)]
+pub struct ClientOptions {
+    /// Base URL, e.g. `https://127.0.0.1:8801`.
+    pub server: String,
+    pub trust: ServerTrust,
+    /// JWT bearer token, if signed in.
+    pub token: Option<String>,
+    /// Client certificate for mTLS, if any.
+    pub identity: Option<ClientIdentity>,
+    /// Require the server to be this node (checked against its certificate identity).
+    pub expected_node: Option<String>,
+    pub timeout: Duration,
+}
+
+impl ClientOptions {
+    pub fn new(server: impl Into<String>, trust: ServerTrust) -> Self {
+        Self {
+            server: server.into(),
+            trust,
+            token: None,
+            identity: None,
+            expected_node: None,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("invalid server URL `{0}`: expected https://HOST:PORT")]
+    InvalidServer(String),
+    #[error("TLS set-up failed: {0}")]
+    Tls(#[from] rustls::Error),
+    #[error("cannot reach {server}: {reason}")]
+    Unreachable { server: String, reason: String },
+    #[error("{message} ({status} {code})")]
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("unexpected response from {server}: {reason}")]
+    Decode { server: String, reason: String },
+}
+
+impl ClientError {
+    /// HTTP status of an API error, if the server answered with one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+fn describe(err: &reqwest::Error) -> String {
+    // reqwest's top-level message is generic; the root cause says what actually failed
+    // (refused, timed out, certificate rejected).
+    let mut msg = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        msg = format!("{msg}: {s}");
+        source = s.source();
+    }
+    msg
+}
+
+impl ApiClient {
+    pub fn new(opts: ClientOptions) -> Result<Self, ClientError> {
+        let base = normalise_server(&opts.server)?;
+        let tls = client_config(opts.trust, opts.expected_node, opts.identity)?;
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .https_only(true)
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(opts.timeout.min(Duration::from_secs(5)))
+            .timeout(opts.timeout)
+            .build()
+            .map_err(|e| ClientError::Unreachable {
+                server: base.clone(),
+                reason: describe(&e),
+            })?;
+        Ok(Self {
+            http,
+            base,
+            token: opts.token,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    pub fn set_token(&mut self, token: Option<String>) {
+        self.token = token;
+    }
+
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
+        let url = format!("{}{}", self.base, path);
+        let mut req = self.http.request(method, &url);
+        if let Some(token) = &self.token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let resp = req.send().await.map_err(|e| ClientError::Unreachable {
+            server: self.base.clone(),
+            reason: describe(&e),
+        })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| ClientError::Unreachable {
+            server: self.base.clone(),
+            reason: describe(&e),
+        })?;
+        if !status.is_success() {
+            return Err(api_error(status, &bytes));
+        }
+        let bytes = if bytes.is_empty() {
+            &b"null"[..]
+        } else {
+            &bytes[..]
+        };
+        serde_json::from_slice(bytes).map_err(|e| ClientError::Decode {
+            server: self.base.clone(),
+            reason: e.to_string(),
+        })
+    }
+
+    pub async fn health(&self) -> Result<HealthResponse, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/health", None).await
+    }
+
+    pub async fn login(&self, req: &LoginRequest) -> Result<LoginResponse, ClientError> {
+        self.call(Method::POST, "/v1/auth/login", Some(req)).await
+    }
+
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        self.call::<(), serde_json::Value>(Method::POST, "/v1/auth/logout", None)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn whoami(&self) -> Result<WhoAmI, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/auth/whoami", None)
+            .await
+    }
+
+    pub async fn nodes(&self) -> Result<NodeList, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/nodes", None).await
+    }
+
+    pub async fn node(&self, node_id: &str) -> Result<NodeInfo, ClientError> {
+        let path = format!("/v1/nodes/{}", encode_segment(node_id));
+        self.call::<(), _>(Method::GET, &path, None).await
+    }
+
+    pub async fn users(&self) -> Result<UserList, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/users", None).await
+    }
+
+    pub async fn create_user(&self, req: &CreateUserRequest) -> Result<UserInfo, ClientError> {
+        self.call(Method::POST, "/v1/users", Some(req)).await
+    }
+
+    pub async fn delete_user(&self, name: &str) -> Result<(), ClientError> {
+        let path = format!("/v1/users/{}", encode_segment(name));
+        self.call::<(), serde_json::Value>(Method::DELETE, &path, None)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn set_password(
+        &self,
+        name: &str,
+        req: &SetPasswordRequest,
+    ) -> Result<(), ClientError> {
+        let path = format!("/v1/users/{}/password", encode_segment(name));
+        self.call::<_, serde_json::Value>(Method::PUT, &path, Some(req))
+            .await
+            .map(|_| ())
+    }
+}
+
+fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
+    match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(e) => ClientError::Api {
+            status: status.as_u16(),
+            code: e.error.code,
+            message: e.error.message,
+        },
+        Err(_) => ClientError::Api {
+            status: status.as_u16(),
+            code: "http_error".into(),
+            message: status
+                .canonical_reason()
+                .unwrap_or("unexpected status")
+                .to_string(),
+        },
+    }
+}
+
+/// Percent-encodes a path segment (names are validated server-side; this only keeps a
+/// hostile name from changing the path).
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Accepts `https://host:port`, `host:port` (https implied); refuses plain http.
+pub fn normalise_server(server: &str) -> Result<String, ClientError> {
+    let s = server.trim().trim_end_matches('/');
+    let with_scheme = if s.contains("://") {
+        s.to_string()
+    } else {
+        format!("https://{s}")
+    };
+    let url = reqwest::Url::parse(&with_scheme)
+        .map_err(|_| ClientError::InvalidServer(server.to_string()))?;
+    if url.scheme() != "https" || url.host_str().is_none() || url.path() != "/" {
+        return Err(ClientError::InvalidServer(server.to_string()));
+    }
+    Ok(with_scheme)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_urls() {
+        assert_eq!(
+            normalise_server("127.0.0.1:8801").unwrap(),
+            "https://127.0.0.1:8801"
+        );
+        assert_eq!(normalise_server("https://h:1/").unwrap(), "https://h:1");
+        assert!(normalise_server("http://h:1").is_err());
+        assert!(normalise_server("https://h:1/x").is_err());
+        assert!(normalise_server("").is_err());
+    }
+
+    #[test]
+    fn segments_are_encoded() {
+        assert_eq!(encode_segment("w1"), "w1");
+        assert_eq!(encode_segment("../x"), "..%2Fx");
+    }
+}

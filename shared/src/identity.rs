@@ -1,0 +1,108 @@
+//! Node identity: the URI SAN `spiffe://<cluster_id>/node/<node_id>` that every node
+//! certificate carries. Authorisation decisions use this, never IP or DNS SANs.
+
+use x509_parser::extensions::GeneralName;
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NodeIdentity {
+    pub cluster_id: String,
+    pub node_id: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum IdentityError {
+    #[error("certificate could not be parsed")]
+    BadCertificate,
+    #[error("certificate has no p2p node identity (URI SAN spiffe://<cluster>/node/<id>)")]
+    Missing,
+    #[error("invalid node identity URI `{0}`")]
+    BadUri(String),
+}
+
+const SCHEME: &str = "spiffe://";
+
+impl NodeIdentity {
+    pub fn new(cluster_id: impl Into<String>, node_id: impl Into<String>) -> Self {
+        Self {
+            cluster_id: cluster_id.into(),
+            node_id: node_id.into(),
+        }
+    }
+
+    pub fn to_uri(&self) -> String {
+        format!("{SCHEME}{}/node/{}", self.cluster_id, self.node_id)
+    }
+
+    pub fn parse_uri(uri: &str) -> Result<Self, IdentityError> {
+        let bad = || IdentityError::BadUri(uri.to_string());
+        let rest = uri.strip_prefix(SCHEME).ok_or_else(bad)?;
+        let (cluster, node) = rest.split_once("/node/").ok_or_else(bad)?;
+        if !is_valid_name(cluster) || !is_valid_name(node) {
+            return Err(bad());
+        }
+        Ok(Self::new(cluster, node))
+    }
+
+    /// Reads the identity from a DER certificate's URI SANs.
+    pub fn from_cert_der(der: &[u8]) -> Result<Self, IdentityError> {
+        let (_, cert) =
+            X509Certificate::from_der(der).map_err(|_| IdentityError::BadCertificate)?;
+        let sans = cert
+            .subject_alternative_name()
+            .map_err(|_| IdentityError::BadCertificate)?
+            .ok_or(IdentityError::Missing)?;
+        sans.value
+            .general_names
+            .iter()
+            .find_map(|name| match name {
+                GeneralName::URI(uri) if uri.starts_with(SCHEME) => Some(Self::parse_uri(uri)),
+                _ => None,
+            })
+            .unwrap_or(Err(IdentityError::Missing))
+    }
+}
+
+/// Node ids and cluster ids: 1-63 characters of `[a-z0-9-_.]`, starting alphanumeric, so
+/// they are safe in URIs, file names and DNS labels alike.
+pub fn is_valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_round_trip() {
+        let id = NodeIdentity::new("c0ffee", "w1");
+        assert_eq!(id.to_uri(), "spiffe://c0ffee/node/w1");
+        assert_eq!(NodeIdentity::parse_uri(&id.to_uri()), Ok(id));
+    }
+
+    #[test]
+    fn rejects_malformed_uris() {
+        for uri in [
+            "https://c/node/w1",
+            "spiffe://c/service/w1",
+            "spiffe://c/node/",
+            "spiffe://c/node/W1",
+            "spiffe://c/node/a/b",
+        ] {
+            assert!(NodeIdentity::parse_uri(uri).is_err(), "{uri} accepted");
+        }
+    }
+
+    #[test]
+    fn name_rules() {
+        assert!(is_valid_name("coord-1"));
+        assert!(is_valid_name("w1.eu"));
+        assert!(!is_valid_name("-x"));
+        assert!(!is_valid_name("Upper"));
+        assert!(!is_valid_name(&"a".repeat(64)));
+    }
+}

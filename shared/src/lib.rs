@@ -1,0 +1,16 @@
+//! Everything that crosses the wire between `p2pd` nodes and `p2pctl`: request and response
+//! types, the node identity format, and the one typed HTTPS client both sides use.
+//!
+//! Invariant: only types from this crate are serialised onto the network, so a change to the
+//! API contract is always a change here.
+
+pub mod api;
+pub mod client;
+pub mod contexts;
+pub mod fsutil;
+pub mod identity;
+pub mod tls;
+
+pub use api::Role;
+pub use client::{ApiClient, ClientError, ClientOptions, ServerTrust};
+pub use identity::NodeIdentity;
