@@ -1,0 +1,155 @@
+//! Operator tokens: Ed25519-signed JWTs with `exp`, `jti` and the role. Logout revokes the
+//! `jti` through the store, so a logged-out token stays refused after a restart.
+
+use std::time::Duration;
+
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use p2p_shared::Role;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Claims {
+    pub sub: String,
+    pub role: Role,
+    pub jti: String,
+    pub iat: i64,
+    pub exp: i64,
+    pub iss: String,
+    pub aud: String,
+}
+
+const AUDIENCE: &str = "p2pctl";
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("signing key is unusable: {0}")]
+    Key(String),
+    #[error("cannot sign token: {0}")]
+    Sign(String),
+    #[error("invalid or expired token")]
+    Invalid,
+}
+
+/// Issues and checks tokens for one cluster.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    issuer: String,
+    ttl: Duration,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenKeys")
+            .field("issuer", &self.issuer)
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A new Ed25519 key as PKCS#8 DER, for the vault.
+pub fn generate_signing_key() -> Result<zeroize::Zeroizing<Vec<u8>>, TokenError> {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519)
+        .map_err(|e| TokenError::Key(e.to_string()))?;
+    Ok(zeroize::Zeroizing::new(key.serialize_der()))
+}
+
+impl TokenKeys {
+    pub fn from_pkcs8(pkcs8: &[u8], issuer: &str, ttl: Duration) -> Result<Self, TokenError> {
+        let key = rcgen::KeyPair::try_from(pkcs8).map_err(|e| TokenError::Key(e.to_string()))?;
+        Ok(Self {
+            encoding: EncodingKey::from_ed_der(pkcs8),
+            decoding: DecodingKey::from_ed_der(key.public_key_raw()),
+            issuer: issuer.to_string(),
+            ttl,
+        })
+    }
+
+    pub fn issue(
+        &self,
+        user: &str,
+        role: Role,
+        now: OffsetDateTime,
+    ) -> Result<(String, Claims), TokenError> {
+        let mut jti = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut jti);
+        let claims = Claims {
+            sub: user.to_string(),
+            role,
+            jti: hex::encode(jti),
+            iat: now.unix_timestamp(),
+            exp: (now + self.ttl).unix_timestamp(),
+            iss: self.issuer.clone(),
+            aud: AUDIENCE.to_string(),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.encoding)
+            .map_err(|e| TokenError::Sign(e.to_string()))?;
+        Ok((token, claims))
+    }
+
+    /// Signature, algorithm, issuer, audience and expiry; revocation is the caller's check.
+    pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let mut v = Validation::new(Algorithm::EdDSA);
+        v.set_issuer(&[&self.issuer]);
+        v.set_audience(&[AUDIENCE]);
+        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        v.leeway = 5;
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+            .map(|d| d.claims)
+            .map_err(|_| TokenError::Invalid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(issuer: &str, ttl: u64) -> TokenKeys {
+        let der = generate_signing_key().unwrap();
+        TokenKeys::from_pkcs8(&der, issuer, Duration::from_secs(ttl)).unwrap()
+    }
+
+    #[test]
+    fn issue_and_verify() {
+        let k = keys("c1", 3600);
+        let (tok, claims) = k
+            .issue("alice", Role::Operator, OffsetDateTime::now_utc())
+            .unwrap();
+        assert_eq!(k.verify(&tok).unwrap(), claims);
+        assert_eq!(claims.jti.len(), 32);
+    }
+
+    #[test]
+    fn refuses_expired_foreign_and_tampered() {
+        let k = keys("c1", 60);
+        let past = OffsetDateTime::now_utc() - Duration::from_secs(3600);
+        let (old, _) = k.issue("a", Role::Admin, past).unwrap();
+        assert!(k.verify(&old).is_err(), "expired token accepted");
+        let other = keys("c1", 60);
+        let (foreign, _) = other
+            .issue("a", Role::Admin, OffsetDateTime::now_utc())
+            .unwrap();
+        assert!(
+            k.verify(&foreign).is_err(),
+            "token from another key accepted"
+        );
+        let wrong_iss = TokenKeys {
+            issuer: "c2".into(),
+            ..keys("c1", 60)
+        };
+        let (t, _) = k
+            .issue("a", Role::Admin, OffsetDateTime::now_utc())
+            .unwrap();
+        assert!(wrong_iss.verify(&t).is_err());
+        // Flip the role in the payload: signature no longer matches.
+        let parts: Vec<&str> = t.split('.').collect();
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let payload = String::from_utf8(b64.decode(parts[1]).unwrap()).unwrap();
+        let forged = b64.encode(payload.replace("admin", "viewer"));
+        let tampered = format!("{}.{}.{}", parts[0], forged, parts[2]);
+        assert!(k.verify(&tampered).is_err());
+    }
+}

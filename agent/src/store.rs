@@ -1,0 +1,295 @@
+//! Control-plane state in SQLite (WAL) under the state directory.
+//!
+//! Invariant: every mutation is a [`Command`] passed to [`Store::apply`], the one place that
+//! writes. Commands are plain serialisable data, so replicating them between coordinators
+//! (a Raft log feeding `apply`) changes no caller.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use p2p_shared::api::{NodeInfo, NodeRole, NodeState};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("store data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("the store was written by a newer p2pd (schema {found}, this build knows {known})")]
+    TooNew { found: i64, known: i64 },
+}
+
+/// A state change. Applying the same command twice leaves the same state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    /// Refuse this JWT id from now on (logout). Kept until the token would have expired.
+    RevokeToken { jti: String, expires_at: i64 },
+    /// Forget revocations of tokens that have expired anyway.
+    PruneRevokedTokens { now: i64 },
+    /// Record or update a member of the cluster.
+    UpsertNode { node: NodeRecord },
+}
+
+/// A node as the control plane records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeRecord {
+    pub node_id: String,
+    pub role: NodeRole,
+    pub state: NodeState,
+    pub addresses: Vec<String>,
+    pub api_address: String,
+    pub version: String,
+    pub cert_serial: Option<String>,
+    pub cert_not_after: Option<i64>,
+    pub last_state_change: i64,
+}
+
+impl NodeRecord {
+    pub fn to_api(&self) -> NodeInfo {
+        let ts =
+            |t: i64| OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        NodeInfo {
+            node_id: self.node_id.clone(),
+            role: self.role,
+            state: self.state,
+            addresses: self.addresses.clone(),
+            api_address: self.api_address.clone(),
+            version: self.version.clone(),
+            cert_serial: self.cert_serial.clone(),
+            cert_not_after: self.cert_not_after.map(ts),
+            last_state_change: ts(self.last_state_change),
+        }
+    }
+}
+
+const SCHEMA_VERSION: i64 = 1;
+
+const MIGRATIONS: &[&str] = &[
+    // v1
+    "CREATE TABLE revoked_tokens (
+        jti TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+     );
+     CREATE INDEX revoked_tokens_expiry ON revoked_tokens(expires_at);
+     CREATE TABLE nodes (
+        node_id TEXT PRIMARY KEY,
+        record TEXT NOT NULL
+     );
+     CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+     );",
+];
+
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a logout acknowledged to the operator survives power loss, not just a crash.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let store = Self {
+            conn: Mutex::new(conn),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
+        // back), so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found: current,
+                known: SCHEMA_VERSION,
+            });
+        }
+        let tx = conn.transaction()?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The single write path.
+    pub fn apply(&self, cmd: &Command) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        match cmd {
+            Command::RevokeToken { jti, expires_at } => {
+                tx.execute(
+                    "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?1, ?2)
+                     ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
+                    params![jti, expires_at],
+                )?;
+            }
+            Command::PruneRevokedTokens { now } => {
+                tx.execute(
+                    "DELETE FROM revoked_tokens WHERE expires_at < ?1",
+                    params![now],
+                )?;
+            }
+            Command::UpsertNode { node } => {
+                let json =
+                    serde_json::to_string(node).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO nodes (node_id, record) VALUES (?1, ?2)
+                     ON CONFLICT(node_id) DO UPDATE SET record = excluded.record",
+                    params![node.node_id, json],
+                )?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('applied_commands', '1')
+             ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn is_token_revoked(&self, jti: &str) -> Result<bool, StoreError> {
+        let conn = self.lock();
+        let found: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM revoked_tokens WHERE jti = ?1",
+                params![jti],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(found.is_some())
+    }
+
+    pub fn nodes(&self) -> Result<Vec<NodeRecord>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare("SELECT record FROM nodes ORDER BY node_id")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.map(|r| {
+            let json = r?;
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        })
+        .collect()
+    }
+
+    pub fn node(&self, node_id: &str) -> Result<Option<NodeRecord>, StoreError> {
+        let conn = self.lock();
+        let json: Option<String> = conn
+            .query_row(
+                "SELECT record FROM nodes WHERE node_id = ?1",
+                params![node_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    /// How many commands this store has applied (a cheap progress counter for replication).
+    pub fn applied_commands(&self) -> Result<u64, StoreError> {
+        let conn = self.lock();
+        let v: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'applied_commands'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(v.and_then(|s| s.parse().ok()).unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str) -> NodeRecord {
+        NodeRecord {
+            node_id: id.into(),
+            role: NodeRole::Coordinator,
+            state: NodeState::Alive,
+            addresses: vec!["127.0.0.1".into()],
+            api_address: "127.0.0.1:8801".into(),
+            version: "0.1.0".into(),
+            cert_serial: Some("ab".into()),
+            cert_not_after: Some(1),
+            last_state_change: 0,
+        }
+    }
+
+    #[test]
+    fn revocations_and_nodes_persist_across_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.db");
+        {
+            let s = Store::open(&path).unwrap();
+            s.apply(&Command::RevokeToken {
+                jti: "a".into(),
+                expires_at: 100,
+            })
+            .unwrap();
+            s.apply(&Command::UpsertNode { node: node("n1") }).unwrap();
+            let mut n = node("n1");
+            n.state = NodeState::Dead;
+            s.apply(&Command::UpsertNode { node: n }).unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        assert!(s.is_token_revoked("a").unwrap());
+        assert!(!s.is_token_revoked("b").unwrap());
+        let nodes = s.nodes().unwrap();
+        assert_eq!(nodes.len(), 1);
+        assert_eq!(nodes[0].state, NodeState::Dead);
+        assert_eq!(s.node("n1").unwrap().map(|n| n.node_id), Some("n1".into()));
+        assert_eq!(s.node("zz").unwrap(), None);
+        assert_eq!(s.applied_commands().unwrap(), 3);
+    }
+
+    #[test]
+    fn prune_keeps_live_revocations() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("s.db")).unwrap();
+        for (jti, exp) in [("old", 10), ("live", 1000)] {
+            s.apply(&Command::RevokeToken {
+                jti: jti.into(),
+                expires_at: exp,
+            })
+            .unwrap();
+        }
+        s.apply(&Command::PruneRevokedTokens { now: 500 }).unwrap();
+        assert!(!s.is_token_revoked("old").unwrap());
+        assert!(s.is_token_revoked("live").unwrap());
+    }
+
+    #[test]
+    fn commands_have_a_stable_wire_form() {
+        let cmd = Command::RevokeToken {
+            jti: "x".into(),
+            expires_at: 5,
+        };
+        let json = serde_json::to_string(&cmd).unwrap();
+        assert_eq!(json, r#"{"type":"revoke_token","jti":"x","expires_at":5}"#);
+        assert_eq!(serde_json::from_str::<Command>(&json).unwrap(), cmd);
+    }
+}
