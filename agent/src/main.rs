@@ -1,1 +1,240 @@
-fn main() {}
+//! `p2pd` binary: argument parsing, logging, signals and systemd glue around the library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use clap::Parser;
+use p2pd::agent::{AgentOptions, start};
+use p2pd::bootstrap::{self, initialize};
+use p2pd::cli::{Cli, Cmd, DevArgs, NodeArgs, VaultCmd};
+use p2pd::config::{Config, ConfigError, DEFAULT_CONFIG_PATH, LogFormat, NodeName};
+use p2pd::password::{PasswordSources, read_secret_file};
+use p2pd::vault::{KdfParams, Vault};
+use zeroize::Zeroizing;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("p2pd: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line an operator can act on; the chain gives the cause.
+            eprintln!("p2pd: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// File, then flags on top.
+fn load_config(args: &NodeArgs) -> Result<Config> {
+    let mut config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None if Path::new(DEFAULT_CONFIG_PATH).exists() => {
+            Config::load(Path::new(DEFAULT_CONFIG_PATH))?
+        }
+        None => Config::default(),
+    };
+    if !args.coordinators.is_empty() {
+        config.coordinator_addresses = args.coordinators.clone();
+        config.coordinator_mode = false;
+    }
+    if let Some(p) = args.port {
+        config.port = p;
+    }
+    if let Some(n) = &args.node_id {
+        config.node_id = Some(NodeName::parse(n).map_err(|message| ConfigError::Value {
+            origin: "--node-id".into(),
+            message,
+        })?);
+    }
+    if let Some(d) = &args.state_dir {
+        config.state_directory = d.clone();
+    }
+    if let Some(a) = args.bind_address {
+        config.bind_address = a;
+    }
+    if let Some(a) = args.advertise_address {
+        config.advertise_address = Some(a);
+    }
+    config.validate("command line")?;
+    Ok(config)
+}
+
+fn init_tracing(config: &Config, override_level: Option<&str>) {
+    let level = override_level.unwrap_or(config.log_level.as_str());
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+fn password_sources(args: &NodeArgs) -> PasswordSources {
+    PasswordSources {
+        argv: args.password.clone(),
+        file: args.password_file.clone(),
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => run_node(&cli.node).await,
+        Some(Cmd::Init {
+            admin_password_file,
+        }) => run_init(&cli.node, admin_password_file.as_deref()).await,
+        Some(Cmd::Dev(dev)) => run_dev(&cli.node, dev).await,
+        Some(Cmd::Vault(VaultCmd::Ls)) => vault_ls(&cli.node),
+        Some(Cmd::Vault(VaultCmd::Rekey { new_password_file })) => {
+            vault_rekey(&cli.node, new_password_file)
+        }
+    }
+}
+
+async fn run_node(args: &NodeArgs) -> Result<()> {
+    let config = load_config(args)?;
+    init_tracing(&config, args.log_level.as_deref());
+    let password = password_sources(args).resolve("Vault password", false)?;
+    let agent = start(AgentOptions {
+        config,
+        password,
+        kdf: KdfParams::DEFAULT,
+        admin_password: None,
+    })
+    .await?;
+    notify_systemd_ready();
+    wait_for_signal().await?;
+    tracing::info!("shutting down");
+    agent.shutdown().await;
+    let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
+    Ok(())
+}
+
+/// READY=1 once the listener is up, and watchdog pings at half the interval systemd asks for.
+fn notify_systemd_ready() {
+    if let Err(e) = sd_notify::notify(false, &[sd_notify::NotifyState::Ready]) {
+        tracing::warn!(error = %e, "cannot notify systemd");
+    }
+    let mut usec = 0u64;
+    if sd_notify::watchdog_enabled(false, &mut usec) && usec > 0 {
+        let period = Duration::from_micros(usec / 2);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(period);
+            loop {
+                tick.tick().await;
+                let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Watchdog]);
+            }
+        });
+    }
+}
+
+async fn wait_for_signal() -> Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    tokio::select! {
+        _ = term.recv() => {}
+        r = tokio::signal::ctrl_c() => r.context("cannot listen for SIGINT")?,
+    }
+    Ok(())
+}
+
+async fn run_init(args: &NodeArgs, admin_password_file: Option<&Path>) -> Result<()> {
+    let config = load_config(args)?;
+    init_tracing(&config, args.log_level.as_deref());
+    if !config.coordinator_mode {
+        bail!("`p2pd init` creates a cluster and is for coordinators; workers join with a token");
+    }
+    let vault_path = bootstrap::vault_path(&config.state_directory);
+    if vault_path.exists() {
+        bail!(
+            "{} already holds a vault; this node is initialised",
+            vault_path.display()
+        );
+    }
+    let admin = admin_password_file.map(read_secret_file).transpose()?;
+    let password = password_sources(args).resolve("New vault password", true)?;
+    std::fs::create_dir_all(&config.state_directory).with_context(|| {
+        format!(
+            "cannot create state directory {}",
+            config.state_directory.display()
+        )
+    })?;
+    let outcome = tokio::task::spawn_blocking(move || {
+        initialize(&vault_path, &password, admin, KdfParams::DEFAULT)
+    })
+    .await??;
+    println!("Initialised cluster {}", outcome.cluster_id);
+    println!("CA fingerprint: {}", outcome.fingerprint);
+    match &outcome.generated_admin_password {
+        Some(pw) => println!("Admin user: admin, password: {}", pw.as_str()),
+        None => println!("Admin user: admin (password from the given file)"),
+    }
+    println!(
+        "Sign in with: p2pctl login --server https://HOST:{} --ca-fingerprint {} --user admin",
+        config.port, outcome.fingerprint
+    );
+    Ok(())
+}
+
+async fn run_dev(args: &NodeArgs, dev: DevArgs) -> Result<()> {
+    let config = Config::default();
+    init_tracing(&config, args.log_level.as_deref().or(Some("warn")));
+    let ctl_config = match dev.p2pctl_config {
+        Some(p) => p,
+        None => p2p_shared::contexts::default_config_path()?,
+    };
+    let cluster = p2pd::dev::start_dev(dev.port, dev.state_dir, ctl_config).await?;
+    print!("{}", cluster.summary());
+    notify_systemd_ready();
+    wait_for_signal().await?;
+    eprintln!("p2pd dev: stopping");
+    cluster.shutdown().await;
+    Ok(())
+}
+
+fn vault_file(args: &NodeArgs) -> Result<PathBuf> {
+    let config = load_config(args)?;
+    Ok(bootstrap::vault_path(&config.state_directory))
+}
+
+fn vault_ls(args: &NodeArgs) -> Result<()> {
+    let path = vault_file(args)?;
+    let password = password_sources(args).resolve("Vault password", false)?;
+    let vault = Vault::open_read_only(&path, &password)?;
+    println!("{:<24} {:>8}", "ENTRY", "BYTES");
+    for (name, size) in vault.list() {
+        println!("{name:<24} {size:>8}");
+    }
+    Ok(())
+}
+
+fn vault_rekey(args: &NodeArgs, new_password_file: Option<PathBuf>) -> Result<()> {
+    let path = vault_file(args)?;
+    let password = password_sources(args).resolve("Current vault password", false)?;
+    let mut vault = Vault::open(&path, &password)?;
+    let new_password = match (new_password_file, std::env::var("P2PD_NEW_PASSWORD")) {
+        (Some(f), _) => read_secret_file(&f)?,
+        (None, Ok(p)) if !p.is_empty() => Zeroizing::new(p),
+        _ => p2pd::password::prompt_on_tty("New vault password", true)?,
+    };
+    vault.rekey(&new_password)?;
+    println!(
+        "Vault {} re-encrypted under the new password",
+        path.display()
+    );
+    Ok(())
+}

@@ -79,22 +79,27 @@ impl PasswordSources {
                 return read_secret_file(&path);
             }
         }
-        if std::io::stdin().is_terminal() {
-            let first = Zeroizing::new(
-                rpassword::prompt_password(format!("{prompt}: ")).map_err(PasswordError::Prompt)?,
-            );
-            if confirm {
-                let second = Zeroizing::new(
-                    rpassword::prompt_password("Repeat it: ").map_err(PasswordError::Prompt)?,
-                );
-                if *first != *second {
-                    return Err(PasswordError::Mismatch);
-                }
-            }
-            return non_empty(first);
-        }
-        Err(PasswordError::Missing)
+        prompt_on_tty(prompt, confirm)
     }
+}
+
+/// Asks on the terminal; fails if there is none.
+pub fn prompt_on_tty(prompt: &str, confirm: bool) -> Result<Zeroizing<String>, PasswordError> {
+    if !std::io::stdin().is_terminal() {
+        return Err(PasswordError::Missing);
+    }
+    let first = Zeroizing::new(
+        rpassword::prompt_password(format!("{prompt}: ")).map_err(PasswordError::Prompt)?,
+    );
+    if confirm {
+        let second = Zeroizing::new(
+            rpassword::prompt_password("Repeat it: ").map_err(PasswordError::Prompt)?,
+        );
+        if *first != *second {
+            return Err(PasswordError::Mismatch);
+        }
+    }
+    non_empty(first)
 }
 
 #[cfg(test)]

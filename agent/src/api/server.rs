@@ -1,0 +1,105 @@
+//! The accept loop: TCP, TLS handshake (bounded in time), then HTTP/1.1 or HTTP/2 through
+//! hyper, with the peer's certificate attached to every request of the connection. Shutdown
+//! stops accepting, lets in-flight requests finish until a deadline, then drops the rest.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use rustls_pki_types::CertificateDer;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
+use tokio_rustls::TlsAcceptor;
+
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Facts about the connection a request arrived on, available to handlers as an extension.
+#[derive(Debug, Clone)]
+pub struct ConnInfo {
+    pub remote: SocketAddr,
+    /// The client's certificate, already verified against the cluster CA by rustls.
+    pub peer_cert: Option<CertificateDer<'static>>,
+}
+
+pub struct ServeOptions {
+    pub max_connections: usize,
+    pub drain_timeout: Duration,
+}
+
+pub async fn serve(
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    app: Router,
+    opts: ServeOptions,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let permits = Arc::new(Semaphore::new(opts.max_connections));
+    loop {
+        let permit = tokio::select! {
+            _ = shutdown.changed() => break,
+            p = permits.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
+        let (tcp, remote) = tokio::select! {
+            _ = shutdown.changed() => break,
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(e) => {
+                    // EMFILE and friends: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = tcp.set_nodelay(true);
+        let acceptor = acceptor.clone();
+        let app = app.clone();
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                Ok(Ok(s)) => s,
+                Ok(Err(e)) => {
+                    tracing::debug!(%remote, error = %e, "TLS handshake failed");
+                    return;
+                }
+                Err(_) => {
+                    tracing::debug!(%remote, "TLS handshake timed out");
+                    return;
+                }
+            };
+            let peer_cert = tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|c| c.first())
+                .map(|c| c.clone().into_owned());
+            let info = ConnInfo { remote, peer_cert };
+            let svc = app.layer(axum::Extension(info));
+            let builder = Builder::new(TokioExecutor::new());
+            let conn = builder
+                .serve_connection_with_upgrades(TokioIo::new(tls), TowerToHyperService::new(svc));
+            if let Err(e) = watcher.watch(conn.into_owned()).await {
+                tracing::debug!(%remote, error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(opts.drain_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "some connections were still busy after {:?}; closing them",
+            opts.drain_timeout
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! `p2pd dev`: a working local cluster in one command. A coordinator on 127.0.0.1 with a
+//! temporary state directory, and a ready `p2pctl` context named `dev`.
+
+use std::path::PathBuf;
+
+use p2p_shared::Role;
+use p2p_shared::contexts::{Context, ContextError, CtlConfig};
+
+use crate::agent::{AgentError, AgentOptions, RunningAgent, start};
+use crate::bootstrap::{ADMIN_USER, random_secret};
+use crate::config::{Config, NodeName};
+use crate::vault::KdfParams;
+
+pub const CONTEXT_NAME: &str = "dev";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DevError {
+    #[error(transparent)]
+    Agent(#[from] AgentError),
+    #[error(transparent)]
+    Context(#[from] ContextError),
+    #[error("cannot create a temporary state directory: {0}")]
+    TempDir(std::io::Error),
+}
+
+/// A running dev cluster; its temporary state goes when this is dropped.
+pub struct DevCluster {
+    pub coordinator: RunningAgent,
+    pub state_dir: PathBuf,
+    pub ctl_config: PathBuf,
+    pub admin_password: zeroize::Zeroizing<String>,
+    _temp: Option<tempfile::TempDir>,
+}
+
+pub async fn start_dev(
+    port: u16,
+    state_dir: Option<PathBuf>,
+    ctl_config: PathBuf,
+) -> Result<DevCluster, DevError> {
+    let (state_dir, temp) = match state_dir {
+        Some(d) => (d, None),
+        None => {
+            let t = tempfile::Builder::new()
+                .prefix("p2pd-dev-")
+                .tempdir()
+                .map_err(DevError::TempDir)?;
+            (t.path().to_path_buf(), Some(t))
+        }
+    };
+    let admin_password = random_secret(12);
+    let config = Config {
+        node_id: NodeName::parse("coordinator").ok(),
+        coordinator_mode: true,
+        port,
+        bind_address: [127, 0, 0, 1].into(),
+        state_directory: state_dir.join("coordinator"),
+        ..Config::default()
+    };
+    let coordinator = start(AgentOptions {
+        config,
+        // The dev vault lives and dies with the temporary directory.
+        password: random_secret(16),
+        kdf: KdfParams::DEFAULT,
+        admin_password: Some(admin_password.clone()),
+    })
+    .await?;
+    let token = coordinator.issue_token(ADMIN_USER, Role::Admin)?;
+    let mut cfg = CtlConfig::load(&ctl_config)?;
+    cfg.upsert_current(
+        CONTEXT_NAME,
+        Context {
+            server: format!("https://{}", coordinator.local_addr),
+            ca_fingerprint: coordinator.ca_fingerprint.to_string(),
+            user: Some(ADMIN_USER.to_string()),
+            token: Some(token),
+        },
+    );
+    cfg.save(&ctl_config)?;
+    Ok(DevCluster {
+        coordinator,
+        state_dir,
+        ctl_config,
+        admin_password,
+        _temp: temp,
+    })
+}
+
+impl DevCluster {
+    /// What an operator needs to know, for stdout.
+    pub fn summary(&self) -> String {
+        let c = &self.coordinator;
+        let temp_note = if self._temp.is_some() {
+            " (temporary, removed on exit)"
+        } else {
+            ""
+        };
+        format!(
+            "p2pd dev: local cluster is up\n\
+             \n  coordinator   {node}  https://{addr}\n  \
+             state         {state}{temp_note}\n  \
+             CA            {fp}\n  \
+             admin login   user `admin`, password {pw}\n\
+             \np2pctl context `{ctx}` written to {cfg} and made current. Try:\n\
+             \n  p2pctl nodes ls\n  p2pctl whoami\n\
+             \nPress Ctrl-C to stop.\n",
+            node = c.node_id,
+            addr = c.local_addr,
+            state = self.state_dir.display(),
+            fp = c.ca_fingerprint,
+            pw = self.admin_password.as_str(),
+            ctx = CONTEXT_NAME,
+            cfg = self.ctl_config.display(),
+        )
+    }
+
+    pub async fn shutdown(self) {
+        self.coordinator.shutdown().await;
+    }
+}
