@@ -1,0 +1,133 @@
+//! Command-line grammar of `p2pctl`: `p2pctl <noun> <verb>`. Every global flag can also be
+//! set through a `P2PCTL_*` variable.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "p2pctl",
+    version,
+    about = "Operate a p2p-core cluster",
+    after_help = "Exit codes: 0 ok, 1 error, 2 usage, 3 not signed in or forbidden, 4 not found, 5 server unreachable."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Output format.
+    #[arg(short = 'o', long, global = true, env = "P2PCTL_OUTPUT", value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Context to use instead of the current one.
+    #[arg(long, global = true, env = "P2PCTL_CONTEXT", value_name = "NAME")]
+    pub context: Option<String>,
+    /// Configuration file (default: ~/.config/p2pctl/config.toml).
+    #[arg(long, global = true, env = "P2PCTL_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Request timeout in seconds.
+    #[arg(
+        long,
+        global = true,
+        env = "P2PCTL_TIMEOUT",
+        default_value_t = 10,
+        value_name = "SECS"
+    )]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign in to a cluster and save the session as a context.
+    Login(LoginArgs),
+    /// Revoke the current session's token and forget it.
+    Logout,
+    /// Show who the current context is signed in as.
+    Whoami,
+    /// Manage saved contexts (server, pinned CA, credentials).
+    #[command(subcommand)]
+    Context(ContextCmd),
+    /// List and inspect cluster nodes.
+    #[command(subcommand, alias = "node")]
+    Nodes(NodesCmd),
+    /// Manage operator accounts (admin only).
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Print the client version, and the server's when signed in.
+    Version,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Any node of the cluster, as https://HOST:PORT (default: the current context's).
+    #[arg(long, env = "P2PCTL_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+    /// SHA256 fingerprint of the cluster CA, as printed by `p2pd init`.
+    #[arg(long, env = "P2PCTL_CA_FINGERPRINT", value_name = "SHA256:HEX")]
+    pub ca_fingerprint: Option<String>,
+    /// User name (default: the context's, else `admin`).
+    #[arg(long, env = "P2PCTL_USER")]
+    pub user: Option<String>,
+    /// File holding the password (else P2PCTL_PASSWORD, else a prompt).
+    #[arg(long, env = "P2PCTL_PASSWORD_FILE", value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// Name to save the context under (default: the server's host_port).
+    #[arg(long = "name", value_name = "CONTEXT")]
+    pub context_name: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContextCmd {
+    /// List contexts; the current one is marked.
+    Ls,
+    /// Make a context current.
+    Use { name: String },
+    /// Delete a context.
+    Rm { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NodesCmd {
+    /// List every node.
+    Ls,
+    /// Show one node.
+    Show { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Create a user.
+    Add {
+        name: String,
+        /// admin, operator or viewer.
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// File holding the new user's password (else P2PCTL_NEW_PASSWORD, else a prompt).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// List users.
+    Ls,
+    /// Delete a user.
+    Rm { name: String },
+    /// Set a user's password (admins: anyone's; others: their own).
+    Passwd {
+        name: String,
+        /// File holding the new password (else P2PCTL_NEW_PASSWORD, else a prompt).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+}
