@@ -208,11 +208,15 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     let node_cert = bootstrap::ensure_coordinator_cert(
         &mut vault,
         &ca,
-        &node_id,
-        &ips,
-        hostname,
-        config.cert_validity,
-        config.renew_before,
+        &bootstrap::NodeSubject {
+            node_id: &node_id,
+            ips: &ips,
+            hostname,
+        },
+        bootstrap::CertPolicy {
+            validity: config.cert_validity,
+            renew_before: config.renew_before,
+        },
         OffsetDateTime::now_utc(),
     )?;
     if let Some(reason) = &node_cert.renewed {

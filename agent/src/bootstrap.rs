@@ -137,6 +137,14 @@ pub fn jwt_key(vault: &Vault) -> Result<&[u8], BootstrapError> {
     entry(vault, ENTRY_JWT_KEY)
 }
 
+/// What a node certificate must name.
+#[derive(Debug, Clone, Copy)]
+pub struct NodeSubject<'a> {
+    pub node_id: &'a str,
+    pub ips: &'a [IpAddr],
+    pub hostname: Option<&'a str>,
+}
+
 /// The node's certificate and key as loaded or freshly issued.
 pub struct NodeCert {
     pub cert_der: CertificateDer<'static>,
@@ -149,16 +157,25 @@ pub struct NodeCert {
 /// Loads the node certificate, or issues a new one from the local CA when the renewal
 /// rules say so (missing, identity or addresses changed, close to expiry). Coordinators only:
 /// workers get theirs through enrollment.
+/// Lifetime rules for node certificates.
+#[derive(Debug, Clone, Copy)]
+pub struct CertPolicy {
+    pub validity: Duration,
+    pub renew_before: Duration,
+}
+
 pub fn ensure_coordinator_cert(
     vault: &mut Vault,
     ca: &ClusterCa,
-    node_id: &str,
-    ips: &[IpAddr],
-    hostname: Option<&str>,
-    validity: Duration,
-    renew_before: Duration,
+    subject: &NodeSubject<'_>,
+    policy: CertPolicy,
     now: OffsetDateTime,
 ) -> Result<NodeCert, BootstrapError> {
+    let NodeSubject {
+        node_id,
+        ips,
+        hostname,
+    } = *subject;
     let current = vault
         .get(ENTRY_NODE_CERT)
         .and_then(|pem| std::str::from_utf8(pem).ok())
@@ -170,7 +187,7 @@ pub fn ensure_coordinator_cert(
         ips,
         hostname,
     };
-    let reason = renewal_reason(info.as_ref(), &wanted, now, renew_before);
+    let reason = renewal_reason(info.as_ref(), &wanted, now, policy.renew_before);
     if let (None, Some(cert_der), Some(info), Some(key)) =
         (&reason, current, info, vault.get(ENTRY_NODE_KEY))
     {
@@ -186,7 +203,7 @@ pub fn ensure_coordinator_cert(
         node_id: node_id.to_string(),
         ips: ips.to_vec(),
         dns_names: hostname.map(|h| vec![h.to_string()]).unwrap_or_default(),
-        validity,
+        validity: policy.validity,
     };
     let issued = ca.issue_node_cert(&req, &key, now)?;
     let key_der = Zeroizing::new(key.serialize_der());

@@ -208,6 +208,7 @@ async fn run_dev(args: &NodeArgs, dev: DevArgs) -> Result<()> {
 
 fn vault_file(args: &NodeArgs) -> Result<PathBuf> {
     let config = load_config(args)?;
+    init_tracing(&config, args.log_level.as_deref());
     Ok(bootstrap::vault_path(&config.state_directory))
 }
 

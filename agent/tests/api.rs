@@ -1,6 +1,8 @@
 //! The API over real TLS against an in-process agent: the auth matrix, error shapes, and
 //! logout surviving a restart.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
 use std::path::Path;
 
 use p2p_shared::api::{CreateUserRequest, LoginRequest, NodeRole, NodeState};
@@ -58,7 +60,9 @@ async fn login(a: &RunningAgent, user: &str, pw: &str) -> String {
 
 fn status<T: std::fmt::Debug>(r: Result<T, ClientError>) -> u16 {
     match r {
-        Err(e) => e.status().unwrap_or_else(|| panic!("not an API error: {e}")),
+        Err(e) => e
+            .status()
+            .unwrap_or_else(|| panic!("not an API error: {e}")),
         Ok(v) => panic!("expected an error, got {v:?}"),
     }
 }
@@ -74,7 +78,10 @@ async fn auth_matrix_and_logout_survives_restart() {
     assert_eq!(status(anon.nodes().await), 401);
     assert_eq!(status(anon.whoami().await), 401);
     assert_eq!(status(anon.users().await), 401);
-    assert_eq!(status(client(&a, Some("garbage".into())).nodes().await), 401);
+    assert_eq!(
+        status(client(&a, Some("garbage".into())).nodes().await),
+        401
+    );
 
     // Wrong password and unknown user look the same.
     for (u, p) in [("admin", "wrong-password"), ("nobody", ADMIN_PW)] {
@@ -133,7 +140,14 @@ async fn auth_matrix_and_logout_survives_restart() {
     assert_eq!(status(client(&b, Some(viewer_token)).nodes().await), 401);
     // Users persisted in the vault.
     let admin = client(&b, Some(login(&b, "admin", ADMIN_PW).await));
-    let names: Vec<String> = admin.users().await.unwrap().users.into_iter().map(|u| u.name).collect();
+    let names: Vec<String> = admin
+        .users()
+        .await
+        .unwrap()
+        .users
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
     assert_eq!(names, ["admin", "vera"]);
     b.shutdown().await;
 }
@@ -144,8 +158,9 @@ async fn client_mistakes_get_4xx_json_never_500() {
     let a = agent(dir.path()).await;
     let token = login(&a, "admin", ADMIN_PW).await;
     // A raw HTTP client pinned to the CA, to send malformed requests the typed client cannot.
-    let tls = p2p_shared::tls::client_config(ServerTrust::Pinned(a.ca_fingerprint.clone()), None, None)
-        .unwrap();
+    let tls =
+        p2p_shared::tls::client_config(ServerTrust::Pinned(a.ca_fingerprint.clone()), None, None)
+            .unwrap();
     let http = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .timeout(std::time::Duration::from_secs(10))
@@ -207,7 +222,11 @@ async fn client_mistakes_get_4xx_json_never_500() {
         assert_eq!(resp.status().as_u16(), want, "case {i}");
         let body: serde_json::Value = resp.json().await.unwrap();
         assert_eq!(body["error"]["code"], code, "case {i}: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
     }
     a.shutdown().await;
 }

@@ -210,8 +210,7 @@ mod tests {
         assert_eq!(s.len(), 7 + 64);
         assert_eq!(Fingerprint::parse(&s), Ok(fp.clone()));
         assert_eq!(Fingerprint::parse(&s[7..].to_uppercase()), Ok(fp.clone()));
-        let colons: Vec<String> = s[7..]
-            .as_bytes()
+        let colons: Vec<String> = s.as_bytes()[7..]
             .chunks(2)
             .map(|c| String::from_utf8_lossy(c).into_owned())
             .collect();
