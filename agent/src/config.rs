@@ -419,3 +419,22 @@ mod tests {
         assert!(parse_host_port("host:0").is_err());
     }
 }
+
+#[cfg(test)]
+mod example_files {
+    use super::*;
+
+    /// The shipped examples must stay loadable and must document every key.
+    #[test]
+    fn shipped_examples_parse_and_document_every_key() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config");
+        let coordinator = Config::load(&dir.join("coordinator.yaml")).unwrap();
+        assert!(coordinator.coordinator_mode);
+        let worker = Config::load(&dir.join("worker.yaml")).unwrap();
+        assert!(!worker.coordinator_mode);
+        let text = std::fs::read_to_string(dir.join("coordinator.yaml")).unwrap();
+        for key in KEYS {
+            assert!(text.contains(&format!("{key}:")), "coordinator.yaml does not document {key}");
+        }
+    }
+}
