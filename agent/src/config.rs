@@ -303,8 +303,15 @@ pub fn parse_host_port(s: &str) -> Result<(String, u16), String> {
     Ok((host.to_string(), port))
 }
 
+/// The parser's message without its own `error: line N column M:` prefix (we print the
+/// location ourselves, with the file name).
 fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).trim().to_string()
+    let line = s.lines().next().unwrap_or(s).trim();
+    let line = line.strip_prefix("error:").map(str::trim_start).unwrap_or(line);
+    match line.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((loc, rest)) if loc.contains("column") => rest.to_string(),
+        _ => line.to_string(),
+    }
 }
 
 fn hint_for(message: &str) -> Option<String> {
@@ -375,7 +382,7 @@ mod tests {
         assert_eq!(*line, 3, "{err}");
         assert_eq!(path, Path::new("node.yaml"));
         assert_eq!(hint.as_deref(), Some("did you mean `port`?"));
-        assert!(err.to_string().starts_with("node.yaml:3:"), "{err}");
+        assert!(err.to_string().starts_with("node.yaml:3:1: unknown field `prot`"), "{err}");
     }
 
     #[test]
