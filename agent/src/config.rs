@@ -307,7 +307,10 @@ pub fn parse_host_port(s: &str) -> Result<(String, u16), String> {
 /// location ourselves, with the file name).
 fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or(s).trim();
-    let line = line.strip_prefix("error:").map(str::trim_start).unwrap_or(line);
+    let line = line
+        .strip_prefix("error:")
+        .map(str::trim_start)
+        .unwrap_or(line);
     match line.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
         Some((loc, rest)) if loc.contains("column") => rest.to_string(),
         _ => line.to_string(),
@@ -382,7 +385,11 @@ mod tests {
         assert_eq!(*line, 3, "{err}");
         assert_eq!(path, Path::new("node.yaml"));
         assert_eq!(hint.as_deref(), Some("did you mean `port`?"));
-        assert!(err.to_string().starts_with("node.yaml:3:1: unknown field `prot`"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("node.yaml:3:1: unknown field `prot`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -441,7 +448,10 @@ mod example_files {
         assert!(!worker.coordinator_mode);
         let text = std::fs::read_to_string(dir.join("coordinator.yaml")).unwrap();
         for key in KEYS {
-            assert!(text.contains(&format!("{key}:")), "coordinator.yaml does not document {key}");
+            assert!(
+                text.contains(&format!("{key}:")),
+                "coordinator.yaml does not document {key}"
+            );
         }
     }
 }
