@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
-/// Path of a workspace binary. `cargo test --workspace` builds every binary before running
-/// any test, next to the `deps/` directory that holds this test executable.
+/// Path of a workspace binary, next to the `deps/` directory that holds this test
+/// executable. `cargo test --workspace` builds `p2pd` and `p2pctl` before running any test
+/// because each of those packages has integration tests of its own (cargo builds a
+/// package's binaries only for its own integration tests).
 pub fn bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_else(|e| panic!("current_exe: {e}"));
     let dir = exe
