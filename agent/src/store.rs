@@ -48,10 +48,13 @@ pub struct NodeRecord {
     pub last_state_change: i64,
 }
 
+/// Unix seconds as a time; out-of-range values (only from a damaged store) become the epoch.
+pub fn ts(unix: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
 impl NodeRecord {
     pub fn to_api(&self) -> NodeInfo {
-        let ts =
-            |t: i64| OffsetDateTime::from_unix_timestamp(t).unwrap_or(OffsetDateTime::UNIX_EPOCH);
         NodeInfo {
             node_id: self.node_id.clone(),
             role: self.role,

@@ -94,7 +94,7 @@ pub fn wait_for<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Optio
 /// Runs `p2pctl` with its own config file and no inherited p2pctl settings.
 pub fn p2pctl(config: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(bin("p2pctl"));
-    cmd.args(args).env("P2PCTL_CONFIG", config);
+    cmd.args(args);
     for (k, _) in std::env::vars() {
         if k.starts_with("P2PCTL_") {
             cmd.env_remove(k);

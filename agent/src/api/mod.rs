@@ -27,7 +27,7 @@ use p2p_shared::api::{
 use time::OffsetDateTime;
 
 use crate::auth::TokenKeys;
-use crate::store::{Command, Store};
+use crate::store::{Command, Store, ts};
 use crate::users::{UserError, UserRecord, Users};
 use error::ApiError;
 use extract::{ApiJson, Caller};
@@ -233,8 +233,4 @@ async fn set_password(
     blocking(move || users.set_password(&target, &req.password)).await?;
     tracing::info!(user = %name, by = %caller.user, "password changed");
     Ok(StatusCode::NO_CONTENT)
-}
-
-fn ts(unix: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
