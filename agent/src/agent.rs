@@ -1,6 +1,8 @@
 //! Starting and stopping a node. Start-up order (each step needs the one before):
-//! state directory → vault (KDF) → identity (CA, node certificate) → store → TLS config →
-//! listener → ready. Shutdown runs in reverse: stop accepting, drain requests until the
+//! state directory → vault (KDF) → listener bound (not serving) → identity (coordinator: CA
+//! and own certificate; worker: enrolment with the join token if it has no certificate) →
+//! store → TLS config → serving → background tasks (renewal, revocation following) → ready.
+//! Shutdown runs in reverse: stop the tasks, stop accepting, drain requests until the
 //! deadline, close the store, release the vault.
 
 use std::net::{IpAddr, SocketAddr};
@@ -17,13 +19,21 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 use zeroize::Zeroizing;
 
+use p2p_shared::api::CoordinatorInfo;
+use p2p_shared::jointoken::JoinToken;
+
 use crate::api::server::{ServeOptions, serve};
-use crate::api::{AppState, NodeContext, router};
+use crate::api::{AppState, ControlPlane, NodeContext, router};
 use crate::auth::TokenKeys;
 use crate::bootstrap::{self, BootstrapError};
 use crate::config::{Config, ConfigError, local_hostname};
+use crate::pki::enroll::{Claim, Credential, Target, backoff_delay, obtain};
+use crate::pki::issuer::{IssueError, Issuer};
+use crate::pki::renew::{RenewContext, Source, persist};
+use crate::pki::revocations::{refresh_from_store, spawn_follower};
+use crate::pki::{NodePki, PkiError, renew};
 use crate::store::{Command, NodeRecord, Store, StoreError};
-use crate::tls::{SwappableCert, TlsError, certified_key, server_config};
+use crate::tls::{TlsError, server_config};
 use crate::users::{UserError, Users};
 use crate::vault::{KdfParams, Vault, VaultError};
 
@@ -54,9 +64,19 @@ pub enum AgentError {
         source: std::io::Error,
     },
     #[error(
-        "this node has no identity yet and is not a coordinator: workers join a cluster through enrollment with a join token, which this build does not support yet"
+        "this worker is not enrolled yet: start it with a join token from `p2pctl token create` (--join-token-file FILE, P2PD_JOIN_TOKEN, or join_token_file in the config)"
     )]
     NotEnrolled,
+    #[error(
+        "this worker's certificate expired at {0}; it cannot renew with it. Start it with a new join token from `p2pctl token create --node-id {1}`"
+    )]
+    CertificateExpired(OffsetDateTime, String),
+    #[error("enrolment failed: {0}")]
+    Enroll(String),
+    #[error(transparent)]
+    Pki(#[from] PkiError),
+    #[error(transparent)]
+    Issue(#[from] IssueError),
     #[error("internal task failed: {0}")]
     Task(String),
 }
@@ -69,6 +89,8 @@ pub struct AgentOptions {
     pub kdf: KdfParams,
     /// Admin password for a vault created by this start (generated if `None`).
     pub admin_password: Option<Zeroizing<String>>,
+    /// Join token for a worker that has no certificate yet.
+    pub join_token: Option<JoinToken>,
 }
 
 /// How long start-up took, split so the KDF (a deliberate cost) is visible on its own.
@@ -89,6 +111,7 @@ pub struct RunningAgent {
     state: AppState,
     shutdown_tx: watch::Sender<bool>,
     server: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
     _vault: Arc<Mutex<Vault>>,
 }
 
@@ -154,14 +177,125 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| AgentError::Task(e.to_string()))?
 }
 
+/// How long a first start keeps trying to reach a coordinator before it gives up.
+const JOIN_DEADLINE: Duration = Duration::from_secs(120);
+
+/// The node's host name if it can be a DNS SAN.
+fn dns_hostname() -> Option<String> {
+    let host = local_hostname();
+    bootstrap::is_dns_name(&host).then_some(host)
+}
+
+/// A worker's first certificate: the join token, every configured coordinator in turn,
+/// retried with backoff while the failure is transient.
+async fn enrol(config: &Config, node_id: &str, token: &JoinToken) -> Result<crate::pki::enroll::Obtained, AgentError> {
+    let claim = Claim {
+        node_id: node_id.to_string(),
+        ips: advertised_ips(config),
+        hostname: dns_hostname(),
+        api_port: config.port,
+        challenge_port: config.challenge_port,
+    };
+    let deadline = Instant::now() + JOIN_DEADLINE;
+    let mut attempt = 0u32;
+    loop {
+        let mut last = String::new();
+        for address in &config.coordinator_addresses {
+            let target = Target {
+                address: address.clone(),
+                node_id: None,
+            };
+            tracing::info!(coordinator = %address, token_id = %token.token_id, "requesting a certificate with the join token");
+            match obtain(&target, &claim, &Credential::Token(token), Duration::from_secs(15)).await {
+                Ok(got) => return Ok(got),
+                Err(e) if e.is_transient() => last = format!("{address}: {e}"),
+                Err(e) => return Err(AgentError::Enroll(format!("{address}: {e}"))),
+            }
+        }
+        let delay = backoff_delay(attempt, rand::random::<f64>(), Duration::from_secs(30));
+        if Instant::now() + delay > deadline {
+            return Err(AgentError::Enroll(last));
+        }
+        tracing::warn!(error = %last, retry_in = ?delay, "enrolment failed; retrying");
+        attempt = attempt.saturating_add(1);
+        tokio::time::sleep(delay).await;
+    }
+}
+
+/// What a worker's vault holds about its identity.
+struct WorkerMaterial {
+    cluster_id: String,
+    ca_pem: String,
+    cert_pem: String,
+    key: Zeroizing<Vec<u8>>,
+    coordinators: Vec<CoordinatorInfo>,
+}
+
+fn worker_material(vault: &Vault) -> Option<WorkerMaterial> {
+    let text = |name| {
+        vault
+            .get(name)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .map(str::to_string)
+    };
+    Some(WorkerMaterial {
+        cluster_id: text(bootstrap::ENTRY_CLUSTER_ID)?,
+        ca_pem: text(bootstrap::ENTRY_CA_CERT)?,
+        cert_pem: text(bootstrap::ENTRY_NODE_CERT)?,
+        key: Zeroizing::new(vault.get(bootstrap::ENTRY_NODE_KEY)?.to_vec()),
+        coordinators: vault
+            .get(bootstrap::ENTRY_COORDINATORS)
+            .and_then(|b| serde_json::from_slice(b).ok())
+            .unwrap_or_default(),
+    })
+}
+
+/// Loads a worker's identity, enrolling first when it has none (or only an expired one and
+/// a token to replace it).
+async fn worker_identity(
+    config: &Config,
+    node_id: &str,
+    vault: &Arc<Mutex<Vault>>,
+    token: Option<&JoinToken>,
+) -> Result<NodePki, AgentError> {
+    let existing = worker_material(&vault.lock().unwrap_or_else(|p| p.into_inner()));
+    if let Some(m) = existing {
+        let cert_der = crate::ca::pem_to_der(&m.cert_pem)
+            .ok_or_else(|| PkiError::BadMaterial("stored node certificate".into()))?;
+        let ca_der = crate::ca::pem_to_der(&m.ca_pem)
+            .ok_or_else(|| PkiError::BadMaterial("stored CA certificate".into()))?;
+        let pki = NodePki::new(m.cluster_id, node_id.to_string(), m.ca_pem, ca_der, cert_der, &m.key, m.coordinators)?;
+        let not_after = pki.current().info.not_after;
+        if not_after > OffsetDateTime::now_utc() {
+            return Ok(pki);
+        }
+        if token.is_none() {
+            return Err(AgentError::CertificateExpired(not_after, node_id.to_string()));
+        }
+        tracing::warn!(%not_after, "the node certificate has expired; enrolling again with the join token");
+    }
+    let token = token.ok_or(AgentError::NotEnrolled)?;
+    let got = enrol(config, node_id, token).await?;
+    let v = vault.clone();
+    let saved = got.clone();
+    blocking(move || persist(&v, &saved).map_err(AgentError::Enroll)).await?;
+    for r in &got.rejected {
+        tracing::warn!(address = %r.address, reason = %r.reason, "address left out of the certificate: the coordinator could not reach it");
+    }
+    tracing::info!(serial = %got.info.serial_hex, not_after = %got.info.not_after, "Certificate successfully updated from coordinator");
+    Ok(NodePki::new(got.cluster_id, node_id.to_string(), got.ca_pem, got.ca_der, got.cert_der, &got.key_pkcs8, got.coordinators)?)
+}
+
 pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     let started = Instant::now();
     let config = opts.config;
     let node_id = config.node_name()?;
     let state_dir = config.state_directory.clone();
     create_state_dir(&state_dir)?;
+    let coordinator = config.coordinator_mode;
 
-    // Vault: open, or create a new cluster on a coordinator's first start.
+    // Vault: open; or create a new cluster on a coordinator's first start; or an empty vault
+    // for a worker about to enrol.
     let vault_path = bootstrap::vault_path(&state_dir);
     let kdf_started = Instant::now();
     let (vault, generated_admin_password) = if vault_path.exists() {
@@ -171,7 +305,7 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
             blocking(move || Ok(Vault::open(&path, &password)?)).await?,
             None,
         )
-    } else if config.coordinator_mode {
+    } else if coordinator {
         let (password, admin, kdf) = (opts.password.clone(), opts.admin_password, opts.kdf);
         let path = vault_path.clone();
         let outcome =
@@ -183,7 +317,15 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
         );
         (outcome.vault, outcome.generated_admin_password)
     } else {
-        return Err(AgentError::NotEnrolled);
+        if opts.join_token.is_none() {
+            return Err(AgentError::NotEnrolled);
+        }
+        let (password, kdf) = (opts.password.clone(), opts.kdf);
+        let path = vault_path.clone();
+        (
+            blocking(move || Ok(Vault::create(&path, &password, kdf)?)).await?,
+            None,
+        )
     };
     let kdf = kdf_started.elapsed();
     if let Some(pw) = &generated_admin_password {
@@ -199,54 +341,7 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
         );
     }
 
-    // Identity.
-    let mut vault = vault;
-    let ca = bootstrap::load_ca(&vault)?;
-    let ips = advertised_ips(&config);
-    let host = local_hostname();
-    let hostname = bootstrap::is_dns_name(&host).then_some(host.as_str());
-    let node_cert = bootstrap::ensure_coordinator_cert(
-        &mut vault,
-        &ca,
-        &bootstrap::NodeSubject {
-            node_id: &node_id,
-            ips: &ips,
-            hostname,
-        },
-        bootstrap::CertPolicy {
-            validity: config.cert_validity,
-            renew_before: config.renew_before,
-        },
-        OffsetDateTime::now_utc(),
-    )?;
-    if let Some(reason) = &node_cert.renewed {
-        tracing::info!(serial = %node_cert.info.serial_hex, %reason, "issued a new node certificate");
-    }
-    let tokens = Arc::new(
-        TokenKeys::from_pkcs8(
-            bootstrap::jwt_key(&vault)?,
-            ca.cluster_id(),
-            config.token_ttl,
-        )
-        .map_err(BootstrapError::from)?,
-    );
-    let vault = Arc::new(Mutex::new(vault));
-    let users = Users::new(vault.clone())?;
-
-    // Store.
-    let store_path = bootstrap::store_path(&state_dir);
-    let store = Arc::new(blocking(move || Ok(Store::open(&store_path)?)).await?);
-    let now = OffsetDateTime::now_utc().unix_timestamp();
-    store.apply(&Command::PruneRevokedTokens { now })?;
-
-    // Listener: only now that an identity exists.
-    let certified = certified_key(
-        node_cert.cert_der.clone(),
-        ca.cert_der().clone(),
-        &node_cert.key_pkcs8,
-    )?;
-    let resolver = Arc::new(SwappableCert::new(certified));
-    let tls = server_config(ca.cert_der().clone(), resolver)?;
+    // Bind before enrolling so the port is ours; serve only once there is an identity.
     let bind = SocketAddr::new(config.bind_address, config.port);
     let listener = TcpListener::bind(bind)
         .await
@@ -254,43 +349,72 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     let local_addr = listener
         .local_addr()
         .map_err(|source| AgentError::Bind { addr: bind, source })?;
+    let ips = advertised_ips(&config);
+    let advertised_ip = ips.first().copied().unwrap_or(local_addr.ip());
+    let api_address = SocketAddr::new(advertised_ip, local_addr.port()).to_string();
 
-    let role = if config.coordinator_mode {
+    let vault = Arc::new(Mutex::new(vault));
+    let (pki, control, source) = if coordinator {
+        let (pki, control) = coordinator_identity(&config, &node_id, &vault, &ips, &api_address).await?;
+        let source = Source::Local(control.issuer.clone());
+        (pki, Some(control), source)
+    } else {
+        let pki = worker_identity(&config, &node_id, &vault, opts.join_token.as_ref()).await?;
+        let source = Source::Remote {
+            configured: config.coordinator_addresses.clone(),
+        };
+        (pki, None, source)
+    };
+    let pki = Arc::new(pki);
+    let ca_fingerprint = Fingerprint::of(&pki.ca_der);
+
+    let role = if coordinator {
         NodeRole::Coordinator
     } else {
         NodeRole::Worker
     };
-    let advertised_ip = ips.first().copied().unwrap_or(local_addr.ip());
-    let previous = store.node(&node_id)?;
-    let record = NodeRecord {
-        node_id: node_id.clone(),
-        role,
-        state: NodeState::Alive,
-        addresses: ips.iter().map(|ip| ip.to_string()).collect(),
-        api_address: SocketAddr::new(advertised_ip, local_addr.port()).to_string(),
-        version: VERSION.to_string(),
-        cert_serial: Some(node_cert.info.serial_hex.clone()),
-        cert_not_after: Some(node_cert.info.not_after.unix_timestamp()),
-        last_state_change: match previous {
-            Some(p) if p.state == NodeState::Alive => p.last_state_change,
-            _ => now,
+    let tls = server_config(pki.ca_der.clone(), pki.cell.clone(), pki.revoked.clone())?;
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+
+    let mut tasks = Vec::new();
+    let advertise_config = config.clone();
+    let (renewer, renew_task) = renew::spawn(
+        RenewContext {
+            pki: pki.clone(),
+            vault: vault.clone(),
+            source,
+            addresses: Box::new(move || advertised_ips(&advertise_config)),
+            hostname: dns_hostname(),
+            api_port: local_addr.port(),
+            challenge_port: config.challenge_port,
+            validity: config.cert_validity,
+            renew_before: config.renew_before,
+            check_interval: config.cert_check_interval,
         },
-    };
-    store.apply(&Command::UpsertNode { node: record })?;
+        shutdown_rx.clone(),
+    );
+    tasks.push(renew_task);
+    if !coordinator {
+        tasks.push(spawn_follower(
+            pki.clone(),
+            config.coordinator_addresses.clone(),
+            shutdown_rx.clone(),
+        ));
+    }
 
     let state = AppState::new(NodeContext {
         node_id: node_id.clone(),
         role,
         version: VERSION.to_string(),
-        store,
-        users,
-        tokens,
+        pki: pki.clone(),
+        renewer,
+        control,
     });
     let app = router(state.clone(), config.max_request_body_bytes);
-    let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let serve_opts = ServeOptions {
         max_connections: config.max_connections,
         drain_timeout: config.shutdown_timeout,
+        revoked: pki.revoked.clone(),
     };
     let server = tokio::spawn(serve(
         listener,
@@ -305,8 +429,10 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     };
     tracing::info!(
         node_id = %node_id,
+        role = %role,
         %local_addr,
-        ca_fingerprint = %ca.fingerprint(),
+        ca_fingerprint = %ca_fingerprint,
+        serial = %pki.current().info.serial_hex,
         startup_ms = timings.total.as_millis() as u64,
         kdf_ms = timings.kdf.as_millis() as u64,
         "p2pd ready"
@@ -314,30 +440,164 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     Ok(RunningAgent {
         local_addr,
         node_id,
-        ca_fingerprint: ca.fingerprint(),
+        ca_fingerprint,
         timings,
         generated_admin_password,
         state,
         shutdown_tx,
         server,
+        tasks,
         _vault: vault,
     })
+}
+
+/// A coordinator's CA, own certificate, store and signing desk.
+async fn coordinator_identity(
+    config: &Config,
+    node_id: &str,
+    vault: &Arc<Mutex<Vault>>,
+    ips: &[IpAddr],
+    api_address: &str,
+) -> Result<(NodePki, ControlPlane), AgentError> {
+    let (ca, node_cert, tokens) = {
+        let mut v = vault.lock().unwrap_or_else(|p| p.into_inner());
+        let ca = bootstrap::load_ca(&v)?;
+        let hostname = dns_hostname();
+        let node_cert = bootstrap::ensure_coordinator_cert(
+            &mut v,
+            &ca,
+            &bootstrap::NodeSubject {
+                node_id,
+                ips,
+                hostname: hostname.as_deref(),
+            },
+            bootstrap::CertPolicy {
+                validity: config.cert_validity,
+                renew_before: config.renew_before,
+            },
+            OffsetDateTime::now_utc(),
+        )?;
+        let tokens = TokenKeys::from_pkcs8(bootstrap::jwt_key(&v)?, ca.cluster_id(), config.token_ttl)
+            .map_err(BootstrapError::from)?;
+        (ca, node_cert, Arc::new(tokens))
+    };
+    if let Some(reason) = &node_cert.renewed {
+        tracing::info!(serial = %node_cert.info.serial_hex, %reason, "issued a new node certificate");
+    }
+    let users = Users::new(vault.clone())?;
+    let store_path = bootstrap::store_path(&config.state_directory);
+    let store = Arc::new(blocking(move || Ok(Store::open(&store_path)?)).await?);
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    store.apply(&Command::PruneRevokedTokens { now })?;
+
+    let self_info = CoordinatorInfo {
+        node_id: node_id.to_string(),
+        api_address: api_address.to_string(),
+    };
+    let pki = NodePki::new(
+        ca.cluster_id().to_string(),
+        node_id.to_string(),
+        ca.cert_pem().to_string(),
+        ca.cert_der().clone(),
+        node_cert.cert_der.clone(),
+        &node_cert.key_pkcs8,
+        vec![self_info.clone()],
+    )?;
+    let issuer = Arc::new(Issuer::new(
+        ca,
+        store.clone(),
+        config.challenge_port,
+        config.cert_validity,
+        vec![self_info],
+    )?);
+    if store.cert(&node_cert.info.serial_hex)?.is_none() {
+        issuer.record_local(&node_cert.cert_der, node_id)?;
+    }
+    refresh_from_store(&store, &pki.revoked)?;
+
+    let previous = store.node(node_id)?;
+    let record = NodeRecord {
+        node_id: node_id.to_string(),
+        role: NodeRole::Coordinator,
+        state: NodeState::Alive,
+        addresses: ips.iter().map(|ip| ip.to_string()).collect(),
+        api_address: api_address.to_string(),
+        version: VERSION.to_string(),
+        cert_serial: Some(node_cert.info.serial_hex.clone()),
+        cert_not_after: Some(node_cert.info.not_after.unix_timestamp()),
+        last_state_change: match previous {
+            Some(p) if p.state == NodeState::Alive => p.last_state_change,
+            _ => now,
+        },
+    };
+    store.apply(&Command::UpsertNode { node: record })?;
+    Ok((
+        pki,
+        ControlPlane {
+            store,
+            users,
+            tokens,
+            issuer,
+        },
+    ))
 }
 
 impl RunningAgent {
     /// Mints an operator token directly (used by `p2pd dev` to hand `p2pctl` a ready context).
     pub fn issue_token(&self, user: &str, role: Role) -> Result<String, AgentError> {
-        self.state
+        let control = self.state.control.as_ref().ok_or(AgentError::NotEnrolled)?;
+        control
             .tokens
             .issue(user, role, OffsetDateTime::now_utc())
             .map(|(t, _)| t)
             .map_err(|e| AgentError::Bootstrap(e.into()))
     }
 
-    /// Stops accepting, drains in-flight requests (bounded by `shutdown_timeout`), then
-    /// releases the store and the vault.
+    /// Creates a join token directly (used by `p2pd dev` to enrol its workers).
+    pub fn create_join_token(
+        &self,
+        ttl: Duration,
+        node_id: Option<String>,
+        uses: u32,
+    ) -> Result<String, AgentError> {
+        let control = self.state.control.as_ref().ok_or(AgentError::NotEnrolled)?;
+        let created = control.issuer.create_join_token(
+            bootstrap::ADMIN_USER,
+            ttl,
+            node_id,
+            uses,
+            OffsetDateTime::now_utc(),
+        )?;
+        Ok(created.token)
+    }
+
+    /// The node's current certificate serial (changes on renewal).
+    pub fn cert_serial(&self) -> String {
+        self.state.pki.current().info.serial_hex
+    }
+
+    /// The cluster CA certificate, PEM.
+    pub fn ca_pem(&self) -> &str {
+        &self.state.pki.ca_pem
+    }
+
+    /// Revoked serials this node currently enforces.
+    pub fn revoked_count(&self) -> usize {
+        self.state.pki.revoked.len()
+    }
+
+    /// Renews the node certificate now, as `p2pctl cert renew` would.
+    pub async fn renew_now(&self) -> Result<p2p_shared::api::RenewResult, String> {
+        self.state.renewer.renew_now().await
+    }
+
+    /// Stops the background tasks and accepting, drains in-flight requests (bounded by
+    /// `shutdown_timeout`), then releases the store and the vault.
     pub async fn shutdown(self) {
         let _ = self.shutdown_tx.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
         if let Err(e) = self.server.await {
             tracing::error!(error = %e, "server task failed");
         }

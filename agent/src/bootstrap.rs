@@ -1,8 +1,8 @@
 //! First-time set-up of a coordinator (`p2pd init`, or the first start) and loading the
 //! node's identity from the vault at every start.
 //!
-//! Vault entries: `cluster_id`, `ca.crt`, `ca.key`, `jwt.key`, `node.crt`, `node.key`,
-//! `users`.
+//! Vault entries: `cluster_id`, `ca.crt`, `node.crt`, `node.key` on every node;
+//! `ca.key`, `jwt.key`, `users` on coordinators; `coordinators` on workers.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,8 @@ pub const ENTRY_CA_KEY: &str = "ca.key";
 pub const ENTRY_JWT_KEY: &str = "jwt.key";
 pub const ENTRY_NODE_CERT: &str = "node.crt";
 pub const ENTRY_NODE_KEY: &str = "node.key";
+/// Workers: the coordinators learned at enrolment (JSON).
+pub const ENTRY_COORDINATORS: &str = "coordinators";
 
 pub const ADMIN_USER: &str = "admin";
 

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use p2p_shared::NodeIdentity;
+use p2p_shared::identity::OperatorIdentity;
 use p2p_shared::tls::Fingerprint;
 use rand::RngCore;
 use rcgen::{
@@ -146,40 +147,61 @@ impl ClusterCa {
         now: OffsetDateTime,
     ) -> Result<IssuedCert, CaError> {
         let identity = NodeIdentity::new(&self.cluster_id, &req.node_id);
-        let mut params = CertificateParams::default();
-        let mut dn = DistinguishedName::new();
-        dn.push(DnType::CommonName, req.node_id.clone());
-        dn.push(
-            DnType::OrganizationName,
-            format!("p2p-core {}", self.cluster_id),
-        );
-        params.distinguished_name = dn;
-        let uri = identity
-            .to_uri()
-            .try_into()
-            .map_err(|_| CaError::BadName(identity.to_uri()))?;
-        params.subject_alt_names.push(SanType::URI(uri));
-        for ip in &req.ips {
-            params.subject_alt_names.push(SanType::IpAddress(*ip));
-        }
+        let mut sans = vec![san_uri(&identity.to_uri())?];
+        sans.extend(req.ips.iter().map(|ip| SanType::IpAddress(*ip)));
         for name in &req.dns_names {
             let dns = name
                 .clone()
                 .try_into()
                 .map_err(|_| CaError::BadName(name.clone()))?;
-            params.subject_alt_names.push(SanType::DnsName(dns));
+            sans.push(SanType::DnsName(dns));
         }
-        params.is_ca = IsCa::ExplicitNoCa;
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        params.extended_key_usages = vec![
+        let eku = vec![
             ExtendedKeyUsagePurpose::ServerAuth,
             ExtendedKeyUsagePurpose::ClientAuth,
         ];
+        self.sign_leaf(&req.node_id, sans, eku, req.validity, public_key, now)
+    }
+
+    /// Signs an operator's client certificate (client authentication only).
+    pub fn issue_operator_cert(
+        &self,
+        identity: &OperatorIdentity,
+        public_key: &impl PublicKeyData,
+        validity: Duration,
+        now: OffsetDateTime,
+    ) -> Result<IssuedCert, CaError> {
+        let sans = vec![san_uri(&identity.to_uri())?];
+        let eku = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        self.sign_leaf(&identity.user, sans, eku, validity, public_key, now)
+    }
+
+    fn sign_leaf(
+        &self,
+        common_name: &str,
+        sans: Vec<SanType>,
+        eku: Vec<ExtendedKeyUsagePurpose>,
+        validity: Duration,
+        public_key: &impl PublicKeyData,
+        now: OffsetDateTime,
+    ) -> Result<IssuedCert, CaError> {
+        let mut params = CertificateParams::default();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, common_name.to_string());
+        dn.push(
+            DnType::OrganizationName,
+            format!("p2p-core {}", self.cluster_id),
+        );
+        params.distinguished_name = dn;
+        params.subject_alt_names = sans;
+        params.is_ca = IsCa::ExplicitNoCa;
+        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        params.extended_key_usages = eku;
         let serial = random_serial();
         let serial_hex = serial_hex(&serial);
         params.serial_number = Some(serial);
         params.not_before = now - BACKDATE;
-        params.not_after = now + req.validity;
+        params.not_after = now + validity;
         params.use_authority_key_identifier_extension = true;
         let issuer = Issuer::from_ca_cert_der(&self.cert_der, &self.key)?;
         let cert = params.signed_by(public_key, &issuer)?;
@@ -190,6 +212,14 @@ impl ClusterCa {
             not_after: params.not_after,
         })
     }
+}
+
+fn san_uri(uri: &str) -> Result<SanType, CaError> {
+    let ia5 = uri
+        .to_string()
+        .try_into()
+        .map_err(|_| CaError::BadName(uri.to_string()))?;
+    Ok(SanType::URI(ia5))
 }
 
 /// The first certificate in a PEM text, as DER.

@@ -42,6 +42,18 @@ pub struct NodeArgs {
     /// Join the coordinator at HOST:PORT (repeatable); makes this node a worker.
     #[arg(long = "coordinator", global = true, value_name = "HOST:PORT")]
     pub coordinators: Vec<String>,
+    /// Join token for a worker's first start (from `p2pctl token create`).
+    #[arg(
+        long,
+        global = true,
+        env = "P2PD_JOIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub join_token: Option<String>,
+    /// File holding the join token.
+    #[arg(long, global = true, env = "P2PD_JOIN_TOKEN_FILE", value_name = "FILE")]
+    pub join_token_file: Option<PathBuf>,
     /// HTTPS port.
     #[arg(long, global = true, env = "P2PD_PORT")]
     pub port: Option<u16>,

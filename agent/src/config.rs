@@ -32,8 +32,18 @@ pub struct Config {
     pub coordinator_addresses: Vec<String>,
     /// Vault, store and other state live here.
     pub state_directory: PathBuf,
-    /// Port of the temporary plain-HTTP responder used during enrollment.
+    /// Port of the temporary plain-HTTP responder used during enrollment. Cluster-wide:
+    /// coordinators call every node back on their own `challenge_port`.
     pub challenge_port: u16,
+    /// Join token for a worker's first start (prefer `join_token_file` or
+    /// `P2PD_JOIN_TOKEN`: a token in a config file is easy to leak).
+    pub join_token: Option<String>,
+    /// File holding the join token.
+    pub join_token_file: Option<PathBuf>,
+    /// How often the node re-checks that its certificate still fits (addresses, host name,
+    /// time left).
+    #[serde(deserialize_with = "de_duration")]
+    pub cert_check_interval: Duration,
     /// `error`, `warn`, `info`, `debug` or `trace` (`RUST_LOG` overrides).
     pub log_level: LogLevel,
     /// `text` or `json`.
@@ -67,6 +77,9 @@ impl Default for Config {
             coordinator_addresses: Vec::new(),
             state_directory: default_state_directory(),
             challenge_port: DEFAULT_CHALLENGE_PORT,
+            join_token: None,
+            join_token_file: None,
+            cert_check_interval: Duration::from_secs(30),
             log_level: LogLevel::Info,
             log_format: LogFormat::Text,
             token_ttl: Duration::from_secs(12 * 3600),
@@ -187,6 +200,9 @@ const KEYS: &[&str] = &[
     "coordinator_addresses",
     "state_directory",
     "challenge_port",
+    "join_token",
+    "join_token_file",
+    "cert_check_interval",
     "log_level",
     "log_format",
     "token_ttl",
@@ -257,6 +273,9 @@ impl Config {
                 "renew_before must be shorter than cert_validity, or every start would renew"
                     .into(),
             ));
+        }
+        if self.cert_check_interval < Duration::from_millis(100) {
+            return Err(err("cert_check_interval must be at least 100ms".into()));
         }
         if self.max_request_body_bytes < 1024 {
             return Err(err("max_request_body_bytes must be at least 1024".into()));

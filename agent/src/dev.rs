@@ -1,7 +1,13 @@
-//! `p2pd dev`: a working local cluster in one command. A coordinator on 127.0.0.1 with a
-//! temporary state directory, and a ready `p2pctl` context named `dev`.
+//! `p2pd dev`: a working local cluster in one command. A coordinator on 127.0.0.1 and two
+//! workers on 127.0.0.2 and 127.0.0.3 that enrol through the real flow (join token, pinned
+//! TLS, address challenge, CSR), a temporary state directory, and a ready `p2pctl` context
+//! named `dev`.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use p2p_shared::jointoken::JoinToken;
 
 use p2p_shared::Role;
 use p2p_shared::contexts::{Context, ContextError, CtlConfig};
@@ -21,11 +27,17 @@ pub enum DevError {
     Context(#[from] ContextError),
     #[error("cannot create a temporary state directory: {0}")]
     TempDir(std::io::Error),
+    #[error("join token: {0}")]
+    Token(String),
 }
+
+/// Workers `p2pd dev` starts next to its coordinator.
+pub const DEV_WORKERS: usize = 2;
 
 /// A running dev cluster; its temporary state goes when this is dropped.
 pub struct DevCluster {
     pub coordinator: RunningAgent,
+    pub workers: Vec<RunningAgent>,
     pub state_dir: PathBuf,
     pub ctl_config: PathBuf,
     pub admin_password: zeroize::Zeroizing<String>,
@@ -62,8 +74,32 @@ pub async fn start_dev(
         password: random_secret(16),
         kdf: KdfParams::DEFAULT,
         admin_password: Some(admin_password.clone()),
+        join_token: None,
     })
     .await?;
+    let join = coordinator.create_join_token(Duration::from_secs(600), None, DEV_WORKERS as u32)?;
+    let mut workers = Vec::with_capacity(DEV_WORKERS);
+    for i in 0..DEV_WORKERS {
+        let ip = IpAddr::from([127, 0, 0, 2 + i as u8]);
+        let config = Config {
+            node_id: NodeName::parse(&format!("worker-{}", i + 1)).ok(),
+            coordinator_mode: false,
+            coordinator_addresses: vec![format!("127.0.0.1:{}", coordinator.local_addr.port())],
+            port,
+            bind_address: ip,
+            state_directory: state_dir.join(format!("worker-{}", i + 1)),
+            ..Config::default()
+        };
+        let worker = start(AgentOptions {
+            config,
+            password: random_secret(16),
+            kdf: KdfParams::DEFAULT,
+            admin_password: None,
+            join_token: Some(JoinToken::parse(&join).map_err(|e| DevError::Token(e.to_string()))?),
+        })
+        .await?;
+        workers.push(worker);
+    }
     let token = coordinator.issue_token(ADMIN_USER, Role::Admin)?;
     let mut cfg = CtlConfig::load(&ctl_config)?;
     cfg.upsert_current(
@@ -78,6 +114,7 @@ pub async fn start_dev(
     cfg.save(&ctl_config)?;
     Ok(DevCluster {
         coordinator,
+        workers,
         state_dir,
         ctl_config,
         admin_password,
@@ -101,9 +138,14 @@ impl DevCluster {
              CA            {fp}\n  \
              admin login   user `admin`, password {pw}\n\
              \np2pctl context `{ctx}` written to {cfg} and made current. Try:\n\
-             \n  p2pctl nodes ls\n  p2pctl whoami\n\
+             \n  p2pctl nodes ls\n  p2pctl cert ls\n  p2pctl whoami\n\
              \nPress Ctrl-C to stop.\n",
             node = c.node_id,
+            workers = self
+                .workers
+                .iter()
+                .map(|w| format!("  worker        {}  https://{}  (enrolled, certificate {})\n", w.node_id, w.local_addr, w.cert_serial()))
+                .collect::<String>(),
             addr = c.local_addr,
             state = self.state_dir.display(),
             fp = c.ca_fingerprint,
@@ -114,6 +156,9 @@ impl DevCluster {
     }
 
     pub async fn shutdown(self) {
+        for w in self.workers {
+            w.shutdown().await;
+        }
         self.coordinator.shutdown().await;
     }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod dev;
 pub mod password;
+pub mod pki;
 pub mod renewal;
 pub mod store;
 pub mod tls;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
 use clap::Parser;
+use p2p_shared::jointoken::JoinToken;
 use p2pd::agent::{AgentOptions, start};
 use p2pd::bootstrap::{self, initialize};
 use p2pd::cli::{Cli, Cmd, DevArgs, NodeArgs, VaultCmd};
@@ -112,12 +113,14 @@ async fn run(cli: Cli) -> Result<()> {
 async fn run_node(args: &NodeArgs) -> Result<()> {
     let config = load_config(args)?;
     init_tracing(&config, args.log_level.as_deref());
+    let join_token = join_token(args, &config)?;
     let password = password_sources(args).resolve("Vault password", false)?;
     let agent = start(AgentOptions {
         config,
         password,
         kdf: KdfParams::DEFAULT,
         admin_password: None,
+        join_token,
     })
     .await?;
     notify_systemd_ready();
@@ -126,6 +129,24 @@ async fn run_node(args: &NodeArgs) -> Result<()> {
     agent.shutdown().await;
     let _ = sd_notify::notify(false, &[sd_notify::NotifyState::Stopping]);
     Ok(())
+}
+
+/// The join token from --join-token / P2PD_JOIN_TOKEN, --join-token-file, or the config's
+/// `join_token_file` / `join_token`, first found wins.
+fn join_token(args: &NodeArgs, config: &Config) -> Result<Option<JoinToken>> {
+    let text = if let Some(t) = &args.join_token {
+        Some(Zeroizing::new(t.clone()))
+    } else if let Some(f) = args
+        .join_token_file
+        .as_ref()
+        .or(config.join_token_file.as_ref())
+    {
+        Some(read_secret_file(f).with_context(|| format!("join token file {}", f.display()))?)
+    } else {
+        config.join_token.clone().map(Zeroizing::new)
+    };
+    text.map(|t| JoinToken::parse(&t).map_err(anyhow::Error::from))
+        .transpose()
 }
 
 /// READY=1 once the listener is up, and watchdog pings at half the interval systemd asks for.

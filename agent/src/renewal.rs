@@ -17,6 +17,8 @@ pub enum RenewReason {
     AddressNotCovered(IpAddr),
     HostnameNotCovered(String),
     ExpiresSoon { days_left: i64 },
+    /// An operator asked (`p2pctl cert renew`).
+    Requested,
 }
 
 impl std::fmt::Display for RenewReason {
@@ -33,6 +35,7 @@ impl std::fmt::Display for RenewReason {
             RenewReason::ExpiresSoon { days_left } => {
                 write!(f, "certificate expires in {days_left} days")
             }
+            RenewReason::Requested => write!(f, "an operator asked for it"),
         }
     }
 }

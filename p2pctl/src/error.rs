@@ -36,6 +36,7 @@ impl From<ClientError> for CtlError {
     fn from(e: ClientError) -> Self {
         let exit = match &e {
             ClientError::Unreachable { .. } => Exit::Unreachable,
+            ClientError::Rejected { .. } => Exit::Auth,
             ClientError::InvalidServer(_) => Exit::Usage,
             ClientError::Api {
                 status: 401 | 403, ..

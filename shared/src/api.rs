@@ -221,6 +221,257 @@ impl std::fmt::Debug for SetPasswordRequest {
     }
 }
 
+/// `POST /v1/tokens`: a join token for new workers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CreateJoinTokenRequest {
+    /// Lifetime in seconds.
+    pub ttl_seconds: u64,
+    /// Only a node of this name may join with the token.
+    pub node_id: Option<String>,
+    /// How many joins the token allows.
+    pub uses: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JoinTokenStatus {
+    Active,
+    Expired,
+    UsedUp,
+    Revoked,
+}
+
+impl std::fmt::Display for JoinTokenStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            JoinTokenStatus::Active => "active",
+            JoinTokenStatus::Expired => "expired",
+            JoinTokenStatus::UsedUp => "used_up",
+            JoinTokenStatus::Revoked => "revoked",
+        })
+    }
+}
+
+/// A join token as listed (`GET /v1/tokens`); never the secret.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct JoinTokenInfo {
+    pub token_id: String,
+    pub node_id: Option<String>,
+    pub uses: u32,
+    pub uses_left: u32,
+    pub status: JoinTokenStatus,
+    pub created_by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// `POST /v1/tokens` answer: the token text is shown this once.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct JoinTokenCreated {
+    /// `p2pjoin1.<token_id>.<secret>.<ca_pin>`.
+    pub token: String,
+    #[serde(flatten)]
+    pub info: JoinTokenInfo,
+}
+
+impl std::fmt::Debug for JoinTokenCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinTokenCreated")
+            .field("token", &"<redacted>")
+            .field("info", &self.info)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct JoinTokenList {
+    pub tokens: Vec<JoinTokenInfo>,
+}
+
+/// What a node asks for when it enrols (`POST /v1/enroll`, with the join token) or renews
+/// (`POST /v1/cluster/renew`, over mTLS with its current certificate).
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct CertRequest {
+    /// Join token id and secret; only for enrolment.
+    pub token_id: Option<String>,
+    pub token_secret: Option<String>,
+    pub node_id: String,
+    /// PKCS#10 request for the node's locally generated key. Only its public key is used.
+    pub csr_pem: String,
+    /// Addresses the node claims; each is checked by a call-back on the challenge port.
+    pub addresses: Vec<std::net::IpAddr>,
+    pub hostname: Option<String>,
+    /// Key for the challenge answer (HMAC-SHA256 of the call-back nonce).
+    pub challenge_secret: String,
+    /// Port of the node's HTTPS listener.
+    pub api_port: u16,
+    /// The requester's p2pd version.
+    pub version: String,
+}
+
+impl std::fmt::Debug for CertRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CertRequest")
+            .field("token_id", &self.token_id)
+            .field("node_id", &self.node_id)
+            .field("addresses", &self.addresses)
+            .field("hostname", &self.hostname)
+            .field("api_port", &self.api_port)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An address left out of a certificate because its call-back failed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RejectedAddress {
+    pub address: std::net::IpAddr,
+    pub reason: String,
+}
+
+/// A coordinator a node can reach.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CoordinatorInfo {
+    pub node_id: String,
+    pub api_address: String,
+}
+
+/// A signed node certificate.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CertIssued {
+    pub cluster_id: String,
+    pub node_id: String,
+    pub cert_pem: String,
+    pub ca_pem: String,
+    pub serial: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+    /// Addresses that passed the call-back and are in the certificate.
+    pub addresses: Vec<std::net::IpAddr>,
+    pub rejected_addresses: Vec<RejectedAddress>,
+    pub coordinators: Vec<CoordinatorInfo>,
+}
+
+/// `GET /v1/cluster/revocations`: serials of revoked, not yet expired certificates.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RevocationSnapshot {
+    /// Increases with every revocation; pass it back as `after` to wait for the next.
+    pub version: u64,
+    pub serials: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertKind {
+    Node,
+    Operator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertStatus {
+    /// The subject's current certificate, not expired.
+    Valid,
+    /// Replaced by a newer certificate of the same subject (still cryptographically valid).
+    Superseded,
+    Expired,
+    Revoked,
+}
+
+impl std::fmt::Display for CertStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CertStatus::Valid => "valid",
+            CertStatus::Superseded => "superseded",
+            CertStatus::Expired => "expired",
+            CertStatus::Revoked => "revoked",
+        })
+    }
+}
+
+/// A certificate the cluster CA issued (`GET /v1/certs`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CertSummary {
+    pub serial: String,
+    pub kind: CertKind,
+    /// Node id or operator user name.
+    pub subject: String,
+    /// Operator certificates only.
+    pub role: Option<Role>,
+    pub ip_addresses: Vec<String>,
+    pub dns_names: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_before: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+    /// Whole days until `not_after` (negative once expired).
+    pub days_left: i64,
+    pub status: CertStatus,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CertList {
+    pub certificates: Vec<CertSummary>,
+}
+
+/// `POST /v1/certs/revoke`: one of the two.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RevokeCertRequest {
+    pub node_id: Option<String>,
+    pub serial: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RevokeCertResponse {
+    pub revoked: Vec<CertSummary>,
+}
+
+/// `POST /v1/nodes/{id}/cert/renew` answer.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RenewResult {
+    pub node_id: String,
+    pub old_serial: Option<String>,
+    pub new_serial: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+}
+
+/// `POST /v1/certs/operator`: sign an operator's client certificate.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OperatorCertRequest {
+    pub user: String,
+    pub role: Role,
+    pub csr_pem: String,
+    /// Lifetime in seconds (default 30 days, at most the node certificate lifetime).
+    pub ttl_seconds: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OperatorCertIssued {
+    pub user: String,
+    pub role: Role,
+    pub serial: String,
+    pub cert_pem: String,
+    pub ca_pem: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub not_after: OffsetDateTime,
+}
+
+/// `GET /v1/node/status` (node route): the answering node and its certificate.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NodeStatus {
+    pub node_id: String,
+    pub role: NodeRole,
+    pub cert_serial: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub cert_not_after: OffsetDateTime,
+    /// Who called, as the node read it from the client certificate.
+    pub caller: String,
+}
+
 /// Every error response: `{ "error": { "code": "...", "message": "..." } }`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ErrorBody {

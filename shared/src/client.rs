@@ -1,6 +1,7 @@
 //! The one typed HTTPS client for the `/v1` API, used by `p2pctl`, by tests and (later) by
 //! node-to-node calls.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -8,11 +9,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::{
-    CreateUserRequest, ErrorBody, HealthResponse, LoginRequest, LoginResponse, NodeInfo, NodeList,
-    SetPasswordRequest, UserInfo, UserList, WhoAmI,
+    CertIssued, CertList, CertRequest, CertSummary, CreateJoinTokenRequest, CreateUserRequest,
+    ErrorBody, HealthResponse, JoinTokenCreated, JoinTokenInfo, JoinTokenList, LoginRequest,
+    LoginResponse, NodeInfo, NodeList, NodeStatus, OperatorCertIssued, OperatorCertRequest,
+    RenewResult, RevocationSnapshot, RevokeCertRequest, RevokeCertResponse, SetPasswordRequest,
+    UserInfo, UserList, WhoAmI,
 };
 pub use crate::tls::ServerTrust;
-use crate::tls::{ClientIdentity, client_config};
+use crate::tls::{CertCell, RevocationList, client_config};
 
 /// How to reach and authenticate to one node.
 #[derive(Debug)]
@@ -22,8 +26,11 @@ pub struct ClientOptions {
     pub trust: ServerTrust,
     /// JWT bearer token, if signed in.
     pub token: Option<String>,
-    /// Client certificate for mTLS, if any.
-    pub identity: Option<ClientIdentity>,
+    /// Client certificate for mTLS, if any (swappable: renewal takes effect on the next
+    /// connection).
+    pub identity: Option<Arc<CertCell>>,
+    /// Refuse servers whose certificate is on this list.
+    pub revoked: Option<Arc<RevocationList>>,
     /// Require the server to be this node (checked against its certificate identity).
     pub expected_node: Option<String>,
     pub timeout: Duration,
@@ -36,6 +43,7 @@ impl ClientOptions {
             trust,
             token: None,
             identity: None,
+            revoked: None,
             expected_node: None,
             timeout: Duration::from_secs(10),
         }
@@ -50,6 +58,10 @@ pub enum ClientError {
     Tls(#[from] rustls::Error),
     #[error("cannot reach {server}: {reason}")]
     Unreachable { server: String, reason: String },
+    /// The TLS handshake failed on a certificate: the server is not who we trust, or it
+    /// refused ours (revoked, expired, another CA). Retrying will not help.
+    #[error("TLS handshake with {server} refused: {reason}")]
+    Rejected { server: String, reason: String },
     #[error("{message} ({status} {code})")]
     Api {
         status: u16,
@@ -89,10 +101,40 @@ fn describe(err: &reqwest::Error) -> String {
     msg
 }
 
+/// True when a request failed because a certificate was refused, by us or by the server.
+fn certificate_failure(err: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        let tls = e.downcast_ref::<rustls::Error>().or_else(|| {
+            e.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(tls) = tls {
+            return matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_)
+                    | rustls::Error::NoCertificatesPresented
+                    | rustls::Error::AlertReceived(
+                        rustls::AlertDescription::BadCertificate
+                            | rustls::AlertDescription::CertificateRevoked
+                            | rustls::AlertDescription::CertificateExpired
+                            | rustls::AlertDescription::CertificateUnknown
+                            | rustls::AlertDescription::UnknownCA
+                            | rustls::AlertDescription::UnsupportedCertificate
+                            | rustls::AlertDescription::AccessDenied
+                    )
+            );
+        }
+        source = e.source();
+    }
+    false
+}
+
 impl ApiClient {
     pub fn new(opts: ClientOptions) -> Result<Self, ClientError> {
         let base = normalise_server(&opts.server)?;
-        let tls = client_config(opts.trust, opts.expected_node, opts.identity)?;
+        let tls = client_config(opts.trust, opts.expected_node, opts.identity, opts.revoked)?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .https_only(true)
@@ -126,17 +168,34 @@ impl ApiClient {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, ClientError> {
+        self.call_with_timeout(method, path, body, None).await
+    }
+
+    async fn call_with_timeout<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        timeout: Option<Duration>,
+    ) -> Result<T, ClientError> {
         let url = format!("{}{}", self.base, path);
         let mut req = self.http.request(method, &url);
+        if let Some(t) = timeout {
+            req = req.timeout(t);
+        }
         if let Some(token) = &self.token {
             req = req.bearer_auth(token);
         }
         if let Some(body) = body {
             req = req.json(body);
         }
-        let resp = req.send().await.map_err(|e| ClientError::Unreachable {
-            server: self.base.clone(),
-            reason: describe(&e),
+        let resp = req.send().await.map_err(|e| {
+            let (server, reason) = (self.base.clone(), describe(&e));
+            if certificate_failure(&e) {
+                ClientError::Rejected { server, reason }
+            } else {
+                ClientError::Unreachable { server, reason }
+            }
         })?;
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|e| ClientError::Unreachable {
@@ -209,6 +268,100 @@ impl ApiClient {
         self.call::<_, serde_json::Value>(Method::PUT, &path, Some(req))
             .await
             .map(|_| ())
+    }
+}
+
+impl ApiClient {
+    pub async fn create_join_token(
+        &self,
+        req: &CreateJoinTokenRequest,
+    ) -> Result<JoinTokenCreated, ClientError> {
+        self.call(Method::POST, "/v1/tokens", Some(req)).await
+    }
+
+    pub async fn join_tokens(&self) -> Result<JoinTokenList, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/tokens", None).await
+    }
+
+    pub async fn revoke_join_token(&self, token_id: &str) -> Result<JoinTokenInfo, ClientError> {
+        let path = format!("/v1/tokens/{}/revoke", encode_segment(token_id));
+        self.call::<(), _>(Method::POST, &path, None).await
+    }
+
+    /// A new node's first certificate (server trusted through the join token's CA pin).
+    pub async fn enroll(&self, req: &CertRequest) -> Result<CertIssued, ClientError> {
+        self.call(Method::POST, "/v1/enroll", Some(req)).await
+    }
+
+    /// A node's next certificate (authenticated by its current one over mTLS).
+    pub async fn renew_own_cert(&self, req: &CertRequest) -> Result<CertIssued, ClientError> {
+        self.call(Method::POST, "/v1/cluster/renew", Some(req)).await
+    }
+
+    /// Revoked serials; with `after`, waits up to `wait` for a version newer than it.
+    pub async fn revocations(
+        &self,
+        after: Option<u64>,
+        wait: Duration,
+    ) -> Result<RevocationSnapshot, ClientError> {
+        let path = match after {
+            Some(v) => format!("/v1/cluster/revocations?after={v}&wait={}", wait.as_secs()),
+            None => "/v1/cluster/revocations".to_string(),
+        };
+        self.call_with_timeout::<(), _>(
+            Method::GET,
+            &path,
+            None,
+            Some(wait + Duration::from_secs(10)),
+        )
+        .await
+    }
+
+    pub async fn node_status(&self) -> Result<NodeStatus, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/node/status", None)
+            .await
+    }
+
+    /// Asks the node itself to renew its certificate now (coordinators only).
+    pub async fn node_renew_now(&self) -> Result<RenewResult, ClientError> {
+        self.call_with_timeout::<(), _>(
+            Method::POST,
+            "/v1/node/renew",
+            None,
+            Some(Duration::from_secs(60)),
+        )
+        .await
+    }
+
+    pub async fn certs(&self, all: bool) -> Result<CertList, ClientError> {
+        let path = if all { "/v1/certs?all=true" } else { "/v1/certs" };
+        self.call::<(), _>(Method::GET, path, None).await
+    }
+
+    pub async fn node_cert(&self, node_id: &str) -> Result<CertSummary, ClientError> {
+        let path = format!("/v1/nodes/{}/cert", encode_segment(node_id));
+        self.call::<(), _>(Method::GET, &path, None).await
+    }
+
+    pub async fn renew_node_cert(&self, node_id: &str) -> Result<RenewResult, ClientError> {
+        let path = format!("/v1/nodes/{}/cert/renew", encode_segment(node_id));
+        self.call_with_timeout::<(), _>(Method::POST, &path, None, Some(Duration::from_secs(90)))
+            .await
+    }
+
+    pub async fn revoke_cert(
+        &self,
+        req: &RevokeCertRequest,
+    ) -> Result<RevokeCertResponse, ClientError> {
+        self.call(Method::POST, "/v1/certs/revoke", Some(req)).await
+    }
+
+    pub async fn issue_operator_cert(
+        &self,
+        req: &OperatorCertRequest,
+    ) -> Result<OperatorCertIssued, ClientError> {
+        self.call(Method::POST, "/v1/certs/operator", Some(req))
+            .await
     }
 }
 

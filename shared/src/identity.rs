@@ -1,8 +1,12 @@
-//! Node identity: the URI SAN `spiffe://<cluster_id>/node/<node_id>` that every node
-//! certificate carries. Authorisation decisions use this, never IP or DNS SANs.
+//! Certificate identities. A node certificate carries the URI SAN
+//! `spiffe://<cluster_id>/node/<node_id>`; an operator certificate carries
+//! `spiffe://<cluster_id>/user/<role>/<name>`. Authorisation decisions use these, never IP or
+//! DNS SANs.
 
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::api::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NodeIdentity {
@@ -44,7 +48,75 @@ impl NodeIdentity {
         Ok(Self::new(cluster, node))
     }
 
-    /// Reads the identity from a DER certificate's URI SANs.
+    /// Reads the node identity from a DER certificate's URI SANs.
+    pub fn from_cert_der(der: &[u8]) -> Result<Self, IdentityError> {
+        match Principal::from_cert_der(der)? {
+            Principal::Node(n) => Ok(n),
+            Principal::Operator(_) => Err(IdentityError::Missing),
+        }
+    }
+}
+
+/// An operator identity carried by a client certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OperatorIdentity {
+    pub cluster_id: String,
+    pub user: String,
+    pub role: Role,
+}
+
+impl OperatorIdentity {
+    pub fn to_uri(&self) -> String {
+        format!("{SCHEME}{}/user/{}/{}", self.cluster_id, self.role, self.user)
+    }
+
+    pub fn parse_uri(uri: &str) -> Result<Self, IdentityError> {
+        let bad = || IdentityError::BadUri(uri.to_string());
+        let rest = uri.strip_prefix(SCHEME).ok_or_else(bad)?;
+        let (cluster, rest) = rest.split_once("/user/").ok_or_else(bad)?;
+        let (role_text, user) = rest.split_once('/').ok_or_else(bad)?;
+        let role = Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == role_text)
+            .ok_or_else(bad)?;
+        if !is_valid_name(cluster) || !is_valid_name(user) {
+            return Err(bad());
+        }
+        Ok(Self {
+            cluster_id: cluster.to_string(),
+            user: user.to_string(),
+            role,
+        })
+    }
+}
+
+/// Whoever a certificate of the cluster CA names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Principal {
+    Node(NodeIdentity),
+    Operator(OperatorIdentity),
+}
+
+impl Principal {
+    pub fn cluster_id(&self) -> &str {
+        match self {
+            Principal::Node(n) => &n.cluster_id,
+            Principal::Operator(o) => &o.cluster_id,
+        }
+    }
+
+    pub fn parse_uri(uri: &str) -> Result<Self, IdentityError> {
+        let rest = uri
+            .strip_prefix(SCHEME)
+            .ok_or_else(|| IdentityError::BadUri(uri.to_string()))?;
+        if rest.contains("/user/") {
+            OperatorIdentity::parse_uri(uri).map(Principal::Operator)
+        } else {
+            NodeIdentity::parse_uri(uri).map(Principal::Node)
+        }
+    }
+
+    /// Reads the identity from a DER certificate's first `spiffe://` URI SAN.
     pub fn from_cert_der(der: &[u8]) -> Result<Self, IdentityError> {
         let (_, cert) =
             X509Certificate::from_der(der).map_err(|_| IdentityError::BadCertificate)?;
@@ -95,6 +167,32 @@ mod tests {
         ] {
             assert!(NodeIdentity::parse_uri(uri).is_err(), "{uri} accepted");
         }
+    }
+
+    #[test]
+    fn operator_uris() {
+        let op = OperatorIdentity {
+            cluster_id: "c0ffee".into(),
+            user: "ci-bot".into(),
+            role: Role::Operator,
+        };
+        assert_eq!(op.to_uri(), "spiffe://c0ffee/user/operator/ci-bot");
+        assert_eq!(
+            Principal::parse_uri(&op.to_uri()),
+            Ok(Principal::Operator(op))
+        );
+        for uri in [
+            "spiffe://c/user/root/x",
+            "spiffe://c/user/admin/",
+            "spiffe://c/user/admin/a/b",
+            "spiffe://c/user/Admin/x",
+        ] {
+            assert!(Principal::parse_uri(uri).is_err(), "{uri} accepted");
+        }
+        assert!(matches!(
+            Principal::parse_uri("spiffe://c/node/w1"),
+            Ok(Principal::Node(_))
+        ));
     }
 
     #[test]

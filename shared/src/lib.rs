@@ -9,6 +9,7 @@ pub mod client;
 pub mod contexts;
 pub mod fsutil;
 pub mod identity;
+pub mod jointoken;
 pub mod tls;
 
 pub use api::Role;

@@ -2,11 +2,17 @@
 //! CA certificate or against a pinned CA fingerprint (so `p2pctl login` never trusts on first
 //! use), and present an optional client identity for mTLS.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
 
+use rustls::client::ResolvesClientCert;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::pki_types::{
+    CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime,
+};
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 use sha2::{Digest, Sha256};
 
@@ -47,6 +53,35 @@ impl std::fmt::Display for Fingerprint {
     }
 }
 
+/// SHA-256 of a certificate's SubjectPublicKeyInfo: the CA pin a join token carries. It
+/// survives re-issuing the CA certificate with the same key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SpkiPin([u8; 32]);
+
+impl SpkiPin {
+    /// The pin of a DER certificate's public key; `None` if the certificate does not parse.
+    pub fn of_cert(der: &[u8]) -> Option<Self> {
+        use x509_parser::prelude::{FromDer, X509Certificate};
+        let (_, cert) = X509Certificate::from_der(der).ok()?;
+        Some(Self(Sha256::digest(cert.tbs_certificate.subject_pki.raw).into()))
+    }
+
+    /// 64 hex digits.
+    pub fn parse(s: &str) -> Result<Self, FingerprintError> {
+        let bytes = hex::decode(s.trim()).map_err(|_| FingerprintError(s.to_string()))?;
+        let arr: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| FingerprintError(s.to_string()))?;
+        Ok(Self(arr))
+    }
+}
+
+impl std::fmt::Display for SpkiPin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex::encode(self.0))
+    }
+}
+
 /// What a client trusts when it connects to a node.
 #[derive(Debug, Clone)]
 pub enum ServerTrust {
@@ -55,6 +90,26 @@ pub enum ServerTrust {
     /// Only the fingerprint of the cluster CA: the server must send the CA certificate in its
     /// chain, and that certificate must hash to this value.
     Pinned(Fingerprint),
+    /// Only the public-key pin of the cluster CA (from a join token): the server must send a
+    /// CA certificate whose key hashes to this value.
+    PinnedKey(SpkiPin),
+}
+
+impl ServerTrust {
+    /// The CA certificate to anchor on, chosen among what the server sent.
+    fn anchor<'a>(&'a self, intermediates: &'a [CertificateDer<'a>]) -> Option<CertificateDer<'a>> {
+        match self {
+            ServerTrust::CaCert(der) => Some(der.clone()),
+            ServerTrust::Pinned(pin) => intermediates
+                .iter()
+                .find(|c| &Fingerprint::of(c) == pin)
+                .cloned(),
+            ServerTrust::PinnedKey(pin) => intermediates
+                .iter()
+                .find(|c| SpkiPin::of_cert(c).as_ref() == Some(pin))
+                .cloned(),
+        }
+    }
 }
 
 /// Verifies a server's chain against the cluster CA and requires a node identity URI SAN.
@@ -66,6 +121,7 @@ pub enum ServerTrust {
 pub struct ClusterServerVerifier {
     trust: ServerTrust,
     expected_node: Option<String>,
+    revoked: Option<Arc<RevocationList>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
@@ -78,8 +134,15 @@ impl ClusterServerVerifier {
         Self {
             trust,
             expected_node,
+            revoked: None,
             algorithms: provider.signature_verification_algorithms,
         }
+    }
+
+    /// Also refuse servers whose certificate serial is on `list`.
+    pub fn with_revocations(mut self, list: Arc<RevocationList>) -> Self {
+        self.revoked = Some(list);
+        self
     }
 }
 
@@ -92,16 +155,9 @@ impl ServerCertVerifier for ClusterServerVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let anchor: CertificateDer<'_> = match &self.trust {
-            ServerTrust::CaCert(der) => der.clone(),
-            ServerTrust::Pinned(pin) => intermediates
-                .iter()
-                .find(|c| &Fingerprint::of(c) == pin)
-                .cloned()
-                .ok_or(rustls::Error::InvalidCertificate(
-                    rustls::CertificateError::UnknownIssuer,
-                ))?,
-        };
+        let anchor = self.trust.anchor(intermediates).ok_or(
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+        )?;
         let mut roots = RootCertStore::empty();
         roots.add(anchor.into_owned())?;
         let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
@@ -122,6 +178,13 @@ impl ServerCertVerifier for ClusterServerVerifier {
         {
             return Err(rustls::Error::InvalidCertificate(
                 rustls::CertificateError::NotValidForName,
+            ));
+        }
+        if let Some(list) = &self.revoked
+            && list.is_revoked_cert(end_entity)
+        {
+            return Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::Revoked,
             ));
         }
         Ok(ServerCertVerified::assertion())
@@ -150,19 +213,130 @@ impl ServerCertVerifier for ClusterServerVerifier {
     }
 }
 
-/// A client certificate chain and its key, for mTLS.
-pub struct ClientIdentity {
-    pub chain: Vec<CertificateDer<'static>>,
-    pub key: PrivateKeyDer<'static>,
+/// A certificate chain and key that can be replaced at run time: renewal swaps it, new
+/// handshakes (as server or as client) use the new one, established connections keep theirs.
+pub struct CertCell(RwLock<Arc<CertifiedKey>>);
+
+impl std::fmt::Debug for CertCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CertCell(<key redacted>)")
+    }
 }
 
-impl std::fmt::Debug for ClientIdentity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientIdentity")
-            .field("chain_len", &self.chain.len())
-            .field("key", &"<redacted>")
-            .finish()
+impl CertCell {
+    pub fn new(key: Arc<CertifiedKey>) -> Self {
+        Self(RwLock::new(key))
     }
+
+    /// Builds a cell from a chain (leaf first) and a PKCS#8 private key.
+    pub fn from_parts(
+        chain: Vec<CertificateDer<'static>>,
+        key_pkcs8: &[u8],
+    ) -> Result<Self, rustls::Error> {
+        Ok(Self::new(certified_key(chain, key_pkcs8)?))
+    }
+
+    pub fn current(&self) -> Arc<CertifiedKey> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub fn swap(&self, key: Arc<CertifiedKey>) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = key;
+    }
+}
+
+/// A chain (leaf first) and a PKCS#8 key as a rustls signing identity.
+pub fn certified_key(
+    chain: Vec<CertificateDer<'static>>,
+    key_pkcs8: &[u8],
+) -> Result<Arc<CertifiedKey>, rustls::Error> {
+    let provider = crypto_provider();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key_pkcs8.to_vec()));
+    let signing = provider.key_provider.load_private_key(key)?;
+    Ok(Arc::new(CertifiedKey::new(chain, signing)))
+}
+
+impl ResolvesServerCert for CertCell {
+    fn resolve(&self, _hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        Some(self.current())
+    }
+}
+
+impl ResolvesClientCert for CertCell {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
+        Some(self.current())
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
+}
+
+/// Serial numbers (lower-case hex) of revoked certificates, shared by the TLS verifiers of
+/// one node. `generation` changes on every update so connection tasks can re-check.
+#[derive(Debug)]
+pub struct RevocationList {
+    serials: RwLock<HashSet<String>>,
+    generation: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for RevocationList {
+    fn default() -> Self {
+        Self {
+            serials: RwLock::default(),
+            generation: tokio::sync::watch::Sender::new(0),
+        }
+    }
+}
+
+impl RevocationList {
+    pub fn is_revoked(&self, serial_hex: &str) -> bool {
+        self.serials
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(serial_hex)
+    }
+
+    /// True when the DER certificate's serial is revoked (or the certificate is unreadable).
+    pub fn is_revoked_cert(&self, der: &[u8]) -> bool {
+        match cert_serial_hex(der) {
+            Some(serial) => self.is_revoked(&serial),
+            None => true,
+        }
+    }
+
+    /// Replaces the whole set; wakes subscribers if it changed.
+    pub fn replace(&self, serials: HashSet<String>) {
+        let mut cur = self.serials.write().unwrap_or_else(|p| p.into_inner());
+        if *cur != serials {
+            *cur = serials;
+            drop(cur);
+            self.generation.send_modify(|g| *g += 1);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.serials.read().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.generation.subscribe()
+    }
+}
+
+/// Lower-case hex of a DER certificate's serial number.
+pub fn cert_serial_hex(der: &[u8]) -> Option<String> {
+    use x509_parser::prelude::{FromDer, X509Certificate};
+    let (_, cert) = X509Certificate::from_der(der).ok()?;
+    Some(hex::encode(cert.raw_serial()))
 }
 
 /// The process-wide crypto provider, installing aws-lc-rs if nothing was installed yet.
@@ -182,16 +356,20 @@ pub fn crypto_provider() -> Arc<CryptoProvider> {
 pub fn client_config(
     trust: ServerTrust,
     expected_node: Option<String>,
-    identity: Option<ClientIdentity>,
+    identity: Option<Arc<CertCell>>,
+    revoked: Option<Arc<RevocationList>>,
 ) -> Result<rustls::ClientConfig, rustls::Error> {
     let provider = crypto_provider();
-    let verifier = Arc::new(ClusterServerVerifier::new(trust, expected_node, &provider));
+    let mut verifier = ClusterServerVerifier::new(trust, expected_node, &provider);
+    if let Some(list) = revoked {
+        verifier = verifier.with_revocations(list);
+    }
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .dangerous()
-        .with_custom_certificate_verifier(verifier);
+        .with_custom_certificate_verifier(Arc::new(verifier));
     let mut config = match identity {
-        Some(id) => builder.with_client_auth_cert(id.chain, id.key)?,
+        Some(cell) => builder.with_client_cert_resolver(cell),
         None => builder.with_no_client_auth(),
     };
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];

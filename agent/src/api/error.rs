@@ -24,6 +24,12 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// A control-plane route asked of a worker.
+    #[error("this node is a worker; send control-plane requests to a coordinator")]
+    NotCoordinator,
+    /// A coordinator could not reach a node it had to ask something.
+    #[error("{0}")]
+    BadGateway(String),
     /// A fault of ours; the string is logged, the client sees a generic message.
     #[error("internal error")]
     Internal(String),
@@ -46,7 +52,22 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ApiError::NotCoordinator => (StatusCode::MISDIRECTED_REQUEST, "not_coordinator"),
+            ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "node_unreachable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl From<crate::pki::issuer::IssueError> for ApiError {
+    fn from(e: crate::pki::issuer::IssueError) -> Self {
+        use crate::pki::issuer::IssueError as E;
+        match e {
+            E::BadRequest(m) => ApiError::BadRequest(m),
+            E::Unauthenticated(m) => ApiError::Unauthenticated(m),
+            E::Forbidden(m) => ApiError::Forbidden(m),
+            E::Conflict(m) => ApiError::Conflict(m),
+            E::Internal(m) => ApiError::Internal(m),
         }
     }
 }

@@ -9,8 +9,11 @@ use p2p_shared::Role;
 use p2p_shared::api::AuthMethod;
 use serde::de::DeserializeOwned;
 
+use p2p_shared::identity::Principal;
+
 use super::AppState;
 use super::error::ApiError;
+use super::server::ConnInfo;
 
 /// The signed-in operator behind a request.
 #[derive(Debug, Clone)]
@@ -39,10 +42,23 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .ok_or_else(|| ApiError::Unauthenticated("sign in first: no bearer token".into()))?;
+        let Some(header) = parts.headers.get(axum::http::header::AUTHORIZATION) else {
+            // No bearer token: an operator client certificate (already verified against the
+            // CA and the revocation list during the handshake) also signs in.
+            if let Some(Principal::Operator(op)) = principal(parts, state) {
+                return Ok(Caller {
+                    user: op.user,
+                    role: op.role,
+                    method: AuthMethod::ClientCertificate,
+                    jti: None,
+                    expires_at: None,
+                });
+            }
+            return Err(ApiError::Unauthenticated(
+                "sign in first: no bearer token or operator certificate".into(),
+            ));
+        };
+        let control = state.control()?;
         let token = header
             .to_str()
             .ok()
@@ -50,11 +66,11 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::Unauthenticated("malformed Authorization header".into()))?;
-        let claims = state
+        let claims = control
             .tokens
             .verify(token)
             .map_err(|_| ApiError::Unauthenticated("invalid or expired token".into()))?;
-        if state
+        if control
             .store
             .is_token_revoked(&claims.jti)
             .map_err(ApiError::internal)?
@@ -70,6 +86,37 @@ impl FromRequestParts<AppState> for Caller {
             jti: Some(claims.jti),
             expires_at: Some(claims.exp),
         })
+    }
+}
+
+/// The verified identity in the connection's client certificate, if it belongs to our
+/// cluster.
+fn principal(parts: &Parts, state: &AppState) -> Option<Principal> {
+    let conn = parts.extensions.get::<ConnInfo>()?;
+    conn.principal
+        .clone()
+        .filter(|p| p.cluster_id() == state.pki.cluster_id)
+}
+
+/// A node of the cluster calling over mTLS.
+#[derive(Debug, Clone)]
+pub struct NodeCaller {
+    pub node_id: String,
+}
+
+impl FromRequestParts<AppState> for NodeCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match principal(parts, state) {
+            Some(Principal::Node(n)) => Ok(NodeCaller { node_id: n.node_id }),
+            Some(Principal::Operator(_)) => Err(ApiError::Forbidden(
+                "this route is for cluster nodes; an operator certificate is not enough".into(),
+            )),
+            None => Err(ApiError::Unauthenticated(
+                "this route needs a node certificate of this cluster (mutual TLS)".into(),
+            )),
+        }
     }
 }
 

@@ -10,6 +10,8 @@ use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
+use p2p_shared::identity::Principal;
+use p2p_shared::tls::{RevocationList, cert_serial_hex};
 use rustls_pki_types::CertificateDer;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
@@ -21,13 +23,18 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct ConnInfo {
     pub remote: SocketAddr,
-    /// The client's certificate, already verified against the cluster CA by rustls.
+    /// The client's certificate, already verified against the cluster CA and the revocation
+    /// list by rustls.
     pub peer_cert: Option<CertificateDer<'static>>,
+    /// Who that certificate names.
+    pub principal: Option<Principal>,
 }
 
 pub struct ServeOptions {
     pub max_connections: usize,
     pub drain_timeout: Duration,
+    /// Connections whose client certificate gets revoked are closed.
+    pub revoked: Arc<RevocationList>,
 }
 
 pub async fn serve(
@@ -63,6 +70,7 @@ pub async fn serve(
         let acceptor = acceptor.clone();
         let app = app.clone();
         let watcher = graceful.watcher();
+        let revoked = opts.revoked.clone();
         tokio::spawn(async move {
             let _permit = permit;
             let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
@@ -82,13 +90,40 @@ pub async fn serve(
                 .peer_certificates()
                 .and_then(|c| c.first())
                 .map(|c| c.clone().into_owned());
-            let info = ConnInfo { remote, peer_cert };
+            let serial = peer_cert.as_ref().and_then(|c| cert_serial_hex(c));
+            let principal = peer_cert
+                .as_ref()
+                .and_then(|c| Principal::from_cert_der(c).ok());
+            let info = ConnInfo {
+                remote,
+                peer_cert,
+                principal,
+            };
             let svc = app.layer(axum::Extension(info));
             let builder = Builder::new(TokioExecutor::new());
             let conn = builder
                 .serve_connection_with_upgrades(TokioIo::new(tls), TowerToHyperService::new(svc));
-            if let Err(e) = watcher.watch(conn.into_owned()).await {
-                tracing::debug!(%remote, error = %e, "connection ended with an error");
+            let conn = watcher.watch(conn.into_owned());
+            tokio::pin!(conn);
+            let mut generation = revoked.subscribe();
+            let mut watching = serial.is_some();
+            loop {
+                tokio::select! {
+                    r = &mut conn => {
+                        if let Err(e) = r {
+                            tracing::debug!(%remote, error = %e, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    changed = generation.changed(), if watching => {
+                        if changed.is_err() {
+                            watching = false;
+                        } else if serial.as_deref().is_some_and(|s| revoked.is_revoked(s)) {
+                            tracing::info!(%remote, serial = ?serial, "closing a connection whose certificate was revoked");
+                            break;
+                        }
+                    }
+                }
             }
         });
     }

@@ -4,6 +4,10 @@
 //! writes. Commands are plain serialisable data, so replicating them between coordinators
 //! (a Raft log feeding `apply`) changes no caller.
 
+mod pki;
+
+pub use pki::{CertRecord, JoinTokenRecord};
+
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -20,6 +24,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the store was written by a newer p2pd (schema {found}, this build knows {known})")]
     TooNew { found: i64, known: i64 },
+    /// A conditional command whose condition does not hold; nothing was changed.
+    #[error("{0}")]
+    Rejected(String),
 }
 
 /// A state change. Applying the same command twice leaves the same state.
@@ -32,6 +39,16 @@ pub enum Command {
     PruneRevokedTokens { now: i64 },
     /// Record or update a member of the cluster.
     UpsertNode { node: NodeRecord },
+    /// Store a new join token (its secret only as a hash).
+    CreateJoinToken { token: JoinTokenRecord },
+    /// Use one join of a token; rejected unless it is active at `now` and not used up.
+    ConsumeJoinToken { token_id: String, now: i64 },
+    /// Refuse a join token from now on.
+    RevokeJoinToken { token_id: String, now: i64 },
+    /// Record a certificate the CA signed.
+    RecordCert { cert: CertRecord },
+    /// Revoke a certificate by serial; bumps the revocation version.
+    RevokeCert { serial: String, now: i64 },
 }
 
 /// A node as the control plane records it.
@@ -69,7 +86,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -86,6 +103,22 @@ const MIGRATIONS: &[&str] = &[
         key TEXT PRIMARY KEY,
         value TEXT NOT NULL
      );",
+    // v2: the CA's records
+    "CREATE TABLE join_tokens (
+        token_id TEXT PRIMARY KEY,
+        record TEXT NOT NULL
+     );
+     CREATE TABLE certs (
+        serial TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        not_before INTEGER NOT NULL,
+        not_after INTEGER NOT NULL,
+        revoked_at INTEGER,
+        record TEXT NOT NULL
+     );
+     CREATE INDEX certs_subject ON certs(kind, subject, not_before);
+     CREATE INDEX certs_revoked ON certs(revoked_at) WHERE revoked_at IS NOT NULL;",
 ];
 
 pub struct Store {
@@ -156,14 +189,17 @@ impl Store {
                 )?;
             }
             Command::UpsertNode { node } => {
-                let json =
-                    serde_json::to_string(node).map_err(|e| StoreError::Corrupt(e.to_string()))?;
                 tx.execute(
                     "INSERT INTO nodes (node_id, record) VALUES (?1, ?2)
                      ON CONFLICT(node_id) DO UPDATE SET record = excluded.record",
-                    params![node.node_id, json],
+                    params![node.node_id, to_json(node)?],
                 )?;
             }
+            Command::CreateJoinToken { .. }
+            | Command::ConsumeJoinToken { .. }
+            | Command::RevokeJoinToken { .. }
+            | Command::RecordCert { .. }
+            | Command::RevokeCert { .. } => pki::apply(&tx, cmd)?,
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('applied_commands', '1')
@@ -172,6 +208,14 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Runs a read-only query under the connection lock.
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        f(&self.lock())
     }
 
     pub fn is_token_revoked(&self, jti: &str) -> Result<bool, StoreError> {
@@ -222,6 +266,14 @@ impl Store {
             .optional()?;
         Ok(v.and_then(|s| s.parse().ok()).unwrap_or(0))
     }
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 #[cfg(test)]

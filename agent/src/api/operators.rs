@@ -1,0 +1,169 @@
+//! Operator routes: sign-in, users, the node registry.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use p2p_shared::Role;
+use p2p_shared::api::{
+    CreateUserRequest, LoginRequest, LoginResponse, NodeInfo, NodeList, SetPasswordRequest,
+    UserInfo, UserList, WhoAmI,
+};
+use time::OffsetDateTime;
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{ApiJson, Caller};
+use super::server;
+use crate::store::{Command, ts};
+use crate::users::{UserError, UserRecord};
+
+/// Argon2 is deliberately slow; keep it off the async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, UserError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(user_error)
+}
+
+fn user_error(e: UserError) -> ApiError {
+    match e {
+        UserError::Exists(_) | UserError::LastAdmin => ApiError::Conflict(e.to_string()),
+        UserError::NotFound(_) => ApiError::NotFound(e.to_string()),
+        UserError::BadName(_) | UserError::WeakPassword => ApiError::BadRequest(e.to_string()),
+        UserError::Hash | UserError::Corrupt | UserError::Vault(_) => ApiError::internal(e),
+    }
+}
+
+pub(super) async fn login(
+    State(s): State<AppState>,
+    axum::Extension(conn): axum::Extension<server::ConnInfo>,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let users = s.control()?.users.clone();
+    let (name, password) = (req.user.clone(), req.password);
+    let found = blocking(move || users.authenticate(&name, &password)).await?;
+    let Some(user) = found else {
+        tracing::warn!(user = %req.user, remote = %conn.remote, "failed login");
+        return Err(ApiError::Unauthenticated(
+            "invalid user name or password".into(),
+        ));
+    };
+    let (token, claims) = s
+        .control()?
+        .tokens
+        .issue(&user.name, user.role, OffsetDateTime::now_utc())
+        .map_err(ApiError::internal)?;
+    tracing::info!(user = %user.name, role = %user.role, remote = %conn.remote, "login");
+    Ok(Json(LoginResponse {
+        token,
+        token_type: "Bearer".into(),
+        user: user.name,
+        role: user.role,
+        expires_at: ts(claims.exp),
+    }))
+}
+
+pub(super) async fn logout(State(s): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
+    if let (Some(jti), Some(exp)) = (caller.jti, caller.expires_at) {
+        s.control()?.store
+            .apply(&Command::RevokeToken {
+                jti,
+                expires_at: exp,
+            })
+            .map_err(ApiError::internal)?;
+        tracing::info!(user = %caller.user, "logout");
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn whoami(State(s): State<AppState>, caller: Caller) -> Json<WhoAmI> {
+    Json(WhoAmI {
+        user: caller.user,
+        role: caller.role,
+        auth_method: caller.method,
+        expires_at: caller.expires_at.map(ts),
+        node_id: s.node_id.clone(),
+    })
+}
+
+pub(super) async fn list_nodes(
+    State(s): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<NodeList>, ApiError> {
+    let nodes = s.control()?.store.nodes().map_err(ApiError::internal)?;
+    Ok(Json(NodeList {
+        nodes: nodes.iter().map(|n| n.to_api()).collect(),
+    }))
+}
+
+pub(super) async fn show_node(
+    State(s): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<NodeInfo>, ApiError> {
+    s.control()?.store
+        .node(&id)
+        .map_err(ApiError::internal)?
+        .map(|n| Json(n.to_api()))
+        .ok_or_else(|| ApiError::NotFound(format!("no node named `{id}`")))
+}
+
+fn user_info(u: &UserRecord) -> UserInfo {
+    UserInfo {
+        name: u.name.clone(),
+        role: u.role,
+        created_at: ts(u.created_at),
+    }
+}
+
+pub(super) async fn list_users(State(s): State<AppState>, caller: Caller) -> Result<Json<UserList>, ApiError> {
+    caller.require(Role::Admin)?;
+    let users = s.control()?.users.list().map_err(user_error)?;
+    Ok(Json(UserList {
+        users: users.iter().map(user_info).collect(),
+    }))
+}
+
+pub(super) async fn create_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateUserRequest>,
+) -> Result<(StatusCode, Json<UserInfo>), ApiError> {
+    caller.require(Role::Admin)?;
+    let users = s.control()?.users.clone();
+    let (name, role, password) = (req.name, req.role, req.password);
+    let rec = blocking(move || users.add(&name, role, &password)).await?;
+    tracing::info!(user = %rec.name, role = %rec.role, by = %caller.user, "user added");
+    Ok((StatusCode::CREATED, Json(user_info(&rec))))
+}
+
+pub(super) async fn delete_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(Role::Admin)?;
+    let users = s.control()?.users.clone();
+    let target = name.clone();
+    blocking(move || users.remove(&target)).await?;
+    tracing::info!(user = %name, by = %caller.user, "user removed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn set_password(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+    ApiJson(req): ApiJson<SetPasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    if caller.user != name {
+        caller.require(Role::Admin)?;
+    }
+    let users = s.control()?.users.clone();
+    let target = name.clone();
+    blocking(move || users.set_password(&target, &req.password)).await?;
+    tracing::info!(user = %name, by = %caller.user, "password changed");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,338 @@
+//! Certificate routes: join tokens, enrolment, renewal, revocation, listings, operator
+//! certificates, and the node-to-node routes every node serves.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use p2p_shared::api::{
+    CertIssued, CertKind, CertList, CertRequest, CertSummary, CreateJoinTokenRequest,
+    JoinTokenCreated, JoinTokenInfo, JoinTokenList, NodeStatus, OperatorCertIssued,
+    OperatorCertRequest, RenewResult, RevocationSnapshot, RevokeCertRequest, RevokeCertResponse,
+};
+use p2p_shared::identity::is_valid_name;
+use p2p_shared::{ApiClient, ClientOptions, Role, ServerTrust};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{ApiJson, Caller, NodeCaller};
+use super::server::ConnInfo;
+use crate::pki::issuer::Authorization;
+use crate::pki::revocations::{LONG_POLL, refresh_from_store};
+use crate::store::Command;
+
+const MAX_TOKEN_TTL: Duration = Duration::from_secs(30 * 86400);
+const MAX_TOKEN_USES: u32 = 10_000;
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+pub(super) async fn create_token(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<CreateJoinTokenRequest>,
+) -> Result<(StatusCode, Json<JoinTokenCreated>), ApiError> {
+    caller.require(Role::Admin)?;
+    let control = s.control()?;
+    if req.ttl_seconds == 0 || Duration::from_secs(req.ttl_seconds) > MAX_TOKEN_TTL {
+        return Err(ApiError::BadRequest(
+            "ttl must be between 1 second and 30 days".into(),
+        ));
+    }
+    if req.uses == 0 || req.uses > MAX_TOKEN_USES {
+        return Err(ApiError::BadRequest(format!(
+            "uses must be between 1 and {MAX_TOKEN_USES}"
+        )));
+    }
+    if let Some(n) = &req.node_id
+        && !is_valid_name(n)
+    {
+        return Err(ApiError::BadRequest(format!("invalid node name `{n}`")));
+    }
+    let created = control.issuer.create_join_token(
+        &caller.user,
+        Duration::from_secs(req.ttl_seconds),
+        req.node_id.clone(),
+        req.uses,
+        now(),
+    )?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+pub(super) async fn list_tokens(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<JoinTokenList>, ApiError> {
+    caller.require(Role::Admin)?;
+    let t = now().unix_timestamp();
+    let tokens = s.control()?.store.join_tokens().map_err(ApiError::internal)?;
+    Ok(Json(JoinTokenList {
+        tokens: tokens.iter().map(|r| r.to_api(t)).collect(),
+    }))
+}
+
+pub(super) async fn revoke_token(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<JoinTokenInfo>, ApiError> {
+    caller.require(Role::Admin)?;
+    let store = &s.control()?.store;
+    if store.join_token(&id).map_err(ApiError::internal)?.is_none() {
+        return Err(ApiError::NotFound(format!("no join token with id {id}")));
+    }
+    let t = now().unix_timestamp();
+    store
+        .apply(&Command::RevokeJoinToken {
+            token_id: id.clone(),
+            now: t,
+        })
+        .map_err(ApiError::internal)?;
+    tracing::info!(token_id = %id, by = %caller.user, "join token revoked");
+    let record = store
+        .join_token(&id)
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::NotFound(format!("no join token with id {id}")))?;
+    Ok(Json(record.to_api(t)))
+}
+
+pub(super) async fn enroll(
+    State(s): State<AppState>,
+    axum::Extension(conn): axum::Extension<ConnInfo>,
+    ApiJson(req): ApiJson<CertRequest>,
+) -> Result<Json<CertIssued>, ApiError> {
+    let issuer = &s.control()?.issuer;
+    let result = issuer
+        .issue_node(&req, Authorization::JoinToken, conn.remote.ip(), now())
+        .await;
+    if let Err(e) = &result {
+        tracing::warn!(node_id = %req.node_id, remote = %conn.remote, token_id = ?req.token_id, error = %e, "enrolment refused");
+    }
+    Ok(Json(result?))
+}
+
+pub(super) async fn cluster_renew(
+    State(s): State<AppState>,
+    node: NodeCaller,
+    axum::Extension(conn): axum::Extension<ConnInfo>,
+    ApiJson(req): ApiJson<CertRequest>,
+) -> Result<Json<CertIssued>, ApiError> {
+    let issuer = &s.control()?.issuer;
+    let result = issuer
+        .issue_node(
+            &req,
+            Authorization::Renewal {
+                node_id: &node.node_id,
+            },
+            conn.remote.ip(),
+            now(),
+        )
+        .await;
+    if let Err(e) = &result {
+        tracing::warn!(node_id = %node.node_id, remote = %conn.remote, error = %e, "renewal refused");
+    }
+    Ok(Json(result?))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct RevocationQuery {
+    after: Option<u64>,
+    wait: Option<u64>,
+}
+
+pub(super) async fn revocations(
+    State(s): State<AppState>,
+    _node: NodeCaller,
+    Query(q): Query<RevocationQuery>,
+) -> Result<Json<RevocationSnapshot>, ApiError> {
+    let control = s.control()?;
+    if let Some(after) = q.after {
+        let wait = Duration::from_secs(q.wait.unwrap_or(LONG_POLL.as_secs())).min(LONG_POLL);
+        let mut rx = control.issuer.revocation_watch();
+        // Returns at once if the version already differs.
+        let _ = tokio::time::timeout(wait, rx.wait_for(|v| *v != after)).await;
+    }
+    let store = &control.store;
+    let version = store.revocation_version().map_err(ApiError::internal)?;
+    let serials = store
+        .revoked_serials(now().unix_timestamp())
+        .map_err(ApiError::internal)?;
+    Ok(Json(RevocationSnapshot { version, serials }))
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct CertQuery {
+    #[serde(default)]
+    all: bool,
+}
+
+pub(super) async fn list_certs(
+    State(s): State<AppState>,
+    _caller: Caller,
+    Query(q): Query<CertQuery>,
+) -> Result<Json<CertList>, ApiError> {
+    let t = now().unix_timestamp();
+    let certs = s.control()?.store.certs().map_err(ApiError::internal)?;
+    let certificates = certs
+        .iter()
+        .filter(|(_, current)| q.all || *current)
+        .map(|(c, current)| c.to_api(t, *current))
+        .collect();
+    Ok(Json(CertList { certificates }))
+}
+
+pub(super) async fn node_cert(
+    State(s): State<AppState>,
+    _caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CertSummary>, ApiError> {
+    let store = &s.control()?.store;
+    let cert = store
+        .latest_cert(CertKind::Node, &id)
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::NotFound(format!("no certificate for node `{id}`")))?;
+    Ok(Json(cert.to_api(now().unix_timestamp(), true)))
+}
+
+pub(super) async fn renew_node_cert(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<RenewResult>, ApiError> {
+    caller.require(Role::Operator)?;
+    let store = &s.control()?.store;
+    if id == s.node_id {
+        let result = s.renewer.renew_now().await.map_err(ApiError::internal)?;
+        tracing::info!(node_id = %id, by = %caller.user, serial = %result.new_serial, "certificate renewed on request");
+        return Ok(Json(result));
+    }
+    let node = store
+        .node(&id)
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::NotFound(format!("no node named `{id}`")))?;
+    let mut opts = ClientOptions::new(
+        format!("https://{}", node.api_address),
+        ServerTrust::CaCert(s.pki.ca_der.clone()),
+    );
+    opts.identity = Some(s.pki.cell.clone());
+    opts.revoked = Some(s.pki.revoked.clone());
+    opts.expected_node = Some(id.clone());
+    opts.timeout = Duration::from_secs(60);
+    let client = ApiClient::new(opts).map_err(ApiError::internal)?;
+    let result = client.node_renew_now().await.map_err(|e| {
+        ApiError::BadGateway(format!("node {id} at {} did not renew: {e}", node.api_address))
+    })?;
+    tracing::info!(node_id = %id, by = %caller.user, serial = %result.new_serial, "certificate renewed on request");
+    Ok(Json(result))
+}
+
+pub(super) async fn revoke_cert(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<RevokeCertRequest>,
+) -> Result<Json<RevokeCertResponse>, ApiError> {
+    caller.require(Role::Admin)?;
+    let control = s.control()?;
+    let t = now().unix_timestamp();
+    let targets: Vec<String> = match (&req.node_id, &req.serial) {
+        (Some(node), None) => {
+            // Every certificate of the node that could still be used, not only the newest.
+            let certs = control.store.certs().map_err(ApiError::internal)?;
+            let serials: Vec<String> = certs
+                .into_iter()
+                .filter(|(c, _)| {
+                    c.kind == CertKind::Node
+                        && &c.subject == node
+                        && c.revoked_at.is_none()
+                        && c.not_after > t
+                })
+                .map(|(c, _)| c.serial)
+                .collect();
+            if serials.is_empty() {
+                return Err(ApiError::NotFound(format!(
+                    "node `{node}` has no valid certificate"
+                )));
+            }
+            serials
+        }
+        (None, Some(serial)) => {
+            let serial = serial.trim().to_ascii_lowercase().replace(':', "");
+            if control
+                .store
+                .cert(&serial)
+                .map_err(ApiError::internal)?
+                .is_none()
+            {
+                return Err(ApiError::NotFound(format!(
+                    "no certificate with serial {serial}"
+                )));
+            }
+            vec![serial]
+        }
+        _ => {
+            return Err(ApiError::BadRequest(
+                "give exactly one of node_id and serial".into(),
+            ));
+        }
+    };
+    let own = s.pki.current().info.serial_hex;
+    if targets.contains(&own) {
+        return Err(ApiError::Conflict(format!(
+            "that is the certificate of {}, the coordinator answering this request; renew it instead",
+            s.node_id
+        )));
+    }
+    control.issuer.revoke(&targets, t)?;
+    refresh_from_store(&control.store, &s.pki.revoked).map_err(ApiError::internal)?;
+    tracing::warn!(by = %caller.user, serials = ?targets, "certificates revoked");
+    let mut revoked = Vec::new();
+    for serial in &targets {
+        if let Some(c) = control.store.cert(serial).map_err(ApiError::internal)? {
+            revoked.push(c.to_api(t, false));
+        }
+    }
+    Ok(Json(RevokeCertResponse { revoked }))
+}
+
+pub(super) async fn issue_operator_cert(
+    State(s): State<AppState>,
+    caller: Caller,
+    ApiJson(req): ApiJson<OperatorCertRequest>,
+) -> Result<(StatusCode, Json<OperatorCertIssued>), ApiError> {
+    caller.require(Role::Admin)?;
+    let issued = s.control()?.issuer.issue_operator(&req, now())?;
+    tracing::info!(user = %req.user, role = %req.role, by = %caller.user, "operator certificate issued");
+    Ok((StatusCode::CREATED, Json(issued)))
+}
+
+pub(super) async fn node_status(
+    State(s): State<AppState>,
+    node: NodeCaller,
+) -> Json<NodeStatus> {
+    let current = s.pki.current();
+    Json(NodeStatus {
+        node_id: s.node_id.clone(),
+        role: s.role,
+        cert_serial: current.info.serial_hex,
+        cert_not_after: current.info.not_after,
+        caller: node.node_id,
+    })
+}
+
+pub(super) async fn node_renew(
+    State(s): State<AppState>,
+    node: NodeCaller,
+) -> Result<Json<RenewResult>, ApiError> {
+    if !s.pki.is_coordinator(&node.node_id) {
+        return Err(ApiError::Forbidden(format!(
+            "only a coordinator may ask for a renewal; {} is not one",
+            node.node_id
+        )));
+    }
+    let result = s.renewer.renew_now().await.map_err(ApiError::BadGateway)?;
+    Ok(Json(result))
+}

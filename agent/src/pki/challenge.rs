@@ -1,0 +1,302 @@
+//! The address challenge: while a node asks for a certificate it runs a plain-HTTP responder
+//! on `challenge_port` of each address it claims; the coordinator calls each one back with a
+//! fresh nonce and expects `hex(HMAC-SHA256(challenge_secret, nonce))`. The secret travels
+//! only inside the TLS request, so answering proves the requester really receives traffic
+//! for that address. The responder serves nothing else and stops right after.
+//!
+//! The call-back is the one outbound request a client can steer, so it is fenced: only the
+//! claimed addresses, never unspecified/multicast/broadcast/link-local ones, loopback only for
+//! requests that themselves came over loopback, a fixed port and path, no redirects, a short
+//! timeout, and at most [`MAX_ANSWER_BYTES`] read.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::Sha256;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use zeroize::Zeroizing;
+
+pub const CHALLENGE_PATH: &str = "/.well-known/p2p-challenge/";
+/// An answer is 64 hex digits; anything longer is not one.
+pub const MAX_ANSWER_BYTES: usize = 256;
+pub const CALLBACK_TIMEOUT: Duration = Duration::from_secs(3);
+/// Most addresses one request may claim (each costs a call-back).
+pub const MAX_CLAIMED_ADDRESSES: usize = 16;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChallengeError {
+    #[error("cannot start the challenge responder on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// `hex(HMAC-SHA256(secret, nonce))`.
+pub fn answer(secret: &str, nonce: &str) -> String {
+    // HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(nonce.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn verify_answer(secret: &str, nonce: &str, body: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let Ok(tag) = hex::decode(text.trim()) else {
+        return false;
+    };
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()) else {
+        return false;
+    };
+    mac.update(nonce.as_bytes());
+    mac.verify_slice(&tag).is_ok()
+}
+
+/// A fresh random hex string of `bytes` bytes (challenge secrets and nonces).
+pub fn random_hex(bytes: usize) -> Zeroizing<String> {
+    let mut buf = Zeroizing::new(vec![0u8; bytes]);
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    Zeroizing::new(hex::encode(&*buf))
+}
+
+/// Whether the coordinator may call `target` back for a request that arrived from `source`.
+pub fn callback_allowed(target: IpAddr, source: IpAddr) -> Result<(), &'static str> {
+    let target = target.to_canonical();
+    let source = source.to_canonical();
+    if target.is_unspecified() {
+        return Err("unspecified address");
+    }
+    if target.is_multicast() {
+        return Err("multicast address");
+    }
+    match target {
+        IpAddr::V4(v4) if v4.is_broadcast() => return Err("broadcast address"),
+        IpAddr::V4(v4) if v4.is_link_local() => return Err("link-local address"),
+        IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80 => {
+            return Err("link-local address");
+        }
+        _ => {}
+    }
+    if target.is_loopback() && !source.is_loopback() {
+        return Err("loopback address claimed by a remote node");
+    }
+    Ok(())
+}
+
+/// The worker side: a responder on every claimed address, stopped by [`Responder::stop`].
+pub struct Responder {
+    port: u16,
+    stop: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+#[derive(Clone)]
+struct ResponderState {
+    secret: std::sync::Arc<Zeroizing<String>>,
+}
+
+async fn serve_answer(State(s): State<ResponderState>, Path(nonce): Path<String>) -> (StatusCode, String) {
+    if nonce.is_empty() || nonce.len() > 128 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return (StatusCode::NOT_FOUND, String::new());
+    }
+    (StatusCode::OK, answer(&s.secret, &nonce))
+}
+
+impl Responder {
+    pub async fn start(ips: &[IpAddr], port: u16, secret: &str) -> Result<Self, ChallengeError> {
+        tracing::info!("Starting temporary HTTP server on port {port} for validation...");
+        let state = ResponderState {
+            secret: std::sync::Arc::new(Zeroizing::new(secret.to_string())),
+        };
+        let app = Router::new()
+            .route(&format!("{CHALLENGE_PATH}{{nonce}}"), get(serve_answer))
+            .fallback(|| async { StatusCode::NOT_FOUND })
+            .with_state(state);
+        let (stop, _) = watch::channel(false);
+        let mut tasks = Vec::new();
+        for ip in ips {
+            let addr = SocketAddr::new(*ip, port);
+            let listener = match TcpListener::bind(addr).await {
+                Ok(l) => l,
+                Err(source) => {
+                    let _ = stop.send(true);
+                    for t in tasks {
+                        let _ = t.await;
+                    }
+                    return Err(ChallengeError::Bind { addr, source });
+                }
+            };
+            let mut rx = stop.subscribe();
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                let shutdown = async move {
+                    let _ = rx.wait_for(|s| *s).await;
+                };
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                {
+                    tracing::warn!(%addr, error = %e, "challenge responder failed");
+                }
+            }));
+        }
+        Ok(Self { port, stop, tasks })
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+        tracing::info!(port = self.port, "Temporary HTTP server stopped");
+    }
+}
+
+/// The coordinator side: one client for every call-back, with no proxy, no redirects and a
+/// short timeout.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    http: reqwest::Client,
+    port: u16,
+}
+
+impl Verifier {
+    pub fn new(port: u16) -> Result<Self, reqwest::Error> {
+        p2p_shared::tls::crypto_provider();
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .http1_only()
+            .connect_timeout(CALLBACK_TIMEOUT)
+            .timeout(CALLBACK_TIMEOUT)
+            .build()?;
+        Ok(Self { http, port })
+    }
+
+    /// Calls `ip` back and checks the answer; `Err` says why it failed.
+    pub async fn check(&self, ip: IpAddr, source: IpAddr, secret: &str) -> Result<(), String> {
+        callback_allowed(ip, source).map_err(str::to_string)?;
+        let nonce = random_hex(16);
+        let addr = SocketAddr::new(ip.to_canonical(), self.port);
+        let url = format!("http://{addr}{CHALLENGE_PATH}{}", nonce.as_str());
+        let mut resp = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| format!("call-back to {addr} failed: {}", root_cause(&e)))?;
+        if resp.status() != reqwest::StatusCode::OK {
+            return Err(format!("call-back to {addr} answered {}", resp.status()));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| format!("call-back to {addr} failed: {}", root_cause(&e)))?
+        {
+            body.extend_from_slice(&chunk);
+            if body.len() > MAX_ANSWER_BYTES {
+                return Err(format!("call-back to {addr} answered too much"));
+            }
+        }
+        if verify_answer(secret, &nonce, &body) {
+            Ok(())
+        } else {
+            Err(format!("call-back to {addr} gave a wrong answer"))
+        }
+    }
+}
+
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(s) = last.source() {
+        last = s;
+    }
+    last.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn callback_fence() {
+        let remote = ip("192.0.2.9");
+        let local = ip("127.0.0.1");
+        assert!(callback_allowed(ip("192.0.2.10"), remote).is_ok());
+        assert!(callback_allowed(ip("127.0.0.5"), local).is_ok());
+        assert!(callback_allowed(ip("127.0.0.5"), remote).is_err());
+        assert!(callback_allowed(ip("::ffff:127.0.0.1"), remote).is_err());
+        for bad in [
+            "0.0.0.0",
+            "::",
+            "224.0.0.1",
+            "255.255.255.255",
+            "169.254.169.254",
+            "fe80::1",
+            "ff02::1",
+        ] {
+            assert!(callback_allowed(ip(bad), local).is_err(), "{bad}");
+        }
+    }
+
+    #[tokio::test]
+    async fn responder_answers_only_the_challenge_and_stops() {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let lo = ip("127.0.0.1");
+        let r = Responder::start(&[lo], port, "s3cret").await.unwrap();
+        let v = Verifier::new(port).unwrap();
+        v.check(lo, lo, "s3cret").await.unwrap();
+        let err = v.check(lo, lo, "other").await.unwrap_err();
+        assert!(err.contains("wrong answer"), "{err}");
+        let other = reqwest::get(format!("http://127.0.0.1:{port}/v1/health"))
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 404);
+        r.stop().await;
+        let err = v.check(lo, lo, "s3cret").await.unwrap_err();
+        assert!(err.contains("failed"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn oversized_and_redirecting_answers_fail() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        for reply in [
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-length: 100000\r\n\r\n{}",
+                "a".repeat(100000)
+            ),
+            "HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:1/\r\ncontent-length: 0\r\n\r\n"
+                .to_string(),
+        ] {
+            let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = l.local_addr().unwrap().port();
+            tokio::spawn(async move {
+                let (mut s, _) = l.accept().await.unwrap();
+                let mut buf = [0u8; 1024];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(reply.as_bytes()).await;
+            });
+            let v = Verifier::new(port).unwrap();
+            let lo = ip("127.0.0.1");
+            assert!(v.check(lo, lo, "s").await.is_err());
+        }
+    }
+}

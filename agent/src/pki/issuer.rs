@@ -1,0 +1,449 @@
+//! The coordinator's signing desk: checks who is asking (a join token, or the node's own
+//! current certificate), calls back every claimed address, then signs a certificate built
+//! from policy. Only the public key is taken from the CSR.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use p2p_shared::api::{
+    CertIssued, CertKind, CertRequest, CoordinatorInfo, JoinTokenCreated, NodeRole, NodeState,
+    OperatorCertIssued,
+    OperatorCertRequest, RejectedAddress,
+};
+use p2p_shared::identity::{OperatorIdentity, is_valid_name};
+use p2p_shared::jointoken::{JoinToken, SECRET_HEX, secret_hash};
+use p2p_shared::tls::SpkiPin;
+use rcgen::CertificateSigningRequestParams;
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+use super::challenge::{MAX_CLAIMED_ADDRESSES, Verifier, random_hex};
+use crate::bootstrap::is_dns_name;
+use crate::ca::{CaError, CertInfo, ClusterCa, NodeCertRequest};
+use crate::store::{CertRecord, Command, JoinTokenRecord, NodeRecord, Store, StoreError};
+
+/// Default and longest lifetime of operator certificates.
+pub const OPERATOR_CERT_TTL: Duration = Duration::from_secs(30 * 86400);
+
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for IssueError {
+    fn from(e: StoreError) -> Self {
+        IssueError::Internal(e.to_string())
+    }
+}
+
+impl From<CaError> for IssueError {
+    fn from(e: CaError) -> Self {
+        match e {
+            CaError::BadName(_) => IssueError::BadRequest(e.to_string()),
+            _ => IssueError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// Who is asking for a node certificate.
+#[derive(Debug, Clone, Copy)]
+pub enum Authorization<'a> {
+    /// A new node with the join token in the request.
+    JoinToken,
+    /// An enrolled node, authenticated by its current certificate over mTLS.
+    Renewal { node_id: &'a str },
+}
+
+pub struct Issuer {
+    ca: ClusterCa,
+    store: Arc<Store>,
+    verifier: Verifier,
+    node_validity: Duration,
+    coordinators: Vec<CoordinatorInfo>,
+    revocations: watch::Sender<u64>,
+}
+
+impl std::fmt::Debug for Issuer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issuer")
+            .field("ca", &self.ca)
+            .finish_non_exhaustive()
+    }
+}
+
+fn public_key_of(csr_pem: &str) -> Result<rcgen::PublicKey, IssueError> {
+    // `from_pem` checks the CSR's signature (proof that the requester holds the key).
+    let csr = CertificateSigningRequestParams::from_pem(csr_pem)
+        .map_err(|e| IssueError::BadRequest(format!("invalid certificate request: {e}")))?;
+    Ok(csr.public_key)
+}
+
+/// The store's record of a certificate the CA just signed.
+pub fn record_of(der: &[u8], kind: CertKind, subject: &str) -> Result<CertRecord, IssueError> {
+    let info = CertInfo::from_der(der)
+        .ok_or_else(|| IssueError::Internal("a freshly signed certificate does not parse".into()))?;
+    Ok(CertRecord {
+        serial: info.serial_hex,
+        kind,
+        subject: subject.to_string(),
+        role: None,
+        ip_addresses: info.ips.iter().map(|ip| ip.to_string()).collect(),
+        dns_names: info.dns_names,
+        not_before: info.not_before.unix_timestamp(),
+        not_after: info.not_after.unix_timestamp(),
+        revoked_at: None,
+    })
+}
+
+const BAD_TOKEN: &str = "invalid join token";
+
+impl Issuer {
+    pub fn new(
+        ca: ClusterCa,
+        store: Arc<Store>,
+        challenge_port: u16,
+        node_validity: Duration,
+        coordinators: Vec<CoordinatorInfo>,
+    ) -> Result<Self, IssueError> {
+        let verifier =
+            Verifier::new(challenge_port).map_err(|e| IssueError::Internal(e.to_string()))?;
+        let version = store.revocation_version()?;
+        Ok(Self {
+            ca,
+            store,
+            verifier,
+            node_validity,
+            coordinators,
+            revocations: watch::Sender::new(version),
+        })
+    }
+
+    pub fn ca(&self) -> &ClusterCa {
+        &self.ca
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Long-pollers of the revocation list wait on this.
+    pub fn revocation_watch(&self) -> watch::Receiver<u64> {
+        self.revocations.subscribe()
+    }
+
+    /// Signs a node certificate for `req` after authorising and validating it.
+    pub async fn issue_node(
+        &self,
+        req: &CertRequest,
+        auth: Authorization<'_>,
+        source: IpAddr,
+        now: OffsetDateTime,
+    ) -> Result<CertIssued, IssueError> {
+        if !is_valid_name(&req.node_id) {
+            return Err(IssueError::BadRequest(format!(
+                "invalid node name `{}`",
+                req.node_id
+            )));
+        }
+        if req.addresses.is_empty() || req.addresses.len() > MAX_CLAIMED_ADDRESSES {
+            return Err(IssueError::BadRequest(format!(
+                "claim between 1 and {MAX_CLAIMED_ADDRESSES} addresses"
+            )));
+        }
+        if let Some(h) = &req.hostname
+            && !is_dns_name(h)
+        {
+            return Err(IssueError::BadRequest(format!("invalid host name `{h}`")));
+        }
+        if req.challenge_secret.len() < 32 || req.challenge_secret.len() > 128 {
+            return Err(IssueError::BadRequest(
+                "challenge secret must be 32 to 128 characters".into(),
+            ));
+        }
+        let public_key = public_key_of(&req.csr_pem)?;
+        let unix_now = now.unix_timestamp();
+
+        let token_id = match auth {
+            Authorization::JoinToken => Some(self.check_token(req, unix_now)?),
+            Authorization::Renewal { node_id } => {
+                if node_id != req.node_id {
+                    return Err(IssueError::Forbidden(format!(
+                        "node {node_id} may only renew its own certificate, not {}'s",
+                        req.node_id
+                    )));
+                }
+                None
+            }
+        };
+
+        let (addresses, rejected) = self.call_back(req, source).await;
+        if addresses.is_empty() {
+            let why: Vec<String> = rejected
+                .iter()
+                .map(|r| format!("{}: {}", r.address, r.reason))
+                .collect();
+            return Err(IssueError::Forbidden(format!(
+                "no claimed address answered the challenge ({})",
+                why.join("; ")
+            )));
+        }
+        // The token is used up only once everything else has passed, so a failed call-back
+        // does not cost the operator a token; the conditional update keeps racing joins from
+        // using it more often than allowed.
+        if let Some(token_id) = &token_id {
+            match self.store.apply(&Command::ConsumeJoinToken {
+                token_id: token_id.clone(),
+                now: unix_now,
+            }) {
+                Ok(()) => {}
+                Err(StoreError::Rejected(why)) => return Err(IssueError::Unauthenticated(why)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+
+        let cert_req = NodeCertRequest {
+            node_id: req.node_id.clone(),
+            ips: addresses.clone(),
+            dns_names: req.hostname.iter().cloned().collect(),
+            validity: self.node_validity,
+        };
+        let issued = self.ca.issue_node_cert(&cert_req, &public_key, now)?;
+        self.store.apply(&Command::RecordCert {
+            cert: record_of(&issued.cert_der, CertKind::Node, &req.node_id)?,
+        })?;
+        let previous = self.store.node(&req.node_id)?;
+        let node = NodeRecord {
+            node_id: req.node_id.clone(),
+            role: previous.as_ref().map(|p| p.role).unwrap_or(NodeRole::Worker),
+            state: NodeState::Alive,
+            addresses: addresses.iter().map(|ip| ip.to_string()).collect(),
+            api_address: std::net::SocketAddr::new(addresses[0], req.api_port).to_string(),
+            version: req.version.clone(),
+            cert_serial: Some(issued.serial_hex.clone()),
+            cert_not_after: Some(issued.not_after.unix_timestamp()),
+            last_state_change: match &previous {
+                Some(p) if p.state == NodeState::Alive => p.last_state_change,
+                _ => unix_now,
+            },
+        };
+        self.store.apply(&Command::UpsertNode { node })?;
+        tracing::info!(
+            node_id = %req.node_id,
+            serial = %issued.serial_hex,
+            addresses = ?addresses,
+            hostname = ?req.hostname,
+            token_id = ?token_id,
+            kind = if token_id.is_some() { "enrolment" } else { "renewal" },
+            "signed a node certificate"
+        );
+        Ok(CertIssued {
+            cluster_id: self.ca.cluster_id().to_string(),
+            node_id: req.node_id.clone(),
+            cert_pem: issued.cert_pem,
+            ca_pem: self.ca.cert_pem().to_string(),
+            serial: issued.serial_hex,
+            not_after: issued.not_after,
+            addresses,
+            rejected_addresses: rejected,
+            coordinators: self.coordinators.clone(),
+        })
+    }
+
+    /// Checks the join token in `req`; returns its id.
+    fn check_token(&self, req: &CertRequest, now: i64) -> Result<String, IssueError> {
+        let (Some(id), Some(secret)) = (&req.token_id, &req.token_secret) else {
+            return Err(IssueError::Unauthenticated(
+                "a join token is required to enrol".into(),
+            ));
+        };
+        if secret.len() != SECRET_HEX {
+            return Err(IssueError::Unauthenticated(BAD_TOKEN.into()));
+        }
+        let Some(token) = self.store.join_token(id)? else {
+            return Err(IssueError::Unauthenticated(BAD_TOKEN.into()));
+        };
+        // Same answer for an unknown id and a wrong secret; the status is only told to
+        // someone who holds the secret.
+        if token.secret_hash != secret_hash(secret) {
+            return Err(IssueError::Unauthenticated(BAD_TOKEN.into()));
+        }
+        let status = token.status(now);
+        if status != p2p_shared::api::JoinTokenStatus::Active {
+            return Err(IssueError::Unauthenticated(format!(
+                "join token {id} is {status}"
+            )));
+        }
+        match &token.node_id {
+            Some(scoped) if scoped != &req.node_id => {
+                return Err(IssueError::Forbidden(format!(
+                    "join token {id} is only for node {scoped}"
+                )));
+            }
+            Some(_) => {}
+            None => {
+                // An unscoped token must not take over a name that is in use.
+                if let Some(cert) = self.store.latest_cert(CertKind::Node, &req.node_id)?
+                    && cert.revoked_at.is_none()
+                    && cert.not_after > now
+                {
+                    return Err(IssueError::Conflict(format!(
+                        "node {} is already enrolled; to re-enrol it use a token made with --node-id {}, or revoke its certificate first",
+                        req.node_id, req.node_id
+                    )));
+                }
+            }
+        }
+        Ok(token.token_id)
+    }
+
+    /// Calls back every claimed address in parallel.
+    async fn call_back(
+        &self,
+        req: &CertRequest,
+        source: IpAddr,
+    ) -> (Vec<IpAddr>, Vec<RejectedAddress>) {
+        let mut claimed = req.addresses.clone();
+        claimed.sort();
+        claimed.dedup();
+        let mut set = tokio::task::JoinSet::new();
+        for ip in claimed.iter().copied() {
+            let verifier = self.verifier.clone();
+            let secret = zeroize::Zeroizing::new(req.challenge_secret.clone());
+            set.spawn(async move { (ip, verifier.check(ip, source, &secret).await) });
+        }
+        let mut ok = Vec::new();
+        let mut rejected = Vec::new();
+        while let Some(res) = set.join_next().await {
+            match res {
+                Ok((ip, Ok(()))) => ok.push(ip),
+                Ok((ip, Err(reason))) => {
+                    tracing::warn!(node_id = %req.node_id, address = %ip, %reason, "address challenge failed");
+                    rejected.push(RejectedAddress {
+                        address: ip,
+                        reason,
+                    });
+                }
+                Err(e) => tracing::error!(error = %e, "call-back task failed"),
+            }
+        }
+        // Keep the requester's order: its first address is its preferred one.
+        ok.sort_by_key(|ip| req.addresses.iter().position(|a| a == ip));
+        rejected.sort_by_key(|r| r.address);
+        (ok, rejected)
+    }
+
+    /// Creates a join token; the answer carries the token text, shown this once.
+    pub fn create_join_token(
+        &self,
+        created_by: &str,
+        ttl: Duration,
+        node_id: Option<String>,
+        uses: u32,
+        now: OffsetDateTime,
+    ) -> Result<JoinTokenCreated, IssueError> {
+        let pin = SpkiPin::of_cert(self.ca.cert_der())
+            .ok_or_else(|| IssueError::Internal("CA certificate does not parse".into()))?;
+        let token_id = random_hex(8).to_string();
+        let secret = random_hex(16);
+        let created = now.unix_timestamp();
+        let record = JoinTokenRecord {
+            token_id: token_id.clone(),
+            secret_hash: secret_hash(&secret),
+            node_id: node_id.clone(),
+            uses,
+            uses_left: uses,
+            created_by: created_by.to_string(),
+            created_at: created,
+            expires_at: created.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX)),
+            revoked_at: None,
+        };
+        self.store.apply(&Command::CreateJoinToken {
+            token: record.clone(),
+        })?;
+        tracing::info!(%token_id, by = %created_by, node_id = ?node_id, uses, "join token created");
+        Ok(JoinTokenCreated {
+            token: JoinToken::format(&token_id, &secret, &pin).to_string(),
+            info: record.to_api(created),
+        })
+    }
+
+    /// Signs an operator's client certificate.
+    pub fn issue_operator(
+        &self,
+        req: &OperatorCertRequest,
+        now: OffsetDateTime,
+    ) -> Result<OperatorCertIssued, IssueError> {
+        if !is_valid_name(&req.user) {
+            return Err(IssueError::BadRequest(format!(
+                "invalid user name `{}`",
+                req.user
+            )));
+        }
+        let ttl = match req.ttl_seconds {
+            Some(0) => return Err(IssueError::BadRequest("ttl must be positive".into())),
+            Some(s) => Duration::from_secs(s),
+            None => OPERATOR_CERT_TTL,
+        };
+        if ttl > self.node_validity.max(OPERATOR_CERT_TTL) {
+            return Err(IssueError::BadRequest(format!(
+                "ttl may be at most {}",
+                humantime::format_duration(self.node_validity.max(OPERATOR_CERT_TTL))
+            )));
+        }
+        let public_key = public_key_of(&req.csr_pem)?;
+        let identity = OperatorIdentity {
+            cluster_id: self.ca.cluster_id().to_string(),
+            user: req.user.clone(),
+            role: req.role,
+        };
+        let issued = self.ca.issue_operator_cert(&identity, &public_key, ttl, now)?;
+        let mut record = record_of(&issued.cert_der, CertKind::Operator, &req.user)?;
+        record.role = Some(req.role);
+        self.store.apply(&Command::RecordCert { cert: record })?;
+        tracing::info!(user = %req.user, role = %req.role, serial = %issued.serial_hex, "signed an operator certificate");
+        Ok(OperatorCertIssued {
+            user: req.user.clone(),
+            role: req.role,
+            serial: issued.serial_hex,
+            cert_pem: issued.cert_pem,
+            ca_pem: self.ca.cert_pem().to_string(),
+            not_after: issued.not_after,
+        })
+    }
+
+    /// Records a locally issued certificate (the coordinator's own).
+    pub fn record_local(&self, cert_der: &[u8], node_id: &str) -> Result<(), IssueError> {
+        self.store.apply(&Command::RecordCert {
+            cert: record_of(cert_der, CertKind::Node, node_id)?,
+        })?;
+        Ok(())
+    }
+
+    /// Revokes certificates by serial; wakes every long-poller.
+    pub fn revoke(&self, serials: &[String], now: i64) -> Result<(), IssueError> {
+        for serial in serials {
+            match self.store.apply(&Command::RevokeCert {
+                serial: serial.clone(),
+                now,
+            }) {
+                Ok(()) => {}
+                Err(StoreError::Rejected(why)) => return Err(IssueError::BadRequest(why)),
+                Err(e) => return Err(e.into()),
+            }
+            tracing::warn!(%serial, "certificate revoked");
+        }
+        let version = self.store.revocation_version()?;
+        self.revocations.send_replace(version);
+        Ok(())
+    }
+}
