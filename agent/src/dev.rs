@@ -133,7 +133,7 @@ impl DevCluster {
         };
         format!(
             "p2pd dev: local cluster is up\n\
-             \n  coordinator   {node}  https://{addr}\n  \
+             \n  coordinator   {node}  https://{addr}\n{workers}  \
              state         {state}{temp_note}\n  \
              CA            {fp}\n  \
              admin login   user `admin`, password {pw}\n\
