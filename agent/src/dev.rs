@@ -109,6 +109,8 @@ pub async fn start_dev(
             ca_fingerprint: coordinator.ca_fingerprint.to_string(),
             user: Some(ADMIN_USER.to_string()),
             token: Some(token),
+            client_cert: None,
+            client_key: None,
         },
     );
     cfg.save(&ctl_config)?;

@@ -66,8 +66,87 @@ pub enum Command {
     /// Manage operator accounts (admin only).
     #[command(subcommand)]
     User(UserCmd),
+    /// Join tokens that let new workers enrol (admin only).
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Node and operator certificates: list, renew, revoke, issue.
+    #[command(subcommand, alias = "certs")]
+    Cert(CertCmd),
     /// Print the client version, and the server's when signed in.
     Version,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Create a join token and print it (shown only this once).
+    Create {
+        /// How long the token stays valid, e.g. 30m, 1h, 7d (at most 30d).
+        #[arg(long, default_value = "1h", value_parser = parse_duration)]
+        ttl: std::time::Duration,
+        /// Only a node of this name may join with it.
+        #[arg(long, value_name = "NAME")]
+        node_id: Option<String>,
+        /// How many nodes may join with it.
+        #[arg(long, default_value_t = 1)]
+        uses: u32,
+    },
+    /// List join tokens (never their secrets).
+    Ls,
+    /// Refuse a token from now on.
+    Revoke {
+        /// Token id, as listed by `p2pctl token ls`.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertCmd {
+    /// Every node's current certificate: serial, SANs, expiry, days left, status.
+    Ls {
+        /// Also superseded, expired and revoked certificates, and operator certificates.
+        #[arg(long)]
+        all: bool,
+    },
+    /// One node's current certificate.
+    Show {
+        /// Node name.
+        node: String,
+    },
+    /// Make nodes renew their certificate now.
+    Renew {
+        /// The node to renew.
+        #[arg(long, value_name = "NAME", conflicts_with = "all", required_unless_present = "all")]
+        node: Option<String>,
+        /// Every node, one after another (progress bar on a terminal, summary at the end).
+        #[arg(long)]
+        all: bool,
+    },
+    /// Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it
+    /// within seconds and close its open connections.
+    Revoke {
+        /// Node name or certificate serial (hex).
+        target: String,
+    },
+    /// Issue an operator client certificate: the key is generated here and never sent.
+    Issue {
+        /// User name the certificate names.
+        #[arg(long)]
+        user: String,
+        /// admin, operator or viewer.
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// Lifetime, e.g. 7d (default 30d).
+        #[arg(long, value_parser = parse_duration)]
+        ttl: Option<std::time::Duration>,
+        /// Save a context under this name that signs in with the certificate (default:
+        /// <user>-cert).
+        #[arg(long = "context-name", value_name = "NAME")]
+        context_name: Option<String>,
+    },
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("invalid duration `{s}` ({e}): e.g. 30m, 1h, 7d"))
 }
 
 #[derive(Debug, Args)]

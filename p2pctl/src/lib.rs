@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod error;
 pub mod output;
+pub mod pki;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use p2p_shared::api::{
     CreateUserRequest, LoginRequest, NodeInfo, SetPasswordRequest, UserInfo, WhoAmI,
 };
 use p2p_shared::contexts::{Context, CtlConfig, default_config_path};
-use p2p_shared::tls::Fingerprint;
+use p2p_shared::tls::{CertCell, Fingerprint};
 use p2p_shared::{ApiClient, ClientOptions, Role, ServerTrust};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -54,10 +55,10 @@ pub fn run() -> i32 {
     }
 }
 
-struct Env {
-    global: GlobalArgs,
-    path: PathBuf,
-    config: CtlConfig,
+pub struct Env {
+    pub(crate) global: GlobalArgs,
+    pub(crate) path: PathBuf,
+    pub(crate) config: CtlConfig,
 }
 
 impl Env {
@@ -81,7 +82,7 @@ impl Env {
             .or_else(|| self.config.current_context.clone())
     }
 
-    fn context(&self) -> Result<(String, &Context), CtlError> {
+    pub(crate) fn context(&self) -> Result<(String, &Context), CtlError> {
         let name = self.context_name().ok_or_else(|| {
             CtlError::new(
                 Exit::Auth,
@@ -110,9 +111,23 @@ impl Env {
         Ok(ApiClient::new(opts)?)
     }
 
-    fn client(&self) -> Result<ApiClient, CtlError> {
-        let (_, ctx) = self.context()?;
-        self.client_for(&ctx.server, &ctx.ca_fingerprint, ctx.token.clone())
+    pub(crate) fn client(&self) -> Result<ApiClient, CtlError> {
+        let (name, ctx) = self.context()?;
+        let pin = Fingerprint::parse(&ctx.ca_fingerprint)
+            .map_err(|e| CtlError::usage(e.to_string()))?;
+        let mut opts = ClientOptions::new(&ctx.server, ServerTrust::Pinned(pin));
+        opts.token = ctx.token.clone();
+        opts.timeout = Duration::from_secs(self.global.timeout.max(1));
+        if let (Some(cert), Some(key)) = (&ctx.client_cert, &ctx.client_key) {
+            let cell = CertCell::from_pem_files(cert, key).map_err(|e| {
+                CtlError::new(
+                    Exit::Auth,
+                    format!("context `{name}`: operator certificate unusable: {e}"),
+                )
+            })?;
+            opts.identity = Some(std::sync::Arc::new(cell));
+        }
+        Ok(ApiClient::new(opts)?)
     }
 
     fn save(&self) -> Result<(), CtlError> {
@@ -140,6 +155,8 @@ async fn dispatch(cli: Cli) -> Result<(), CtlError> {
             print(out, &node, |_| table(std::slice::from_ref(&node), true))
         }
         Command::User(cmd) => user_cmd(&env, cmd).await,
+        Command::Token(cmd) => pki::token_cmd(&env, cmd).await,
+        Command::Cert(cmd) => pki::cert_cmd(&env, cmd).await,
         Command::Version => version(&env).await,
     }
 }
@@ -229,6 +246,8 @@ async fn login(env: &mut Env, args: LoginArgs) -> Result<(), CtlError> {
                 .unwrap_or(fingerprint),
             user: Some(resp.user.clone()),
             token: Some(resp.token.clone()),
+            client_cert: None,
+            client_key: None,
         },
     );
     env.save()?;
@@ -329,7 +348,7 @@ fn context_cmd(env: &mut Env, cmd: ContextCmd) -> Result<(), CtlError> {
                     current: current.as_deref() == Some(name),
                     server: c.server.clone(),
                     user: c.user.clone(),
-                    signed_in: c.token.is_some(),
+                    signed_in: c.token.is_some() || c.client_cert.is_some(),
                     ca_fingerprint: c.ca_fingerprint.clone(),
                 })
                 .collect();

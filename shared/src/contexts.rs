@@ -30,6 +30,12 @@ pub struct Context {
     /// JWT from `p2pctl login`; removed by `p2pctl logout`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// Operator client certificate (PEM) from `p2pctl cert issue`, used instead of a token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_cert: Option<PathBuf>,
+    /// Its private key (PKCS#8 PEM, mode 0600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_key: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Context {
@@ -39,7 +45,8 @@ impl std::fmt::Debug for Context {
             .field("ca_fingerprint", &self.ca_fingerprint)
             .field("user", &self.user)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .finish()
+            .field("client_cert", &self.client_cert)
+            .finish_non_exhaustive()
     }
 }
 
@@ -125,6 +132,8 @@ mod tests {
                 ca_fingerprint: "SHA256:00".into(),
                 user: Some("admin".into()),
                 token: Some("t".into()),
+                client_cert: Some("/x/op.crt".into()),
+                client_key: None,
             },
         );
         cfg.save(&path).unwrap();

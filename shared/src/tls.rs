@@ -236,6 +236,24 @@ impl CertCell {
         Ok(Self::new(certified_key(chain, key_pkcs8)?))
     }
 
+    /// Loads a PEM certificate chain file and a PKCS#8 PEM key file.
+    pub fn from_pem_files(
+        cert: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Result<Self, String> {
+        use rustls::pki_types::pem::PemObject;
+        let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+            .map_err(|e| format!("cannot read {}: {e}", cert.display()))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("{}: {e}", cert.display()))?;
+        if chain.is_empty() {
+            return Err(format!("{} holds no certificate", cert.display()));
+        }
+        let key_der = PrivatePkcs8KeyDer::from_pem_file(key)
+            .map_err(|e| format!("cannot read private key {}: {e}", key.display()))?;
+        Self::from_parts(chain, key_der.secret_pkcs8_der()).map_err(|e| e.to_string())
+    }
+
     pub fn current(&self) -> Arc<CertifiedKey> {
         self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
     }

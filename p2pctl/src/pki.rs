@@ -1,0 +1,376 @@
+//! `p2pctl token …` and `p2pctl cert …`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use p2p_shared::api::{
+    CertSummary, CreateJoinTokenRequest, JoinTokenInfo, OperatorCertRequest,
+    RenewResult, RevokeCertRequest,
+};
+use p2p_shared::contexts::Context;
+use p2p_shared::fsutil::write_atomic;
+use p2p_shared::identity::is_valid_name;
+use p2p_shared::Role;
+use serde::Serialize;
+
+use crate::cli::{CertCmd, Output, TokenCmd};
+use crate::error::{CtlError, Exit};
+use crate::output::{Tabular, print, rfc3339, table};
+use crate::Env;
+
+impl Tabular for JoinTokenInfo {
+    fn headers(_wide: bool) -> Vec<&'static str> {
+        vec!["ID", "NODE", "USES LEFT", "STATUS", "EXPIRES", "CREATED BY"]
+    }
+    fn row(&self, _wide: bool) -> Vec<String> {
+        vec![
+            self.token_id.clone(),
+            self.node_id.clone().unwrap_or_else(|| "any".into()),
+            format!("{}/{}", self.uses_left, self.uses),
+            self.status.to_string(),
+            rfc3339(self.expires_at),
+            self.created_by.clone(),
+        ]
+    }
+}
+
+impl Tabular for CertSummary {
+    fn headers(wide: bool) -> Vec<&'static str> {
+        let mut h = vec!["SUBJECT", "SERIAL", "SANS", "NOT AFTER", "DAYS LEFT", "STATUS"];
+        if wide {
+            h.extend(["KIND", "ROLE", "NOT BEFORE", "REVOKED AT"]);
+        }
+        h
+    }
+    fn row(&self, wide: bool) -> Vec<String> {
+        let sans: Vec<&str> = self
+            .ip_addresses
+            .iter()
+            .chain(self.dns_names.iter())
+            .map(String::as_str)
+            .collect();
+        let mut r = vec![
+            self.subject.clone(),
+            self.serial.clone(),
+            sans.join(","),
+            rfc3339(self.not_after),
+            self.days_left.to_string(),
+            self.status.to_string(),
+        ];
+        if wide {
+            r.push(format!("{:?}", self.kind).to_lowercase());
+            r.push(self.role.map(|x| x.to_string()).unwrap_or_default());
+            r.push(rfc3339(self.not_before));
+            r.push(self.revoked_at.map(rfc3339).unwrap_or_default());
+        }
+        r
+    }
+}
+
+/// One line of `cert renew` output.
+#[derive(Debug, Serialize)]
+pub struct RenewOutcome {
+    pub node_id: String,
+    pub ok: bool,
+    pub old_serial: Option<String>,
+    pub new_serial: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Tabular for RenewOutcome {
+    fn headers(_wide: bool) -> Vec<&'static str> {
+        vec!["NODE", "RESULT", "OLD SERIAL", "NEW SERIAL / ERROR"]
+    }
+    fn row(&self, _wide: bool) -> Vec<String> {
+        vec![
+            self.node_id.clone(),
+            if self.ok { "renewed" } else { "FAILED" }.into(),
+            self.old_serial.clone().unwrap_or_default(),
+            self.new_serial
+                .clone()
+                .or_else(|| self.error.clone())
+                .unwrap_or_default(),
+        ]
+    }
+}
+
+pub async fn token_cmd(env: &Env, cmd: TokenCmd) -> Result<(), CtlError> {
+    let client = env.client()?;
+    let out = env.global.output;
+    match cmd {
+        TokenCmd::Create { ttl, node_id, uses } => {
+            if let Some(n) = &node_id
+                && !is_valid_name(n)
+            {
+                return Err(CtlError::usage(format!("invalid node name `{n}`")));
+            }
+            let created = client
+                .create_join_token(&CreateJoinTokenRequest {
+                    ttl_seconds: ttl.as_secs().max(1),
+                    node_id,
+                    uses,
+                })
+                .await?;
+            match out {
+                Output::Json | Output::Yaml => print(out, &created, |_| String::new()),
+                _ => {
+                    println!("{}", created.token);
+                    eprintln!(
+                        "Join token {} ({} use{}, expires {}). Start a worker with:\n  P2PD_JOIN_TOKEN=<token> p2pd --coordinator HOST:PORT\nThe token is shown only now.",
+                        created.info.token_id,
+                        created.info.uses,
+                        if created.info.uses == 1 { "" } else { "s" },
+                        rfc3339(created.info.expires_at)
+                    );
+                    Ok(())
+                }
+            }
+        }
+        TokenCmd::Ls => {
+            let tokens = client.join_tokens().await?.tokens;
+            print(out, &tokens, |wide| table(&tokens, wide))
+        }
+        TokenCmd::Revoke { id } => {
+            let info = client.revoke_join_token(&id).await?;
+            match out {
+                Output::Json | Output::Yaml => print(out, &info, |_| String::new()),
+                _ => {
+                    eprintln!("Join token {id} revoked");
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+/// Serials are hex; node names usually are not this long and all-hex.
+fn looks_like_serial(s: &str) -> bool {
+    let hex: String = s.chars().filter(|c| *c != ':').collect();
+    hex.len() >= 16 && hex.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+pub async fn cert_cmd(env: &Env, cmd: CertCmd) -> Result<(), CtlError> {
+    let client = env.client()?;
+    let out = env.global.output;
+    match cmd {
+        CertCmd::Ls { all } => {
+            let certs = client.certs(all).await?.certificates;
+            let certs: Vec<CertSummary> = if all {
+                certs
+            } else {
+                certs
+                    .into_iter()
+                    .filter(|c| c.kind == p2p_shared::api::CertKind::Node)
+                    .collect()
+            };
+            print(out, &certs, |wide| table(&certs, wide))
+        }
+        CertCmd::Show { node } => {
+            let cert = client.node_cert(&node).await?;
+            print(out, &cert, |_| table(std::slice::from_ref(&cert), true))
+        }
+        CertCmd::Renew { node: Some(node), .. } => {
+            let r = client.renew_node_cert(&node).await?;
+            print(out, &r, |_| {
+                format!(
+                    "{}: renewed, serial {} -> {} (valid until {})",
+                    r.node_id,
+                    r.old_serial.clone().unwrap_or_default(),
+                    r.new_serial,
+                    rfc3339(r.not_after)
+                )
+            })
+        }
+        CertCmd::Renew { node: None, .. } => renew_all(env, &client).await,
+        CertCmd::Revoke { target } => {
+            let req = if looks_like_serial(&target) {
+                RevokeCertRequest {
+                    node_id: None,
+                    serial: Some(target.to_ascii_lowercase().replace(':', "")),
+                }
+            } else {
+                RevokeCertRequest {
+                    node_id: Some(target.clone()),
+                    serial: None,
+                }
+            };
+            let resp = client.revoke_cert(&req).await?;
+            match out {
+                Output::Json | Output::Yaml => print(out, &resp, |_| String::new()),
+                _ => {
+                    for c in &resp.revoked {
+                        eprintln!("Revoked {} ({} {})", c.serial, c.subject, c.status);
+                    }
+                    Ok(())
+                }
+            }
+        }
+        CertCmd::Issue {
+            user,
+            role,
+            ttl,
+            context_name,
+        } => issue(env, &client, user, role, ttl, context_name).await,
+    }
+}
+
+async fn renew_all(env: &Env, client: &p2p_shared::ApiClient) -> Result<(), CtlError> {
+    let nodes = client.nodes().await?.nodes;
+    let bar = if std::io::stderr().is_terminal() && !matches!(env.global.output, Output::Json | Output::Yaml) {
+        let bar = indicatif::ProgressBar::new(nodes.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{spinner} renewing certificates [{bar:30}] {pos}/{len} {msg}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Some(bar)
+    } else {
+        None
+    };
+    let mut outcomes = Vec::with_capacity(nodes.len());
+    for node in &nodes {
+        if let Some(b) = &bar {
+            b.set_message(node.node_id.clone());
+        }
+        let outcome = match client.renew_node_cert(&node.node_id).await {
+            Ok(RenewResult {
+                node_id,
+                old_serial,
+                new_serial,
+                ..
+            }) => RenewOutcome {
+                node_id,
+                ok: true,
+                old_serial,
+                new_serial: Some(new_serial),
+                error: None,
+            },
+            Err(e) => RenewOutcome {
+                node_id: node.node_id.clone(),
+                ok: false,
+                old_serial: node.cert_serial.clone(),
+                new_serial: None,
+                error: Some(e.to_string()),
+            },
+        };
+        outcomes.push(outcome);
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let failed = outcomes.iter().filter(|o| !o.ok).count();
+    print(env.global.output, &outcomes, |wide| table(&outcomes, wide))?;
+    eprintln!(
+        "{} of {} node certificates renewed",
+        outcomes.len() - failed,
+        outcomes.len()
+    );
+    if failed > 0 {
+        return Err(CtlError::new(
+            Exit::Error,
+            format!("{failed} node(s) failed to renew"),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct IssuedFiles {
+    user: String,
+    role: Role,
+    serial: String,
+    #[serde(with = "time::serde::rfc3339")]
+    not_after: time::OffsetDateTime,
+    certificate: PathBuf,
+    key: PathBuf,
+    context: String,
+}
+
+async fn issue(
+    env: &Env,
+    client: &p2p_shared::ApiClient,
+    user: String,
+    role: String,
+    ttl: Option<std::time::Duration>,
+    context_name: Option<String>,
+) -> Result<(), CtlError> {
+    let role: Role = role.parse().map_err(CtlError::usage)?;
+    if !is_valid_name(&user) {
+        return Err(CtlError::usage(format!("invalid user name `{user}`")));
+    }
+    let fail = |m: String| CtlError::new(Exit::Error, m);
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+        .map_err(|e| fail(e.to_string()))?;
+    let mut params = rcgen::CertificateParams::default();
+    let mut dn = rcgen::DistinguishedName::new();
+    dn.push(rcgen::DnType::CommonName, user.clone());
+    params.distinguished_name = dn;
+    let csr_pem = params
+        .serialize_request(&key)
+        .and_then(|c| c.pem())
+        .map_err(|e| fail(e.to_string()))?;
+    let issued = client
+        .issue_operator_cert(&OperatorCertRequest {
+            user: user.clone(),
+            role,
+            csr_pem,
+            ttl_seconds: ttl.map(|t| t.as_secs().max(1)),
+        })
+        .await?;
+    let (ctx_name, ctx) = env.context()?;
+    let name = context_name.unwrap_or_else(|| format!("{user}-cert"));
+    let dir = env
+        .path
+        .parent()
+        .map(|p| p.join("certs"))
+        .unwrap_or_else(|| PathBuf::from("certs"));
+    let cert_path = dir.join(format!("{name}.crt"));
+    let key_path = dir.join(format!("{name}.key"));
+    let key_pem = zeroize::Zeroizing::new(key.serialize_pem());
+    write_atomic(&key_path, key_pem.as_bytes(), 0o600)
+        .map_err(|e| fail(format!("cannot write {}: {e}", key_path.display())))?;
+    write_atomic(&cert_path, issued.cert_pem.as_bytes(), 0o644)
+        .map_err(|e| fail(format!("cannot write {}: {e}", cert_path.display())))?;
+    let mut config = env.config.clone();
+    config.contexts.insert(
+        name.clone(),
+        Context {
+            server: ctx.server.clone(),
+            ca_fingerprint: ctx.ca_fingerprint.clone(),
+            user: Some(user.clone()),
+            token: None,
+            client_cert: Some(cert_path.clone()),
+            client_key: Some(key_path.clone()),
+        },
+    );
+    config.save(&env.path)?;
+    let files = IssuedFiles {
+        user,
+        role,
+        serial: issued.serial,
+        not_after: issued.not_after,
+        certificate: cert_path,
+        key: key_path,
+        context: name,
+    };
+    match env.global.output {
+        Output::Json | Output::Yaml => print(env.global.output, &files, |_| String::new()),
+        _ => {
+            eprintln!(
+                "Issued certificate {} for {} ({}), valid until {}\n  certificate {}\n  key         {}\nContext `{}` (server of `{ctx_name}`) signs in with it: p2pctl --context {} whoami",
+                files.serial,
+                files.user,
+                files.role,
+                rfc3339(files.not_after),
+                files.certificate.display(),
+                files.key.display(),
+                files.context,
+                files.context
+            );
+            Ok(())
+        }
+    }
+}
