@@ -188,12 +188,17 @@ fn dns_hostname() -> Option<String> {
 
 /// A worker's first certificate: the join token, every configured coordinator in turn,
 /// retried with backoff while the failure is transient.
-async fn enrol(config: &Config, node_id: &str, token: &JoinToken) -> Result<crate::pki::enroll::Obtained, AgentError> {
+async fn enrol(
+    config: &Config,
+    node_id: &str,
+    api_port: u16,
+    token: &JoinToken,
+) -> Result<crate::pki::enroll::Obtained, AgentError> {
     let claim = Claim {
         node_id: node_id.to_string(),
         ips: advertised_ips(config),
         hostname: dns_hostname(),
-        api_port: config.port,
+        api_port,
         challenge_port: config.challenge_port,
     };
     let deadline = Instant::now() + JOIN_DEADLINE;
@@ -256,6 +261,7 @@ async fn worker_identity(
     config: &Config,
     node_id: &str,
     vault: &Arc<Mutex<Vault>>,
+    api_port: u16,
     token: Option<&JoinToken>,
 ) -> Result<NodePki, AgentError> {
     let existing = worker_material(&vault.lock().unwrap_or_else(|p| p.into_inner()));
@@ -275,7 +281,7 @@ async fn worker_identity(
         tracing::warn!(%not_after, "the node certificate has expired; enrolling again with the join token");
     }
     let token = token.ok_or(AgentError::NotEnrolled)?;
-    let got = enrol(config, node_id, token).await?;
+    let got = enrol(config, node_id, api_port, token).await?;
     let v = vault.clone();
     let saved = got.clone();
     blocking(move || persist(&v, &saved).map_err(AgentError::Enroll)).await?;
@@ -359,7 +365,13 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
         let source = Source::Local(control.issuer.clone());
         (pki, Some(control), source)
     } else {
-        let pki = worker_identity(&config, &node_id, &vault, opts.join_token.as_ref()).await?;
+        let pki = worker_identity(
+            &config,
+            &node_id,
+            &vault,
+            local_addr.port(),
+            opts.join_token.as_ref(),
+        ).await?;
         let source = Source::Remote {
             configured: config.coordinator_addresses.clone(),
         };

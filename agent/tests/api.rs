@@ -33,6 +33,7 @@ async fn agent(state: &Path) -> RunningAgent {
         password: Zeroizing::new("vault-pw".into()),
         kdf: FAST,
         admin_password: Some(Zeroizing::new(ADMIN_PW.into())),
+        join_token: None,
     })
     .await
     .expect("agent starts")
@@ -159,7 +160,12 @@ async fn client_mistakes_get_4xx_json_never_500() {
     let token = login(&a, "admin", ADMIN_PW).await;
     // A raw HTTP client pinned to the CA, to send malformed requests the typed client cannot.
     let tls =
-        p2p_shared::tls::client_config(ServerTrust::Pinned(a.ca_fingerprint.clone()), None, None)
+        p2p_shared::tls::client_config(
+            ServerTrust::Pinned(a.ca_fingerprint.clone()),
+            None,
+            None,
+            None,
+        )
             .unwrap();
     let http = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
