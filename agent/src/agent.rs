@@ -211,7 +211,14 @@ async fn enrol(
                 node_id: None,
             };
             tracing::info!(coordinator = %address, token_id = %token.token_id, "requesting a certificate with the join token");
-            match obtain(&target, &claim, &Credential::Token(token), Duration::from_secs(15)).await {
+            match obtain(
+                &target,
+                &claim,
+                &Credential::Token(token),
+                Duration::from_secs(15),
+            )
+            .await
+            {
                 Ok(got) => return Ok(got),
                 Err(e) if e.is_transient() => last = format!("{address}: {e}"),
                 Err(e) => return Err(AgentError::Enroll(format!("{address}: {e}"))),
@@ -270,13 +277,24 @@ async fn worker_identity(
             .ok_or_else(|| PkiError::BadMaterial("stored node certificate".into()))?;
         let ca_der = crate::ca::pem_to_der(&m.ca_pem)
             .ok_or_else(|| PkiError::BadMaterial("stored CA certificate".into()))?;
-        let pki = NodePki::new(m.cluster_id, node_id.to_string(), m.ca_pem, ca_der, cert_der, &m.key, m.coordinators)?;
+        let pki = NodePki::new(
+            m.cluster_id,
+            node_id.to_string(),
+            m.ca_pem,
+            ca_der,
+            cert_der,
+            &m.key,
+            m.coordinators,
+        )?;
         let not_after = pki.current().info.not_after;
         if not_after > OffsetDateTime::now_utc() {
             return Ok(pki);
         }
         if token.is_none() {
-            return Err(AgentError::CertificateExpired(not_after, node_id.to_string()));
+            return Err(AgentError::CertificateExpired(
+                not_after,
+                node_id.to_string(),
+            ));
         }
         tracing::warn!(%not_after, "the node certificate has expired; enrolling again with the join token");
     }
@@ -289,7 +307,15 @@ async fn worker_identity(
         tracing::warn!(address = %r.address, reason = %r.reason, "address left out of the certificate: the coordinator could not reach it");
     }
     tracing::info!(serial = %got.info.serial_hex, not_after = %got.info.not_after, "Certificate successfully updated from coordinator");
-    Ok(NodePki::new(got.cluster_id, node_id.to_string(), got.ca_pem, got.ca_der, got.cert_der, &got.key_pkcs8, got.coordinators)?)
+    Ok(NodePki::new(
+        got.cluster_id,
+        node_id.to_string(),
+        got.ca_pem,
+        got.ca_der,
+        got.cert_der,
+        &got.key_pkcs8,
+        got.coordinators,
+    )?)
 }
 
 pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
@@ -361,7 +387,8 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
 
     let vault = Arc::new(Mutex::new(vault));
     let (pki, control, source) = if coordinator {
-        let (pki, control) = coordinator_identity(&config, &node_id, &vault, &ips, &api_address).await?;
+        let (pki, control) =
+            coordinator_identity(&config, &node_id, &vault, &ips, &api_address).await?;
         let source = Source::Local(control.issuer.clone());
         (pki, Some(control), source)
     } else {
@@ -371,7 +398,8 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
             &vault,
             local_addr.port(),
             opts.join_token.as_ref(),
-        ).await?;
+        )
+        .await?;
         let source = Source::Remote {
             configured: config.coordinator_addresses.clone(),
         };
@@ -489,8 +517,9 @@ async fn coordinator_identity(
             },
             OffsetDateTime::now_utc(),
         )?;
-        let tokens = TokenKeys::from_pkcs8(bootstrap::jwt_key(&v)?, ca.cluster_id(), config.token_ttl)
-            .map_err(BootstrapError::from)?;
+        let tokens =
+            TokenKeys::from_pkcs8(bootstrap::jwt_key(&v)?, ca.cluster_id(), config.token_ttl)
+                .map_err(BootstrapError::from)?;
         (ca, node_cert, Arc::new(tokens))
     };
     if let Some(reason) = &node_cert.renewed {

@@ -146,7 +146,12 @@ impl DevCluster {
             workers = self
                 .workers
                 .iter()
-                .map(|w| format!("  worker        {}  https://{}  (enrolled, certificate {})\n", w.node_id, w.local_addr, w.cert_serial()))
+                .map(|w| format!(
+                    "  worker        {}  https://{}  (enrolled, certificate {})\n",
+                    w.node_id,
+                    w.local_addr,
+                    w.cert_serial()
+                ))
                 .collect::<String>(),
             addr = c.local_addr,
             state = self.state_dir.display(),

@@ -16,7 +16,9 @@ pub enum RenewReason {
     IdentityChanged,
     AddressNotCovered(IpAddr),
     HostnameNotCovered(String),
-    ExpiresSoon { days_left: i64 },
+    ExpiresSoon {
+        days_left: i64,
+    },
     /// An operator asked (`p2pctl cert renew`).
     Requested,
 }

@@ -159,14 +159,13 @@ async fn client_mistakes_get_4xx_json_never_500() {
     let a = agent(dir.path()).await;
     let token = login(&a, "admin", ADMIN_PW).await;
     // A raw HTTP client pinned to the CA, to send malformed requests the typed client cannot.
-    let tls =
-        p2p_shared::tls::client_config(
-            ServerTrust::Pinned(a.ca_fingerprint.clone()),
-            None,
-            None,
-            None,
-        )
-            .unwrap();
+    let tls = p2p_shared::tls::client_config(
+        ServerTrust::Pinned(a.ca_fingerprint.clone()),
+        None,
+        None,
+        None,
+    )
+    .unwrap();
     let http = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .timeout(std::time::Duration::from_secs(10))

@@ -115,7 +115,12 @@ pub enum CertCmd {
     /// Make nodes renew their certificate now.
     Renew {
         /// The node to renew.
-        #[arg(long, value_name = "NAME", conflicts_with = "all", required_unless_present = "all")]
+        #[arg(
+            long,
+            value_name = "NAME",
+            conflicts_with = "all",
+            required_unless_present = "all"
+        )]
         node: Option<String>,
         /// Every node, one after another (progress bar on a terminal, summary at the end).
         #[arg(long)]
@@ -146,7 +151,8 @@ pub enum CertCmd {
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("invalid duration `{s}` ({e}): e.g. 30m, 1h, 7d"))
+    humantime::parse_duration(s)
+        .map_err(|e| format!("invalid duration `{s}` ({e}): e.g. 30m, 1h, 7d"))
 }
 
 #[derive(Debug, Args)]

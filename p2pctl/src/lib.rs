@@ -113,8 +113,8 @@ impl Env {
 
     pub(crate) fn client(&self) -> Result<ApiClient, CtlError> {
         let (name, ctx) = self.context()?;
-        let pin = Fingerprint::parse(&ctx.ca_fingerprint)
-            .map_err(|e| CtlError::usage(e.to_string()))?;
+        let pin =
+            Fingerprint::parse(&ctx.ca_fingerprint).map_err(|e| CtlError::usage(e.to_string()))?;
         let mut opts = ClientOptions::new(&ctx.server, ServerTrust::Pinned(pin));
         opts.token = ctx.token.clone();
         opts.timeout = Duration::from_secs(self.global.timeout.max(1));

@@ -3,20 +3,20 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use p2p_shared::Role;
 use p2p_shared::api::{
-    CertSummary, CreateJoinTokenRequest, JoinTokenInfo, OperatorCertRequest,
-    RenewResult, RevokeCertRequest,
+    CertSummary, CreateJoinTokenRequest, JoinTokenInfo, OperatorCertRequest, RenewResult,
+    RevokeCertRequest,
 };
 use p2p_shared::contexts::Context;
 use p2p_shared::fsutil::write_atomic;
 use p2p_shared::identity::is_valid_name;
-use p2p_shared::Role;
 use serde::Serialize;
 
+use crate::Env;
 use crate::cli::{CertCmd, Output, TokenCmd};
 use crate::error::{CtlError, Exit};
 use crate::output::{Tabular, print, rfc3339, table};
-use crate::Env;
 
 impl Tabular for JoinTokenInfo {
     fn headers(_wide: bool) -> Vec<&'static str> {
@@ -36,7 +36,14 @@ impl Tabular for JoinTokenInfo {
 
 impl Tabular for CertSummary {
     fn headers(wide: bool) -> Vec<&'static str> {
-        let mut h = vec!["SUBJECT", "SERIAL", "SANS", "NOT AFTER", "DAYS LEFT", "STATUS"];
+        let mut h = vec![
+            "SUBJECT",
+            "SERIAL",
+            "SANS",
+            "NOT AFTER",
+            "DAYS LEFT",
+            "STATUS",
+        ];
         if wide {
             h.extend(["KIND", "ROLE", "NOT BEFORE", "REVOKED AT"]);
         }
@@ -169,7 +176,9 @@ pub async fn cert_cmd(env: &Env, cmd: CertCmd) -> Result<(), CtlError> {
             let cert = client.node_cert(&node).await?;
             print(out, &cert, |_| table(std::slice::from_ref(&cert), true))
         }
-        CertCmd::Renew { node: Some(node), .. } => {
+        CertCmd::Renew {
+            node: Some(node), ..
+        } => {
             let r = client.renew_node_cert(&node).await?;
             print(out, &r, |_| {
                 format!(
@@ -216,7 +225,9 @@ pub async fn cert_cmd(env: &Env, cmd: CertCmd) -> Result<(), CtlError> {
 
 async fn renew_all(env: &Env, client: &p2p_shared::ApiClient) -> Result<(), CtlError> {
     let nodes = client.nodes().await?.nodes;
-    let bar = if std::io::stderr().is_terminal() && !matches!(env.global.output, Output::Json | Output::Yaml) {
+    let bar = if std::io::stderr().is_terminal()
+        && !matches!(env.global.output, Output::Json | Output::Yaml)
+    {
         let bar = indicatif::ProgressBar::new(nodes.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{spinner} renewing certificates [{bar:30}] {pos}/{len} {msg}",

@@ -128,7 +128,22 @@ fn certificate_failure(err: &reqwest::Error) -> bool {
         }
         source = e.source();
     }
-    false
+    // Connectors may wrap the TLS error so that it cannot be downcast; rustls's messages
+    // are stable, so fall back to them.
+    let text = describe(err);
+    text.contains("invalid peer certificate")
+        || text.contains("peer sent no certificates")
+        || [
+            "BadCertificate",
+            "CertificateRevoked",
+            "CertificateExpired",
+            "CertificateUnknown",
+            "UnknownCA",
+            "UnsupportedCertificate",
+            "AccessDenied",
+        ]
+        .iter()
+        .any(|a| text.contains(&format!("received fatal alert: {a}")))
 }
 
 impl ApiClient {
@@ -295,7 +310,8 @@ impl ApiClient {
 
     /// A node's next certificate (authenticated by its current one over mTLS).
     pub async fn renew_own_cert(&self, req: &CertRequest) -> Result<CertIssued, ClientError> {
-        self.call(Method::POST, "/v1/cluster/renew", Some(req)).await
+        self.call(Method::POST, "/v1/cluster/renew", Some(req))
+            .await
     }
 
     /// Revoked serials; with `after`, waits up to `wait` for a version newer than it.
@@ -334,7 +350,11 @@ impl ApiClient {
     }
 
     pub async fn certs(&self, all: bool) -> Result<CertList, ClientError> {
-        let path = if all { "/v1/certs?all=true" } else { "/v1/certs" };
+        let path = if all {
+            "/v1/certs?all=true"
+        } else {
+            "/v1/certs"
+        };
         self.call::<(), _>(Method::GET, path, None).await
     }
 

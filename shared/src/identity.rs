@@ -67,7 +67,10 @@ pub struct OperatorIdentity {
 
 impl OperatorIdentity {
     pub fn to_uri(&self) -> String {
-        format!("{SCHEME}{}/user/{}/{}", self.cluster_id, self.role, self.user)
+        format!(
+            "{SCHEME}{}/user/{}/{}",
+            self.cluster_id, self.role, self.user
+        )
     }
 
     pub fn parse_uri(uri: &str) -> Result<Self, IdentityError> {

@@ -8,9 +8,7 @@ use std::sync::{Arc, RwLock};
 use rustls::client::ResolvesClientCert;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
-use rustls::pki_types::{
-    CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime,
-};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::server::{ClientHello, ResolvesServerCert};
 use rustls::sign::CertifiedKey;
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
@@ -63,7 +61,9 @@ impl SpkiPin {
     pub fn of_cert(der: &[u8]) -> Option<Self> {
         use x509_parser::prelude::{FromDer, X509Certificate};
         let (_, cert) = X509Certificate::from_der(der).ok()?;
-        Some(Self(Sha256::digest(cert.tbs_certificate.subject_pki.raw).into()))
+        Some(Self(
+            Sha256::digest(cert.tbs_certificate.subject_pki.raw).into(),
+        ))
     }
 
     /// 64 hex digits.
@@ -155,9 +155,12 @@ impl ServerCertVerifier for ClusterServerVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let anchor = self.trust.anchor(intermediates).ok_or(
-            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
-        )?;
+        let anchor = self
+            .trust
+            .anchor(intermediates)
+            .ok_or(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::UnknownIssuer,
+            ))?;
         let mut roots = RootCertStore::empty();
         roots.add(anchor.into_owned())?;
         let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
@@ -237,10 +240,7 @@ impl CertCell {
     }
 
     /// Loads a PEM certificate chain file and a PKCS#8 PEM key file.
-    pub fn from_pem_files(
-        cert: &std::path::Path,
-        key: &std::path::Path,
-    ) -> Result<Self, String> {
+    pub fn from_pem_files(cert: &std::path::Path, key: &std::path::Path) -> Result<Self, String> {
         use rustls::pki_types::pem::PemObject;
         let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
             .map_err(|e| format!("cannot read {}: {e}", cert.display()))?

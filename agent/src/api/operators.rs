@@ -65,9 +65,13 @@ pub(super) async fn login(
     }))
 }
 
-pub(super) async fn logout(State(s): State<AppState>, caller: Caller) -> Result<StatusCode, ApiError> {
+pub(super) async fn logout(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
     if let (Some(jti), Some(exp)) = (caller.jti, caller.expires_at) {
-        s.control()?.store
+        s.control()?
+            .store
             .apply(&Command::RevokeToken {
                 jti,
                 expires_at: exp,
@@ -103,7 +107,8 @@ pub(super) async fn show_node(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<NodeInfo>, ApiError> {
-    s.control()?.store
+    s.control()?
+        .store
         .node(&id)
         .map_err(ApiError::internal)?
         .map(|n| Json(n.to_api()))
@@ -118,7 +123,10 @@ fn user_info(u: &UserRecord) -> UserInfo {
     }
 }
 
-pub(super) async fn list_users(State(s): State<AppState>, caller: Caller) -> Result<Json<UserList>, ApiError> {
+pub(super) async fn list_users(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<UserList>, ApiError> {
     caller.require(Role::Admin)?;
     let users = s.control()?.users.list().map_err(user_error)?;
     Ok(Json(UserList {

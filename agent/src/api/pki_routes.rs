@@ -69,7 +69,11 @@ pub(super) async fn list_tokens(
 ) -> Result<Json<JoinTokenList>, ApiError> {
     caller.require(Role::Admin)?;
     let t = now().unix_timestamp();
-    let tokens = s.control()?.store.join_tokens().map_err(ApiError::internal)?;
+    let tokens = s
+        .control()?
+        .store
+        .join_tokens()
+        .map_err(ApiError::internal)?;
     Ok(Json(JoinTokenList {
         tokens: tokens.iter().map(|r| r.to_api(t)).collect(),
     }))
@@ -224,7 +228,10 @@ pub(super) async fn renew_node_cert(
     opts.timeout = Duration::from_secs(60);
     let client = ApiClient::new(opts).map_err(ApiError::internal)?;
     let result = client.node_renew_now().await.map_err(|e| {
-        ApiError::BadGateway(format!("node {id} at {} did not renew: {e}", node.api_address))
+        ApiError::BadGateway(format!(
+            "node {id} at {} did not renew: {e}",
+            node.api_address
+        ))
     })?;
     tracing::info!(node_id = %id, by = %caller.user, serial = %result.new_serial, "certificate renewed on request");
     Ok(Json(result))
@@ -309,10 +316,7 @@ pub(super) async fn issue_operator_cert(
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
-pub(super) async fn node_status(
-    State(s): State<AppState>,
-    node: NodeCaller,
-) -> Json<NodeStatus> {
+pub(super) async fn node_status(State(s): State<AppState>, node: NodeCaller) -> Json<NodeStatus> {
     let current = s.pki.current();
     Json(NodeStatus {
         node_id: s.node_id.clone(),

@@ -105,7 +105,10 @@ struct ResponderState {
     secret: std::sync::Arc<Zeroizing<String>>,
 }
 
-async fn serve_answer(State(s): State<ResponderState>, Path(nonce): Path<String>) -> (StatusCode, String) {
+async fn serve_answer(
+    State(s): State<ResponderState>,
+    Path(nonce): Path<String>,
+) -> (StatusCode, String) {
     if nonce.is_empty() || nonce.len() > 128 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
         return (StatusCode::NOT_FOUND, String::new());
     }

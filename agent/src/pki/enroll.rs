@@ -35,7 +35,10 @@ impl EnrollError {
     pub fn is_transient(&self) -> bool {
         match self {
             EnrollError::Client(e) => match e.status() {
-                None => matches!(e, ClientError::Unreachable { .. } | ClientError::Decode { .. }),
+                None => matches!(
+                    e,
+                    ClientError::Unreachable { .. } | ClientError::Decode { .. }
+                ),
                 Some(s) => s == 429 || s >= 500,
             },
             EnrollError::Challenge(_) => true,
@@ -175,8 +178,7 @@ fn check_issued(
             }
         }
     }
-    let cert_der =
-        pem_to_der(&issued.cert_pem).ok_or_else(|| bad("certificate unreadable"))?;
+    let cert_der = pem_to_der(&issued.cert_pem).ok_or_else(|| bad("certificate unreadable"))?;
     let info = CertInfo::from_der(&cert_der).ok_or_else(|| bad("certificate unreadable"))?;
     if info.identity != Some(NodeIdentity::new(&issued.cluster_id, &claim.node_id)) {
         return Err(bad("certificate names another node"));
@@ -201,11 +203,17 @@ fn check_issued(
 fn spki_matches(cert_der: &[u8], key: &KeyPair) -> bool {
     use x509_parser::prelude::{FromDer, X509Certificate};
     X509Certificate::from_der(cert_der)
-        .map(|(_, c)| c.tbs_certificate.subject_pki.raw == rcgen::PublicKeyData::subject_public_key_info(key).as_slice())
+        .map(|(_, c)| {
+            c.tbs_certificate.subject_pki.raw
+                == rcgen::PublicKeyData::subject_public_key_info(key).as_slice()
+        })
         .unwrap_or(false)
 }
 
-fn verify_chain(cert_der: &CertificateDer<'_>, ca_der: &CertificateDer<'_>) -> Result<(), EnrollError> {
+fn verify_chain(
+    cert_der: &CertificateDer<'_>,
+    ca_der: &CertificateDer<'_>,
+) -> Result<(), EnrollError> {
     let provider = p2p_shared::tls::crypto_provider();
     let mut roots = rustls::RootCertStore::empty();
     roots

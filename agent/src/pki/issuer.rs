@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use p2p_shared::api::{
     CertIssued, CertKind, CertRequest, CoordinatorInfo, JoinTokenCreated, NodeRole, NodeState,
-    OperatorCertIssued,
-    OperatorCertRequest, RejectedAddress,
+    OperatorCertIssued, OperatorCertRequest, RejectedAddress,
 };
 use p2p_shared::identity::{OperatorIdentity, is_valid_name};
 use p2p_shared::jointoken::{JoinToken, SECRET_HEX, secret_hash};
@@ -90,8 +89,9 @@ fn public_key_of(csr_pem: &str) -> Result<rcgen::PublicKey, IssueError> {
 
 /// The store's record of a certificate the CA just signed.
 pub fn record_of(der: &[u8], kind: CertKind, subject: &str) -> Result<CertRecord, IssueError> {
-    let info = CertInfo::from_der(der)
-        .ok_or_else(|| IssueError::Internal("a freshly signed certificate does not parse".into()))?;
+    let info = CertInfo::from_der(der).ok_or_else(|| {
+        IssueError::Internal("a freshly signed certificate does not parse".into())
+    })?;
     Ok(CertRecord {
         serial: info.serial_hex,
         kind,
@@ -224,7 +224,10 @@ impl Issuer {
         let previous = self.store.node(&req.node_id)?;
         let node = NodeRecord {
             node_id: req.node_id.clone(),
-            role: previous.as_ref().map(|p| p.role).unwrap_or(NodeRole::Worker),
+            role: previous
+                .as_ref()
+                .map(|p| p.role)
+                .unwrap_or(NodeRole::Worker),
             state: NodeState::Alive,
             addresses: addresses.iter().map(|ip| ip.to_string()).collect(),
             api_address: std::net::SocketAddr::new(addresses[0], req.api_port).to_string(),
@@ -406,7 +409,9 @@ impl Issuer {
             user: req.user.clone(),
             role: req.role,
         };
-        let issued = self.ca.issue_operator_cert(&identity, &public_key, ttl, now)?;
+        let issued = self
+            .ca
+            .issue_operator_cert(&identity, &public_key, ttl, now)?;
         let mut record = record_of(&issued.cert_der, CertKind::Operator, &req.user)?;
         record.role = Some(req.role);
         self.store.apply(&Command::RecordCert { cert: record })?;

@@ -101,7 +101,10 @@ pub fn persist(vault: &Mutex<Vault>, got: &Obtained) -> Result<(), String> {
     let mut v = vault.lock().unwrap_or_else(|p| p.into_inner());
     v.put(bootstrap::ENTRY_NODE_CERT, got.cert_pem.as_bytes().to_vec());
     v.put(bootstrap::ENTRY_NODE_KEY, got.key_pkcs8.to_vec());
-    v.put(bootstrap::ENTRY_CLUSTER_ID, got.cluster_id.as_bytes().to_vec());
+    v.put(
+        bootstrap::ENTRY_CLUSTER_ID,
+        got.cluster_id.as_bytes().to_vec(),
+    );
     v.put(bootstrap::ENTRY_CA_CERT, got.ca_pem.as_bytes().to_vec());
     if !got.coordinators.is_empty() {
         let json = serde_json::to_vec(&got.coordinators).map_err(|e| e.to_string())?;
@@ -270,8 +273,7 @@ async fn renew(
 }
 
 fn renew_locally(issuer: &Issuer, claim: &Claim, validity: Duration) -> Result<Obtained, String> {
-    let key =
-        KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
     let req = NodeCertRequest {
         node_id: claim.node_id.clone(),
         ips: claim.ips.clone(),

@@ -75,7 +75,8 @@ pub fn spawn_follower(
                 }
                 Err(e) => {
                     index += 1;
-                    let delay = backoff_delay(failures, rand::random::<f64>(), Duration::from_secs(30));
+                    let delay =
+                        backoff_delay(failures, rand::random::<f64>(), Duration::from_secs(30));
                     failures = failures.saturating_add(1);
                     tracing::warn!(coordinator = %target.address, error = %e, retry_in = ?delay, "cannot fetch revocations");
                     tokio::select! {

@@ -371,10 +371,7 @@ mod tests {
             consume(&s, "b", 100),
             Err(StoreError::Rejected(_))
         ));
-        assert!(matches!(
-            consume(&s, "zz", 1),
-            Err(StoreError::Rejected(_))
-        ));
+        assert!(matches!(consume(&s, "zz", 1), Err(StoreError::Rejected(_))));
         s.apply(&Command::RevokeJoinToken {
             token_id: "b".into(),
             now: 20,
@@ -396,7 +393,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         let s = Store::open(&path).unwrap();
-        for c in [cert("01", "w1", 0), cert("02", "w1", 10), cert("03", "w2", 0)] {
+        for c in [
+            cert("01", "w1", 0),
+            cert("02", "w1", 10),
+            cert("03", "w2", 0),
+        ] {
             s.apply(&Command::RecordCert { cert: c }).unwrap();
         }
         assert_eq!(s.revocation_version().unwrap(), 0);
