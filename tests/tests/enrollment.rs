@@ -1,0 +1,389 @@
+//! Real processes: a coordinator and a worker enrol over loopback, `p2pctl` drives tokens and
+//! certificates, and real external clients (`curl`, `openssl s_client`) are refused on a
+//! node route without a certificate, with a certificate of another CA, and with a revoked
+//! one.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use p2p_tests::{Proc, bin, p2pctl, stderr, stdout, wait_for};
+
+const START: Duration = Duration::from_secs(30);
+
+/// A block of 127.0.0.0/8 of our own, so parallel tests never share an address.
+fn block() -> (u8, u8) {
+    let pid = std::process::id();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let x = pid.wrapping_mul(2654435761) ^ nanos;
+    (((x >> 8) % 250 + 2) as u8, ((x >> 16) % 250 + 2) as u8)
+}
+
+struct Cluster {
+    dir: tempfile::TempDir,
+    net: (u8, u8),
+    port: u16,
+    challenge_port: u16,
+}
+
+impl Cluster {
+    fn new() -> Self {
+        let net = block();
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            net,
+            port: 20000 + (std::process::id() % 20000) as u16,
+            challenge_port: 40000 + (std::process::id() % 20000) as u16,
+        }
+    }
+
+    fn ip(&self, host: u8) -> IpAddr {
+        IpAddr::from([127, self.net.0, self.net.1, host])
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write_config(&self, name: &str, host: u8, worker: bool) -> PathBuf {
+        let mut text = format!(
+            "node_id: {name}\nport: {}\nbind_address: {}\nchallenge_port: {}\n\
+             state_directory: {}\nshutdown_timeout: 5s\ncert_check_interval: 1s\n",
+            self.port,
+            self.ip(host),
+            self.challenge_port,
+            self.path(name).display()
+        );
+        if worker {
+            text.push_str(&format!(
+                "coordinator_mode: false\ncoordinator_addresses:\n  - {}:{}\n",
+                self.ip(1),
+                self.port
+            ));
+        }
+        let path = self.path(&format!("{name}.yaml"));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn spawn(&self, name: &str, host: u8, worker: bool, token: Option<&str>) -> Proc {
+        let config = self.write_config(name, host, worker);
+        let log = std::fs::File::create(self.path(&format!("{name}.log"))).unwrap();
+        let mut cmd = Command::new(bin("p2pd"));
+        cmd.arg("--config")
+            .arg(&config)
+            .env("P2PD_PASSWORD", "vault-password")
+            .env("RUST_LOG", "info")
+            .env_remove("P2PD_JOIN_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(log);
+        if let Some(t) = token {
+            cmd.env("P2PD_JOIN_TOKEN", t);
+        }
+        Proc::spawn(&mut cmd)
+    }
+
+    fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(&format!("{name}.log"))).unwrap_or_default()
+    }
+
+    fn wait_log(&self, name: &str, needle: &str) -> bool {
+        wait_for(START, || self.log(name).contains(needle).then_some(())).is_some()
+    }
+
+    fn ctl(&self, args: &[&str]) -> Output {
+        p2pctl(&self.path("p2pctl.toml"), args, &[])
+    }
+
+    fn ctl_ok(&self, args: &[&str]) -> String {
+        let out = self.ctl(args);
+        assert!(out.status.success(), "p2pctl {args:?}: {}", stderr(&out));
+        stdout(&out)
+    }
+
+    fn url(&self, host: u8, path: &str) -> String {
+        format!("https://{}:{}{path}", self.ip(host), self.port)
+    }
+}
+
+fn curl(args: &[&str]) -> Output {
+    Command::new("curl")
+        .args(["-sS", "--max-time", "10", "-o", "-", "-w", "\n%{http_code}"])
+        .args(args)
+        .output()
+        .expect("curl is installed (.ci/run installs it)")
+}
+
+fn fingerprint_from_log(log: &str) -> String {
+    log.split("ca_fingerprint=")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no fingerprint in log: {log}"))
+        .to_string()
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("bad JSON ({e}): {text}"))
+}
+
+/// A self-signed certificate from a CA that is not ours, made by openssl.
+fn foreign_cert(dir: &Path) -> (PathBuf, PathBuf) {
+    let (crt, key) = (dir.join("foreign.crt"), dir.join("foreign.key"));
+    let out = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ])
+        .args(["-days", "1", "-subj", "/CN=intruder"])
+        .args(["-addext", "subjectAltName=URI:spiffe://x/node/intruder"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&crt)
+        .output()
+        .expect("openssl is installed (.ci/run installs it)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    (crt, key)
+}
+
+#[test]
+fn worker_enrols_and_node_routes_refuse_strangers() {
+    let c = Cluster::new();
+    let _coord = c.spawn("coord", 1, false, None);
+    assert!(c.wait_log("coord", "p2pd ready"), "{}", c.log("coord"));
+    let fp = fingerprint_from_log(&c.log("coord"));
+    let pw = std::fs::read_to_string(c.path("coord/initial-admin-password")).unwrap();
+    let server = format!("https://{}:{}", c.ip(1), c.port);
+    let out = p2pctl(
+        &c.path("p2pctl.toml"),
+        &[
+            "login",
+            "--server",
+            &server,
+            "--ca-fingerprint",
+            &fp,
+            "--user",
+            "admin",
+        ],
+        &[("P2PCTL_PASSWORD", pw.trim())],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Token: printed once on stdout, listed without its secret.
+    let token = c.ctl_ok(&["token", "create", "--ttl", "10m", "--uses", "1"]);
+    let token = token.trim().to_string();
+    assert!(token.starts_with("p2pjoin1."), "{token}");
+    let listed = c.ctl_ok(&["token", "ls", "-o", "json"]);
+    assert!(!listed.contains(token.split('.').nth(2).unwrap()));
+    assert_eq!(json(&listed)[0]["status"], "active");
+
+    // The worker enrols through the real flow and logs each step.
+    let mut worker = c.spawn("w1", 2, true, Some(&token));
+    assert!(c.wait_log("w1", "p2pd ready"), "{}", c.log("w1"));
+    let log = c.log("w1");
+    for step in [
+        "Starting temporary HTTP server on port",
+        "Certificate request response: 200",
+        "Certificate successfully updated from coordinator",
+        "Temporary HTTP server stopped",
+    ] {
+        assert!(log.contains(step), "missing `{step}` in:\n{log}");
+    }
+    assert!(
+        !log.contains(token.split('.').nth(2).unwrap()),
+        "the token secret was logged"
+    );
+    // The challenge responder is gone once enrolled.
+    let gone = std::net::TcpStream::connect((c.ip(2), c.challenge_port));
+    assert!(gone.is_err(), "challenge responder still listening");
+
+    // `cert ls` shows both nodes; the token is used up.
+    let certs = json(&c.ctl_ok(&["cert", "ls", "-o", "json"]));
+    let subjects: Vec<&str> = certs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["subject"].as_str().unwrap())
+        .collect();
+    assert!(
+        subjects.contains(&"coord") && subjects.contains(&"w1"),
+        "{certs}"
+    );
+    let w1 = certs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["subject"] == "w1")
+        .unwrap()
+        .clone();
+    assert_eq!(w1["status"], "valid");
+    assert_eq!(w1["ip_addresses"][0], c.ip(2).to_string());
+    assert_eq!(
+        json(&c.ctl_ok(&["token", "ls", "-o", "json"]))[0]["status"],
+        "used_up"
+    );
+
+    // External clients against the worker's node route.
+    let ca = c.path("ca.pem");
+    let ca_pem = Command::new("openssl")
+        .args(["s_client", "-showcerts", "-connect"])
+        .arg(format!("{}:{}", c.ip(2), c.port))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let chain = stdout(&ca_pem);
+    let last = chain
+        .rfind("-----BEGIN CERTIFICATE-----")
+        .expect("chain printed");
+    let end = chain[last..].find("-----END CERTIFICATE-----").unwrap() + last + 25;
+    std::fs::write(&ca, &chain[last..end]).unwrap();
+    let ca_arg = ca.to_str().unwrap();
+    let status_url = c.url(2, "/v1/node/status");
+    // No client certificate: TLS completes, the node route answers 401.
+    let out = curl(&["--cacert", ca_arg, &status_url]);
+    let text = stdout(&out);
+    assert!(text.ends_with("401"), "{text} {}", stderr(&out));
+    assert!(text.contains("\"unauthenticated\""), "{text}");
+    // A certificate of another CA: the handshake is refused, no HTTP answer at all.
+    let (fcrt, fkey) = foreign_cert(c.dir.path());
+    let out = curl(&[
+        "--cacert",
+        ca_arg,
+        "--cert",
+        fcrt.to_str().unwrap(),
+        "--key",
+        fkey.to_str().unwrap(),
+        &status_url,
+    ]);
+    assert!(
+        !out.status.success(),
+        "foreign CA accepted: {}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).ends_with("000"), "{}", stdout(&out));
+    let out = Command::new("openssl")
+        .args([
+            "s_client",
+            "-quiet",
+            "-CAfile",
+            ca_arg,
+            "-cert",
+            fcrt.to_str().unwrap(),
+            "-key",
+            fkey.to_str().unwrap(),
+            "-connect",
+        ])
+        .arg(format!("{}:{}", c.ip(2), c.port))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            if let Some(mut stdin) = child.stdin.take() {
+                let _ = stdin.write_all(
+                    b"GET /v1/node/status HTTP/1.1\r\nHost: node\r\nConnection: close\r\n\r\n",
+                );
+            }
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        !stdout(&out).contains("HTTP/1.1"),
+        "foreign CA got an answer: {}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).to_lowercase().contains("alert"),
+        "{}",
+        stderr(&out)
+    );
+
+    // An operator certificate from `p2pctl cert issue` signs in to the operator API...
+    c.ctl_ok(&[
+        "cert",
+        "issue",
+        "--user",
+        "ops",
+        "--role",
+        "viewer",
+        "--context-name",
+        "ops",
+    ]);
+    let who = json(&c.ctl_ok(&["--context", "ops", "whoami", "-o", "json"]));
+    assert_eq!(who["auth_method"], "client_certificate");
+    assert_eq!(who["role"], "viewer");
+    let (ocrt, okey) = (c.path("certs/ops.crt"), c.path("certs/ops.key"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&okey).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // ...is not a node certificate (403 on the node route)...
+    let cert_args = [
+        "--cacert",
+        ca_arg,
+        "--cert",
+        ocrt.to_str().unwrap(),
+        "--key",
+        okey.to_str().unwrap(),
+    ];
+    let out = curl(&[&cert_args[..], &[status_url.as_str()]].concat());
+    assert!(stdout(&out).ends_with("403"), "{}", stdout(&out));
+    // ...and once revoked it is refused at the handshake, by the worker too, within 5 s.
+    let all = json(&c.ctl_ok(&["cert", "ls", "--all", "-o", "json"]));
+    let serial = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["subject"] == "ops")
+        .unwrap()["serial"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.ctl_ok(&["cert", "revoke", &serial]);
+    let refused = wait_for(Duration::from_secs(5), || {
+        let out = curl(&[&cert_args[..], &[status_url.as_str()]].concat());
+        stdout(&out).ends_with("000").then_some(())
+    });
+    assert!(
+        refused.is_some(),
+        "revoked certificate still accepted by the worker"
+    );
+    let out = c.ctl(&["--context", "ops", "whoami"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+
+    // Operator-requested renewal through the coordinator; the worker logs it.
+    let before = w1["serial"].as_str().unwrap().to_string();
+    let r = json(&c.ctl_ok(&["cert", "renew", "--node", "w1", "-o", "json"]));
+    assert_eq!(r["old_serial"], before.as_str());
+    assert_ne!(r["new_serial"], before.as_str());
+    let out = c.ctl_ok(&["cert", "renew", "--all"]);
+    assert!(
+        out.contains("coord") && out.contains("w1") && out.contains("renewed"),
+        "{out}"
+    );
+
+    // Revoking the node: its restart cannot renew with the revoked certificate (refused),
+    // but the vault still opens and the error names the cause.
+    c.ctl_ok(&["cert", "revoke", "w1"]);
+    let shown = json(&c.ctl_ok(&["cert", "show", "w1", "-o", "json"]));
+    assert_eq!(shown["status"], "revoked");
+    assert_eq!(
+        worker
+            .terminate(Duration::from_secs(10))
+            .map(|s| s.success()),
+        Some(true)
+    );
+}
