@@ -228,7 +228,8 @@ async fn renew(
     persistent: bool,
     shutdown: &mut watch::Receiver<bool>,
 ) -> Result<Obtained, String> {
-    let claim = Claim {
+    // Addresses are read again for every attempt: they may be changing right now.
+    let claim = || Claim {
         node_id: ctx.pki.node_id.clone(),
         ips: (ctx.addresses)(),
         hostname: ctx.hostname.clone(),
@@ -236,7 +237,7 @@ async fn renew(
         challenge_port: ctx.challenge_port,
     };
     let configured = match &ctx.source {
-        Source::Local(issuer) => return renew_locally(issuer, &claim, ctx.validity),
+        Source::Local(issuer) => return renew_locally(issuer, &claim(), ctx.validity),
         Source::Remote { configured } => configured,
     };
     let cred = Credential::Current {
@@ -247,6 +248,7 @@ async fn renew(
     let mut attempt = 0u32;
     loop {
         let mut last = String::from("no coordinator is known");
+        let claim = claim();
         for target in targets(configured, &ctx.pki) {
             match obtain(&target, &claim, &cred, REQUEST_TIMEOUT).await {
                 Ok(got) => return Ok(got),
