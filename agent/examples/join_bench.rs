@@ -71,9 +71,14 @@ async fn main() {
             challenge_port,
         };
         let started = Instant::now();
-        obtain(&target, &claim, &Credential::Token(&token), Duration::from_secs(10))
-            .await
-            .unwrap();
+        obtain(
+            &target,
+            &claim,
+            &Credential::Token(&token),
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap();
         times.push(started.elapsed());
     }
     times.sort();
