@@ -73,10 +73,12 @@ pub async fn serve(
         let revoked = opts.revoked.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+            let accept = acceptor.accept(tcp).into_fallible();
+            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, accept).await {
                 Ok(Ok(s)) => s,
-                Ok(Err(e)) => {
+                Ok(Err((e, tcp))) => {
                     tracing::debug!(%remote, error = %e, "TLS handshake failed");
+                    linger_close(tcp).await;
                     return;
                 }
                 Err(_) => {
@@ -137,4 +139,22 @@ pub async fn serve(
             opts.drain_timeout
         );
     }
+}
+
+/// Closes a connection whose handshake failed without discarding the TLS alert just sent:
+/// closing a socket with unread input makes the kernel send a reset, and a client that has
+/// already sent its first request would then see "connection reset" instead of, say,
+/// "certificate revoked". Stop writing, then drain what the client sent, briefly.
+async fn linger_close(mut tcp: tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let _ = tcp.shutdown().await;
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_millis(500), async {
+        while let Ok(n) = tcp.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+        }
+    })
+    .await;
 }
