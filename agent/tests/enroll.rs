@@ -101,6 +101,26 @@ async fn worker(
     .await
 }
 
+/// A fresh address block, state directory and coordinator.
+async fn cluster() -> (Net, tempfile::TempDir, RunningAgent) {
+    let net = Net::new();
+    let dir = tempfile::tempdir().unwrap();
+    let coord = coordinator(&net, dir.path()).await;
+    (net, dir, coord)
+}
+
+/// Polls `f` every 20 ms until it is true or `timeout` passes.
+async fn poll<F: Future<Output = bool>>(timeout: Duration, mut f: impl FnMut() -> F) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if f().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
 fn admin(coord: &RunningAgent) -> ApiClient {
     let mut o = ClientOptions::new(
         format!("https://{}", coord.local_addr),
@@ -163,9 +183,7 @@ async fn token(coord: &RunningAgent, node: Option<&str>, uses: u32, ttl: Duratio
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn worker_enrols_then_talks_mtls_and_restarts_without_a_token() {
-    let net = Net::new();
-    let dir = tempfile::tempdir().unwrap();
-    let coord = coordinator(&net, dir.path()).await;
+    let (net, dir, coord) = cluster().await;
     let t = token(&coord, None, 2, Duration::from_secs(600)).await;
     let w = worker(&net, 2, "w1", dir.path(), &coord, Some(&t))
         .await
@@ -218,9 +236,7 @@ async fn worker_enrols_then_talks_mtls_and_restarts_without_a_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_tokens_and_pins_fail_closed() {
-    let net = Net::new();
-    let dir = tempfile::tempdir().unwrap();
-    let coord = coordinator(&net, dir.path()).await;
+    let (net, dir, coord) = cluster().await;
     let status = |r: Result<Obtained, EnrollError>| match r {
         Err(EnrollError::Client(e)) => e.status(),
         Err(e) => panic!("unexpected error {e}"),
@@ -236,7 +252,16 @@ async fn bad_tokens_and_pins_fail_closed() {
     );
     // Expired.
     let short = token(&coord, None, 5, Duration::from_secs(1)).await;
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let short_id = JoinToken::parse(&short).unwrap().token_id;
+    let admin_client = admin(&coord);
+    let expired = poll(Duration::from_secs(5), || async {
+        let tokens = admin_client.join_tokens().await.unwrap().tokens;
+        tokens.iter().any(|t| {
+            t.token_id == short_id && t.status == p2p_shared::api::JoinTokenStatus::Expired
+        })
+    })
+    .await;
+    assert!(expired, "a 1 s token never showed as expired");
     assert_eq!(
         status(test_node(&net, 3, "b", &coord, &short).await),
         Some(401)
@@ -304,9 +329,7 @@ async fn bad_tokens_and_pins_fail_closed() {
 async fn a_coordinator_of_another_ca_is_refused() {
     // The "man in the middle": a real coordinator of another cluster at the address the
     // worker was told to use.
-    let net = Net::new();
-    let dir = tempfile::tempdir().unwrap();
-    let coord = coordinator(&net, dir.path()).await;
+    let (net, dir, coord) = cluster().await;
     let net2 = Net::new();
     let dir2 = tempfile::tempdir().unwrap();
     let mitm = coordinator(&net2, dir2.path()).await;
@@ -326,9 +349,7 @@ async fn a_coordinator_of_another_ca_is_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revocation_refuses_new_handshakes_and_closes_open_connections() {
-    let net = Net::new();
-    let dir = tempfile::tempdir().unwrap();
-    let coord = coordinator(&net, dir.path()).await;
+    let (net, dir, coord) = cluster().await;
     let t = token(&coord, None, 3, Duration::from_secs(600)).await;
     let w = worker(&net, 2, "w1", dir.path(), &coord, Some(&t))
         .await
@@ -343,8 +364,8 @@ async fn revocation_refuses_new_handshakes_and_closes_open_connections() {
             .contains("200 OK")
     );
 
-    let admin = admin(&coord);
-    let resp = admin
+    let admin_client = admin(&coord);
+    let resp = admin_client
         .revoke_cert(&RevokeCertRequest {
             node_id: Some("peer".into()),
             serial: None,
@@ -382,7 +403,7 @@ async fn revocation_refuses_new_handshakes_and_closes_open_connections() {
     coord.shutdown().await;
     let coord = coordinator(&net, dir.path()).await;
     assert_eq!(coord.revoked_count(), 1);
-    let certs = admin_for(&coord).certs(true).await.unwrap().certificates;
+    let certs = admin(&coord).certs(true).await.unwrap().certificates;
     assert!(
         certs
             .iter()
@@ -394,10 +415,6 @@ async fn revocation_refuses_new_handshakes_and_closes_open_connections() {
             .any(|c| c.serial == w_serial && c.status == p2p_shared::api::CertStatus::Valid)
     );
     coord.shutdown().await;
-}
-
-fn admin_for(coord: &RunningAgent) -> ApiClient {
-    admin(coord)
 }
 
 async fn raw_mtls(
@@ -440,9 +457,7 @@ async fn http_get(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forced_renewals_under_continuous_requests_drop_none() {
-    let net = Net::new();
-    let dir = tempfile::tempdir().unwrap();
-    let coord = coordinator(&net, dir.path()).await;
+    let (net, dir, coord) = cluster().await;
     let t = token(&coord, None, 2, Duration::from_secs(600)).await;
     let w = worker(&net, 2, "w1", dir.path(), &coord, Some(&t))
         .await
@@ -479,7 +494,15 @@ async fn forced_renewals_under_continuous_requests_drop_none() {
         let r = w.renew_now().await.unwrap();
         assert_eq!(r.old_serial.as_deref(), serials.last().map(String::as_str));
         serials.push(r.new_serial);
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // Let the load run on the new certificate before the next swap.
+        let seen = ok.load(Ordering::Relaxed);
+        assert!(
+            poll(Duration::from_secs(5), || async {
+                ok.load(Ordering::Relaxed) >= seen + 5
+            })
+            .await,
+            "requests stalled after a renewal"
+        );
     }
     stop.store(true, Ordering::Relaxed);
     for task in load {
@@ -504,9 +527,7 @@ async fn forced_renewals_under_continuous_requests_drop_none() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn operator_requested_renewal_goes_through_the_coordinator() {
-    let net = Net::new();
-    let dir = tempfile::tempdir().unwrap();
-    let coord = coordinator(&net, dir.path()).await;
+    let (net, dir, coord) = cluster().await;
     let t = token(&coord, None, 1, Duration::from_secs(600)).await;
     let w = worker(&net, 2, "w1", dir.path(), &coord, Some(&t))
         .await
