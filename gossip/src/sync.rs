@@ -1,0 +1,278 @@
+//! Push-pull anti-entropy, run over the authenticated stream channel. The initiator sends a
+//! hash of its view; only when the views differ do digests travel, and then each side sends
+//! only the deltas the other lacks. The same exchange bootstraps a joining node.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+
+use crate::Millis;
+use crate::member::{Member, State};
+use crate::swim::{Output, Swim};
+use crate::wire::Update;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestEntry {
+    pub node: String,
+    pub incarnation: u64,
+    pub state: State,
+    pub meta_version: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SyncRequest {
+    /// Step 1: "is your view the same as mine?"
+    Hash { hash: [u8; 16], members: u32 },
+    /// Step 2 (or a join): my digest and what you lack according to yours.
+    Push {
+        digest: Vec<DigestEntry>,
+        updates: Vec<Update>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SyncResponse {
+    InSync,
+    Digest { digest: Vec<DigestEntry> },
+    Updates { updates: Vec<Update> },
+}
+
+impl SyncRequest {
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+    pub fn decode(bytes: &[u8]) -> Result<Self, crate::DecodeError> {
+        Ok(postcard::from_bytes(bytes)?)
+    }
+}
+
+impl SyncResponse {
+    pub fn encode(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+    pub fn decode(bytes: &[u8]) -> Result<Self, crate::DecodeError> {
+        Ok(postcard::from_bytes(bytes)?)
+    }
+}
+
+impl Swim {
+    pub fn digest(&self) -> Vec<DigestEntry> {
+        let mut d: Vec<DigestEntry> = self
+            .members
+            .values()
+            .map(|m| DigestEntry {
+                node: m.name.clone(),
+                incarnation: m.incarnation,
+                state: m.state,
+                meta_version: m.meta_version,
+            })
+            .collect();
+        d.sort_by(|a, b| a.node.cmp(&b.node));
+        d
+    }
+
+    /// A hash of the whole view; equal views give equal hashes on every node.
+    pub fn view_hash(&self) -> [u8; 16] {
+        let mut h = Sha256::new();
+        for e in self.digest() {
+            h.update(e.node.as_bytes());
+            h.update([0, e.state.rank()]);
+            h.update(e.incarnation.to_be_bytes());
+            h.update(e.meta_version.to_be_bytes());
+        }
+        let full = h.finalize();
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&full[..16]);
+        out
+    }
+
+    /// The first message of a periodic exchange.
+    pub fn sync_start(&self) -> SyncRequest {
+        SyncRequest::Hash {
+            hash: self.view_hash(),
+            members: self.members.len() as u32,
+        }
+    }
+
+    /// The first message of a join: everything we know, so the seed learns us at once.
+    pub fn join_request(&self) -> SyncRequest {
+        SyncRequest::Push {
+            digest: self.digest(),
+            updates: self.deltas(&[]),
+        }
+    }
+
+    /// Responder side of both steps.
+    pub fn handle_sync(&mut self, now: Millis, req: SyncRequest) -> SyncResponse {
+        match req {
+            SyncRequest::Hash { hash, .. } => {
+                if hash == self.view_hash() {
+                    SyncResponse::InSync
+                } else {
+                    SyncResponse::Digest {
+                        digest: self.digest(),
+                    }
+                }
+            }
+            SyncRequest::Push { digest, updates } => {
+                self.apply_sync(now, updates);
+                SyncResponse::Updates {
+                    updates: self.deltas(&digest),
+                }
+            }
+        }
+    }
+
+    /// Initiator side: what to send after the responder's answer, if anything.
+    pub fn sync_continue(&mut self, now: Millis, resp: SyncResponse) -> Option<SyncRequest> {
+        match resp {
+            SyncResponse::InSync => None,
+            SyncResponse::Digest { digest } => Some(SyncRequest::Push {
+                digest: self.digest(),
+                updates: self.deltas(&digest),
+            }),
+            SyncResponse::Updates { updates } => {
+                self.apply_sync(now, updates);
+                None
+            }
+        }
+    }
+
+    pub fn apply_sync(&mut self, now: Millis, updates: Vec<Update>) {
+        for u in updates {
+            self.apply_update(now, u);
+        }
+    }
+
+    fn membership_update(&self, m: &Member) -> Update {
+        match m.state {
+            State::Alive => Update::Alive {
+                node: m.name.clone(),
+                incarnation: m.incarnation,
+                addrs: m.addrs.clone(),
+            },
+            State::Suspect => {
+                let from = self
+                    .suspicions
+                    .get(&m.name)
+                    .and_then(|s| s.suspectors.iter().min().cloned())
+                    .unwrap_or_else(|| self.me.clone());
+                Update::Suspect {
+                    node: m.name.clone(),
+                    incarnation: m.incarnation,
+                    from,
+                }
+            }
+            State::Dead => Update::Dead {
+                node: m.name.clone(),
+                incarnation: m.incarnation,
+                from: self.me.clone(),
+            },
+            State::Left => Update::Left {
+                node: m.name.clone(),
+                incarnation: m.incarnation,
+            },
+        }
+    }
+
+    /// What a peer with digest `theirs` lacks.
+    pub fn deltas(&self, theirs: &[DigestEntry]) -> Vec<Update> {
+        let theirs: HashMap<&str, &DigestEntry> =
+            theirs.iter().map(|e| (e.node.as_str(), e)).collect();
+        let mut out = Vec::new();
+        let mut names: Vec<&String> = self.members.keys().collect();
+        names.sort();
+        for name in names {
+            let Some(m) = self.members.get(name) else {
+                continue;
+            };
+            let known_meta = match theirs.get(name.as_str()) {
+                None => {
+                    // Unknown to them: introduce the member before any bad news about it.
+                    out.push(Update::Alive {
+                        node: m.name.clone(),
+                        incarnation: m.incarnation,
+                        addrs: m.addrs.clone(),
+                    });
+                    if m.state != State::Alive {
+                        out.push(self.membership_update(m));
+                    }
+                    0
+                }
+                Some(e) => {
+                    if (m.incarnation, m.state.rank()) > (e.incarnation, e.state.rank()) {
+                        out.push(self.membership_update(m));
+                    }
+                    e.meta_version
+                }
+            };
+            if m.meta_version > known_meta {
+                for (key, entry) in &m.meta {
+                    if entry.version > known_meta {
+                        out.push(Update::Meta {
+                            node: m.name.clone(),
+                            key: key.clone(),
+                            value: entry.value.clone(),
+                            version: entry.version,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Push-pull interval: longer in a big quiet cluster, at the minimum while it churns.
+    pub fn sync_interval(&self, now: Millis) -> Millis {
+        let (min, max) = (
+            self.cfg.sync_interval_min,
+            self.cfg.sync_interval_max.max(self.cfg.sync_interval_min),
+        );
+        let n = self.members.len().max(1) as f64;
+        let scaled = ((min as f64) * (1.0 + n.log2() / 2.0)) as Millis;
+        let scaled = scaled.clamp(min, max);
+        if now.saturating_sub(self.last_churn) < scaled {
+            min
+        } else {
+            scaled
+        }
+    }
+
+    /// Picks a live peer, and a dead one to retry: a partition heals when a retry gets through.
+    pub(crate) fn schedule_sync(&mut self, now: Millis) {
+        use rand::seq::SliceRandom;
+        let interval = self.sync_interval(now);
+        let jitter = rand::Rng::gen_range(&mut self.rng, 0..=interval / 10);
+        self.next_sync = now + interval - interval / 20 + jitter;
+        self.reap(now);
+        let mut live: Vec<(&String, &Member)> = Vec::new();
+        let mut dead: Vec<(&String, &Member)> = Vec::new();
+        for (name, m) in &self.members {
+            if *name == self.me {
+                continue;
+            }
+            match m.state {
+                State::Alive | State::Suspect => live.push((name, m)),
+                State::Dead => dead.push((name, m)),
+                State::Left => {}
+            }
+        }
+        live.sort_by(|a, b| a.0.cmp(b.0));
+        dead.sort_by(|a, b| a.0.cmp(b.0));
+        let mut outs = Vec::new();
+        if let Some((name, m)) = live.choose(&mut self.rng) {
+            outs.push(Output::Sync {
+                node: (*name).clone(),
+                addrs: m.probe_addrs(),
+            });
+        }
+        if let Some((name, m)) = dead.choose(&mut self.rng) {
+            outs.push(Output::Sync {
+                node: (*name).clone(),
+                addrs: m.addrs.clone(),
+            });
+        }
+        self.out.extend(outs);
+    }
+}

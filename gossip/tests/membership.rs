@@ -1,0 +1,215 @@
+//! Protocol behaviour on the deterministic simulator (virtual time: these run in
+//! milliseconds of real time).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
+use std::net::SocketAddr;
+
+use p2p_gossip::sim::{Sim, SimConfig, node_name};
+use p2p_gossip::{Config, Output, State, Swim, SyncRequest};
+
+#[test]
+fn a_crash_is_known_to_every_member() {
+    for seed in 1..=5 {
+        let mut sim = Sim::converged(SimConfig::new(20, seed));
+        sim.run_until(15_000);
+        sim.crash_watched(7);
+        let t0 = sim.now();
+        sim.run_until(t0 + 20_000);
+        let t = sim
+            .all_saw_dead()
+            .expect("every member learns of the crash");
+        assert!(t - t0 < 10_000, "seed {seed}: took {} ms", t - t0);
+        assert_eq!(sim.false_deaths(), 0, "seed {seed}");
+    }
+}
+
+#[test]
+fn nodes_joining_through_one_seed_converge() {
+    let mut sim = Sim::joining(SimConfig::new(30, 3), 5_000);
+    sim.run_until(25_000);
+    assert!(
+        sim.converged_view(),
+        "30 joining nodes do not agree after 20 s"
+    );
+    assert_eq!(sim.false_deaths(), 0);
+}
+
+#[test]
+fn a_paused_member_kills_nobody_and_comes_back() {
+    for seed in 1..=5 {
+        let mut sim = Sim::converged(SimConfig::new(10, seed));
+        sim.run_until(10_000);
+        sim.pause(4);
+        sim.run_until(15_000);
+        sim.resume(4);
+        sim.run_until(40_000);
+        let paused = node_name(4);
+        let wrongly_dead: Vec<_> = sim
+            .observations
+            .iter()
+            .filter(|o| o.state == State::Dead && o.node != paused)
+            .collect();
+        assert!(wrongly_dead.is_empty(), "seed {seed}: {wrongly_dead:?}");
+        assert!(
+            sim.converged_view(),
+            "seed {seed}: views did not settle after the pause"
+        );
+    }
+}
+
+#[test]
+fn a_healed_partition_merges_within_thirty_seconds() {
+    for seed in 1..=3 {
+        let mut sim = Sim::converged(SimConfig::new(24, seed));
+        sim.run_until(10_000);
+        sim.partition(|i| (i % 2) as u32);
+        sim.run_until(10_000 + 120_000);
+        // Each side has declared the other dead.
+        assert_eq!(sim.view(0, 1), Some(State::Dead), "seed {seed}");
+        let healed = sim.now();
+        sim.heal();
+        let mut merged = None;
+        for step in 1..=60 {
+            sim.run_until(healed + step * 500);
+            if sim.converged_view() {
+                merged = Some(step * 500);
+                break;
+            }
+        }
+        let merged = merged.expect("views merged after the heal");
+        assert!(merged <= 30_000, "seed {seed}: merged after {merged} ms");
+    }
+}
+
+#[test]
+fn a_graceful_leave_is_seen_as_left_not_dead() {
+    let mut sim = Sim::converged(SimConfig::new(12, 9));
+    sim.run_until(5_000);
+    let now = sim.now();
+    sim.swim_mut(5).leave(now);
+    sim.run_until(7_000);
+    sim.crash(5);
+    sim.run_until(30_000);
+    for o in (0..12).filter(|&o| o != 5) {
+        assert_eq!(sim.view(o, 5), Some(State::Left), "observer {o}");
+    }
+}
+
+#[test]
+fn metadata_reaches_every_member_and_newer_versions_win() {
+    let mut sim = Sim::converged(SimConfig::new(50, 4));
+    sim.run_until(5_000);
+    sim.swim_mut(3).set_meta("role", Some("worker".into()));
+    sim.run_until(6_000);
+    sim.swim_mut(3).set_meta("role", Some("coordinator".into()));
+    sim.run_until(12_000);
+    for o in 0..50 {
+        let m = sim.swim(o).member(&node_name(3)).expect("member known");
+        assert_eq!(m.meta_value("role"), Some("coordinator"), "observer {o}");
+    }
+}
+
+fn addr(s: &str) -> SocketAddr {
+    s.parse().expect("test address")
+}
+
+fn sends(s: &mut Swim) -> Vec<(SocketAddr, Vec<u8>)> {
+    let mut v = Vec::new();
+    while let Some(o) = s.poll_output() {
+        if let Output::Send { to, payload } = o {
+            v.push((to, payload));
+        }
+    }
+    v
+}
+
+#[test]
+fn multi_homed_peer_the_answering_address_is_remembered() {
+    let a_addr = addr("192.0.2.1:7946");
+    let (b_bad, b_good) = (addr("203.0.113.2:7946"), addr("198.51.100.2:7946"));
+    let mut a = Swim::new(Config::lan(), "a", vec![a_addr], 1, 1, 0);
+    let mut b = Swim::new(Config::lan(), "b", vec![b_bad, b_good], 1, 2, 0);
+    // a joins b.
+    let join = a.join_request();
+    let resp = b.handle_sync(0, join);
+    a.sync_continue(0, resp);
+    assert_eq!(
+        a.member("b").map(|m| m.addrs.clone()),
+        Some(vec![b_bad, b_good])
+    );
+    sends(&mut a);
+    sends(&mut b);
+    // Run a until it probes b: it pings every advertised address; only b_good is routable.
+    let mut now = 0;
+    let mut answered = false;
+    while now < 3_000 && !answered {
+        now += 10;
+        a.tick(now);
+        b.tick(now);
+        for (to, payload) in sends(&mut a) {
+            if to == b_good {
+                b.handle_packet(now, a_addr, &payload);
+                answered = true;
+            }
+        }
+        for (to, payload) in sends(&mut b) {
+            if to == a_addr {
+                a.handle_packet(now, b_good, &payload);
+            }
+        }
+    }
+    assert!(answered, "a never probed b");
+    assert_eq!(a.member("b").and_then(|m| m.preferred), Some(b_good));
+    // Later gossip about b (same addresses, new incarnation) keeps the choice.
+    let gossip = p2p_gossip::Packet {
+        msg: p2p_gossip::Msg::Gossip,
+        updates: vec![p2p_gossip::Update::Alive {
+            node: "b".into(),
+            incarnation: 5,
+            addrs: vec![b_bad, b_good],
+        }],
+    };
+    a.handle_packet(now, b_good, &gossip.encode());
+    let m = a.member("b").expect("b known");
+    assert_eq!((m.incarnation, m.preferred), (5, Some(b_good)));
+}
+
+#[test]
+fn garbage_is_counted_never_fatal() {
+    let mut a = Swim::new(Config::lan(), "a", vec![addr("192.0.2.1:1")], 1, 1, 0);
+    for junk in [
+        &b""[..],
+        &[0xff; 3],
+        &[7u8; 1400],
+        &[0, 200, 200, 200, 200, 200],
+    ] {
+        a.handle_packet(1, addr("192.0.2.9:1"), junk);
+    }
+    assert_eq!(a.stats().undecodable, 4);
+    assert!(SyncRequest::decode(&[9, 9, 9]).is_err());
+}
+
+#[test]
+fn a_restarted_node_out_bids_its_old_incarnation() {
+    let mut sim = Sim::converged(SimConfig::new(8, 5));
+    sim.run_until(5_000);
+    // Someone claims node 2 is dead at a higher incarnation than it knows (it restarted
+    // without its state): it must refute and end up alive everywhere.
+    let now = sim.now();
+    let claim = p2p_gossip::Packet {
+        msg: p2p_gossip::Msg::Gossip,
+        updates: vec![p2p_gossip::Update::Dead {
+            node: node_name(2),
+            incarnation: 9,
+            from: node_name(1),
+        }],
+    };
+    sim.swim_mut(2)
+        .handle_packet(now, addr("198.51.100.2:20000"), &claim.encode());
+    assert!(sim.swim(2).incarnation() > 9);
+    sim.run_until(15_000);
+    for o in 0..8 {
+        assert_eq!(sim.view(o, 2), Some(State::Alive), "observer {o}");
+    }
+}
