@@ -27,6 +27,8 @@ use crate::api::{AppState, ControlPlane, NodeContext, router};
 use crate::auth::TokenKeys;
 use crate::bootstrap::{self, BootstrapError};
 use crate::config::{Config, ConfigError, local_hostname};
+use crate::membership::rotation::{self, stored_keyring};
+use crate::membership::{self, Keys, MembershipOptions, Running};
 use crate::pki::enroll::{Claim, Credential, Target, backoff_delay, obtain};
 use crate::pki::issuer::{IssueError, Issuer};
 use crate::pki::renew::{RenewContext, Source, persist};
@@ -381,6 +383,14 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     let local_addr = listener
         .local_addr()
         .map_err(|source| AgentError::Bind { addr: bind, source })?;
+    // Gossip shares the port number, over UDP.
+    let gossip_bind = SocketAddr::new(config.bind_address, local_addr.port());
+    let gossip_socket = tokio::net::UdpSocket::bind(gossip_bind)
+        .await
+        .map_err(|source| AgentError::Bind {
+            addr: gossip_bind,
+            source,
+        })?;
     let ips = advertised_ips(&config);
     let advertised_ip = ips.first().copied().unwrap_or(local_addr.ip());
     let api_address = SocketAddr::new(advertised_ip, local_addr.port()).to_string();
@@ -407,6 +417,45 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     };
     let pki = Arc::new(pki);
     let ca_fingerprint = Fingerprint::of(&pki.ca_der);
+
+    let store = match &control {
+        Some(c) => c.store.clone(),
+        None => {
+            let path = bootstrap::store_path(&config.state_directory);
+            Arc::new(blocking(move || Ok(Store::open(&path)?)).await?)
+        }
+    };
+    let keyring = match &control {
+        Some(c) => Some(c.gossip_keys.borrow().clone()),
+        None => stored_keyring(&vault),
+    };
+    let keys = match keyring.as_ref().map(Keys::from_api) {
+        Some(Ok(k)) => k,
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "the stored gossip keyring is unusable; waiting for a new one");
+            Keys::none()
+        }
+        None => Keys::none(),
+    };
+    let membership_opts = MembershipOptions {
+        node_id: node_id.clone(),
+        addrs: ips
+            .iter()
+            .map(|ip| SocketAddr::new(*ip, local_addr.port()))
+            .collect(),
+        seeds: config.coordinator_addresses.clone(),
+        role: if coordinator {
+            NodeRole::Coordinator
+        } else {
+            NodeRole::Worker
+        },
+        version: VERSION.to_string(),
+        sync_interval_min: config.gossip_interval_min,
+        sync_interval_max: config.gossip_interval_max,
+        compression_threshold: config.gossip_compression_threshold,
+        keys,
+    };
+    let (membership, peers) = membership::build(&membership_opts, &store)?;
 
     let role = if coordinator {
         NodeRole::Coordinator
@@ -440,7 +489,26 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
             config.coordinator_addresses.clone(),
             shutdown_rx.clone(),
         ));
+        tasks.push(rotation::spawn_follower(
+            pki.clone(),
+            config.coordinator_addresses.clone(),
+            vault.clone(),
+            membership.clone(),
+            shutdown_rx.clone(),
+        ));
     }
+    tasks.push(membership::spawn(
+        membership.clone(),
+        gossip_socket,
+        Running {
+            pki: pki.clone(),
+            store,
+            seeds: config.coordinator_addresses.clone(),
+            peers,
+            own_api: api_address.clone(),
+        },
+        shutdown_rx.clone(),
+    ));
 
     let state = AppState::new(NodeContext {
         node_id: node_id.clone(),
@@ -448,6 +516,7 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
         version: VERSION.to_string(),
         pki: pki.clone(),
         renewer,
+        membership: membership.clone(),
         control,
     });
     let app = router(state.clone(), config.max_request_body_bytes);
@@ -544,12 +613,19 @@ async fn coordinator_identity(
         &node_cert.key_pkcs8,
         vec![self_info.clone()],
     )?;
+    let keyring = blocking({
+        let vault = vault.clone();
+        move || rotation::ensure_keyring(&vault).map_err(|e| AgentError::Task(e.to_string()))
+    })
+    .await?;
+    let (gossip_keys, keys_rx) = watch::channel(keyring);
     let issuer = Arc::new(Issuer::new(
         ca,
         store.clone(),
         config.challenge_port,
         config.cert_validity,
         vec![self_info],
+        keys_rx,
     )?);
     if store.cert(&node_cert.info.serial_hex)?.is_none() {
         issuer.record_local(&node_cert.cert_der, node_id)?;
@@ -579,6 +655,8 @@ async fn coordinator_identity(
             users,
             tokens,
             issuer,
+            vault: vault.clone(),
+            gossip_keys,
         },
     ))
 }

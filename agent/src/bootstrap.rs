@@ -30,6 +30,8 @@ pub const ENTRY_NODE_CERT: &str = "node.crt";
 pub const ENTRY_NODE_KEY: &str = "node.key";
 /// Workers: the coordinators learned at enrolment (JSON).
 pub const ENTRY_COORDINATORS: &str = "coordinators";
+/// The cluster gossip keyring (JSON `GossipKeyring`).
+pub const ENTRY_GOSSIP_KEYRING: &str = "gossip_keyring";
 
 pub const ADMIN_USER: &str = "admin";
 

@@ -64,6 +64,14 @@ pub struct Config {
     pub max_request_body_bytes: usize,
     /// Most concurrent TLS connections the listener serves.
     pub max_connections: usize,
+    /// Push-pull anti-entropy interval: at the minimum while the cluster churns, growing
+    /// toward the maximum with cluster size when it is quiet.
+    #[serde(deserialize_with = "de_duration")]
+    pub gossip_interval_min: Duration,
+    #[serde(deserialize_with = "de_duration")]
+    pub gossip_interval_max: Duration,
+    /// Gossip payloads larger than this many bytes are LZ4-compressed.
+    pub gossip_compression_threshold: usize,
 }
 
 impl Default for Config {
@@ -88,6 +96,9 @@ impl Default for Config {
             shutdown_timeout: Duration::from_secs(10),
             max_request_body_bytes: 64 * 1024,
             max_connections: 1024,
+            gossip_interval_min: Duration::from_secs(5),
+            gossip_interval_max: Duration::from_secs(30),
+            gossip_compression_threshold: 256,
         }
     }
 }
@@ -211,6 +222,9 @@ const KEYS: &[&str] = &[
     "shutdown_timeout",
     "max_request_body_bytes",
     "max_connections",
+    "gossip_interval_min",
+    "gossip_interval_max",
+    "gossip_compression_threshold",
 ];
 
 impl Config {
@@ -282,6 +296,14 @@ impl Config {
         }
         if self.max_connections == 0 {
             return Err(err("max_connections must be at least 1".into()));
+        }
+        if self.gossip_interval_min < Duration::from_millis(100)
+            || self.gossip_interval_max < self.gossip_interval_min
+        {
+            return Err(err(
+                "gossip_interval_min must be at least 100ms and not above gossip_interval_max"
+                    .into(),
+            ));
         }
         Ok(())
     }

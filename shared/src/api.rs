@@ -351,6 +351,41 @@ pub struct CertIssued {
     pub addresses: Vec<std::net::IpAddr>,
     pub rejected_addresses: Vec<RejectedAddress>,
     pub coordinators: Vec<CoordinatorInfo>,
+    /// The gossip keyring, so the node can join membership at once.
+    #[serde(default)]
+    pub gossip_keyring: Option<GossipKeyring>,
+}
+
+/// The cluster's gossip keyring (AES-256 keys, base64, primary first). Handed to nodes over
+/// mTLS only: at enrolment, on renewal and through `GET /v1/cluster/gossip-keys`.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct GossipKeyring {
+    /// Increases with every change; pass it back as `after` to wait for the next.
+    pub version: u64,
+    pub keys: Vec<String>,
+}
+
+impl std::fmt::Debug for GossipKeyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material.
+        f.debug_struct("GossipKeyring")
+            .field("version", &self.version)
+            .field("keys", &self.keys.len())
+            .finish()
+    }
+}
+
+/// `POST /v1/cluster/gossip-key/rotate`: how the rotation went.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GossipKeyRotation {
+    /// Keyring version now in force (only the new key remains).
+    pub version: u64,
+    /// Members that confirmed each step.
+    pub nodes: Vec<String>,
+    /// Live members that had not confirmed when a step timed out (then the old key is kept
+    /// as a secondary so they are not cut off).
+    pub lagging: Vec<String>,
+    pub old_key_removed: bool,
 }
 
 /// `GET /v1/cluster/revocations`: serials of revoked, not yet expired certificates.

@@ -10,10 +10,10 @@ use serde::de::DeserializeOwned;
 
 use crate::api::{
     CertIssued, CertList, CertRequest, CertSummary, CreateJoinTokenRequest, CreateUserRequest,
-    ErrorBody, HealthResponse, JoinTokenCreated, JoinTokenInfo, JoinTokenList, LoginRequest,
-    LoginResponse, NodeInfo, NodeList, NodeStatus, OperatorCertIssued, OperatorCertRequest,
-    RenewResult, RevocationSnapshot, RevokeCertRequest, RevokeCertResponse, SetPasswordRequest,
-    UserInfo, UserList, WhoAmI,
+    ErrorBody, GossipKeyRotation, GossipKeyring, HealthResponse, JoinTokenCreated, JoinTokenInfo,
+    JoinTokenList, LoginRequest, LoginResponse, NodeInfo, NodeList, NodeStatus, OperatorCertIssued,
+    OperatorCertRequest, RenewResult, RevocationSnapshot, RevokeCertRequest, RevokeCertResponse,
+    SetPasswordRequest, UserInfo, UserList, WhoAmI,
 };
 pub use crate::tls::ServerTrust;
 use crate::tls::{CertCell, RevocationList, client_config};
@@ -229,6 +229,69 @@ impl ApiClient {
             server: self.base.clone(),
             reason: e.to_string(),
         })
+    }
+
+    /// One push-pull step between nodes (`POST /v1/gossip/sync`): opaque compressed bytes.
+    pub async fn gossip_sync(&self, body: Vec<u8>) -> Result<Vec<u8>, ClientError> {
+        let url = format!("{}/v1/gossip/sync", self.base);
+        let resp = self
+            .http
+            .post(&url)
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-p2p-gossip-sync",
+            )
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| {
+                let (server, reason) = (self.base.clone(), describe(&e));
+                if certificate_failure(&e) {
+                    ClientError::Rejected { server, reason }
+                } else {
+                    ClientError::Unreachable { server, reason }
+                }
+            })?;
+        let status = resp.status();
+        let bytes = resp.bytes().await.map_err(|e| ClientError::Unreachable {
+            server: self.base.clone(),
+            reason: describe(&e),
+        })?;
+        if !status.is_success() {
+            return Err(api_error(status, &bytes));
+        }
+        Ok(bytes.to_vec())
+    }
+
+    /// The cluster gossip keyring (node callers only); with `after`, waits up to `wait` for a
+    /// version other than `after`.
+    pub async fn gossip_keys(
+        &self,
+        after: Option<u64>,
+        wait: Duration,
+    ) -> Result<GossipKeyring, ClientError> {
+        let path = match after {
+            Some(v) => format!("/v1/cluster/gossip-keys?after={v}&wait={}", wait.as_secs()),
+            None => "/v1/cluster/gossip-keys".to_string(),
+        };
+        self.call_with_timeout::<(), _>(
+            Method::GET,
+            &path,
+            None,
+            Some(wait + Duration::from_secs(10)),
+        )
+        .await
+    }
+
+    /// Rotates the cluster gossip key (admin).
+    pub async fn rotate_gossip_key(&self) -> Result<GossipKeyRotation, ClientError> {
+        self.call_with_timeout::<(), _>(
+            Method::POST,
+            "/v1/cluster/gossip-key/rotate",
+            None,
+            Some(Duration::from_secs(150)),
+        )
+        .await
     }
 
     pub async fn health(&self) -> Result<HealthResponse, ClientError> {

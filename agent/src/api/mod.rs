@@ -16,12 +16,16 @@
 //! | `POST /v1/cluster/renew`, `GET /v1/cluster/revocations` | a node (mTLS) |
 //! | `GET /v1/node/status` | a node (mTLS) |
 //! | `POST /v1/node/renew` | a coordinator (mTLS) |
+//! | `POST /v1/gossip/sync`, `GET /v1/cluster/gossip-keys` | a node (mTLS) |
+//! | `POST /v1/cluster/gossip-key/rotate` | admin |
 //!
+//! `GET /v1/nodes` is served by every node, from its membership view.
 //! "Signed in" means a JWT bearer token or an operator client certificate. Control-plane
 //! routes answer 421 `not_coordinator` on workers.
 
 pub mod error;
 pub mod extract;
+mod gossip_routes;
 mod operators;
 mod pki_routes;
 pub mod server;
@@ -31,14 +35,16 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use p2p_shared::api::{HealthResponse, NodeRole};
+use p2p_shared::api::{GossipKeyring, HealthResponse, NodeRole};
 
 use crate::auth::TokenKeys;
+use crate::membership::Membership;
 use crate::pki::NodePki;
 use crate::pki::issuer::Issuer;
 use crate::pki::renew::RenewHandle;
 use crate::store::Store;
 use crate::users::Users;
+use crate::vault::Vault;
 use error::ApiError;
 
 /// What handlers need; cheap to clone.
@@ -52,6 +58,7 @@ pub struct NodeContext {
     pub version: String,
     pub pki: Arc<NodePki>,
     pub renewer: RenewHandle,
+    pub membership: Arc<Membership>,
     /// Present on coordinators only.
     pub control: Option<ControlPlane>,
 }
@@ -63,6 +70,9 @@ pub struct ControlPlane {
     pub users: Users,
     pub tokens: Arc<TokenKeys>,
     pub issuer: Arc<Issuer>,
+    pub vault: Arc<std::sync::Mutex<Vault>>,
+    /// The gossip keyring in force; long-pollers wait on it.
+    pub gossip_keys: tokio::sync::watch::Sender<GossipKeyring>,
 }
 
 impl std::ops::Deref for AppState {
@@ -81,6 +91,9 @@ impl AppState {
         self.0.control.as_ref().ok_or(ApiError::NotCoordinator)
     }
 }
+
+/// Push-pull bodies are compressed views of the whole cluster: larger than API requests.
+const GOSSIP_SYNC_MAX_BODY: usize = 8 * 1024 * 1024;
 
 pub fn router(state: AppState, max_body: usize) -> Router {
     use operators as op;
@@ -107,6 +120,12 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route("/v1/cluster/revocations", get(pk::revocations))
         .route("/v1/node/status", get(pk::node_status))
         .route("/v1/node/renew", post(pk::node_renew))
+        .route(
+            "/v1/gossip/sync",
+            post(gossip_routes::sync).layer(DefaultBodyLimit::max(GOSSIP_SYNC_MAX_BODY)),
+        )
+        .route("/v1/cluster/gossip-keys", get(gossip_routes::keys))
+        .route("/v1/cluster/gossip-key/rotate", post(gossip_routes::rotate))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(max_body))

@@ -96,9 +96,8 @@ pub(super) async fn list_nodes(
     State(s): State<AppState>,
     _caller: Caller,
 ) -> Result<Json<NodeList>, ApiError> {
-    let nodes = s.control()?.store.nodes().map_err(ApiError::internal)?;
     Ok(Json(NodeList {
-        nodes: nodes.iter().map(|n| n.to_api()).collect(),
+        nodes: s.membership.nodes(),
     }))
 }
 
@@ -107,11 +106,9 @@ pub(super) async fn show_node(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<NodeInfo>, ApiError> {
-    s.control()?
-        .store
+    s.membership
         .node(&id)
-        .map_err(ApiError::internal)?
-        .map(|n| Json(n.to_api()))
+        .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("no node named `{id}`")))
 }
 

@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use p2p_shared::api::{CertIssued, CertRequest, CoordinatorInfo, RejectedAddress};
+use p2p_shared::api::{CertIssued, CertRequest, CoordinatorInfo, GossipKeyring, RejectedAddress};
 use p2p_shared::jointoken::JoinToken;
 use p2p_shared::tls::{CertCell, RevocationList, SpkiPin};
 use p2p_shared::{ApiClient, ClientError, ClientOptions, NodeIdentity, ServerTrust};
@@ -87,6 +87,7 @@ pub struct Obtained {
     pub info: CertInfo,
     pub coordinators: Vec<CoordinatorInfo>,
     pub rejected: Vec<RejectedAddress>,
+    pub gossip_keyring: Option<GossipKeyring>,
 }
 
 /// Asks `target` for a certificate; runs the challenge responder meanwhile.
@@ -197,6 +198,7 @@ fn check_issued(
         info,
         coordinators: issued.coordinators,
         rejected: issued.rejected_addresses,
+        gossip_keyring: issued.gossip_keyring,
     })
 }
 

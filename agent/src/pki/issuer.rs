@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use p2p_shared::api::{
-    CertIssued, CertKind, CertRequest, CoordinatorInfo, JoinTokenCreated, NodeRole, NodeState,
-    OperatorCertIssued, OperatorCertRequest, RejectedAddress,
+    CertIssued, CertKind, CertRequest, CoordinatorInfo, GossipKeyring, JoinTokenCreated, NodeRole,
+    NodeState, OperatorCertIssued, OperatorCertRequest, RejectedAddress,
 };
 use p2p_shared::identity::{OperatorIdentity, is_valid_name};
 use p2p_shared::jointoken::{JoinToken, SECRET_HEX, secret_hash};
@@ -70,6 +70,7 @@ pub struct Issuer {
     node_validity: Duration,
     coordinators: Vec<CoordinatorInfo>,
     revocations: watch::Sender<u64>,
+    gossip_keys: watch::Receiver<GossipKeyring>,
 }
 
 impl std::fmt::Debug for Issuer {
@@ -114,6 +115,7 @@ impl Issuer {
         challenge_port: u16,
         node_validity: Duration,
         coordinators: Vec<CoordinatorInfo>,
+        gossip_keys: watch::Receiver<GossipKeyring>,
     ) -> Result<Self, IssueError> {
         let verifier =
             Verifier::new(challenge_port).map_err(|e| IssueError::Internal(e.to_string()))?;
@@ -125,6 +127,7 @@ impl Issuer {
             node_validity,
             coordinators,
             revocations: watch::Sender::new(version),
+            gossip_keys,
         })
     }
 
@@ -259,6 +262,7 @@ impl Issuer {
             addresses,
             rejected_addresses: rejected,
             coordinators: self.coordinators.clone(),
+            gossip_keyring: Some(self.gossip_keys.borrow().clone()),
         })
     }
 

@@ -110,6 +110,10 @@ pub fn persist(vault: &Mutex<Vault>, got: &Obtained) -> Result<(), String> {
         let json = serde_json::to_vec(&got.coordinators).map_err(|e| e.to_string())?;
         v.put(bootstrap::ENTRY_COORDINATORS, json);
     }
+    if let Some(ring) = got.gossip_keyring.as_ref().filter(|r| !r.keys.is_empty()) {
+        let json = serde_json::to_vec(ring).map_err(|e| e.to_string())?;
+        v.put(bootstrap::ENTRY_GOSSIP_KEYRING, json);
+    }
     v.save().map_err(|e| e.to_string())
 }
 
@@ -301,6 +305,8 @@ fn renew_locally(issuer: &Issuer, claim: &Claim, validity: Duration) -> Result<O
         info,
         coordinators: Vec::new(),
         rejected: Vec::new(),
+        // A coordinator's keyring lives in its vault already.
+        gossip_keyring: None,
     })
 }
 

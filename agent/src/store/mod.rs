@@ -4,8 +4,10 @@
 //! writes. Commands are plain serialisable data, so replicating them between coordinators
 //! (a Raft log feeding `apply`) changes no caller.
 
+mod members;
 mod pki;
 
+pub use members::{MemberRecord, MembershipSnapshot};
 pub use pki::{CertRecord, JoinTokenRecord};
 
 use std::path::Path;
@@ -86,7 +88,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 2;
+const SCHEMA_VERSION: i64 = 3;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -119,6 +121,11 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX certs_subject ON certs(kind, subject, not_before);
      CREATE INDEX certs_revoked ON certs(revoked_at) WHERE revoked_at IS NOT NULL;",
+    // v3: this node's last view of the membership (node-local, see members.rs)
+    "CREATE TABLE members (
+        name TEXT PRIMARY KEY,
+        record TEXT NOT NULL
+     );",
 ];
 
 pub struct Store {

@@ -1,0 +1,80 @@
+//! Membership routes: push-pull between nodes, the gossip keyring for nodes, and its
+//! rotation for admins.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use p2p_shared::Role;
+use p2p_shared::api::{GossipKeyRotation, GossipKeyring};
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{Caller, NodeCaller};
+use crate::membership::{SYNC_CONTENT_TYPE, SyncError};
+use crate::pki::revocations::LONG_POLL;
+
+pub(super) async fn sync(
+    State(s): State<AppState>,
+    _node: NodeCaller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ct != SYNC_CONTENT_TYPE {
+        return Err(ApiError::UnsupportedMediaType(format!(
+            "expected {SYNC_CONTENT_TYPE}"
+        )));
+    }
+    let reply = s.membership.serve_sync(&body).map_err(|e| match e {
+        SyncError::Malformed(m) => ApiError::BadRequest(m),
+        SyncError::Client(c) => ApiError::internal(c),
+    })?;
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, SYNC_CONTENT_TYPE)],
+        reply,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct KeysQuery {
+    after: Option<u64>,
+    wait: Option<u64>,
+}
+
+pub(super) async fn keys(
+    State(s): State<AppState>,
+    _node: NodeCaller,
+    Query(q): Query<KeysQuery>,
+) -> Result<Json<GossipKeyring>, ApiError> {
+    let control = s.control()?;
+    let mut rx = control.gossip_keys.subscribe();
+    if let Some(after) = q.after {
+        let wait = Duration::from_secs(q.wait.unwrap_or(LONG_POLL.as_secs())).min(LONG_POLL);
+        let _ = tokio::time::timeout(wait, rx.wait_for(|k| k.version != after)).await;
+    }
+    let ring = rx.borrow().clone();
+    Ok(Json(ring))
+}
+
+pub(super) async fn rotate(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<GossipKeyRotation>, ApiError> {
+    caller.require(Role::Admin)?;
+    let control = s.control()?;
+    let outcome = crate::membership::rotation::rotate(control, &s.membership)
+        .await
+        .map_err(ApiError::internal)?;
+    tracing::info!(user = %caller.user, version = outcome.version, lagging = ?outcome.lagging, "gossip key rotated");
+    Ok(Json(outcome))
+}

@@ -1,0 +1,160 @@
+//! Cluster membership: the sans-IO SWIM core (`p2p-gossip`) driven over sealed UDP on the
+//! HTTPS port number, push-pull anti-entropy over mTLS, persistence of the view, and the
+//! discovery data the API serves.
+
+pub mod rotation;
+mod runner;
+pub mod seal;
+mod sync;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use p2p_gossip::{Member, Millis, State, Swim};
+use p2p_shared::api::{NodeInfo, NodeRole, NodeState};
+use time::OffsetDateTime;
+use tokio::sync::Notify;
+
+pub use runner::{MembershipOptions, Running, build, spawn};
+pub use seal::{Keys, Sealer};
+pub use sync::{SYNC_CONTENT_TYPE, SyncError};
+
+/// Metadata keys every node publishes.
+pub const META_ROLE: &str = "role";
+pub const META_VERSION: &str = "version";
+pub const META_CERT_SERIAL: &str = "cert_serial";
+pub const META_CERT_NOT_AFTER: &str = "cert_not_after";
+pub const META_LOAD: &str = "load";
+pub const META_KEYRING: &str = "gossip_keyring";
+pub const META_SERVICES: &str = "services";
+
+/// Milliseconds since the Unix epoch, advanced by the monotonic clock: never jumps, and
+/// agrees across well-synchronised hosts (the probe schedule aligns rounds on it).
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    base_ms: u64,
+    start: Instant,
+}
+
+impl Clock {
+    pub fn new() -> Clock {
+        let base_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        Clock {
+            base_ms,
+            start: Instant::now(),
+        }
+    }
+
+    pub fn now(&self) -> Millis {
+        self.base_ms + self.start.elapsed().as_millis() as u64
+    }
+
+    pub fn instant_at(&self, at: Millis) -> Instant {
+        self.start + std::time::Duration::from_millis(at.saturating_sub(self.base_ms))
+    }
+}
+
+impl Default for Clock {
+    fn default() -> Self {
+        Clock::new()
+    }
+}
+
+/// Shared between the runner, the sync tasks and the API.
+pub struct Membership {
+    swim: Mutex<Swim>,
+    pub clock: Clock,
+    pub sealer: Arc<Sealer>,
+    /// Wakes the runner when something outside it queued work in the core.
+    pub(crate) wake: Notify,
+    pub node_id: String,
+}
+
+impl std::fmt::Debug for Membership {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Membership")
+            .field("node_id", &self.node_id)
+            .finish_non_exhaustive()
+    }
+}
+
+fn state_of(s: State) -> NodeState {
+    match s {
+        State::Alive => NodeState::Alive,
+        State::Suspect => NodeState::Suspect,
+        State::Dead => NodeState::Dead,
+        State::Left => NodeState::Left,
+    }
+}
+
+fn ms_to_time(ms: Millis) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+impl Membership {
+    pub fn new(swim: Swim, clock: Clock, sealer: Arc<Sealer>) -> Membership {
+        let node_id = swim.name().to_string();
+        Membership {
+            swim: Mutex::new(swim),
+            clock,
+            sealer,
+            wake: Notify::new(),
+            node_id,
+        }
+    }
+
+    pub(crate) fn core(&self) -> MutexGuard<'_, Swim> {
+        // The core is plain data; a panic elsewhere cannot leave it half-updated in a way
+        // later protocol steps would not repair.
+        self.swim.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sets one of this node's metadata keys; the runner sends it out.
+    pub fn set_meta(&self, key: &str, value: Option<String>) {
+        self.core().set_meta(key, value);
+        self.wake.notify_one();
+    }
+
+    /// Every member, this node included, sorted by name.
+    pub fn nodes(&self) -> Vec<NodeInfo> {
+        let core = self.core();
+        let mut nodes: Vec<NodeInfo> = core.members().map(node_info).collect();
+        nodes.sort_by(|a, b| a.node_id.cmp(&b.node_id));
+        nodes
+    }
+
+    pub fn node(&self, name: &str) -> Option<NodeInfo> {
+        self.core().member(name).map(node_info)
+    }
+
+    /// Live members, this node excluded.
+    pub fn live_peers(&self) -> usize {
+        self.core().live_peers()
+    }
+}
+
+fn node_info(m: &Member) -> NodeInfo {
+    let role = match m.meta_value(META_ROLE) {
+        Some("coordinator") => NodeRole::Coordinator,
+        _ => NodeRole::Worker,
+    };
+    let api = m.preferred.or_else(|| m.addrs.first().copied());
+    NodeInfo {
+        node_id: m.name.clone(),
+        role,
+        state: state_of(m.state),
+        addresses: m.addrs.iter().map(|a| a.ip().to_string()).collect(),
+        api_address: api.map(|a| a.to_string()).unwrap_or_default(),
+        version: m.meta_value(META_VERSION).unwrap_or_default().to_string(),
+        cert_serial: m.meta_value(META_CERT_SERIAL).map(str::to_string),
+        cert_not_after: m
+            .meta_value(META_CERT_NOT_AFTER)
+            .and_then(|s| s.parse::<i64>().ok())
+            .and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok()),
+        last_state_change: ms_to_time(m.state_changed),
+    }
+}

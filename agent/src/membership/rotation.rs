@@ -1,0 +1,235 @@
+//! Gossip key rotation without flapping. Every node opens with any key of the ring and seals
+//! with the first, so the new key is rolled out in three steps, each confirmed by every live
+//! member (members publish the keyring version they hold in their metadata):
+//! 1. add the new key as secondary: everyone can open it;
+//! 2. make it primary (the old one stays secondary): everyone now seals with it;
+//! 3. drop the old key.
+//!
+//! A member that does not confirm a step in time keeps the old key usable: the rotation stops
+//! after step 2 and reports it, rather than cutting it off.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use p2p_gossip::State;
+use p2p_shared::api::{GossipKeyRotation, GossipKeyring};
+use tokio::sync::watch;
+
+use super::seal::{Keys, generate_key};
+use super::{META_KEYRING, Membership};
+use crate::api::ControlPlane;
+use crate::bootstrap;
+use crate::vault::Vault;
+
+const STEP_TIMEOUT: Duration = Duration::from_secs(40);
+
+#[derive(Debug, thiserror::Error)]
+pub enum RotationError {
+    #[error("cannot save the keyring: {0}")]
+    Save(String),
+    #[error("bad keyring: {0}")]
+    Keys(#[from] super::seal::KeyringError),
+}
+
+/// The keyring in the vault, creating one if the cluster has none yet.
+pub fn ensure_keyring(vault: &Mutex<Vault>) -> Result<GossipKeyring, RotationError> {
+    let mut v = vault.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(ring) = v
+        .get(bootstrap::ENTRY_GOSSIP_KEYRING)
+        .and_then(|b| serde_json::from_slice::<GossipKeyring>(b).ok())
+        .filter(|r| !r.keys.is_empty())
+    {
+        return Ok(ring);
+    }
+    let ring = GossipKeyring {
+        version: 1,
+        keys: vec![generate_key()],
+    };
+    save(&mut v, &ring)?;
+    Ok(ring)
+}
+
+/// The keyring a worker received, if any.
+pub fn stored_keyring(vault: &Mutex<Vault>) -> Option<GossipKeyring> {
+    let v = vault.lock().unwrap_or_else(|p| p.into_inner());
+    v.get(bootstrap::ENTRY_GOSSIP_KEYRING)
+        .and_then(|b| serde_json::from_slice::<GossipKeyring>(b).ok())
+}
+
+fn save(v: &mut Vault, ring: &GossipKeyring) -> Result<(), RotationError> {
+    let json = serde_json::to_vec(ring).map_err(|e| RotationError::Save(e.to_string()))?;
+    v.put(bootstrap::ENTRY_GOSSIP_KEYRING, json);
+    v.save().map_err(|e| RotationError::Save(e.to_string()))
+}
+
+/// Puts `ring` in force on this node: vault first (nothing lost on a crash), then the
+/// transport, then its metadata.
+pub fn install(
+    vault: &Mutex<Vault>,
+    m: &Membership,
+    ring: &GossipKeyring,
+) -> Result<(), RotationError> {
+    let keys = Keys::from_api(ring)?;
+    save(&mut vault.lock().unwrap_or_else(|p| p.into_inner()), ring)?;
+    m.sealer.set_keys(keys);
+    m.set_meta(META_KEYRING, Some(ring.version.to_string()));
+    Ok(())
+}
+
+fn publish(
+    control: &ControlPlane,
+    m: &Membership,
+    ring: GossipKeyring,
+) -> Result<(), RotationError> {
+    install(&control.vault, m, &ring)?;
+    control.gossip_keys.send_replace(ring);
+    Ok(())
+}
+
+/// Live members that do not yet report keyring `version`.
+fn lagging(m: &Membership, version: u64) -> Vec<String> {
+    let core = m.core();
+    let mut v: Vec<String> = core
+        .members()
+        .filter(|x| x.state == State::Alive)
+        .filter(|x| {
+            x.meta_value(META_KEYRING)
+                .and_then(|s| s.parse::<u64>().ok())
+                .unwrap_or(0)
+                < version
+        })
+        .map(|x| x.name.clone())
+        .collect();
+    v.sort();
+    v
+}
+
+async fn confirmed(m: &Membership, version: u64) -> Vec<String> {
+    let deadline = Instant::now() + STEP_TIMEOUT;
+    loop {
+        let lag = lagging(m, version);
+        if lag.is_empty() || Instant::now() >= deadline {
+            return lag;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+pub async fn rotate(
+    control: &ControlPlane,
+    m: &Arc<Membership>,
+) -> Result<GossipKeyRotation, RotationError> {
+    let current = control.gossip_keys.borrow().clone();
+    let new_key = generate_key();
+    let mut v = current.version;
+
+    v += 1;
+    let mut keys = current.keys.clone();
+    keys.push(new_key.clone());
+    publish(control, m, GossipKeyring { version: v, keys })?;
+    let lag = confirmed(m, v).await;
+    if !lag.is_empty() {
+        return Ok(outcome(m, v, lag, false));
+    }
+
+    v += 1;
+    let mut keys = vec![new_key.clone()];
+    keys.extend(current.keys.iter().cloned());
+    publish(control, m, GossipKeyring { version: v, keys })?;
+    let lag = confirmed(m, v).await;
+    if !lag.is_empty() {
+        return Ok(outcome(m, v, lag, false));
+    }
+
+    v += 1;
+    publish(
+        control,
+        m,
+        GossipKeyring {
+            version: v,
+            keys: vec![new_key],
+        },
+    )?;
+    let lag = confirmed(m, v).await;
+    Ok(outcome(m, v, lag, true))
+}
+
+fn outcome(m: &Membership, version: u64, lagging: Vec<String>, removed: bool) -> GossipKeyRotation {
+    let nodes = m
+        .core()
+        .members()
+        .filter(|x| x.state == State::Alive && !lagging.contains(&x.name))
+        .map(|x| x.name.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    GossipKeyRotation {
+        version,
+        nodes,
+        lagging,
+        old_key_removed: removed,
+    }
+}
+
+/// A worker's follower: long-polls a coordinator for keyring changes and installs them.
+pub fn spawn_follower(
+    pki: Arc<crate::pki::NodePki>,
+    configured: Vec<String>,
+    vault: Arc<Mutex<Vault>>,
+    m: Arc<Membership>,
+    mut shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    use crate::pki::enroll::backoff_delay;
+    use crate::pki::renew::targets;
+    tokio::spawn(async move {
+        let mut version = Some(m.sealer.key_version()).filter(|v| *v > 0);
+        let mut failures = 0u32;
+        let mut index = 0usize;
+        loop {
+            let all = targets(&configured, &pki);
+            let Some(target) = (!all.is_empty()).then(|| &all[index % all.len()]) else {
+                return;
+            };
+            let poll = async {
+                let client =
+                    super::sync::client_for(&pki, target.address.clone(), target.node_id.clone())?;
+                client
+                    .gossip_keys(version, crate::pki::revocations::LONG_POLL)
+                    .await
+            };
+            let result = tokio::select! {
+                _ = shutdown.changed() => return,
+                r = poll => r,
+            };
+            match result {
+                Ok(ring) => {
+                    failures = 0;
+                    if version != Some(ring.version) && !ring.keys.is_empty() {
+                        match install(&vault, &m, &ring) {
+                            Ok(()) => tracing::info!(
+                                version = ring.version,
+                                keys = ring.keys.len(),
+                                "gossip keyring updated"
+                            ),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "cannot install the gossip keyring")
+                            }
+                        }
+                        version = Some(ring.version);
+                    }
+                }
+                Err(e) => {
+                    index += 1;
+                    let delay =
+                        backoff_delay(failures, rand::random::<f64>(), Duration::from_secs(30));
+                    failures = failures.saturating_add(1);
+                    tracing::debug!(coordinator = %target.address, error = %e, retry_in = ?delay, "cannot fetch the gossip keyring");
+                    tokio::select! {
+                        _ = shutdown.changed() => return,
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                }
+            }
+        }
+    })
+}
