@@ -30,6 +30,10 @@ pub struct GlobalArgs {
     /// Configuration file (default: ~/.config/p2pctl/config.toml).
     #[arg(long, global = true, env = "P2PCTL_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Send requests to this node (https://HOST:PORT) instead of the context's server. Any
+    /// node of the cluster answers `nodes ls`; the context's CA pin and credentials apply.
+    #[arg(long, global = true, env = "P2PCTL_ENDPOINT", value_name = "URL")]
+    pub endpoint: Option<String>,
     /// Request timeout in seconds.
     #[arg(
         long,

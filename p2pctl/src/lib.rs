@@ -115,7 +115,8 @@ impl Env {
         let (name, ctx) = self.context()?;
         let pin =
             Fingerprint::parse(&ctx.ca_fingerprint).map_err(|e| CtlError::usage(e.to_string()))?;
-        let mut opts = ClientOptions::new(&ctx.server, ServerTrust::Pinned(pin));
+        let server = self.global.endpoint.as_deref().unwrap_or(&ctx.server);
+        let mut opts = ClientOptions::new(server, ServerTrust::Pinned(pin));
         opts.token = ctx.token.clone();
         opts.timeout = Duration::from_secs(self.global.timeout.max(1));
         if let (Some(cert), Some(key)) = (&ctx.client_cert, &ctx.client_key) {

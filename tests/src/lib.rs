@@ -1,6 +1,8 @@
 //! Helpers for tests that run the real `p2pd` and `p2pctl` binaries: locating them, free
 //! ports, processes killed on drop, polling with a deadline.
 
+pub mod cluster;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};

@@ -5,112 +5,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use p2p_tests::{Proc, bin, p2pctl, stderr, stdout, wait_for};
-
-const START: Duration = Duration::from_secs(30);
-
-/// A block of 127.0.0.0/8 of our own, so parallel tests never share an address.
-fn block() -> (u8, u8) {
-    let pid = std::process::id();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let x = pid.wrapping_mul(2654435761) ^ nanos;
-    (((x >> 8) % 250 + 2) as u8, ((x >> 16) % 250 + 2) as u8)
-}
-
-struct Cluster {
-    dir: tempfile::TempDir,
-    net: (u8, u8),
-    port: u16,
-    challenge_port: u16,
-}
-
-impl Cluster {
-    fn new() -> Self {
-        let net = block();
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-            net,
-            port: 20000 + (std::process::id() % 20000) as u16,
-            challenge_port: 40000 + (std::process::id() % 20000) as u16,
-        }
-    }
-
-    fn ip(&self, host: u8) -> IpAddr {
-        IpAddr::from([127, self.net.0, self.net.1, host])
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write_config(&self, name: &str, host: u8, worker: bool) -> PathBuf {
-        let mut text = format!(
-            "node_id: {name}\nport: {}\nbind_address: {}\nchallenge_port: {}\n\
-             state_directory: {}\nshutdown_timeout: 5s\ncert_check_interval: 1s\n",
-            self.port,
-            self.ip(host),
-            self.challenge_port,
-            self.path(name).display()
-        );
-        if worker {
-            text.push_str(&format!(
-                "coordinator_mode: false\ncoordinator_addresses:\n  - {}:{}\n",
-                self.ip(1),
-                self.port
-            ));
-        }
-        let path = self.path(&format!("{name}.yaml"));
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn spawn(&self, name: &str, host: u8, worker: bool, token: Option<&str>) -> Proc {
-        let config = self.write_config(name, host, worker);
-        let log = std::fs::File::create(self.path(&format!("{name}.log"))).unwrap();
-        let mut cmd = Command::new(bin("p2pd"));
-        cmd.arg("--config")
-            .arg(&config)
-            .env("P2PD_PASSWORD", "vault-password")
-            .env("RUST_LOG", "info")
-            .env_remove("P2PD_JOIN_TOKEN")
-            .stdout(Stdio::null())
-            .stderr(log);
-        if let Some(t) = token {
-            cmd.env("P2PD_JOIN_TOKEN", t);
-        }
-        Proc::spawn(&mut cmd)
-    }
-
-    fn log(&self, name: &str) -> String {
-        std::fs::read_to_string(self.path(&format!("{name}.log"))).unwrap_or_default()
-    }
-
-    fn wait_log(&self, name: &str, needle: &str) -> bool {
-        wait_for(START, || self.log(name).contains(needle).then_some(())).is_some()
-    }
-
-    fn ctl(&self, args: &[&str]) -> Output {
-        p2pctl(&self.path("p2pctl.toml"), args, &[])
-    }
-
-    fn ctl_ok(&self, args: &[&str]) -> String {
-        let out = self.ctl(args);
-        assert!(out.status.success(), "p2pctl {args:?}: {}", stderr(&out));
-        stdout(&out)
-    }
-
-    fn url(&self, host: u8, path: &str) -> String {
-        format!("https://{}:{}{path}", self.ip(host), self.port)
-    }
-}
+use p2p_tests::cluster::{Cluster, fingerprint_from_log, json};
+use p2p_tests::{p2pctl, stderr, stdout, wait_for};
 
 fn curl(args: &[&str]) -> Output {
     Command::new("curl")
@@ -118,18 +18,6 @@ fn curl(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("curl is installed (.ci/run installs it)")
-}
-
-fn fingerprint_from_log(log: &str) -> String {
-    log.split("ca_fingerprint=")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no fingerprint in log: {log}"))
-        .to_string()
-}
-
-fn json(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("bad JSON ({e}): {text}"))
 }
 
 /// A self-signed certificate from a CA that is not ours, made by openssl.

@@ -1,0 +1,171 @@
+//! A cluster of real `p2pd` processes on a 127.a.b.0/24 block of its own, with a `p2pctl`
+//! config of its own, for multi-process tests.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::{Proc, bin, p2pctl, stderr, stdout, wait_for};
+
+pub const START: Duration = Duration::from_secs(30);
+
+/// A block of 127.0.0.0/8 of our own, so parallel tests never share an address.
+pub fn block() -> (u8, u8) {
+    let pid = std::process::id();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let x = pid.wrapping_mul(2654435761) ^ nanos;
+    (((x >> 8) % 250 + 2) as u8, ((x >> 16) % 250 + 2) as u8)
+}
+
+pub struct Cluster {
+    /// Extra YAML appended to every node's config.
+    pub extra_config: String,
+    pub dir: tempfile::TempDir,
+    pub net: (u8, u8),
+    pub port: u16,
+    pub challenge_port: u16,
+}
+
+impl Cluster {
+    pub fn new() -> Self {
+        let net = block();
+        Self {
+            extra_config: String::new(),
+            dir: tempfile::tempdir().unwrap(),
+            net,
+            port: 20000 + (std::process::id() % 20000) as u16,
+            challenge_port: 40000 + (std::process::id() % 20000) as u16,
+        }
+    }
+
+    pub fn ip(&self, host: u8) -> IpAddr {
+        IpAddr::from([127, self.net.0, self.net.1, host])
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn write_config(&self, name: &str, host: u8, worker: bool) -> PathBuf {
+        let mut text = format!(
+            "node_id: {name}\nport: {}\nbind_address: {}\nchallenge_port: {}\n\
+             state_directory: {}\nshutdown_timeout: 5s\ncert_check_interval: 1s\n",
+            self.port,
+            self.ip(host),
+            self.challenge_port,
+            self.path(name).display()
+        );
+        if worker {
+            text.push_str(&format!(
+                "coordinator_mode: false\ncoordinator_addresses:\n  - {}:{}\n",
+                self.ip(1),
+                self.port
+            ));
+        }
+        text.push_str(&self.extra_config);
+        let path = self.path(&format!("{name}.yaml"));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    pub fn spawn(&self, name: &str, host: u8, worker: bool, token: Option<&str>) -> Proc {
+        let config = self.write_config(name, host, worker);
+        let log = std::fs::File::create(self.path(&format!("{name}.log"))).unwrap();
+        let mut cmd = Command::new(bin("p2pd"));
+        cmd.arg("--config")
+            .arg(&config)
+            .env("P2PD_PASSWORD", "vault-password")
+            .env("RUST_LOG", "info")
+            .env_remove("P2PD_JOIN_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(log);
+        if let Some(t) = token {
+            cmd.env("P2PD_JOIN_TOKEN", t);
+        }
+        Proc::spawn(&mut cmd)
+    }
+
+    pub fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(&format!("{name}.log"))).unwrap_or_default()
+    }
+
+    pub fn wait_log(&self, name: &str, needle: &str) -> bool {
+        wait_for(START, || self.log(name).contains(needle).then_some(())).is_some()
+    }
+
+    pub fn ctl(&self, args: &[&str]) -> Output {
+        p2pctl(&self.path("p2pctl.toml"), args, &[])
+    }
+
+    pub fn ctl_ok(&self, args: &[&str]) -> String {
+        let out = self.ctl(args);
+        assert!(out.status.success(), "p2pctl {args:?}: {}", stderr(&out));
+        stdout(&out)
+    }
+
+    pub fn url(&self, host: u8, path: &str) -> String {
+        format!("https://{}:{}{path}", self.ip(host), self.port)
+    }
+}
+
+pub fn fingerprint_from_log(log: &str) -> String {
+    log.split("ca_fingerprint=")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no fingerprint in log: {log}"))
+        .to_string()
+}
+
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("bad JSON ({e}): {text}"))
+}
+
+impl Cluster {
+    /// Signs `p2pctl` in as admin against the coordinator on host 1.
+    pub fn login_admin(&self) {
+        let fp = fingerprint_from_log(&self.log("coord"));
+        let pw = std::fs::read_to_string(self.path("coord/initial-admin-password"))
+            .unwrap_or_else(|e| panic!("no initial password: {e}"));
+        let server = format!("https://{}:{}", self.ip(1), self.port);
+        let out = p2pctl(
+            &self.path("p2pctl.toml"),
+            &[
+                "login",
+                "--server",
+                &server,
+                "--ca-fingerprint",
+                &fp,
+                "--user",
+                "admin",
+            ],
+            &[("P2PCTL_PASSWORD", pw.trim())],
+        );
+        assert!(out.status.success(), "login: {}", stderr(&out));
+    }
+
+    /// Runs `p2pctl -o json` against the node on `host`, signed in with an operator
+    /// certificate (workers do not verify JWTs).
+    pub fn ctl_json_at(&self, host: u8, context: &str, args: &[&str]) -> Option<serde_json::Value> {
+        let endpoint = format!("https://{}:{}", self.ip(host), self.port);
+        let mut all = vec![
+            "--context",
+            context,
+            "--endpoint",
+            &endpoint,
+            "--timeout",
+            "3",
+            "-o",
+            "json",
+        ];
+        all.extend_from_slice(args);
+        let out = self.ctl(&all);
+        if !out.status.success() {
+            return None;
+        }
+        serde_json::from_str(&stdout(&out)).ok()
+    }
+}
