@@ -690,6 +690,16 @@ impl RunningAgent {
         Ok(created.token)
     }
 
+    /// This node's membership (view, metadata, transport counters).
+    pub fn membership(&self) -> &Arc<membership::Membership> {
+        &self.state.membership
+    }
+
+    /// The gossip keyring this node holds.
+    pub fn gossip_keyring(&self) -> Option<p2p_shared::api::GossipKeyring> {
+        stored_keyring(&self._vault)
+    }
+
     /// The node's current certificate serial (changes on renewal).
     pub fn cert_serial(&self) -> String {
         self.state.pki.current().info.serial_hex

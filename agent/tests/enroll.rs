@@ -3,8 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
-use std::net::{IpAddr, SocketAddr};
-use std::path::Path;
+mod common;
+use common::*;
+
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -13,113 +15,8 @@ use p2p_shared::api::{CertKind, RevokeCertRequest};
 use p2p_shared::jointoken::JoinToken;
 use p2p_shared::tls::{CertCell, SpkiPin};
 use p2p_shared::{ApiClient, ClientError, ClientOptions, ServerTrust};
-use p2pd::agent::{AgentOptions, RunningAgent, start};
-use p2pd::config::{Config, NodeName};
+use p2pd::agent::RunningAgent;
 use p2pd::pki::enroll::{Claim, Credential, EnrollError, Obtained, Target, obtain};
-use p2pd::vault::KdfParams;
-use zeroize::Zeroizing;
-
-const FAST: KdfParams = KdfParams {
-    m_kib: 256,
-    t: 1,
-    p: 1,
-};
-const ADMIN_PW: &str = "admin-password-1";
-
-/// A private /24 inside 127.0.0.0/8 and a challenge port for one test.
-struct Net {
-    a: u8,
-    b: u8,
-    challenge_port: u16,
-}
-
-impl Net {
-    fn new() -> Self {
-        loop {
-            let a = rand::random::<u8>().clamp(1, 254);
-            let b = rand::random::<u8>().clamp(1, 254);
-            let port = 20000 + rand::random::<u16>() % 30000;
-            // Probe that the coordinator's address is free on both ports we will use.
-            let ip = IpAddr::from([127, a, b, 1]);
-            if std::net::TcpListener::bind((ip, port)).is_ok() {
-                return Self {
-                    a,
-                    b,
-                    challenge_port: port,
-                };
-            }
-        }
-    }
-
-    fn ip(&self, host: u8) -> IpAddr {
-        IpAddr::from([127, self.a, self.b, host])
-    }
-}
-
-fn base_config(net: &Net, host: u8, name: &str, state: &Path) -> Config {
-    Config {
-        node_id: NodeName::parse(name).ok(),
-        port: 0,
-        bind_address: net.ip(host),
-        challenge_port: net.challenge_port,
-        state_directory: state.join(name),
-        cert_check_interval: Duration::from_millis(200),
-        ..Config::default()
-    }
-}
-
-async fn coordinator(net: &Net, state: &Path) -> RunningAgent {
-    start(AgentOptions {
-        config: base_config(net, 1, "coord", state),
-        password: Zeroizing::new("vault-pw".into()),
-        kdf: FAST,
-        admin_password: Some(Zeroizing::new(ADMIN_PW.into())),
-        join_token: None,
-    })
-    .await
-    .expect("coordinator starts")
-}
-
-async fn worker(
-    net: &Net,
-    host: u8,
-    name: &str,
-    state: &Path,
-    coord: &RunningAgent,
-    token: Option<&str>,
-) -> Result<RunningAgent, p2pd::agent::AgentError> {
-    let mut config = base_config(net, host, name, state);
-    config.coordinator_mode = false;
-    config.coordinator_addresses = vec![coord.local_addr.to_string()];
-    start(AgentOptions {
-        config,
-        password: Zeroizing::new("vault-pw".into()),
-        kdf: FAST,
-        admin_password: None,
-        join_token: token.map(|t| JoinToken::parse(t).unwrap()),
-    })
-    .await
-}
-
-/// A fresh address block, state directory and coordinator.
-async fn cluster() -> (Net, tempfile::TempDir, RunningAgent) {
-    let net = Net::new();
-    let dir = tempfile::tempdir().unwrap();
-    let coord = coordinator(&net, dir.path()).await;
-    (net, dir, coord)
-}
-
-/// Polls `f` every 20 ms until it is true or `timeout` passes.
-async fn poll<F: Future<Output = bool>>(timeout: Duration, mut f: impl FnMut() -> F) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < timeout {
-        if f().await {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    false
-}
 
 fn admin(coord: &RunningAgent) -> ApiClient {
     let mut o = ClientOptions::new(

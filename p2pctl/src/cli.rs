@@ -76,8 +76,20 @@ pub enum Command {
     /// Node and operator certificates: list, renew, revoke, issue.
     #[command(subcommand, alias = "certs")]
     Cert(CertCmd),
+    /// Cluster-wide operations (admin only).
+    #[command(subcommand)]
+    Cluster(ClusterCmd),
     /// Print the client version, and the server's when signed in.
     Version,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClusterCmd {
+    /// Replace the gossip encryption key on every node, without restarts or false failures:
+    /// the new key is added, then made primary, then the old one removed, each step
+    /// confirmed by every live member. Exits non-zero if some member lagged (the old key then
+    /// stays valid so it is not cut off; run it again once the member is healthy).
+    RotateGossipKey,
 }
 
 #[derive(Debug, Subcommand)]

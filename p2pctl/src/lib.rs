@@ -19,7 +19,7 @@ use p2p_shared::{ApiClient, ClientOptions, Role, ServerTrust};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use cli::{Cli, Command, ContextCmd, GlobalArgs, LoginArgs, NodesCmd, Output, UserCmd};
+use cli::{Cli, ClusterCmd, Command, ContextCmd, GlobalArgs, LoginArgs, NodesCmd, Output, UserCmd};
 use error::{CtlError, Exit};
 use output::{Tabular, age, print, rfc3339, table};
 
@@ -158,6 +158,34 @@ async fn dispatch(cli: Cli) -> Result<(), CtlError> {
         Command::User(cmd) => user_cmd(&env, cmd).await,
         Command::Token(cmd) => pki::token_cmd(&env, cmd).await,
         Command::Cert(cmd) => pki::cert_cmd(&env, cmd).await,
+        Command::Cluster(ClusterCmd::RotateGossipKey) => {
+            eprintln!("rotating the gossip key: each step waits for every live member…");
+            let r = env.client()?.rotate_gossip_key().await?;
+            print(out, &r, |_| {
+                let mut text = format!(
+                    "keyring version {}: {} member(s) confirmed; old key {}",
+                    r.version,
+                    r.nodes.len(),
+                    if r.old_key_removed {
+                        "removed"
+                    } else {
+                        "still accepted"
+                    }
+                );
+                if !r.lagging.is_empty() {
+                    text.push_str(&format!("\nlagging: {}", r.lagging.join(", ")));
+                }
+                text
+            })?;
+            if r.lagging.is_empty() {
+                Ok(())
+            } else {
+                Err(CtlError::new(
+                    Exit::Error,
+                    format!("{} member(s) did not confirm the new key", r.lagging.len()),
+                ))
+            }
+        }
         Command::Version => version(&env).await,
     }
 }

@@ -131,6 +131,14 @@ impl Membership {
         self.core().member(name).map(node_info)
     }
 
+    /// Every member's incarnation (a refutation bumps it: a flap leaves a trace here).
+    pub fn incarnations(&self) -> std::collections::BTreeMap<String, u64> {
+        self.core()
+            .members()
+            .map(|m| (m.name.clone(), m.incarnation))
+            .collect()
+    }
+
     /// Live members, this node excluded.
     pub fn live_peers(&self) -> usize {
         self.core().live_peers()
