@@ -154,6 +154,14 @@ fn five_nodes_see_a_crash_and_a_pause_kills_nobody() {
             );
         }
     }
+
+    // The operator rotates the gossip key; the four survivors confirm every step and keep
+    // gossiping under the new key (the dead w5 is not waited for).
+    let rotated = c.ctl_ok(&["cluster", "rotate-gossip-key", "-o", "json"]);
+    let r = p2p_tests::cluster::json(&rotated);
+    assert_eq!(r["old_key_removed"], true, "{r}");
+    assert_eq!(r["lagging"].as_array().map(Vec::len), Some(0), "{r}");
+    wait_all_alive(&c, &survivors);
 }
 
 #[test]
