@@ -1,6 +1,8 @@
 //! A cluster of real `p2pd` processes on a 127.a.b.0/24 block of its own, with a `p2pctl`
 //! config of its own, for multi-process tests.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test support: a panic is the failure report
+
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -28,6 +30,12 @@ pub struct Cluster {
     pub net: (u8, u8),
     pub port: u16,
     pub challenge_port: u16,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Cluster {

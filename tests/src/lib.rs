@@ -2,6 +2,7 @@
 //! ports, processes killed on drop, polling with a deadline.
 
 pub mod cluster;
+pub mod netns;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -11,26 +11,6 @@ use std::time::Duration;
 
 use p2p_tests::{Proc, bin, stderr, stdout, wait_for};
 
-fn have_netns() -> Result<(), String> {
-    let uid = Command::new("id")
-        .arg("-u")
-        .output()
-        .map_err(|e| e.to_string())?;
-    if stdout(&uid).trim() != "0" {
-        return Err("not root".into());
-    }
-    let probe = format!("p2pprobe{}", std::process::id());
-    let ok = Command::new("ip")
-        .args(["netns", "add", &probe])
-        .status()
-        .map_err(|e| format!("no `ip`: {e}"))?;
-    let _ = Command::new("ip").args(["netns", "del", &probe]).status();
-    if !ok.success() {
-        return Err("`ip netns add` failed".into());
-    }
-    Ok(())
-}
-
 fn ip(args: &[&str]) {
     let out = Command::new("ip").args(args).output().unwrap();
     assert!(out.status.success(), "ip {args:?}: {}", stderr(&out));
@@ -96,11 +76,7 @@ impl Drop for Hosts {
 
 #[test]
 fn address_change_triggers_renewal() {
-    if let Err(why) = have_netns() {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("network namespaces are required under CI=true: {why}");
-        }
-        eprintln!("skipping address_change_triggers_renewal: {why}");
+    if !p2p_tests::netns::require("address_change_triggers_renewal") {
         return;
     }
     let hosts = Hosts::new();

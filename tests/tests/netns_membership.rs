@@ -1,0 +1,321 @@
+//! Membership across real network namespaces (root): a split made with nftables heals into
+//! one view within 30 s, and a node with two interfaces on two subnets is reached by peers
+//! on each. Skips with a reason without root; fails under CI=true.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use p2p_tests::cluster::{fingerprint_from_log, json};
+use p2p_tests::netns::{Topology, require};
+use p2p_tests::{Proc, bin, stderr, stdout, wait_for};
+
+const PORT: u16 = 8801;
+
+struct Net {
+    topo: Topology,
+    dir: tempfile::TempDir,
+    procs: Vec<Proc>,
+}
+
+impl Net {
+    fn new() -> Self {
+        Net {
+            topo: Topology::new(),
+            dir: tempfile::tempdir().unwrap(),
+            procs: Vec::new(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(&format!("{name}.log"))).unwrap_or_default()
+    }
+
+    /// Starts p2pd `name` in its namespace; `bind` None binds every interface.
+    fn start(
+        &mut self,
+        name: &str,
+        bind: Option<&str>,
+        coordinator: Option<&str>,
+        token: Option<&str>,
+    ) {
+        let mut text = format!(
+            "node_id: {name}\nport: {PORT}\nbind_address: {}\nstate_directory: {}\nshutdown_timeout: 2s\n",
+            bind.unwrap_or("0.0.0.0"),
+            self.path(name).display()
+        );
+        if let Some(c) = coordinator {
+            text.push_str(&format!(
+                "coordinator_mode: false\ncoordinator_addresses: [\"{c}:{PORT}\"]\n"
+            ));
+        }
+        std::fs::write(self.path(&format!("{name}.yaml")), text).unwrap();
+        let log = std::fs::File::create(self.path(&format!("{name}.log"))).unwrap();
+        let mut cmd = self.topo.exec(name, &bin("p2pd"));
+        cmd.arg("--config")
+            .arg(self.path(&format!("{name}.yaml")))
+            .env("P2PD_PASSWORD", "vault-password")
+            .env("RUST_LOG", "info")
+            .env_remove("P2PD_JOIN_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(log);
+        if let Some(t) = token {
+            cmd.env("P2PD_JOIN_TOKEN", t);
+        }
+        self.procs.push(Proc::spawn(&mut cmd));
+        let ok = wait_for(Duration::from_secs(60), || {
+            self.log(name).contains("p2pd ready").then_some(())
+        });
+        assert!(ok.is_some(), "{name} did not start:\n{}", self.log(name));
+    }
+
+    fn ctl(&self, host: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+        let mut cmd = self.topo.exec(host, &bin("p2pctl"));
+        cmd.args(args)
+            .env("P2PCTL_CONFIG", self.path("p2pctl.toml"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    }
+
+    fn ctl_ok(&self, host: &str, args: &[&str]) -> String {
+        let out = self.ctl(host, args, &[]);
+        assert!(out.status.success(), "p2pctl {args:?}: {}", stderr(&out));
+        stdout(&out)
+    }
+
+    /// Signs in as admin from the coordinator's namespace and makes an operator-certificate
+    /// context `ops`, which every node accepts.
+    fn login(&self, coord_ip: &str) {
+        let fp = fingerprint_from_log(&self.log("c"));
+        let pw = std::fs::read_to_string(self.path("c/initial-admin-password")).unwrap();
+        let server = format!("https://{coord_ip}:{PORT}");
+        let out = self.ctl(
+            "c",
+            &[
+                "login",
+                "--server",
+                &server,
+                "--ca-fingerprint",
+                &fp,
+                "--user",
+                "admin",
+            ],
+            &[("P2PCTL_PASSWORD", pw.trim())],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        self.ctl_ok(
+            "c",
+            &[
+                "cert",
+                "issue",
+                "--user",
+                "ops",
+                "--role",
+                "viewer",
+                "--context-name",
+                "ops",
+            ],
+        );
+    }
+
+    fn token(&self, uses: u32) -> String {
+        self.ctl_ok(
+            "c",
+            &[
+                "token",
+                "create",
+                "--ttl",
+                "10m",
+                "--uses",
+                &uses.to_string(),
+            ],
+        )
+        .trim()
+        .to_string()
+    }
+
+    /// `host`'s view through its own API: node -> (state, api_address).
+    fn view(&self, host: &str, ip: &str) -> Vec<(String, String, String)> {
+        let endpoint = format!("https://{ip}:{PORT}");
+        let out = self.ctl(
+            host,
+            &[
+                "--context",
+                "ops",
+                "--endpoint",
+                &endpoint,
+                "--timeout",
+                "3",
+                "-o",
+                "json",
+                "nodes",
+                "ls",
+            ],
+            &[],
+        );
+        if !out.status.success() {
+            return Vec::new();
+        }
+        json(&stdout(&out))
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|n| {
+                        let s = |k: &str| n[k].as_str().unwrap_or("").to_string();
+                        (s("node_id"), s("state"), s("api_address"))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn states(view: &[(String, String, String)]) -> Vec<(String, String)> {
+    view.iter()
+        .map(|(n, s, _)| (n.clone(), s.clone()))
+        .collect()
+}
+
+fn all_alive(view: &[(String, String, String)], names: &[&str]) -> bool {
+    names
+        .iter()
+        .all(|n| view.iter().any(|(m, s, _)| m == n && s == "alive"))
+}
+
+#[test]
+fn a_partition_heals_into_one_view_within_30s() {
+    if !require("a_partition_heals_into_one_view_within_30s") {
+        return;
+    }
+    let mut net = Net::new();
+    net.topo.switch("sw");
+    let hosts = [
+        ("c", "198.51.100.1"),
+        ("w2", "198.51.100.2"),
+        ("w3", "198.51.100.3"),
+        ("w4", "198.51.100.4"),
+    ];
+    for (h, ip) in hosts {
+        net.topo.host(h);
+        net.topo.plug(h, "sw", &format!("{ip}/24"));
+    }
+    net.start("c", Some("198.51.100.1"), None, None);
+    net.login("198.51.100.1");
+    let token = net.token(3);
+    for (h, ip) in &hosts[1..] {
+        net.start(h, Some(ip), Some("198.51.100.1"), Some(&token));
+    }
+    let names: Vec<&str> = hosts.iter().map(|(h, _)| *h).collect();
+    let converged = |net: &Net| {
+        hosts
+            .iter()
+            .all(|(h, ip)| all_alive(&net.view(h, ip), &names))
+    };
+    assert!(
+        wait_for(Duration::from_secs(30), || converged(&net).then_some(())).is_some(),
+        "no initial convergence"
+    );
+
+    // Split {c, w2} | {w3, w4}: each side declares the other dead.
+    for h in ["c", "w2"] {
+        net.topo.cut(h, &["198.51.100.3", "198.51.100.4"]);
+    }
+    let split = |net: &Net| {
+        let a = states(&net.view("c", "198.51.100.1"));
+        let b = states(&net.view("w3", "198.51.100.3"));
+        a.contains(&("w3".into(), "dead".into()))
+            && a.contains(&("w4".into(), "dead".into()))
+            && b.contains(&("c".into(), "dead".into()))
+            && b.contains(&("w2".into(), "dead".into()))
+    };
+    assert!(
+        wait_for(Duration::from_secs(30), || split(&net).then_some(())).is_some(),
+        "the split was not detected"
+    );
+
+    for h in ["c", "w2"] {
+        net.topo.heal(h);
+    }
+    let healed = Instant::now();
+    let merged = wait_for(Duration::from_secs(45), || {
+        converged(&net).then_some(healed.elapsed())
+    });
+    let views: Vec<_> = hosts
+        .iter()
+        .map(|(h, ip)| states(&net.view(h, ip)))
+        .collect();
+    let merged = merged.unwrap_or_else(|| panic!("views did not merge: {views:?}"));
+    eprintln!("one merged view {merged:?} after the network healed");
+    assert!(
+        merged <= Duration::from_secs(30),
+        "merged only after {merged:?}"
+    );
+}
+
+#[test]
+fn a_node_on_two_subnets_is_reached_by_peers_on_each() {
+    if !require("a_node_on_two_subnets_is_reached_by_peers_on_each") {
+        return;
+    }
+    let mut net = Net::new();
+    // c has a leg on each switch; p1 lives only on 192.0.2.0/24, p2 only on 203.0.113.0/24.
+    net.topo.switch("sa");
+    net.topo.switch("sb");
+    for h in ["c", "p1", "p2"] {
+        net.topo.host(h);
+    }
+    net.topo.plug("c", "sa", "192.0.2.1/24");
+    net.topo.plug("c", "sb", "203.0.113.1/24");
+    net.topo.plug("p1", "sa", "192.0.2.2/24");
+    net.topo.plug("p2", "sb", "203.0.113.2/24");
+    net.start("c", None, None, None);
+    net.login("192.0.2.1");
+    let token = net.token(2);
+    net.start("p1", None, Some("192.0.2.1"), Some(&token));
+    net.start("p2", None, Some("203.0.113.1"), Some(&token));
+
+    // c advertises both addresses; each peer uses the one it can reach and every member
+    // stays alive (p1 and p2 cannot reach each other directly: c probes for them).
+    let names = ["c", "p1", "p2"];
+    let ok = wait_for(Duration::from_secs(30), || {
+        let v1 = net.view("p1", "192.0.2.2");
+        let v2 = net.view("p2", "203.0.113.2");
+        let c_at = |v: &[(String, String, String)]| {
+            v.iter()
+                .find(|(n, _, _)| n == "c")
+                .map(|(_, _, a)| a.clone())
+        };
+        (all_alive(&v1, &names)
+            && all_alive(&v2, &names)
+            && c_at(&v1) == Some(format!("192.0.2.1:{PORT}"))
+            && c_at(&v2) == Some(format!("203.0.113.1:{PORT}")))
+        .then_some(())
+    });
+    assert!(
+        ok.is_some(),
+        "p1 sees {:?}\np2 sees {:?}\n{}",
+        net.view("p1", "192.0.2.2"),
+        net.view("p2", "203.0.113.2"),
+        net.log("c")
+    );
+    let cv = net.view("c", "192.0.2.1");
+    assert!(all_alive(&cv, &names), "{cv:?}");
+    // Stable: a few more probe rounds later nobody was declared dead.
+    std::thread::sleep(Duration::from_secs(3));
+    for h in ["c", "p1", "p2"] {
+        assert!(
+            !net.log(h).contains("member is dead"),
+            "{h}:\n{}",
+            net.log(h)
+        );
+    }
+    let _: &Path = net.dir.path();
+}
