@@ -86,17 +86,35 @@ fn dissemination(n: usize, seeds: u64) -> (f64, f64) {
     (pct(&mut r, 50.0), pct(&mut rounds, 99.0))
 }
 
-fn idle_bandwidth(n: usize) -> (f64, f64) {
+/// Sealing (key version, nonce, tag, flags) adds this much to every datagram.
+const SEAL_OVERHEAD: f64 = 30.0;
+
+fn idle_bandwidth(n: usize) -> (f64, f64, f64) {
     let mut sim = Sim::converged(SimConfig::new(n, 77));
     sim.run_until(60_000);
     let udp0: u64 = sim.udp_bytes.iter().sum();
+    let pk0: u64 = sim.udp_packets.iter().sum();
     let sync0: u64 = sim.sync_bytes.iter().sum();
     sim.run_until(180_000);
-    let udp: u64 = sim.udp_bytes.iter().sum::<u64>() - udp0;
-    let sync: u64 = sim.sync_bytes.iter().sum::<u64>() - sync0;
-    // Sealing adds 30 bytes per datagram (key id, nonce, tag); see the transport.
-    let per = |b: u64| b as f64 / n as f64 / 120.0;
-    (per(udp), per(sync))
+    let udp = (sim.udp_bytes.iter().sum::<u64>() - udp0) as f64;
+    let packets = (sim.udp_packets.iter().sum::<u64>() - pk0) as f64;
+    let sync = (sim.sync_bytes.iter().sum::<u64>() - sync0) as f64;
+    let per = |b: f64| b / n as f64 / 120.0;
+    (per(udp), per(udp + packets * SEAL_OVERHEAD), per(sync))
+}
+
+/// LZ4 on what gets big: a join (the whole view) and a full piggyback datagram.
+fn lz4_saving(n: usize) -> (usize, usize) {
+    let mut sim = Sim::converged(SimConfig::new(n, 5));
+    sim.run_until(5_000);
+    for i in 0..n {
+        sim.swim_mut(i).set_meta("role", Some(if i % 10 == 0 { "coordinator" } else { "worker" }.into()));
+        sim.swim_mut(i).set_meta("version", Some("0.1.0".into()));
+    }
+    sim.run_until(30_000);
+    let join = sim.swim(0).join_request().encode();
+    let packed = lz4_flex::block::compress_prepend_size(&join);
+    (join.len(), packed.len())
 }
 
 fn main() {
@@ -143,9 +161,18 @@ fn main() {
         println!("  N={n:<5} p50 {p50:.1} rounds  p99 {p99:.1} rounds");
     }
     println!();
-    println!("idle traffic per node (payload bytes/s; +30 B per datagram when sealed)");
+    println!("idle traffic per node (UDP payload / sealed datagrams / push-pull payload)");
     for &n in sizes {
-        let (udp, sync) = idle_bandwidth(n);
-        println!("  N={n:<5} gossip/probes {udp:.1} B/s   push-pull {sync:.1} B/s");
+        let (udp, sealed, sync) = idle_bandwidth(n);
+        println!("  N={n:<5} {udp:.1} B/s payload, {sealed:.1} B/s sealed, push-pull {sync:.1} B/s");
+    }
+    println!();
+    println!("LZ4 on a join request (the whole view, role + version metadata)");
+    for &n in sizes {
+        let (raw, packed) = lz4_saving(n);
+        println!(
+            "  N={n:<5} {raw} B -> {packed} B ({:.0}% saved)",
+            100.0 * (1.0 - packed as f64 / raw as f64)
+        );
     }
 }

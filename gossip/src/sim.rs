@@ -112,6 +112,7 @@ pub struct Sim {
     meta_watch: Option<(String, String, String)>,
     pub meta_seen: Vec<(Millis, usize)>,
     pub udp_bytes: Vec<u64>,
+    pub udp_packets: Vec<u64>,
     /// Debugging aid: every datagram delivered to this node is kept in `trace_log`.
     pub trace_node: Option<usize>,
     pub trace_log: Vec<(Millis, SocketAddr, Vec<u8>)>,
@@ -216,6 +217,7 @@ impl Sim {
             meta_watch: None,
             meta_seen: Vec::new(),
             udp_bytes: vec![0; cfg.nodes],
+            udp_packets: vec![0; cfg.nodes],
             trace_node: None,
             trace_log: Vec::new(),
             send_log: Vec::new(),
@@ -368,6 +370,7 @@ impl Sim {
             match out {
                 Output::Send { to, payload } => {
                     self.udp_bytes[i] += payload.len() as u64;
+                    self.udp_packets[i] += 1;
                     if self.trace_node == Some(usize::MAX) {
                         self.send_log
                             .push((self.now, self.nodes[i].addr, to, payload.clone()));
