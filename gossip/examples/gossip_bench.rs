@@ -108,7 +108,10 @@ fn lz4_saving(n: usize) -> (usize, usize) {
     let mut sim = Sim::converged(SimConfig::new(n, 5));
     sim.run_until(5_000);
     for i in 0..n {
-        sim.swim_mut(i).set_meta("role", Some(if i % 10 == 0 { "coordinator" } else { "worker" }.into()));
+        sim.swim_mut(i).set_meta(
+            "role",
+            Some(if i % 10 == 0 { "coordinator" } else { "worker" }.into()),
+        );
         sim.swim_mut(i).set_meta("version", Some("0.1.0".into()));
     }
     sim.run_until(30_000);
@@ -164,7 +167,9 @@ fn main() {
     println!("idle traffic per node (UDP payload / sealed datagrams / push-pull payload)");
     for &n in sizes {
         let (udp, sealed, sync) = idle_bandwidth(n);
-        println!("  N={n:<5} {udp:.1} B/s payload, {sealed:.1} B/s sealed, push-pull {sync:.1} B/s");
+        println!(
+            "  N={n:<5} {udp:.1} B/s payload, {sealed:.1} B/s sealed, push-pull {sync:.1} B/s"
+        );
     }
     println!();
     println!("LZ4 on a join request (the whole view, role + version metadata)");

@@ -204,6 +204,21 @@ impl ApiClient {
         if let Some(body) = body {
             req = req.json(body);
         }
+        let bytes = self.exchange(req).await?;
+        let bytes = if bytes.is_empty() {
+            &b"null"[..]
+        } else {
+            &bytes[..]
+        };
+        serde_json::from_slice(bytes).map_err(|e| ClientError::Decode {
+            server: self.base.clone(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Sends `req`; a transport failure, a refused certificate or a non-2xx status becomes
+    /// the matching `ClientError`, otherwise the body is returned.
+    async fn exchange(&self, req: reqwest::RequestBuilder) -> Result<Vec<u8>, ClientError> {
         let resp = req.send().await.map_err(|e| {
             let (server, reason) = (self.base.clone(), describe(&e));
             if certificate_failure(&e) {
@@ -220,47 +235,21 @@ impl ApiClient {
         if !status.is_success() {
             return Err(api_error(status, &bytes));
         }
-        let bytes = if bytes.is_empty() {
-            &b"null"[..]
-        } else {
-            &bytes[..]
-        };
-        serde_json::from_slice(bytes).map_err(|e| ClientError::Decode {
-            server: self.base.clone(),
-            reason: e.to_string(),
-        })
+        Ok(bytes.to_vec())
     }
 
     /// One push-pull step between nodes (`POST /v1/gossip/sync`): opaque compressed bytes.
     pub async fn gossip_sync(&self, body: Vec<u8>) -> Result<Vec<u8>, ClientError> {
         let url = format!("{}/v1/gossip/sync", self.base);
-        let resp = self
+        let req = self
             .http
             .post(&url)
             .header(
                 reqwest::header::CONTENT_TYPE,
                 "application/x-p2p-gossip-sync",
             )
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| {
-                let (server, reason) = (self.base.clone(), describe(&e));
-                if certificate_failure(&e) {
-                    ClientError::Rejected { server, reason }
-                } else {
-                    ClientError::Unreachable { server, reason }
-                }
-            })?;
-        let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| ClientError::Unreachable {
-            server: self.base.clone(),
-            reason: describe(&e),
-        })?;
-        if !status.is_success() {
-            return Err(api_error(status, &bytes));
-        }
-        Ok(bytes.to_vec())
+            .body(body);
+        self.exchange(req).await
     }
 
     /// The cluster gossip keyring (node callers only); with `after`, waits up to `wait` for a

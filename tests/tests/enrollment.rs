@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use p2p_tests::cluster::{Cluster, fingerprint_from_log, json};
-use p2p_tests::{p2pctl, stderr, stdout, wait_for};
+use p2p_tests::cluster::{Cluster, json};
+use p2p_tests::{stderr, stdout, wait_for};
 
 fn curl(args: &[&str]) -> Output {
     Command::new("curl")
@@ -50,23 +50,7 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
     let c = Cluster::new();
     let _coord = c.spawn("coord", 1, false, None);
     assert!(c.wait_log("coord", "p2pd ready"), "{}", c.log("coord"));
-    let fp = fingerprint_from_log(&c.log("coord"));
-    let pw = std::fs::read_to_string(c.path("coord/initial-admin-password")).unwrap();
-    let server = format!("https://{}:{}", c.ip(1), c.port);
-    let out = p2pctl(
-        &c.path("p2pctl.toml"),
-        &[
-            "login",
-            "--server",
-            &server,
-            "--ca-fingerprint",
-            &fp,
-            "--user",
-            "admin",
-        ],
-        &[("P2PCTL_PASSWORD", pw.trim())],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    c.login_admin();
 
     // Token: printed once on stdout, listed without its secret.
     let token = c.ctl_ok(&["token", "create", "--ttl", "10m", "--uses", "1"]);
