@@ -126,6 +126,17 @@ async fn bad_datagrams_are_dropped_and_counted_good_ones_answered() {
     assert_eq!(after.2 - before.2, 1, "garbage");
     assert_eq!(after.3 - before.3, 1, "oversized");
 
+    // Operators see the same counters through the API.
+    let st = admin(&coord).gossip_stats().await.unwrap();
+    assert!(
+        st.dropped_replayed >= 1 && st.dropped_unauthenticated >= 2,
+        "{st:?}"
+    );
+    assert!(
+        st.dropped_oversized >= 1 && st.dropped_malformed >= 1,
+        "{st:?}"
+    );
+
     // Still serving.
     sock.send_to(&right.seal(&ping(10)).unwrap(), to)
         .await

@@ -1,6 +1,6 @@
 //! Membership benchmark on the deterministic simulator.
 //!
-//!     cargo run --release -p p2p-gossip --example gossip_bench [-- --quick]
+//!     cargo run --release -p p2p-gossip --example gossip_bench [-- --quick] [--sizes 10,100,1000]
 //!
 //! For N = 10, 100, 1000 it reports: time from a crash until every live member marks the
 //! node dead (p50/p99 over seeds), false deaths per node-hour at 10% and 20% loss, rounds
@@ -121,8 +121,16 @@ fn lz4_saving(n: usize) -> (usize, usize) {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let sizes: &[usize] = if quick { &[10, 100] } else { &[10, 100, 1000] };
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    // --sizes 10,100 runs only those cluster sizes.
+    let chosen: Option<Vec<usize>> = args
+        .iter()
+        .position(|a| a == "--sizes")
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
+    let default: &[usize] = if quick { &[10, 100] } else { &[10, 100, 1000] };
+    let sizes: &[usize] = chosen.as_deref().unwrap_or(default);
     println!("p2p-gossip simulator benchmark (Config::lan: probe 1 s, gossip 200 ms x 3)");
     println!();
     println!("crash -> every live member marks it dead (0% loss)");
@@ -146,7 +154,7 @@ fn main() {
             let (secs, seeds) = match n {
                 10 => (3600, 10),
                 100 => (3600, 1),
-                _ => (600, 1),
+                _ => (360, 1),
             };
             let secs = if quick { secs / 6 } else { secs };
             let (rate, deaths, hours) = false_deaths(n, loss, secs, seeds);

@@ -76,7 +76,7 @@ pub enum Command {
     /// Node and operator certificates: list, renew, revoke, issue.
     #[command(subcommand, alias = "certs")]
     Cert(CertCmd),
-    /// Cluster-wide operations (admin only).
+    /// Cluster-wide operations: gossip key rotation (admin), gossip counters.
     #[command(subcommand)]
     Cluster(ClusterCmd),
     /// Print the client version, and the server's when signed in.
@@ -90,6 +90,10 @@ pub enum ClusterCmd {
     /// confirmed by every live member. Exits non-zero if some member lagged (the old key then
     /// stays valid so it is not cut off; run it again once the member is healthy).
     RotateGossipKey,
+    /// Membership and gossip transport counters of the node the request goes to (pick it
+    /// with --endpoint): members by state, probes, refutations, local health, and
+    /// datagrams dropped as oversized, malformed, wrongly keyed or replayed.
+    GossipStats,
 }
 
 #[derive(Debug, Subcommand)]

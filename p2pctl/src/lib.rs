@@ -158,6 +158,20 @@ async fn dispatch(cli: Cli) -> Result<(), CtlError> {
         Command::User(cmd) => user_cmd(&env, cmd).await,
         Command::Token(cmd) => pki::token_cmd(&env, cmd).await,
         Command::Cert(cmd) => pki::cert_cmd(&env, cmd).await,
+        Command::Cluster(ClusterCmd::GossipStats) => {
+            let st = env.client()?.gossip_stats().await?;
+            print(out, &st, |_| {
+                let v = serde_json::to_value(&st).unwrap_or_default();
+                v.as_object()
+                    .map(|o| {
+                        o.iter()
+                            .map(|(k, v)| format!("{k:<26} {}", v.to_string().trim_matches('"')))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .unwrap_or_default()
+            })
+        }
         Command::Cluster(ClusterCmd::RotateGossipKey) => {
             eprintln!("rotating the gossip key: each step waits for every live member…");
             let r = env.client()?.rotate_gossip_key().await?;

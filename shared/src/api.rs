@@ -375,6 +375,35 @@ impl std::fmt::Debug for GossipKeyring {
     }
 }
 
+/// `GET /v1/gossip/stats`: one node's membership and gossip transport counters (since start).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GossipStats {
+    pub node_id: String,
+    pub incarnation: u64,
+    /// Lifeguard's local-health multiplier: 0 is healthy; higher means this node slowed its
+    /// own probing because its messages were not getting through.
+    pub local_health: u32,
+    pub keyring_version: u64,
+    pub members_alive: u64,
+    pub members_suspect: u64,
+    pub members_dead: u64,
+    pub members_left: u64,
+    pub probes: u64,
+    pub probes_failed: u64,
+    pub refutations: u64,
+    pub stalls: u64,
+    pub datagrams_sent: u64,
+    pub datagrams_received: u64,
+    pub datagrams_compressed: u64,
+    pub compression_bytes_saved: u64,
+    pub dropped_oversized: u64,
+    pub dropped_malformed: u64,
+    pub dropped_unauthenticated: u64,
+    pub dropped_replayed: u64,
+    /// Decrypted but not a valid gossip message.
+    pub dropped_undecodable: u64,
+}
+
 /// `POST /v1/cluster/gossip-key/rotate`: how the rotation went.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GossipKeyRotation {

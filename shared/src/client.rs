@@ -10,10 +10,10 @@ use serde::de::DeserializeOwned;
 
 use crate::api::{
     CertIssued, CertList, CertRequest, CertSummary, CreateJoinTokenRequest, CreateUserRequest,
-    ErrorBody, GossipKeyRotation, GossipKeyring, HealthResponse, JoinTokenCreated, JoinTokenInfo,
-    JoinTokenList, LoginRequest, LoginResponse, NodeInfo, NodeList, NodeStatus, OperatorCertIssued,
-    OperatorCertRequest, RenewResult, RevocationSnapshot, RevokeCertRequest, RevokeCertResponse,
-    SetPasswordRequest, UserInfo, UserList, WhoAmI,
+    ErrorBody, GossipKeyRotation, GossipKeyring, GossipStats, HealthResponse, JoinTokenCreated,
+    JoinTokenInfo, JoinTokenList, LoginRequest, LoginResponse, NodeInfo, NodeList, NodeStatus,
+    OperatorCertIssued, OperatorCertRequest, RenewResult, RevocationSnapshot, RevokeCertRequest,
+    RevokeCertResponse, SetPasswordRequest, UserInfo, UserList, WhoAmI,
 };
 pub use crate::tls::ServerTrust;
 use crate::tls::{CertCell, RevocationList, client_config};
@@ -270,6 +270,12 @@ impl ApiClient {
             Some(wait + Duration::from_secs(10)),
         )
         .await
+    }
+
+    /// This node's membership and gossip counters.
+    pub async fn gossip_stats(&self) -> Result<GossipStats, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/gossip/stats", None)
+            .await
     }
 
     /// Rotates the cluster gossip key (admin).

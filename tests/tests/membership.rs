@@ -162,6 +162,15 @@ fn five_nodes_see_a_crash_and_a_pause_kills_nobody() {
     assert_eq!(r["old_key_removed"], true, "{r}");
     assert_eq!(r["lagging"].as_array().map(Vec::len), Some(0), "{r}");
     wait_all_alive(&c, &survivors);
+    let st = c
+        .ctl_json_at(2, "ops", &["cluster", "gossip-stats"])
+        .expect("gossip-stats on w2");
+    assert_eq!(
+        (st["members_alive"].as_u64(), st["members_dead"].as_u64()),
+        (Some(4), Some(1)),
+        "{st}"
+    );
+    assert_eq!(st["keyring_version"], r["version"], "{st}");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use p2p_shared::Role;
-use p2p_shared::api::{GossipKeyRotation, GossipKeyring};
+use p2p_shared::api::{GossipKeyRotation, GossipKeyring, GossipStats};
 use serde::Deserialize;
 
 use super::AppState;
@@ -77,4 +77,8 @@ pub(super) async fn rotate(
         .map_err(ApiError::internal)?;
     tracing::info!(user = %caller.user, version = outcome.version, lagging = ?outcome.lagging, "gossip key rotated");
     Ok(Json(outcome))
+}
+
+pub(super) async fn stats(State(s): State<AppState>, _caller: Caller) -> Json<GossipStats> {
+    Json(s.membership.stats())
 }

@@ -18,6 +18,7 @@
 //! | `POST /v1/node/renew` | a coordinator (mTLS) |
 //! | `POST /v1/gossip/sync`, `GET /v1/cluster/gossip-keys` | a node (mTLS) |
 //! | `POST /v1/cluster/gossip-key/rotate` | admin |
+//! | `GET /v1/gossip/stats` | any signed-in role (every node) |
 //!
 //! `GET /v1/nodes` is served by every node, from its membership view.
 //! "Signed in" means a JWT bearer token or an operator client certificate. Control-plane
@@ -125,6 +126,7 @@ pub fn router(state: AppState, max_body: usize) -> Router {
             post(gossip_routes::sync).layer(DefaultBodyLimit::max(GOSSIP_SYNC_MAX_BODY)),
         )
         .route("/v1/cluster/gossip-keys", get(gossip_routes::keys))
+        .route("/v1/gossip/stats", get(gossip_routes::stats))
         .route("/v1/cluster/gossip-key/rotate", post(gossip_routes::rotate))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -139,6 +139,37 @@ impl Membership {
             .collect()
     }
 
+    pub fn stats(&self) -> p2p_shared::api::GossipStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        let core = self.core();
+        let count = |s: State| core.members().filter(|m| m.state == s).count() as u64;
+        let c = core.stats();
+        let t = &self.sealer.stats;
+        p2p_shared::api::GossipStats {
+            node_id: self.node_id.clone(),
+            incarnation: core.incarnation(),
+            local_health: core.awareness(),
+            keyring_version: self.sealer.key_version(),
+            members_alive: count(State::Alive),
+            members_suspect: count(State::Suspect),
+            members_dead: count(State::Dead),
+            members_left: count(State::Left),
+            probes: c.probes,
+            probes_failed: c.probes_failed,
+            refutations: c.refutations,
+            stalls: c.stalls,
+            datagrams_sent: t.sealed.load(Relaxed),
+            datagrams_received: t.opened.load(Relaxed),
+            datagrams_compressed: t.compressed.load(Relaxed),
+            compression_bytes_saved: t.bytes_saved.load(Relaxed),
+            dropped_oversized: t.oversized.load(Relaxed),
+            dropped_malformed: t.malformed.load(Relaxed),
+            dropped_unauthenticated: t.unauthenticated.load(Relaxed),
+            dropped_replayed: t.replayed.load(Relaxed),
+            dropped_undecodable: c.undecodable,
+        }
+    }
+
     /// Live members, this node excluded.
     pub fn live_peers(&self) -> usize {
         self.core().live_peers()
