@@ -6,7 +6,6 @@ use std::net::SocketAddr;
 
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
-use rand::seq::SliceRandom;
 
 use crate::Millis;
 use crate::broadcast::BroadcastQueue;
@@ -72,6 +71,8 @@ pub struct Swim {
     /// Sorted names of live members (self included): the probe ring.
     pub(crate) ring: Vec<String>,
     ring_dirty: bool,
+    /// Members declared dead within `gossip_to_dead` (still sent gossip).
+    recent_dead: Vec<String>,
     pub(crate) probe: Option<Probe>,
     pub(crate) relays: HashMap<u32, Relay>,
     pub(crate) confirm_queue: VecDeque<String>,
@@ -121,6 +122,7 @@ impl Swim {
             stats: Stats::default(),
             ring: Vec::new(),
             ring_dirty: true,
+            recent_dead: Vec::new(),
             probe: None,
             relays: HashMap::new(),
             confirm_queue: VecDeque::new(),
@@ -352,26 +354,41 @@ impl Swim {
         if self.broadcasts.is_empty() {
             return;
         }
-        let mut targets: Vec<(String, SocketAddr)> = self
-            .members
-            .values()
-            .filter(|m| m.name != self.me)
-            .filter(|m| {
-                m.state.is_live()
-                    || (m.state == State::Dead
-                        && now.saturating_sub(m.state_changed) < self.cfg.gossip_to_dead)
+        // Candidates: the live ring (cached, sorted) plus members dead for less than
+        // `gossip_to_dead`, so they can learn of their death and refute.
+        let gossip_to_dead = self.cfg.gossip_to_dead;
+        let members = &self.members;
+        self.recent_dead.retain(|n| {
+            members.get(n).is_some_and(|m| {
+                m.state == State::Dead && now.saturating_sub(m.state_changed) < gossip_to_dead
             })
-            .filter_map(|m| m.probe_addrs().first().map(|a| (m.name.clone(), *a)))
-            .collect();
-        if targets.is_empty() {
+        });
+        let me = self.me.clone();
+        let ring_len = self.ring().len();
+        let pool = ring_len + self.recent_dead.len();
+        if pool <= 1 {
             return;
         }
-        targets.sort();
-        let picks: Vec<SocketAddr> = targets
-            .choose_multiple(&mut self.rng, self.cfg.gossip_fanout)
-            .map(|(_, a)| *a)
-            .collect();
-        for addr in picks {
+        let picks = rand::seq::index::sample(&mut self.rng, pool, self.cfg.gossip_fanout.min(pool));
+        let mut addrs = Vec::new();
+        for i in picks.iter() {
+            let name = if i < ring_len {
+                &self.ring[i]
+            } else {
+                &self.recent_dead[i - ring_len]
+            };
+            if *name == me {
+                continue;
+            }
+            if let Some(a) = self
+                .members
+                .get(name)
+                .and_then(|m| m.probe_addrs().first().copied())
+            {
+                addrs.push(a);
+            }
+        }
+        for addr in addrs {
             if self.broadcasts.is_empty() {
                 break;
             }
@@ -399,11 +416,16 @@ impl Swim {
             return;
         };
         let changed = m.state != state;
+        let liveness_changed = m.state.is_live() != state.is_live();
         m.incarnation = incarnation;
         m.state = state;
         if changed {
             m.state_changed = now;
-            self.ring_dirty = true;
+            // Alive <-> suspect keeps a member in the probe ring.
+            self.ring_dirty |= liveness_changed;
+            if state == State::Dead {
+                self.recent_dead.push(node.to_string());
+            }
             self.last_churn = now;
             self.events.push_back(Event::StateChanged {
                 node: node.to_string(),
