@@ -657,6 +657,7 @@ async fn coordinator_identity(
             issuer,
             vault: vault.clone(),
             gossip_keys,
+            rotation: tokio::sync::Mutex::new(()),
         },
     ))
 }

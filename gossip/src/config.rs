@@ -27,6 +27,9 @@ pub struct Config {
     pub retransmit_mult: u32,
     /// Lifeguard's local-health multiplier saturates at this value.
     pub awareness_max: u32,
+    /// Members beyond this many are not added (a bound on memory against a flood of made-up
+    /// members from a peer).
+    pub max_members: usize,
     /// Largest plaintext packet the core builds (the transport adds its own overhead).
     pub max_packet: usize,
     /// Push-pull anti-entropy interval bounds (`gossip_interval_min` / `_max`).
@@ -59,6 +62,7 @@ impl Config {
             gossip_fanout: 3,
             retransmit_mult: 4,
             awareness_max: 8,
+            max_members: 65_536,
             max_packet: 1350,
             sync_interval_min: 5_000,
             sync_interval_max: 30_000,

@@ -179,7 +179,7 @@ impl Swim {
         let Some(p) = self.probe.take() else { return };
         self.stats.probes_failed += 1;
         // Missing nacks mean our own messages are not getting through: we may be the problem.
-        self.bump_awareness(p.expected_nacks as i64 - p.nacks as i64);
+        self.bump_awareness((p.expected_nacks as i64 - p.nacks as i64).max(0));
         if let Some(m) = self.members.get_mut(&p.target) {
             m.preferred = None;
         }
@@ -195,6 +195,9 @@ impl Swim {
             .collect();
         for s in due {
             if let Some(r) = self.relays.remove(&s) {
+                // One nack per request, however many addresses of the target were tried.
+                self.relays
+                    .retain(|_, o| !(o.requester == r.requester && o.seq == r.seq));
                 self.send(r.requester, Msg::Nack { seq: r.seq }, Vec::new());
             }
         }
@@ -215,7 +218,8 @@ impl Swim {
                     Some(a) => vec![a],
                     None => addrs.into_iter().take(8).collect(),
                 };
-                let timeout = self.cfg.probe_timeout;
+                // Nack before the requester's indirect window (one probe timeout) closes.
+                let timeout = self.cfg.probe_timeout * 4 / 5;
                 for addr in tries {
                     let mine = self.next_seq();
                     self.relays.insert(

@@ -15,6 +15,10 @@ use crate::probe::{Probe, Relay};
 use crate::suspicion::Suspicion;
 use crate::wire::{Msg, Packet, Update, encoded_len};
 
+/// Largest incarnation or metadata version accepted (far beyond any real count of restarts
+/// and refutations, far below overflow).
+pub const MAX_INCARNATION: u64 = 1 << 48;
+
 /// What the caller must do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
@@ -106,6 +110,9 @@ impl Swim {
             Member::new(me.to_string(), incarnation, addrs.clone(), now),
         );
         let mut rng = SmallRng::seed_from_u64(seed);
+        // A random first sequence number: an ack left over from an earlier run of this node
+        // does not match a probe of this one.
+        let first_seq = rand::Rng::r#gen::<u32>(&mut rng);
         let jitter = |rng: &mut SmallRng, span: Millis| rand::Rng::gen_range(rng, 0..span.max(1));
         let next_probe = now + jitter(&mut rng, cfg.probe_interval);
         let next_gossip = now + jitter(&mut rng, cfg.gossip_interval);
@@ -126,7 +133,7 @@ impl Swim {
             probe: None,
             relays: HashMap::new(),
             confirm_queue: VecDeque::new(),
-            seq: 0,
+            seq: first_seq,
             awareness: 0,
             next_probe,
             next_gossip,
@@ -442,6 +449,10 @@ impl Swim {
         if let Some(me) = self.members.get_mut(&self.me) {
             me.incarnation = incarnation;
             me.addrs = addrs.clone();
+            if !me.state.is_live() {
+                me.state = State::Alive;
+                self.ring_dirty = true;
+            }
         }
         self.broadcasts.push(Update::Alive {
             node: self.me.clone(),
@@ -456,7 +467,7 @@ impl Swim {
             return;
         }
         self.stats.refutations += 1;
-        let inc = self.incarnation().max(seen) + 1;
+        let inc = self.incarnation().max(seen).saturating_add(1);
         let addrs = self
             .members
             .get(&self.me)
@@ -486,6 +497,19 @@ impl Swim {
 
     /// Applies one update (from gossip or push-pull); returns whether it taught us anything.
     pub(crate) fn apply_update(&mut self, now: Millis, u: Update) -> bool {
+        // Incarnations and versions only ever step by one; a value near the top of the range
+        // is an attempt to make a member unrefutable.
+        let absurd = match &u {
+            Update::Alive { incarnation, .. }
+            | Update::Suspect { incarnation, .. }
+            | Update::Dead { incarnation, .. }
+            | Update::Left { incarnation, .. } => *incarnation > MAX_INCARNATION,
+            Update::Meta { version, .. } => *version > MAX_INCARNATION,
+        };
+        if absurd {
+            self.stats.undecodable += 1;
+            return false;
+        }
         match u {
             Update::Alive {
                 node,
@@ -530,6 +554,9 @@ impl Swim {
         }
         match self.members.get_mut(&node) {
             None => {
+                if self.members.len() >= self.cfg.max_members {
+                    return false;
+                }
                 self.members.insert(
                     node.clone(),
                     Member::new(node.clone(), inc, addrs.clone(), now),
@@ -546,6 +573,9 @@ impl Swim {
                 let newer = inc > m.incarnation;
                 if !newer {
                     return false;
+                }
+                if m.preferred.is_some_and(|p| !addrs.contains(&p)) {
+                    m.preferred = None;
                 }
                 m.addrs = addrs.clone();
                 self.set_state(now, &node, State::Alive, inc);
@@ -632,6 +662,7 @@ impl Swim {
             }
             if !self.leaving {
                 self.reannounce(&node);
+                return false;
             }
             if left {
                 self.set_state(now, &node, State::Left, inc);
@@ -677,8 +708,12 @@ impl Swim {
             let Some(me) = self.members.get_mut(&self.me) else {
                 return false;
             };
-            if version >= me.meta_version {
-                me.meta_version = version;
+            let ours = me.meta.get(&key);
+            let newer_than_ours = ours
+                .is_none_or(|e| version > e.version || (version == e.version && e.value != value));
+            // Our own update echoed back (same key, version and value) is not news.
+            if newer_than_ours {
+                me.meta_version = me.meta_version.max(version);
                 let current = me.meta.get(&key).and_then(|e| e.value.clone());
                 me.meta.remove(&key);
                 self.set_meta(&key, current.clone());

@@ -18,6 +18,26 @@ pub struct DigestEntry {
     pub incarnation: u64,
     pub state: State,
     pub meta_version: u64,
+    /// Hash of the member's (key, version) pairs: tells a peer that missed a key even when
+    /// its highest version matches.
+    pub meta_hash: u64,
+}
+
+fn meta_hash(m: &Member) -> u64 {
+    // FNV-1a over the sorted (key, version) pairs.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (k, e) in &m.meta {
+        for b in k
+            .as_bytes()
+            .iter()
+            .chain(&[0])
+            .chain(&e.version.to_be_bytes())
+        {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,6 +86,7 @@ impl Swim {
                 incarnation: m.incarnation,
                 state: m.state,
                 meta_version: m.meta_version,
+                meta_hash: meta_hash(m),
             })
             .collect();
         d.sort_by(|a, b| a.node.cmp(&b.node));
@@ -80,6 +101,7 @@ impl Swim {
             h.update([0, e.state.rank()]);
             h.update(e.incarnation.to_be_bytes());
             h.update(e.meta_version.to_be_bytes());
+            h.update(e.meta_hash.to_be_bytes());
         }
         let full = h.finalize();
         let mut out = [0u8; 16];
@@ -188,6 +210,9 @@ impl Swim {
                 continue;
             };
             let known_meta = match theirs.get(name.as_str()) {
+                // A member they never heard of or already forgot: introduce it only if it is
+                // live; reviving the dead would undo every node's reaping.
+                None if !m.state.is_live() => continue,
                 None => {
                     // Unknown to them: introduce the member before any bad news about it.
                     out.push(Update::Alive {
@@ -204,10 +229,15 @@ impl Swim {
                     if (m.incarnation, m.state.rank()) > (e.incarnation, e.state.rank()) {
                         out.push(self.membership_update(m));
                     }
-                    e.meta_version
+                    if m.meta_version <= e.meta_version && e.meta_hash != meta_hash(m) {
+                        // Same highest version but different keys: they missed one. Send all.
+                        0
+                    } else {
+                        e.meta_version
+                    }
                 }
             };
-            if m.meta_version > known_meta {
+            if m.meta_version > known_meta || known_meta == 0 {
                 for (key, entry) in &m.meta {
                     if entry.version > known_meta {
                         out.push(Update::Meta {

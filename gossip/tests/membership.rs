@@ -213,3 +213,64 @@ fn a_restarted_node_out_bids_its_old_incarnation() {
         assert_eq!(sim.view(o, 2), Some(State::Alive), "observer {o}");
     }
 }
+
+#[test]
+fn own_metadata_echoed_back_is_not_republished() {
+    let mut sim = Sim::converged(SimConfig::new(20, 11));
+    sim.run_until(2_000);
+    sim.swim_mut(0).set_meta("role", Some("worker".into()));
+    sim.swim_mut(0).set_meta("version", Some("1".into()));
+    sim.run_until(10_000);
+    let settled = sim.swim(0).member(&node_name(0)).unwrap().meta_version;
+    sim.run_until(60_000);
+    let later = sim.swim(0).member(&node_name(0)).unwrap().meta_version;
+    assert_eq!(
+        settled, later,
+        "metadata versions keep climbing with no change"
+    );
+    assert_eq!(settled, 2);
+}
+
+#[test]
+fn a_stale_left_about_itself_does_not_take_a_node_out() {
+    let mut sim = Sim::converged(SimConfig::new(6, 12));
+    sim.run_until(3_000);
+    // An old `left` of node 2 (incarnation 0, below its current 1) arrives again.
+    let stale = p2p_gossip::Packet {
+        msg: p2p_gossip::Msg::Gossip,
+        updates: vec![p2p_gossip::Update::Left {
+            node: node_name(2),
+            incarnation: 0,
+        }],
+    };
+    let now = sim.now();
+    sim.swim_mut(2)
+        .handle_packet(now, addr("198.51.100.1:20000"), &stale.encode());
+    assert_eq!(
+        sim.swim(2).member(&node_name(2)).unwrap().state,
+        State::Alive
+    );
+    sim.run_until(15_000);
+    for o in 0..6 {
+        assert_eq!(sim.view(o, 2), Some(State::Alive), "observer {o}");
+    }
+}
+
+#[test]
+fn absurd_incarnations_are_refused() {
+    let mut a = Swim::new(Config::lan(), "a", vec![addr("192.0.2.1:1")], 1, 1, 0);
+    let evil = p2p_gossip::Packet {
+        msg: p2p_gossip::Msg::Gossip,
+        updates: vec![p2p_gossip::Update::Dead {
+            node: "a".into(),
+            incarnation: u64::MAX,
+            from: "x".into(),
+        }],
+    };
+    a.handle_packet(1, addr("192.0.2.9:1"), &evil.encode());
+    assert_eq!(
+        a.incarnation(),
+        1,
+        "a forged incarnation must not be adopted"
+    );
+}

@@ -33,10 +33,15 @@ pub(super) async fn sync(
             "expected {SYNC_CONTENT_TYPE}"
         )));
     }
-    let reply = s.membership.serve_sync(&body).map_err(|e| match e {
-        SyncError::Malformed(m) => ApiError::BadRequest(m),
-        SyncError::Client(c) => ApiError::internal(c),
-    })?;
+    // Decompressing and merging a large view is CPU work: keep it off the async workers.
+    let membership = s.membership.clone();
+    let reply = tokio::task::spawn_blocking(move || membership.serve_sync(&body))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| match e {
+            SyncError::Malformed(m) => ApiError::BadRequest(m),
+            SyncError::Client(c) => ApiError::internal(c),
+        })?;
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, SYNC_CONTENT_TYPE)],
@@ -72,6 +77,11 @@ pub(super) async fn rotate(
 ) -> Result<Json<GossipKeyRotation>, ApiError> {
     caller.require(Role::Admin)?;
     let control = s.control()?;
+    let Ok(_one_at_a_time) = control.rotation.try_lock() else {
+        return Err(ApiError::Conflict(
+            "a gossip key rotation is already running".into(),
+        ));
+    };
     let outcome = crate::membership::rotation::rotate(control, &s.membership)
         .await
         .map_err(ApiError::internal)?;

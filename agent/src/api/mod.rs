@@ -74,6 +74,8 @@ pub struct ControlPlane {
     pub vault: Arc<std::sync::Mutex<Vault>>,
     /// The gossip keyring in force; long-pollers wait on it.
     pub gossip_keys: tokio::sync::watch::Sender<GossipKeyring>,
+    /// Held while a gossip key rotation runs; a second one gets 409.
+    pub rotation: tokio::sync::Mutex<()>,
 }
 
 impl std::ops::Deref for AppState {

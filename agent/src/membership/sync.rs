@@ -12,8 +12,8 @@ use super::Membership;
 use crate::pki::NodePki;
 
 pub const SYNC_CONTENT_TYPE: &str = "application/x-p2p-gossip-sync";
-/// Largest decompressed sync body accepted (a full view of ~50 000 members).
-const MAX_SYNC_PLAIN: usize = 16 * 1024 * 1024;
+/// Largest decompressed sync body accepted (a full view of ~20 000 members with metadata).
+const MAX_SYNC_PLAIN: usize = 4 * 1024 * 1024;
 const SYNC_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
