@@ -1,6 +1,7 @@
 //! Membership benchmark on the deterministic simulator.
 //!
 //!     cargo run --release -p p2p-gossip --example gossip_bench [-- --quick] [--sizes 10,100,1000]
+//!         [--sections detection,false,dissemination,idle,lz4]
 //!
 //! For N = 10, 100, 1000 it reports: time from a crash until every live member marks the
 //! node dead (p50/p99 over seeds), false deaths per node-hour at 10% and 20% loss, rounds
@@ -131,61 +132,82 @@ fn main() {
         .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect());
     let default: &[usize] = if quick { &[10, 100] } else { &[10, 100, 1000] };
     let sizes: &[usize] = chosen.as_deref().unwrap_or(default);
+    // --sections detection,false,dissemination,idle,lz4 runs only those parts.
+    let sections: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--sections")
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.split(',').map(|x| x.trim().to_string()).collect());
+    let run = |name: &str| {
+        sections
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|x| x == name))
+    };
     println!("p2p-gossip simulator benchmark (Config::lan: probe 1 s, gossip 200 ms x 3)");
     println!();
-    println!("crash -> every live member marks it dead (0% loss)");
-    for &n in sizes {
-        let seeds = if n >= 1000 {
-            20
-        } else if quick {
-            10
-        } else {
-            40
-        };
-        let (p50, p99, max, lost) = detection(n, seeds, 0.0);
-        println!(
-            "  N={n:<5} seeds={seeds:<3} p50 {p50:.2} s  p99 {p99:.2} s  max {max:.2} s  never {lost}"
-        );
-    }
-    println!();
-    println!("false deaths (live members declared dead)");
-    for &n in sizes {
-        for loss in [0.10, 0.20] {
-            let (secs, seeds) = match n {
-                10 => (3600, 10),
-                100 => (3600, 1),
-                _ => (360, 1),
+    if run("detection") {
+        println!("crash -> every live member marks it dead (0% loss)");
+        for &n in sizes {
+            let seeds = if n >= 1000 {
+                20
+            } else if quick {
+                10
+            } else {
+                40
             };
-            let secs = if quick { secs / 6 } else { secs };
-            let (rate, deaths, hours) = false_deaths(n, loss, secs, seeds);
+            let (p50, p99, max, lost) = detection(n, seeds, 0.0);
             println!(
-                "  N={n:<5} loss {:>2}%  {deaths} in {hours:.0} node-hours = {rate:.3} per node-hour",
-                (loss * 100.0) as u32
+                "  N={n:<5} seeds={seeds:<3} p50 {p50:.2} s  p99 {p99:.2} s  max {max:.2} s  never {lost}"
             );
         }
+        println!();
     }
-    println!();
-    println!("rounds (200 ms) until 99.99% of members have an update, 1% loss");
-    for &n in sizes {
-        let seeds = if n >= 1000 { 5 } else { 20 };
-        let (p50, p99) = dissemination(n, seeds);
-        println!("  N={n:<5} p50 {p50:.1} rounds  p99 {p99:.1} rounds");
+    if run("false") {
+        println!("false deaths (live members declared dead)");
+        for &n in sizes {
+            for loss in [0.10, 0.20] {
+                let (secs, seeds) = match n {
+                    10 => (3600, 10),
+                    100 => (3600, 1),
+                    _ => (360, 1),
+                };
+                let secs = if quick { secs / 6 } else { secs };
+                let (rate, deaths, hours) = false_deaths(n, loss, secs, seeds);
+                println!(
+                    "  N={n:<5} loss {:>2}%  {deaths} in {hours:.0} node-hours = {rate:.3} per node-hour",
+                    (loss * 100.0) as u32
+                );
+            }
+        }
+        println!();
     }
-    println!();
-    println!("idle traffic per node (UDP payload / sealed datagrams / push-pull payload)");
-    for &n in sizes {
-        let (udp, sealed, sync) = idle_bandwidth(n);
-        println!(
-            "  N={n:<5} {udp:.1} B/s payload, {sealed:.1} B/s sealed, push-pull {sync:.1} B/s"
-        );
+    if run("dissemination") {
+        println!("rounds (200 ms) until 99.99% of members have an update, 1% loss");
+        for &n in sizes {
+            let seeds = if n >= 1000 { 5 } else { 20 };
+            let (p50, p99) = dissemination(n, seeds);
+            println!("  N={n:<5} p50 {p50:.1} rounds  p99 {p99:.1} rounds");
+        }
+        println!();
     }
-    println!();
-    println!("LZ4 on a join request (the whole view, role + version metadata)");
-    for &n in sizes {
-        let (raw, packed) = lz4_saving(n);
-        println!(
-            "  N={n:<5} {raw} B -> {packed} B ({:.0}% saved)",
-            100.0 * (1.0 - packed as f64 / raw as f64)
-        );
+    if run("idle") {
+        println!("idle traffic per node (UDP payload / sealed datagrams / push-pull payload)");
+        for &n in sizes {
+            let (udp, sealed, sync) = idle_bandwidth(n);
+            println!(
+                "  N={n:<5} {udp:.1} B/s payload, {sealed:.1} B/s sealed, push-pull {sync:.1} B/s"
+            );
+        }
+        println!();
+    }
+    if run("lz4") {
+        println!("LZ4 on a join request (the whole view, role + version metadata)");
+        for &n in sizes {
+            let (raw, packed) = lz4_saving(n);
+            println!(
+                "  N={n:<5} {raw} B -> {packed} B ({:.0}% saved)",
+                100.0 * (1.0 - packed as f64 / raw as f64)
+            );
+        }
     }
 }
