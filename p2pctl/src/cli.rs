@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -81,6 +82,13 @@ pub enum Command {
     Cluster(ClusterCmd),
     /// Print the client version, and the server's when signed in.
     Version,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names
+    /// completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see
+    /// the README).
+    Completion {
+        #[arg(value_enum)]
+        shell: clap_complete::aot::Shell,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +138,7 @@ pub enum CertCmd {
     /// One node's current certificate.
     Show {
         /// Node name.
+        #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
         node: String,
     },
     /// Make nodes renew their certificate now.
@@ -141,6 +150,7 @@ pub enum CertCmd {
             conflicts_with = "all",
             required_unless_present = "all"
         )]
+        #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
         node: Option<String>,
         /// Every node, one after another (progress bar on a terminal, summary at the end).
         #[arg(long)]
@@ -150,6 +160,7 @@ pub enum CertCmd {
     /// within seconds and close its open connections.
     Revoke {
         /// Node name or certificate serial (hex).
+        #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
         target: String,
     },
     /// Issue an operator client certificate: the key is generated here and never sent.
@@ -209,7 +220,11 @@ pub enum NodesCmd {
     /// List every node.
     Ls,
     /// Show one node.
-    Show { name: String },
+    Show {
+        /// Node name.
+        #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! `p2pctl`, the operator CLI, as a library (`main.rs` only calls [`run`]).
 
 pub mod cli;
+pub mod completion;
 pub mod error;
 pub mod output;
 pub mod pki;
@@ -25,6 +26,7 @@ use output::{Tabular, age, print, rfc3339, table};
 
 /// Parses arguments, runs the command, prints errors; returns the process exit code.
 pub fn run() -> i32 {
+    completion::complete_from_env();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -201,6 +203,10 @@ async fn dispatch(cli: Cli) -> Result<(), CtlError> {
             }
         }
         Command::Version => version(&env).await,
+        Command::Completion { shell } => {
+            output::write_stdout(&completion::script(shell));
+            Ok(())
+        }
     }
 }
 

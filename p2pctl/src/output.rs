@@ -58,8 +58,15 @@ pub fn print<V: Serialize>(
             serde_saphyr::to_string(value).map_err(|e| CtlError::new(Exit::Error, e.to_string()))?
         }
     };
-    println!("{}", text.trim_end());
+    write_stdout(&format!("{}\n", text.trim_end()));
     Ok(())
+}
+
+/// Writes to stdout; a reader that went away (`p2pctl ... | head`) is not an error.
+pub fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 /// Short human age like `3m12s`, `5h`, `12d`.

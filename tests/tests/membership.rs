@@ -102,6 +102,23 @@ fn five_nodes_see_a_crash_and_a_pause_kills_nobody() {
     let hosts = [1u8, 2, 3, 4, 5];
     wait_all_alive(&c, &hosts);
 
+    // Dynamic shell completion offers node names from the current context's server.
+    let out = p2p_tests::p2pctl(
+        &c.path("p2pctl.toml"),
+        &["--", "p2pctl", "nodes", "show", "w"],
+        &[("COMPLETE", "fish")],
+    );
+    let offered: Vec<String> = p2p_tests::stdout(&out)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        offered,
+        ["w2", "w3", "w4", "w5"],
+        "{}",
+        p2p_tests::stderr(&out)
+    );
+
     // w3 freezes for 5 s (SIGSTOP), then resumes: nobody else may be declared dead, by
     // anyone, w3 included once it wakes up with stale timers.
     signal(&procs[2], libc::SIGSTOP);

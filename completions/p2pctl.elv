@@ -1,0 +1,571 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[p2pctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'p2pctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'p2pctl'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand login 'Sign in to a cluster and save the session as a context'
+            cand logout 'Revoke the current session''s token and forget it'
+            cand whoami 'Show who the current context is signed in as'
+            cand context 'Manage saved contexts (server, pinned CA, credentials)'
+            cand nodes 'List and inspect cluster nodes'
+            cand user 'Manage operator accounts (admin only)'
+            cand token 'Join tokens that let new workers enrol (admin only)'
+            cand cert 'Node and operator certificates: list, renew, revoke, issue'
+            cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
+            cand version 'Print the client version, and the server''s when signed in'
+            cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;login'= {
+            cand --server 'Any node of the cluster, as https://HOST:PORT (default: the current context''s)'
+            cand --ca-fingerprint 'SHA256 fingerprint of the cluster CA, as printed by `p2pd init`'
+            cand --user 'User name (default: the context''s, else `admin`)'
+            cand --password-file 'File holding the password (else P2PCTL_PASSWORD, else a prompt)'
+            cand --name 'Name to save the context under (default: the server''s host_port)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;logout'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;whoami'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;context'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand ls 'List contexts; the current one is marked'
+            cand use 'Make a context current'
+            cand rm 'Delete a context'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;context;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;context;use'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;context;rm'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;context;help'= {
+            cand ls 'List contexts; the current one is marked'
+            cand use 'Make a context current'
+            cand rm 'Delete a context'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;context;help;ls'= {
+        }
+        &'p2pctl;context;help;use'= {
+        }
+        &'p2pctl;context;help;rm'= {
+        }
+        &'p2pctl;context;help;help'= {
+        }
+        &'p2pctl;nodes'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand ls 'List every node'
+            cand show 'Show one node'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;nodes;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;nodes;show'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;nodes;help'= {
+            cand ls 'List every node'
+            cand show 'Show one node'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;nodes;help;ls'= {
+        }
+        &'p2pctl;nodes;help;show'= {
+        }
+        &'p2pctl;nodes;help;help'= {
+        }
+        &'p2pctl;user'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand add 'Create a user'
+            cand ls 'List users'
+            cand rm 'Delete a user'
+            cand passwd 'Set a user''s password (admins: anyone''s; others: their own)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;user;add'= {
+            cand --role 'admin, operator or viewer'
+            cand --password-file 'File holding the new user''s password (else P2PCTL_NEW_PASSWORD, else a prompt)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;user;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;user;rm'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;user;passwd'= {
+            cand --password-file 'File holding the new password (else P2PCTL_NEW_PASSWORD, else a prompt)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;user;help'= {
+            cand add 'Create a user'
+            cand ls 'List users'
+            cand rm 'Delete a user'
+            cand passwd 'Set a user''s password (admins: anyone''s; others: their own)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;user;help;add'= {
+        }
+        &'p2pctl;user;help;ls'= {
+        }
+        &'p2pctl;user;help;rm'= {
+        }
+        &'p2pctl;user;help;passwd'= {
+        }
+        &'p2pctl;user;help;help'= {
+        }
+        &'p2pctl;token'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand create 'Create a join token and print it (shown only this once)'
+            cand ls 'List join tokens (never their secrets)'
+            cand revoke 'Refuse a token from now on'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;token;create'= {
+            cand --ttl 'How long the token stays valid, e.g. 30m, 1h, 7d (at most 30d)'
+            cand --node-id 'Only a node of this name may join with it'
+            cand --uses 'How many nodes may join with it'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;token;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;token;revoke'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;token;help'= {
+            cand create 'Create a join token and print it (shown only this once)'
+            cand ls 'List join tokens (never their secrets)'
+            cand revoke 'Refuse a token from now on'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;token;help;create'= {
+        }
+        &'p2pctl;token;help;ls'= {
+        }
+        &'p2pctl;token;help;revoke'= {
+        }
+        &'p2pctl;token;help;help'= {
+        }
+        &'p2pctl;cert'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand ls 'Every node''s current certificate: serial, SANs, expiry, days left, status'
+            cand show 'One node''s current certificate'
+            cand renew 'Make nodes renew their certificate now'
+            cand revoke 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+            cand issue 'Issue an operator client certificate: the key is generated here and never sent'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;cert;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand --all 'Also superseded, expired and revoked certificates, and operator certificates'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;cert;show'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;cert;renew'= {
+            cand --node 'The node to renew'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand --all 'Every node, one after another (progress bar on a terminal, summary at the end)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;cert;revoke'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;cert;issue'= {
+            cand --user 'User name the certificate names'
+            cand --role 'admin, operator or viewer'
+            cand --ttl 'Lifetime, e.g. 7d (default 30d)'
+            cand --context-name 'Save a context under this name that signs in with the certificate (default: <user>-cert)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;cert;help'= {
+            cand ls 'Every node''s current certificate: serial, SANs, expiry, days left, status'
+            cand show 'One node''s current certificate'
+            cand renew 'Make nodes renew their certificate now'
+            cand revoke 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+            cand issue 'Issue an operator client certificate: the key is generated here and never sent'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;cert;help;ls'= {
+        }
+        &'p2pctl;cert;help;show'= {
+        }
+        &'p2pctl;cert;help;renew'= {
+        }
+        &'p2pctl;cert;help;revoke'= {
+        }
+        &'p2pctl;cert;help;issue'= {
+        }
+        &'p2pctl;cert;help;help'= {
+        }
+        &'p2pctl;cluster'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
+            cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;cluster;rotate-gossip-key'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;cluster;gossip-stats'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;cluster;help'= {
+            cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
+            cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;cluster;help;rotate-gossip-key'= {
+        }
+        &'p2pctl;cluster;help;gossip-stats'= {
+        }
+        &'p2pctl;cluster;help;help'= {
+        }
+        &'p2pctl;version'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;completion'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;help'= {
+            cand login 'Sign in to a cluster and save the session as a context'
+            cand logout 'Revoke the current session''s token and forget it'
+            cand whoami 'Show who the current context is signed in as'
+            cand context 'Manage saved contexts (server, pinned CA, credentials)'
+            cand nodes 'List and inspect cluster nodes'
+            cand user 'Manage operator accounts (admin only)'
+            cand token 'Join tokens that let new workers enrol (admin only)'
+            cand cert 'Node and operator certificates: list, renew, revoke, issue'
+            cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
+            cand version 'Print the client version, and the server''s when signed in'
+            cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;help;login'= {
+        }
+        &'p2pctl;help;logout'= {
+        }
+        &'p2pctl;help;whoami'= {
+        }
+        &'p2pctl;help;context'= {
+            cand ls 'List contexts; the current one is marked'
+            cand use 'Make a context current'
+            cand rm 'Delete a context'
+        }
+        &'p2pctl;help;context;ls'= {
+        }
+        &'p2pctl;help;context;use'= {
+        }
+        &'p2pctl;help;context;rm'= {
+        }
+        &'p2pctl;help;nodes'= {
+            cand ls 'List every node'
+            cand show 'Show one node'
+        }
+        &'p2pctl;help;nodes;ls'= {
+        }
+        &'p2pctl;help;nodes;show'= {
+        }
+        &'p2pctl;help;user'= {
+            cand add 'Create a user'
+            cand ls 'List users'
+            cand rm 'Delete a user'
+            cand passwd 'Set a user''s password (admins: anyone''s; others: their own)'
+        }
+        &'p2pctl;help;user;add'= {
+        }
+        &'p2pctl;help;user;ls'= {
+        }
+        &'p2pctl;help;user;rm'= {
+        }
+        &'p2pctl;help;user;passwd'= {
+        }
+        &'p2pctl;help;token'= {
+            cand create 'Create a join token and print it (shown only this once)'
+            cand ls 'List join tokens (never their secrets)'
+            cand revoke 'Refuse a token from now on'
+        }
+        &'p2pctl;help;token;create'= {
+        }
+        &'p2pctl;help;token;ls'= {
+        }
+        &'p2pctl;help;token;revoke'= {
+        }
+        &'p2pctl;help;cert'= {
+            cand ls 'Every node''s current certificate: serial, SANs, expiry, days left, status'
+            cand show 'One node''s current certificate'
+            cand renew 'Make nodes renew their certificate now'
+            cand revoke 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+            cand issue 'Issue an operator client certificate: the key is generated here and never sent'
+        }
+        &'p2pctl;help;cert;ls'= {
+        }
+        &'p2pctl;help;cert;show'= {
+        }
+        &'p2pctl;help;cert;renew'= {
+        }
+        &'p2pctl;help;cert;revoke'= {
+        }
+        &'p2pctl;help;cert;issue'= {
+        }
+        &'p2pctl;help;cluster'= {
+            cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
+            cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+        }
+        &'p2pctl;help;cluster;rotate-gossip-key'= {
+        }
+        &'p2pctl;help;cluster;gossip-stats'= {
+        }
+        &'p2pctl;help;version'= {
+        }
+        &'p2pctl;help;completion'= {
+        }
+        &'p2pctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,417 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_p2pctl_global_optspecs
+    string join \n o/output= context= config= endpoint= timeout= h/help V/version
+end
+
+function __fish_p2pctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_p2pctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_p2pctl_using_subcommand
+    set -l cmd (__fish_p2pctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -s V -l version -d 'Print version'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "login" -d 'Sign in to a cluster and save the session as a context'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "logout" -d 'Revoke the current session\'s token and forget it'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "whoami" -d 'Show who the current context is signed in as'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "context" -d 'Manage saved contexts (server, pinned CA, credentials)'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "nodes" -d 'List and inspect cluster nodes'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "user" -d 'Manage operator accounts (admin only)'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "token" -d 'Join tokens that let new workers enrol (admin only)'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "cert" -d 'Node and operator certificates: list, renew, revoke, issue'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "cluster" -d 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "version" -d 'Print the client version, and the server\'s when signed in'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l server -d 'Any node of the cluster, as https://HOST:PORT (default: the current context\'s)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l ca-fingerprint -d 'SHA256 fingerprint of the cluster CA, as printed by `p2pd init`' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l user -d 'User name (default: the context\'s, else `admin`)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l password-file -d 'File holding the password (else P2PCTL_PASSWORD, else a prompt)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l name -d 'Name to save the context under (default: the server\'s host_port)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -f -a "ls" -d 'List contexts; the current one is marked'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -f -a "use" -d 'Make a context current'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -f -a "rm" -d 'Delete a context'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List contexts; the current one is marked'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a context current'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a context'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -f -a "ls" -d 'List every node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -f -a "show" -d 'Show one node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List every node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "add" -d 'Create a user'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "ls" -d 'List users'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "rm" -d 'Delete a user'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "passwd" -d 'Set a user\'s password (admins: anyone\'s; others: their own)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l role -d 'admin, operator or viewer' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l password-file -d 'File holding the new user\'s password (else P2PCTL_NEW_PASSWORD, else a prompt)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l password-file -d 'File holding the new password (else P2PCTL_NEW_PASSWORD, else a prompt)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a user'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List users'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a user'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Set a user\'s password (admins: anyone\'s; others: their own)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -f -a "create" -d 'Create a join token and print it (shown only this once)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -f -a "ls" -d 'List join tokens (never their secrets)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -f -a "revoke" -d 'Refuse a token from now on'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l ttl -d 'How long the token stays valid, e.g. 30m, 1h, 7d (at most 30d)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l node-id -d 'Only a node of this name may join with it' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l uses -d 'How many nodes may join with it' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a join token and print it (shown only this once)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List join tokens (never their secrets)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Refuse a token from now on'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "ls" -d 'Every node\'s current certificate: serial, SANs, expiry, days left, status'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "show" -d 'One node\'s current certificate'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "renew" -d 'Make nodes renew their certificate now'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l all -d 'Also superseded, expired and revoked certificates, and operator certificates'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l node -d 'The node to renew' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l all -d 'Every node, one after another (progress bar on a terminal, summary at the end)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l user -d 'User name the certificate names' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l role -d 'admin, operator or viewer' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ttl -d 'Lifetime, e.g. 7d (default 30d)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l context-name -d 'Save a context under this name that signs in with the certificate (default: <user>-cert)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "ls" -d 'Every node\'s current certificate: serial, SANs, expiry, days left, status'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'One node\'s current certificate'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Make nodes renew their certificate now'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -f -a "rotate-gossip-key" -d 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -f -a "gossip-stats" -d 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "rotate-gossip-key" -d 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "gossip-stats" -d 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "login" -d 'Sign in to a cluster and save the session as a context'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "logout" -d 'Revoke the current session\'s token and forget it'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "whoami" -d 'Show who the current context is signed in as'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "context" -d 'Manage saved contexts (server, pinned CA, credentials)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "nodes" -d 'List and inspect cluster nodes'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "user" -d 'Manage operator accounts (admin only)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "token" -d 'Join tokens that let new workers enrol (admin only)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "cert" -d 'Node and operator certificates: list, renew, revoke, issue'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "cluster" -d 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "version" -d 'Print the client version, and the server\'s when signed in'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert cluster version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "ls" -d 'List contexts; the current one is marked'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make a context current'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "rm" -d 'Delete a context'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from nodes" -f -a "ls" -d 'List every node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from nodes" -f -a "show" -d 'Show one node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a user'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "ls" -d 'List users'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "rm" -d 'Delete a user'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "passwd" -d 'Set a user\'s password (admins: anyone\'s; others: their own)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Create a join token and print it (shown only this once)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "ls" -d 'List join tokens (never their secrets)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "revoke" -d 'Refuse a token from now on'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "ls" -d 'Every node\'s current certificate: serial, SANs, expiry, days left, status'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'One node\'s current certificate'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Make nodes renew their certificate now'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "rotate-gossip-key" -d 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "gossip-stats" -d 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'

@@ -1,0 +1,158 @@
+//! Generated files stay true to the code: shell completions (`completions/`) and man pages
+//! (`man/`) are regenerated and compared with the checked-in copies, and the systemd unit
+//! passes `systemd-analyze verify`.
+//!
+//! After changing a command or flag, refresh them with
+//! `P2P_REGENERATE=1 cargo test -p p2p-tests --test packaging`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clap::CommandFactory;
+use clap_complete::aot::Shell;
+use p2p_tests::{bin, stderr};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A man page for `cmd` and one for every visible subcommand, named like `p2pctl-nodes-ls.1`.
+/// `cmd` must be built (global flags propagated, bin names like `p2pctl nodes ls` set).
+fn man_pages(cmd: clap::Command, name: &str, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+    let cmd = cmd.name(name.to_string());
+    let mut page = Vec::new();
+    clap_mangen::Man::new(cmd.clone())
+        .render(&mut page)
+        .unwrap();
+    out.insert(PathBuf::from(format!("man/{name}.1")), page);
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
+        man_pages(sub.clone(), &format!("{name}-{}", sub.get_name()), out);
+    }
+}
+
+fn expected() -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ] {
+        let path = PathBuf::from("completions").join(p2pctl::completion::file_name(shell));
+        out.insert(path, p2pctl::completion::script(shell).into_bytes());
+    }
+    for (mut cmd, name) in [
+        (p2pd::cli::Cli::command(), "p2pd"),
+        (p2pctl::cli::Cli::command(), "p2pctl"),
+    ] {
+        cmd.build();
+        man_pages(cmd, name, &mut out);
+    }
+    out
+}
+
+fn listed(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(repo().join(dir))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| dir.join(e.file_name()))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn completions_and_man_pages_are_fresh() {
+    let want = expected();
+    let root = repo();
+    if std::env::var("P2P_REGENERATE").as_deref() == Ok("1") {
+        for dir in ["completions", "man"] {
+            let _ = std::fs::remove_dir_all(root.join(dir));
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        for (path, bytes) in &want {
+            std::fs::write(root.join(path), bytes).unwrap();
+        }
+        return;
+    }
+    let hint =
+        "run `P2P_REGENERATE=1 cargo test -p p2p-tests --test packaging` and commit the result";
+    let mut stale = Vec::new();
+    for (path, bytes) in &want {
+        if std::fs::read(root.join(path)).ok().as_ref() != Some(bytes) {
+            stale.push(path.display().to_string());
+        }
+    }
+    for dir in ["completions", "man"] {
+        for path in listed(Path::new(dir)) {
+            if !want.contains_key(&path) {
+                stale.push(format!("{} (no longer generated)", path.display()));
+            }
+        }
+    }
+    assert!(stale.is_empty(), "stale generated files: {stale:?}\n{hint}");
+    // The command prints exactly the checked-in script.
+    let out = Command::new(bin("p2pctl"))
+        .args(["completion", "bash"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.stdout, want[&PathBuf::from("completions/p2pctl.bash")]);
+}
+
+#[test]
+fn systemd_unit_verifies_and_keeps_its_promises() {
+    let unit = std::fs::read_to_string(repo().join("config/p2pd.service")).unwrap();
+    for line in [
+        "Type=notify",
+        "WatchdogSec=",
+        "KillMode=mixed",
+        "StateDirectory=p2pd",
+        "LoadCredential=p2pd-password:",
+        "NoNewPrivileges=yes",
+        "ProtectSystem=strict",
+    ] {
+        assert!(
+            unit.lines().any(|l| l.starts_with(line)),
+            "config/p2pd.service lacks {line}"
+        );
+    }
+    let analyze = Command::new("systemd-analyze").arg("--version").output();
+    if analyze.is_err() {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("systemd-analyze is required under CI=true (apt install systemd)");
+        }
+        eprintln!("skipping systemd-analyze verify: systemd-analyze is not installed");
+        return;
+    }
+    // Verify against the binary we built (the unit names /usr/local/bin/p2pd).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p2pd.service");
+    std::fs::write(
+        &path,
+        unit.replace("/usr/local/bin/p2pd", &bin("p2pd").to_string_lossy()),
+    )
+    .unwrap();
+    let out = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "systemd-analyze verify: {}",
+        stderr(&out)
+    );
+}
