@@ -69,8 +69,7 @@ impl Swim {
         if let Some(p) = self.probe.clone() {
             if p.indirect_seq.is_none() && now >= p.direct_deadline {
                 self.send_indirect(now, &p.target);
-            }
-            if now >= p.end {
+            } else if now >= p.end {
                 self.finish_probe(now);
             }
         }
@@ -139,30 +138,34 @@ impl Swim {
         });
     }
 
-    fn send_indirect(&mut self, _now: Millis, target: &str) {
+    fn send_indirect(&mut self, now: Millis, target: &str) {
         let seq = self.next_seq();
         let addrs = self
             .members
             .get(target)
             .map(|m| m.addrs.clone())
             .unwrap_or_default();
-        let mut helpers: Vec<(String, SocketAddr)> = self
+        let mut helpers: Vec<(String, Vec<SocketAddr>)> = self
             .members
             .values()
             .filter(|m| m.state == State::Alive && m.name != self.me && m.name != target)
-            .filter_map(|m| m.probe_addrs().first().map(|a| (m.name.clone(), *a)))
+            .map(|m| (m.name.clone(), m.probe_addrs()))
             .collect();
         helpers.sort();
         let k = self.cfg.indirect_checks;
-        let picks: Vec<SocketAddr> =
+        let picks: Vec<Vec<SocketAddr>> =
             rand::seq::SliceRandom::choose_multiple(helpers.as_slice(), &mut self.rng, k)
-                .map(|(_, a)| *a)
+                .map(|(_, a)| a.clone())
                 .collect();
+        // The helpers get a full probe timeout from now, even if this tick came late.
+        let window = self.cfg.probe_timeout * (1 + self.awareness as Millis);
         if let Some(p) = self.probe.as_mut() {
             p.indirect_seq = Some(seq);
             p.expected_nacks = picks.len() as u32;
+            p.end = p.end.max(now + window);
         }
-        for helper in picks {
+        // A helper that has not answered us yet gets the request at each advertised address.
+        for helper in picks.into_iter().flatten() {
             self.send(
                 helper,
                 Msg::PingReq {
@@ -213,6 +216,14 @@ impl Swim {
                 self.send(from, Msg::Ack { seq }, Vec::new());
             }
             Msg::PingReq { seq, target, addrs } => {
+                // The same request reached us at several of our addresses: answer it once.
+                if self
+                    .relays
+                    .values()
+                    .any(|r| r.requester == from && r.seq == seq)
+                {
+                    return;
+                }
                 let known = self.members.get(&target).and_then(|m| m.preferred);
                 let tries: Vec<SocketAddr> = match known {
                     Some(a) => vec![a],

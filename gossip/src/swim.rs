@@ -387,12 +387,9 @@ impl Swim {
             if *name == me {
                 continue;
             }
-            if let Some(a) = self
-                .members
-                .get(name)
-                .and_then(|m| m.probe_addrs().first().copied())
-            {
-                addrs.push(a);
+            // Until an address has answered, every advertised one (only one may be routable).
+            if let Some(m) = self.members.get(name) {
+                addrs.extend(m.probe_addrs());
             }
         }
         for addr in addrs {
