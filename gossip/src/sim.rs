@@ -113,10 +113,6 @@ pub struct Sim {
     pub meta_seen: Vec<(Millis, usize)>,
     pub udp_bytes: Vec<u64>,
     pub udp_packets: Vec<u64>,
-    /// Debugging aid: every datagram delivered to this node is kept in `trace_log`.
-    pub trace_node: Option<usize>,
-    pub trace_log: Vec<(Millis, SocketAddr, Vec<u8>)>,
-    pub send_log: Vec<(Millis, SocketAddr, SocketAddr, Vec<u8>)>,
     pub sync_bytes: Vec<u64>,
 }
 
@@ -218,9 +214,6 @@ impl Sim {
             meta_seen: Vec::new(),
             udp_bytes: vec![0; cfg.nodes],
             udp_packets: vec![0; cfg.nodes],
-            trace_node: None,
-            trace_log: Vec::new(),
-            send_log: Vec::new(),
             sync_bytes: vec![0; cfg.nodes],
         }
     }
@@ -355,9 +348,6 @@ impl Sim {
                         continue;
                     }
                     n.swim.handle_packet(self.now, from, &payload);
-                    if self.trace_node == Some(to) || self.trace_node == Some(usize::MAX) {
-                        self.trace_log.push((self.now, from, payload));
-                    }
                     self.after_step(to);
                 }
             }
@@ -371,10 +361,6 @@ impl Sim {
                 Output::Send { to, payload } => {
                     self.udp_bytes[i] += payload.len() as u64;
                     self.udp_packets[i] += 1;
-                    if self.trace_node == Some(usize::MAX) {
-                        self.send_log
-                            .push((self.now, self.nodes[i].addr, to, payload.clone()));
-                    }
                     let Some(&j) = self.by_addr.get(&to) else {
                         continue;
                     };

@@ -259,17 +259,7 @@ impl ApiClient {
         after: Option<u64>,
         wait: Duration,
     ) -> Result<GossipKeyring, ClientError> {
-        let path = match after {
-            Some(v) => format!("/v1/cluster/gossip-keys?after={v}&wait={}", wait.as_secs()),
-            None => "/v1/cluster/gossip-keys".to_string(),
-        };
-        self.call_with_timeout::<(), _>(
-            Method::GET,
-            &path,
-            None,
-            Some(wait + Duration::from_secs(10)),
-        )
-        .await
+        self.long_poll("/v1/cluster/gossip-keys", after, wait).await
     }
 
     /// This node's membership and gossip counters.
@@ -378,9 +368,20 @@ impl ApiClient {
         after: Option<u64>,
         wait: Duration,
     ) -> Result<RevocationSnapshot, ClientError> {
+        self.long_poll("/v1/cluster/revocations", after, wait).await
+    }
+
+    /// GET `path`; with `after`, the server holds the request up to `wait` for a version
+    /// other than `after`, so the client timeout leaves room beyond it.
+    async fn long_poll<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        after: Option<u64>,
+        wait: Duration,
+    ) -> Result<T, ClientError> {
         let path = match after {
-            Some(v) => format!("/v1/cluster/revocations?after={v}&wait={}", wait.as_secs()),
-            None => "/v1/cluster/revocations".to_string(),
+            Some(v) => format!("{path}?after={v}&wait={}", wait.as_secs()),
+            None => path.to_string(),
         };
         self.call_with_timeout::<(), _>(
             Method::GET,
