@@ -94,18 +94,12 @@ async fn worker_enrols_then_talks_mtls_and_restarts_without_a_token() {
     assert_eq!(cert.ip_addresses, vec![net.ip(2).to_string()]);
     assert!(cert.days_left >= 89, "{}", cert.days_left);
     // Membership is gossiped: the coordinator lists w1 once the worker has joined.
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    let listed = poll(Duration::from_secs(10), || async {
         let nodes = admin.nodes().await.unwrap().nodes;
-        if nodes.iter().any(|n| n.node_id == "w1") {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "w1 never joined: {nodes:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        nodes.iter().any(|n| n.node_id == "w1")
+    })
+    .await;
+    assert!(listed, "w1 never joined the coordinator's view");
 
     // A node certificate opens the worker's node routes; the worker proves it is w1.
     let peer = test_node(&net, 3, "peer", &coord, &t).await.unwrap();

@@ -196,8 +196,15 @@ async fn key_rotation_reaches_every_node_and_flaps_nobody() {
         );
         assert_eq!(keyring_of(a), new);
     }
-    // Gossip keeps flowing under the new key: nobody was suspected, so nobody had to refute.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Gossip keeps flowing under the new key (every node opens several more datagrams, which
+    // only the new key can seal now), and nobody was suspected, so nobody had to refute.
+    let opened = |a: &RunningAgent| a.membership().sealer.stats.opened.load(Ordering::Relaxed);
+    let start: Vec<u64> = all.iter().map(|a| opened(a)).collect();
+    let flowing = poll(Duration::from_secs(10), || async {
+        all.iter().zip(&start).all(|(a, s)| opened(a) >= s + 6)
+    })
+    .await;
+    assert!(flowing, "gossip stalled after the rotation");
     assert!(converged());
     let after: Vec<_> = all.iter().map(|a| a.membership().incarnations()).collect();
     assert_eq!(

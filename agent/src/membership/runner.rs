@@ -115,11 +115,19 @@ fn snapshot(m: &Membership) -> MembershipSnapshot {
     }
 }
 
-async fn persist(m: &Arc<Membership>, store: &Arc<Store>) {
+/// Saves the view; logs when the number of members saved changes (what a restart can rejoin
+/// through), not on every save.
+async fn persist(m: &Arc<Membership>, store: &Arc<Store>, saved: &mut Option<usize>) {
     let snap = snapshot(m);
+    let members = snap.members.len();
     let store = store.clone();
     match tokio::task::spawn_blocking(move || store.save_membership(&snap)).await {
-        Ok(Ok(())) => {}
+        Ok(Ok(())) => {
+            if *saved != Some(members) {
+                tracing::info!(members, "saved the membership view");
+                *saved = Some(members);
+            }
+        }
         Ok(Err(e)) => tracing::warn!(error = %e, "cannot save the membership view"),
         Err(e) => tracing::warn!(error = %e, "membership save task failed"),
     }
@@ -259,6 +267,7 @@ async fn run(
     let mut joining: Option<tokio::task::JoinHandle<bool>> = None;
     let mut last_join: Option<Instant> = None;
     let mut dirty = true;
+    let mut saved: Option<usize> = None;
     publish_meta(&m, &ctx.pki);
     loop {
         let wake_at = m.clock.instant_at(m.core().next_wakeup());
@@ -276,7 +285,7 @@ async fn run(
             _ = housekeeping.tick() => {
                 publish_meta(&m, &ctx.pki);
                 if dirty {
-                    persist(&m, &ctx.store).await;
+                    persist(&m, &ctx.store, &mut saved).await;
                     dirty = false;
                 }
                 let finished = joining.as_ref().is_none_or(|j| j.is_finished());
@@ -301,7 +310,7 @@ async fn run(
         tokio::time::sleep(Duration::from_millis(50)).await;
         m.core().tick(m.clock.now());
     }
-    persist(&m, &ctx.store).await;
+    persist(&m, &ctx.store, &mut saved).await;
     if let Some(j) = joining {
         j.abort();
     }
