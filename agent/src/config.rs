@@ -167,7 +167,7 @@ impl<'de> Deserialize<'de> for NodeName {
     }
 }
 
-fn de_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+pub(crate) fn de_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     let s = String::deserialize(d)?;
     humantime::parse_duration(&s).map_err(|e| {
         serde::de::Error::custom(format!(
@@ -233,21 +233,18 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        let config: Config = serde_saphyr::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line(), l.column()))
-                .unwrap_or((1, 1));
-            let message = first_line(&e.to_string());
-            let hint = hint_for(&message);
-            ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message,
-                hint,
-            }
-        })?;
+        let schema = crate::yaml::Schema {
+            keys: KEYS,
+            documented_in: "config/coordinator.yaml",
+        };
+        let config: Config =
+            crate::yaml::parse(text, path, &schema).map_err(|l| ConfigError::Invalid {
+                path: l.path,
+                line: l.line,
+                column: l.column,
+                message: l.message,
+                hint: l.hint,
+            })?;
         config.validate(&path.display().to_string())?;
         Ok(config)
     }
@@ -342,47 +339,6 @@ pub fn parse_host_port(s: &str) -> Result<(String, u16), String> {
         return Err(bad());
     }
     Ok((host.to_string(), port))
-}
-
-/// The parser's message without its own `error: line N column M:` prefix (we print the
-/// location ourselves, with the file name).
-fn first_line(s: &str) -> String {
-    let line = s.lines().next().unwrap_or(s).trim();
-    let line = line
-        .strip_prefix("error:")
-        .map(str::trim_start)
-        .unwrap_or(line);
-    match line.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-        Some((loc, rest)) if loc.contains("column") => rest.to_string(),
-        _ => line.to_string(),
-    }
-}
-
-fn hint_for(message: &str) -> Option<String> {
-    if let Some(rest) = message.split("unknown field `").nth(1) {
-        let field = rest.split('`').next().unwrap_or_default();
-        let best = KEYS
-            .iter()
-            .map(|k| (strsim::jaro_winkler(field, k), *k))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        return match best {
-            Some((score, key)) if score > 0.8 => Some(format!("did you mean `{key}`?")),
-            _ => Some(format!(
-                "valid keys are documented in config/coordinator.yaml: {}",
-                KEYS.join(", ")
-            )),
-        };
-    }
-    if message.contains("u16") {
-        return Some("ports are numbers between 1 and 65535".into());
-    }
-    if message.contains("IP address") || message.contains("invalid IP") {
-        return Some("write an IP address such as 192.0.2.10 or ::1".into());
-    }
-    if message.contains("unknown variant") {
-        return Some("the value must be one of the variants listed".into());
-    }
-    None
 }
 
 #[cfg(test)]

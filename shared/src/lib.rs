@@ -10,6 +10,7 @@ pub mod contexts;
 pub mod fsutil;
 pub mod identity;
 pub mod jointoken;
+pub mod services;
 pub mod tls;
 
 pub use api::Role;

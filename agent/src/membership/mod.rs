@@ -26,7 +26,6 @@ pub const META_CERT_SERIAL: &str = "cert_serial";
 pub const META_CERT_NOT_AFTER: &str = "cert_not_after";
 pub const META_LOAD: &str = "load";
 pub const META_KEYRING: &str = "gossip_keyring";
-pub const META_SERVICES: &str = "services";
 
 /// Milliseconds since the Unix epoch, advanced by the monotonic clock: never jumps, and
 /// agrees across well-synchronised hosts (the probe schedule aligns rounds on it).

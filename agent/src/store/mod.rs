@@ -6,6 +6,7 @@
 
 mod members;
 mod pki;
+mod services;
 
 pub use members::{MemberRecord, MembershipSnapshot};
 pub use pki::{CertRecord, JoinTokenRecord};
@@ -88,7 +89,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 3;
+const SCHEMA_VERSION: i64 = 4;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -125,6 +126,12 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE members (
         name TEXT PRIMARY KEY,
         record TEXT NOT NULL
+     );",
+    // v4: what the operator wants of each local service (node-local, see services.rs)
+    "CREATE TABLE service_desired (
+        name TEXT PRIMARY KEY,
+        desired TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
      );",
 ];
 

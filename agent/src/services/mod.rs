@@ -1,0 +1,173 @@
+//! Plugin services: manifests in the services directory, hot-reloaded; each service
+//! supervised in its own process group with a pure restart state machine; instances
+//! announced through membership metadata (`svc.<name>`) so every node can list them.
+
+pub mod discovery;
+pub mod health;
+pub mod machine;
+pub mod manifest;
+pub mod process;
+mod supervisor;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use p2p_shared::services::{ManifestProblem, ServiceAction, ServiceDetail};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::membership::{Clock, Membership};
+use crate::store::Store;
+pub use supervisor::spawn;
+
+/// Which output stream a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+impl Stream {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stream::Stdout => "stdout",
+            Stream::Stderr => "stderr",
+        }
+    }
+}
+
+/// One line a service wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceLine {
+    pub service: String,
+    pub stream: Stream,
+    pub line: String,
+}
+
+/// Where service output goes: a channel (the log pipeline), or the agent's own log.
+#[derive(Debug, Clone, Default)]
+pub struct LogSink(Option<mpsc::Sender<ServiceLine>>);
+
+impl LogSink {
+    pub fn channel(tx: mpsc::Sender<ServiceLine>) -> LogSink {
+        LogSink(Some(tx))
+    }
+
+    pub fn line(&self, service: &str, stream: Stream, line: String) {
+        match &self.0 {
+            // A full pipeline drops the line rather than stall the service's pipe.
+            Some(tx) => {
+                let _ = tx.try_send(ServiceLine {
+                    service: service.to_string(),
+                    stream,
+                    line,
+                });
+            }
+            None => {
+                tracing::info!(target: "p2pd::service", service, stream = stream.as_str(), "{line}")
+            }
+        }
+    }
+}
+
+/// What supervised processes and their health checks report.
+#[derive(Debug)]
+pub enum Event {
+    Exited {
+        name: String,
+        generation: u64,
+        exit: machine::Exit,
+    },
+    Health {
+        name: String,
+        generation: u64,
+        ok: bool,
+    },
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ControlError {
+    #[error("no service named `{0}` on this node")]
+    NotFound(String),
+    #[error("the agent is shutting down")]
+    ShuttingDown,
+    #[error("cannot record the desired state: {0}")]
+    Store(String),
+}
+
+pub(crate) enum Request {
+    Control {
+        name: String,
+        action: ServiceAction,
+        reply: oneshot::Sender<Result<ServiceDetail, ControlError>>,
+    },
+}
+
+/// What the API reads: the latest status of every local service.
+#[derive(Debug, Default, Clone)]
+pub struct Snapshot {
+    pub services: BTreeMap<String, ServiceDetail>,
+    pub problems: Vec<ManifestProblem>,
+}
+
+/// Handle to a node's supervisor (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct Services {
+    tx: mpsc::Sender<Request>,
+    snapshot: Arc<Mutex<Snapshot>>,
+    clock: Clock,
+}
+
+impl Services {
+    /// Status of every local service, uptime as of now.
+    pub fn snapshot(&self) -> Snapshot {
+        let mut snap = self
+            .snapshot
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let now = self.clock.now() / 1000;
+        for d in snap.services.values_mut() {
+            d.uptime_seconds = d
+                .instance
+                .started_at
+                .map(|t| now.saturating_sub(t.unix_timestamp().max(0) as u64));
+        }
+        snap
+    }
+
+    pub fn detail(&self, name: &str) -> Option<ServiceDetail> {
+        self.snapshot().services.remove(name)
+    }
+
+    /// Start, stop or restart a local service (persisting the desired state first).
+    pub async fn control(
+        &self,
+        name: &str,
+        action: ServiceAction,
+    ) -> Result<ServiceDetail, ControlError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Request::Control {
+                name: name.to_string(),
+                action,
+                reply,
+            })
+            .await
+            .map_err(|_| ControlError::ShuttingDown)?;
+        rx.await.map_err(|_| ControlError::ShuttingDown)?
+    }
+}
+
+/// Everything the supervisor needs.
+pub struct SupervisorOptions {
+    /// `None`: this node runs no services.
+    pub directory: Option<PathBuf>,
+    pub reload_interval: Duration,
+    pub node_id: String,
+    pub marker: String,
+    pub store: Arc<Store>,
+    pub membership: Arc<Membership>,
+    pub sink: LogSink,
+}

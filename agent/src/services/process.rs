@@ -1,0 +1,201 @@
+//! Child processes: each service runs as the leader of its own process group, so a stop
+//! signal or SIGKILL reaches its children and grandchildren too.
+//!
+//! Nothing outlives the agent:
+//! - a graceful stop of `p2pd` stops every group (stop signal, deadline, SIGKILL);
+//! - the group leader gets SIGKILL from the kernel when `p2pd` dies (`PR_SET_PDEATHSIG`);
+//! - every supervised process carries `P2PD_SUPERVISOR=<marker>` in its environment, where
+//!   the marker names this agent's state directory; at start-up the agent kills every
+//!   process still carrying its marker (what a crash left behind, grandchildren included)
+//!   before it starts any service, so nothing runs twice.
+
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::Stdio;
+
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::unistd::Pid;
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::sync::mpsc;
+
+use super::machine::Exit;
+use super::manifest::{Manifest, SUPERVISOR_ENV};
+use super::{Event, LogSink, Stream};
+
+/// Longest line handed to the log pipeline; longer output is split.
+const MAX_LINE: usize = 16 * 1024;
+
+/// The marker of the agent whose state lives in `state_dir`.
+pub fn marker_for(state_dir: &Path) -> String {
+    let canonical = std::fs::canonicalize(state_dir).unwrap_or_else(|_| state_dir.to_path_buf());
+    let digest = Sha256::digest(canonical.as_os_str().as_encoded_bytes());
+    hex::encode(&digest[..12])
+}
+
+/// Starts `manifest`'s program in a new process group and watches it: output lines go to
+/// `sink`, the exit to `events`. Returns the pid (also the process group id).
+pub fn spawn(
+    manifest: &Manifest,
+    base_dir: &Path,
+    marker: &str,
+    generation: u64,
+    events: mpsc::UnboundedSender<Event>,
+    sink: LogSink,
+) -> Result<u32, String> {
+    let mut cmd = tokio::process::Command::new(&manifest.command);
+    cmd.args(&manifest.args)
+        .envs(&manifest.env)
+        .env(SUPERVISOR_ENV, marker)
+        .env("P2PD_SERVICE", &manifest.name)
+        .current_dir(
+            manifest
+                .working_directory
+                .as_ref()
+                .map(|d| base_dir.join(d))
+                .unwrap_or_else(|| base_dir.to_path_buf()),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(false);
+    die_with_parent(&mut cmd);
+    let mut child = cmd.spawn().map_err(|e| e.to_string())?;
+    let pid = child
+        .id()
+        .ok_or("the process exited before it could be watched")?;
+    let name = manifest.name.clone();
+    if let Some(out) = child.stdout.take() {
+        tokio::spawn(forward_lines(
+            out,
+            name.clone(),
+            Stream::Stdout,
+            sink.clone(),
+        ));
+    }
+    if let Some(err) = child.stderr.take() {
+        tokio::spawn(forward_lines(err, name.clone(), Stream::Stderr, sink));
+    }
+    tokio::spawn(async move {
+        let exit = match child.wait().await {
+            Ok(status) => match (status.code(), status.signal()) {
+                (Some(c), _) => Exit::Code(c),
+                (None, Some(s)) => Exit::Signal(s),
+                (None, None) => Exit::Code(-1),
+            },
+            Err(e) => Exit::SpawnFailed(format!("lost track of the process: {e}")),
+        };
+        let _ = events.send(Event::Exited {
+            name,
+            generation,
+            exit,
+        });
+    });
+    Ok(pid)
+}
+
+/// Asks the kernel to SIGKILL the child when the thread that spawned it dies (`p2pd`
+/// crashing); the marker scan at the next start catches its descendants.
+#[allow(unsafe_code)]
+fn die_with_parent(cmd: &mut tokio::process::Command) {
+    // SAFETY: the closure runs between fork and exec and only calls prctl(2), which is
+    // async-signal-safe; it allocates nothing and touches no lock.
+    unsafe {
+        cmd.pre_exec(|| {
+            nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)
+        });
+    }
+}
+
+/// Sends `signal` to the whole process group led by `pid`. A group that is already gone is
+/// not an error.
+pub fn signal_group(pid: u32, signal: Signal) -> Result<(), nix::Error> {
+    let Ok(raw) = i32::try_from(pid) else {
+        return Ok(());
+    };
+    match killpg(Pid::from_raw(raw), signal) {
+        Ok(()) | Err(nix::errno::Errno::ESRCH) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Reads `pipe` line by line into `sink` until every writer (grandchildren included) has
+/// closed it.
+async fn forward_lines<R: AsyncRead + Unpin>(
+    pipe: R,
+    service: String,
+    stream: Stream,
+    sink: LogSink,
+) {
+    let mut reader = BufReader::new(pipe);
+    let mut line = Vec::new();
+    loop {
+        let buf = match reader.fill_buf().await {
+            Ok(b) => b,
+            Err(_) => break,
+        };
+        if buf.is_empty() {
+            break;
+        }
+        let (taken, done) = match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        let room = MAX_LINE - line.len();
+        let keep = taken.min(room);
+        line.extend_from_slice(&buf[..keep]);
+        reader.consume(keep);
+        if done || line.len() >= MAX_LINE {
+            emit(&sink, &service, stream, &mut line);
+        }
+    }
+    if !line.is_empty() {
+        emit(&sink, &service, stream, &mut line);
+    }
+}
+
+fn emit(sink: &LogSink, service: &str, stream: Stream, line: &mut Vec<u8>) {
+    while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        line.pop();
+    }
+    sink.line(service, stream, String::from_utf8_lossy(line).into_owned());
+    line.clear();
+}
+
+/// Kills every process carrying this agent's marker: what a crashed previous run left
+/// behind. Returns how many it killed.
+pub fn kill_strays(marker: &str) -> usize {
+    let needle = format!("{SUPERVISOR_ENV}={marker}");
+    let me = std::process::id();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut killed = 0;
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        if pid as u32 == me {
+            continue;
+        }
+        // Unreadable (another user's process, or gone already): not ours.
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
+            tracing::warn!(
+                pid,
+                "killing a process left behind by a previous run of p2pd"
+            );
+            if kill(Pid::from_raw(pid), Signal::SIGKILL).is_ok() {
+                killed += 1;
+            }
+        }
+    }
+    killed
+}

@@ -1,0 +1,700 @@
+//! The supervisor task: owns every local service's state machine and process, rescans the
+//! services directory, runs the machines' actions, and publishes status (API snapshot and
+//! membership metadata). One task, so no two decisions about a service ever race.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::Signal;
+use p2p_shared::services::{
+    DesiredState, ManifestProblem, SERVICE_META_PREFIX, ServiceAction, ServiceAnnouncement,
+    ServiceDetail, ServiceInstance,
+};
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, watch};
+
+use super::machine::{Action, Machine, Millis, Policy};
+use super::manifest::{Manifest, is_manifest_file};
+use super::{ControlError, Event, Request, Services, Snapshot, SupervisorOptions, health, process};
+
+/// How often CPU and memory of running services are sampled.
+const SAMPLE_INTERVAL: Duration = Duration::from_secs(5);
+/// Beyond the longest stop timeout, how long shutdown waits for exits it has forced.
+const DRAIN_GRACE: Duration = Duration::from_secs(5);
+
+struct Slot {
+    manifest: Manifest,
+    file: PathBuf,
+    machine: Machine,
+    pid: Option<u32>,
+    checker: Option<tokio::task::JoinHandle<()>>,
+    /// A changed manifest that needs a restart: used at the next spawn.
+    pending: Option<Manifest>,
+    /// The manifest is gone: drop the slot once the process has exited.
+    removing: bool,
+    cpu_percent: Option<f32>,
+    rss_bytes: Option<u64>,
+}
+
+impl Slot {
+    fn stop_checker(&mut self) {
+        if let Some(h) = self.checker.take() {
+            h.abort();
+        }
+    }
+}
+
+struct Supervisor {
+    opts: SupervisorOptions,
+    dir: Option<PathBuf>,
+    slots: BTreeMap<String, Slot>,
+    /// Manifest text last read from each file.
+    files: BTreeMap<PathBuf, String>,
+    /// Which service each file defines.
+    file_names: BTreeMap<PathBuf, String>,
+    problems: BTreeMap<PathBuf, String>,
+    desired: BTreeMap<String, DesiredState>,
+    events: mpsc::UnboundedSender<Event>,
+    http: reqwest::Client,
+    snapshot: Arc<Mutex<Snapshot>>,
+    published: BTreeMap<String, String>,
+    system: Option<sysinfo::System>,
+    drain_deadline: Option<Instant>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SupervisorError {
+    #[error("cannot read desired service states: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("cannot build the health-check HTTP client: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// Starts the supervisor. It first kills whatever a crashed previous run left behind, then
+/// loads the manifests and starts each service its persisted desired state says should run.
+pub fn spawn(
+    opts: SupervisorOptions,
+    shutdown: watch::Receiver<bool>,
+) -> Result<(Services, tokio::task::JoinHandle<()>), SupervisorError> {
+    let (tx, rx) = mpsc::channel(64);
+    let (events, events_rx) = mpsc::unbounded_channel();
+    let snapshot = Arc::new(Mutex::new(Snapshot::default()));
+    let handle = Services {
+        tx,
+        snapshot: snapshot.clone(),
+        clock: opts.membership.clock,
+    };
+    let sup = Supervisor {
+        desired: opts.store.service_desired()?,
+        http: health::http_client()?,
+        dir: opts.directory.clone(),
+        opts,
+        slots: BTreeMap::new(),
+        files: BTreeMap::new(),
+        file_names: BTreeMap::new(),
+        problems: BTreeMap::new(),
+        events,
+        snapshot,
+        published: BTreeMap::new(),
+        system: None,
+        drain_deadline: None,
+    };
+    let task = tokio::spawn(sup.run(rx, events_rx, shutdown));
+    Ok((handle, task))
+}
+
+impl Supervisor {
+    fn now(&self) -> Millis {
+        self.opts.membership.clock.now()
+    }
+
+    async fn run(
+        mut self,
+        mut requests: mpsc::Receiver<Request>,
+        mut events: mpsc::UnboundedReceiver<Event>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        let marker = self.opts.marker.clone();
+        let killed = tokio::task::spawn_blocking(move || process::kill_strays(&marker))
+            .await
+            .unwrap_or(0);
+        if killed > 0 {
+            tracing::warn!(
+                killed,
+                "killed processes a previous run of p2pd left behind"
+            );
+        }
+        match &self.dir {
+            Some(d) => tracing::info!(directory = %d.display(), "watching the services directory"),
+            None => tracing::info!("no services directory: this node runs no services"),
+        }
+        self.rescan();
+        self.publish();
+        let mut reload = tokio::time::interval(self.opts.reload_interval);
+        reload.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut sample = tokio::time::interval(SAMPLE_INTERVAL);
+        sample.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let wake = self
+                .slots
+                .values()
+                .filter_map(|s| s.machine.next_wakeup())
+                .min()
+                .map(|at| self.opts.membership.clock.instant_at(at))
+                .or(self.drain_deadline);
+            let sleep = async move {
+                match wake {
+                    Some(at) => tokio::time::sleep_until(at.into()).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let draining = self.drain_deadline.is_some();
+            tokio::select! {
+                _ = reload.tick(), if !draining => self.rescan(),
+                _ = sample.tick() => self.sample(),
+                Some(ev) = events.recv() => self.on_event(ev),
+                Some(req) = requests.recv(), if !draining => self.on_request(req),
+                _ = sleep => self.tick(),
+                _ = shutdown.changed(), if !draining => self.begin_drain(),
+            }
+            self.publish();
+            if let Some(deadline) = self.drain_deadline {
+                let running = self.slots.values().filter(|s| s.pid.is_some()).count();
+                if running == 0 {
+                    break;
+                }
+                if Instant::now() >= deadline {
+                    tracing::error!(running, "services did not exit after SIGKILL; giving up");
+                    break;
+                }
+            }
+        }
+        for slot in self.slots.values_mut() {
+            slot.stop_checker();
+        }
+        tracing::info!("services stopped");
+    }
+
+    /// Stops every service (their desired state is kept: they come back with the agent).
+    fn begin_drain(&mut self) {
+        let longest = self
+            .slots
+            .values()
+            .map(|s| s.manifest.stop_timeout)
+            .max()
+            .unwrap_or_default();
+        self.drain_deadline = Some(Instant::now() + longest + DRAIN_GRACE);
+        let now = self.now();
+        let names: Vec<String> = self.slots.keys().cloned().collect();
+        for name in names {
+            if let Some(slot) = self.slots.get_mut(&name) {
+                slot.stop_checker();
+                let actions = slot.machine.stop(now);
+                self.apply(&name, actions);
+            }
+        }
+    }
+
+    fn tick(&mut self) {
+        let now = self.now();
+        let names: Vec<String> = self
+            .slots
+            .iter()
+            .filter(|(_, s)| s.machine.next_wakeup().is_some_and(|w| w <= now))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in names {
+            if let Some(slot) = self.slots.get_mut(&name) {
+                let actions = slot.machine.tick(now);
+                self.apply(&name, actions);
+            }
+        }
+    }
+
+    fn on_event(&mut self, ev: Event) {
+        let now = self.now();
+        match ev {
+            Event::Exited {
+                name,
+                generation,
+                exit,
+            } => {
+                let Some(slot) = self.slots.get_mut(&name) else {
+                    return;
+                };
+                if slot.machine.generation() != generation {
+                    return;
+                }
+                if let Some(pid) = slot.pid.take() {
+                    // The leader is gone; anything left in its group goes with it.
+                    let _ = process::signal_group(pid, Signal::SIGKILL);
+                }
+                slot.stop_checker();
+                slot.cpu_percent = None;
+                slot.rss_bytes = None;
+                let was = slot.machine.state();
+                let actions = slot.machine.exited(now, exit.clone());
+                let state = slot.machine.state();
+                if was == p2p_shared::services::ServiceState::Stopping {
+                    tracing::info!(service = %name, exit = %exit.describe(), "service stopped");
+                } else {
+                    tracing::warn!(service = %name, exit = %exit.describe(), %state, retry_at_ms = ?slot.machine.next_start(), "service exited");
+                }
+                self.apply(&name, actions);
+                self.drop_if_removed(&name);
+            }
+            Event::Health {
+                name,
+                generation,
+                ok,
+            } => {
+                let Some(slot) = self.slots.get_mut(&name) else {
+                    return;
+                };
+                if slot.machine.generation() != generation || slot.pid.is_none() {
+                    return;
+                }
+                let before = slot.machine.health();
+                let actions = slot.machine.health_result(now, ok);
+                let after = slot.machine.health();
+                if before != after {
+                    tracing::info!(service = %name, health = %after, "service health changed");
+                }
+                if actions.contains(&Action::Terminate) {
+                    tracing::warn!(service = %name, "service is unhealthy; restarting it");
+                }
+                self.apply(&name, actions);
+            }
+        }
+    }
+
+    fn on_request(&mut self, req: Request) {
+        let Request::Control {
+            name,
+            action,
+            reply,
+        } = req;
+        let _ = reply.send(self.control(&name, action));
+    }
+
+    fn control(
+        &mut self,
+        name: &str,
+        action: ServiceAction,
+    ) -> Result<ServiceDetail, ControlError> {
+        if !self.slots.get(name).is_some_and(|s| !s.removing) {
+            return Err(ControlError::NotFound(name.to_string()));
+        }
+        let desired = match action {
+            ServiceAction::Stop => DesiredState::Stopped,
+            ServiceAction::Start | ServiceAction::Restart => DesiredState::Running,
+        };
+        self.opts
+            .store
+            .set_service_desired(name, desired, OffsetDateTime::now_utc().unix_timestamp())
+            .map_err(|e| ControlError::Store(e.to_string()))?;
+        self.desired.insert(name.to_string(), desired);
+        let now = self.now();
+        let actions = match self.slots.get_mut(name) {
+            Some(slot) => match action {
+                ServiceAction::Start => slot.machine.start(now),
+                ServiceAction::Stop => slot.machine.stop(now),
+                ServiceAction::Restart => slot.machine.restart(now),
+            },
+            None => vec![],
+        };
+        tracing::info!(service = %name, action = action.as_str(), "service control");
+        self.apply(name, actions);
+        self.publish();
+        self.snapshot_of(name)
+            .ok_or_else(|| ControlError::NotFound(name.to_string()))
+    }
+
+    /// Runs a machine's actions; a failed spawn feeds back into the machine.
+    fn apply(&mut self, name: &str, actions: Vec<Action>) {
+        let mut queue = std::collections::VecDeque::from(actions);
+        while let Some(action) = queue.pop_front() {
+            let now = self.now();
+            let base = self.base_dir();
+            let Some(slot) = self.slots.get_mut(name) else {
+                return;
+            };
+            match action {
+                Action::Spawn => {
+                    if let Some(m) = slot.pending.take() {
+                        slot.machine.set_policy(Policy::from_manifest(&m));
+                        slot.manifest = m;
+                    }
+                    slot.stop_checker();
+                    let generation = slot.machine.generation();
+                    match process::spawn(
+                        &slot.manifest,
+                        &base,
+                        &self.opts.marker,
+                        generation,
+                        self.events.clone(),
+                        self.opts.sink.clone(),
+                    ) {
+                        Ok(pid) => {
+                            slot.pid = Some(pid);
+                            if let Some(check) = slot.manifest.health.clone() {
+                                slot.checker = Some(health::spawn_checker(
+                                    name.to_string(),
+                                    generation,
+                                    check,
+                                    base.clone(),
+                                    self.opts.marker.clone(),
+                                    self.http.clone(),
+                                    self.events.clone(),
+                                ));
+                            }
+                            tracing::info!(service = %name, pid, generation, "service started");
+                        }
+                        Err(e) => {
+                            tracing::warn!(service = %name, error = %e, command = %slot.manifest.command, "cannot start service");
+                            queue.extend(slot.machine.spawn_failed(now, e));
+                        }
+                    }
+                }
+                Action::Terminate | Action::Kill => {
+                    let signal = if action == Action::Kill {
+                        tracing::warn!(service = %name, timeout = ?slot.manifest.stop_timeout, "service did not stop in time; killing its process group");
+                        Signal::SIGKILL
+                    } else {
+                        slot.manifest.stop_signal
+                    };
+                    if let Some(pid) = slot.pid
+                        && let Err(e) = process::signal_group(pid, signal)
+                    {
+                        tracing::error!(service = %name, pid, error = %e, "cannot signal the service's process group");
+                    }
+                }
+            }
+        }
+    }
+
+    fn base_dir(&self) -> PathBuf {
+        self.dir.clone().unwrap_or_else(|| PathBuf::from("/"))
+    }
+
+    /// Compares the directory with what was loaded and applies the differences.
+    fn rescan(&mut self) {
+        let Some(dir) = self.dir.clone() else {
+            return;
+        };
+        let found = read_manifests(&dir);
+        let gone: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|f| !found.contains_key(*f))
+            .cloned()
+            .collect();
+        for file in gone {
+            self.file_gone(&file);
+        }
+        for (file, text) in found {
+            let text = match text {
+                Ok(t) => t,
+                Err(e) => {
+                    self.problem(&file, e);
+                    continue;
+                }
+            };
+            if self.files.get(&file) == Some(&text) {
+                continue;
+            }
+            self.files.insert(file.clone(), text.clone());
+            match Manifest::parse(&text, &file) {
+                Ok(m) => {
+                    self.problems.remove(&file);
+                    self.upsert(&file, m);
+                }
+                Err(e) => self.problem(&file, e.to_string()),
+            }
+        }
+    }
+
+    fn problem(&mut self, file: &Path, error: String) {
+        if self.problems.get(file) != Some(&error) {
+            tracing::warn!(file = %file.display(), "bad service manifest (the service keeps its last good definition):\n{error}");
+            self.problems.insert(file.to_path_buf(), error);
+        }
+    }
+
+    fn file_gone(&mut self, file: &Path) {
+        self.files.remove(file);
+        self.problems.remove(file);
+        if let Some(name) = self.file_names.remove(file) {
+            tracing::info!(service = %name, file = %file.display(), "manifest removed; stopping the service");
+            if let Some(slot) = self.slots.get_mut(&name) {
+                slot.removing = true;
+                let now = self.opts.membership.clock.now();
+                let actions = slot.machine.stop(now);
+                self.apply(&name, actions);
+            }
+            self.drop_if_removed(&name);
+        }
+    }
+
+    fn drop_if_removed(&mut self, name: &str) {
+        let done = self
+            .slots
+            .get(name)
+            .is_some_and(|s| s.removing && s.pid.is_none() && !s.machine.has_process());
+        if done {
+            if let Some(mut slot) = self.slots.remove(name) {
+                slot.stop_checker();
+            }
+            self.desired.remove(name);
+            if let Err(e) = self.opts.store.forget_service(name) {
+                tracing::warn!(service = %name, error = %e, "cannot forget the desired state");
+            }
+            tracing::info!(service = %name, "service removed");
+        }
+    }
+
+    fn upsert(&mut self, file: &Path, m: Manifest) {
+        let name = m.name.clone();
+        if let Some(other) = self.slots.get(&name)
+            && other.file != file
+            && !other.removing
+        {
+            let msg = format!(
+                "{}: service `{name}` is already defined in {}",
+                file.display(),
+                other.file.display()
+            );
+            self.problem(file, msg);
+            return;
+        }
+        if let Some(old) = self.file_names.get(file).cloned()
+            && old != name
+        {
+            self.file_gone_name(file, &old);
+        }
+        self.file_names.insert(file.to_path_buf(), name.clone());
+        let now = self.now();
+        let desired = self
+            .desired
+            .get(&name)
+            .copied()
+            .unwrap_or(DesiredState::Running);
+        let Some(slot) = self.slots.get_mut(&name) else {
+            let mut machine = Machine::new(Policy::from_manifest(&m), rand::random());
+            let actions = if desired == DesiredState::Running {
+                machine.start(now)
+            } else {
+                vec![]
+            };
+            tracing::info!(service = %name, file = %file.display(), desired = desired.as_str(), "service added");
+            self.slots.insert(
+                name.clone(),
+                Slot {
+                    manifest: m,
+                    file: file.to_path_buf(),
+                    machine,
+                    pid: None,
+                    checker: None,
+                    pending: None,
+                    removing: false,
+                    cpu_percent: None,
+                    rss_bytes: None,
+                },
+            );
+            self.apply(&name, actions);
+            return;
+        };
+        let mut actions = vec![];
+        if slot.removing {
+            // Deleted and added back (or moved to another file) before it had stopped.
+            slot.removing = false;
+            slot.file = file.to_path_buf();
+            if desired == DesiredState::Running {
+                actions = slot.machine.start(now);
+            }
+        }
+        let current = slot.pending.as_ref().unwrap_or(&slot.manifest);
+        if *current == m {
+            self.apply(&name, actions);
+            return;
+        }
+        if slot.manifest.needs_restart_for(&m) && slot.machine.has_process() {
+            tracing::info!(service = %name, "manifest changed; restarting the service");
+            slot.pending = Some(m);
+            if slot.machine.state() != p2p_shared::services::ServiceState::Stopping {
+                actions = slot.machine.restart(now);
+            }
+        } else {
+            tracing::info!(service = %name, "manifest changed; applied without a restart");
+            let health_changed = slot.manifest.health != m.health;
+            slot.machine.set_policy(Policy::from_manifest(&m));
+            slot.manifest = m;
+            slot.pending = None;
+            if health_changed && slot.machine.is_up() {
+                slot.stop_checker();
+                if let Some(check) = slot.manifest.health.clone() {
+                    slot.checker = Some(health::spawn_checker(
+                        name.clone(),
+                        slot.machine.generation(),
+                        check,
+                        self.dir.clone().unwrap_or_default(),
+                        self.opts.marker.clone(),
+                        self.http.clone(),
+                        self.events.clone(),
+                    ));
+                }
+            }
+        }
+        self.apply(&name, actions);
+    }
+
+    /// A file now defines another service than before: the old one goes.
+    fn file_gone_name(&mut self, file: &Path, old: &str) {
+        tracing::info!(service = %old, file = %file.display(), "service renamed in its manifest; stopping the old name");
+        if let Some(slot) = self.slots.get_mut(old) {
+            slot.removing = true;
+            let now = self.opts.membership.clock.now();
+            let actions = slot.machine.stop(now);
+            self.apply(old, actions);
+        }
+        self.drop_if_removed(old);
+    }
+
+    fn announcement(&self, name: &str, slot: &Slot) -> ServiceAnnouncement {
+        ServiceAnnouncement {
+            state: slot.machine.state(),
+            health: slot.machine.health(),
+            desired: self
+                .desired
+                .get(name)
+                .copied()
+                .unwrap_or(DesiredState::Running),
+            ports: slot.manifest.ports.clone(),
+            tags: slot.manifest.tags.clone(),
+            pid: slot.pid,
+            started_at: slot.machine.started_at().map(|ms| (ms / 1000) as i64),
+            restarts: slot.machine.restarts(),
+            generation: slot.machine.generation(),
+            last_exit: slot.machine.last_exit().map(|e| e.describe()),
+        }
+    }
+
+    fn detail(&self, name: &str, slot: &Slot, addresses: &[String]) -> ServiceDetail {
+        ServiceDetail {
+            instance: ServiceInstance::from_announcement(
+                &self.opts.node_id,
+                name,
+                addresses.to_vec(),
+                self.announcement(name, slot),
+            ),
+            uptime_seconds: None,
+            cpu_percent: slot.cpu_percent,
+            rss_bytes: slot.rss_bytes,
+            consecutive_failures: slot.machine.consecutive_failures(),
+            next_start_at: slot.machine.next_start().and_then(|ms| {
+                OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).ok()
+            }),
+            command: slot.manifest.argv(),
+            manifest: slot.file.display().to_string(),
+        }
+    }
+
+    fn snapshot_of(&self, name: &str) -> Option<ServiceDetail> {
+        self.snapshot
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .services
+            .get(name)
+            .cloned()
+    }
+
+    /// Refreshes the API snapshot and gossips changed announcements.
+    fn publish(&mut self) {
+        let addresses = self
+            .opts
+            .membership
+            .node(&self.opts.node_id)
+            .map(|n| n.addresses)
+            .unwrap_or_default();
+        let mut services = BTreeMap::new();
+        let mut announced = BTreeMap::new();
+        for (name, slot) in &self.slots {
+            services.insert(name.clone(), self.detail(name, slot, &addresses));
+            let json = serde_json::to_string(&self.announcement(name, slot)).unwrap_or_default();
+            announced.insert(format!("{SERVICE_META_PREFIX}{name}"), json);
+        }
+        for (key, json) in &announced {
+            if self.published.get(key) != Some(json) {
+                self.opts.membership.set_meta(key, Some(json.clone()));
+            }
+        }
+        for key in self.published.keys() {
+            if !announced.contains_key(key) {
+                self.opts.membership.set_meta(key, None);
+            }
+        }
+        self.published = announced;
+        let problems = self
+            .problems
+            .iter()
+            .map(|(file, error)| ManifestProblem {
+                node_id: self.opts.node_id.clone(),
+                file: file.display().to_string(),
+                error: error.clone(),
+            })
+            .collect();
+        *self.snapshot.lock().unwrap_or_else(|p| p.into_inner()) = Snapshot { services, problems };
+    }
+
+    /// CPU and memory of each running service's main process.
+    fn sample(&mut self) {
+        let pids: Vec<sysinfo::Pid> = self
+            .slots
+            .values()
+            .filter_map(|s| s.pid)
+            .map(sysinfo::Pid::from_u32)
+            .collect();
+        if pids.is_empty() {
+            return;
+        }
+        let system = self.system.get_or_insert_with(sysinfo::System::new);
+        system.refresh_processes_specifics(
+            sysinfo::ProcessesToUpdate::Some(&pids),
+            true,
+            sysinfo::ProcessRefreshKind::nothing()
+                .with_cpu()
+                .with_memory(),
+        );
+        for slot in self.slots.values_mut() {
+            let Some(p) = slot
+                .pid
+                .and_then(|pid| system.process(sysinfo::Pid::from_u32(pid)))
+            else {
+                continue;
+            };
+            slot.cpu_percent = Some(p.cpu_usage());
+            slot.rss_bytes = Some(p.memory());
+        }
+    }
+}
+
+/// Every manifest file in `dir` with its text (or why it could not be read). A missing
+/// directory holds no manifests.
+fn read_manifests(dir: &Path) -> BTreeMap<PathBuf, Result<String, String>> {
+    let mut out = BTreeMap::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !is_manifest_file(&path) || !path.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read manifest {}: {e}", path.display()));
+        out.insert(path, text);
+    }
+    out
+}
