@@ -1,9 +1,12 @@
 //! Starting and stopping a node. Start-up order (each step needs the one before):
 //! state directory → vault (KDF) → listener bound (not serving) → identity (coordinator: CA
 //! and own certificate; worker: enrolment with the join token if it has no certificate) →
-//! store → TLS config → serving → background tasks (renewal, revocation following) → ready.
-//! Shutdown runs in reverse: stop the tasks, stop accepting, drain requests until the
-//! deadline, close the store, release the vault.
+//! store → membership → TLS config → background tasks (renewal, revocation following,
+//! gossip, the service supervisor: it kills strays of a crashed previous run before starting
+//! any service) → serving → ready.
+//! Shutdown runs in reverse: stop the tasks (services get their stop signal, deadline, then
+//! SIGKILL), stop accepting, drain requests until the deadline, close the store, release
+//! the vault.
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -34,6 +37,9 @@ use crate::pki::issuer::{IssueError, Issuer};
 use crate::pki::renew::{RenewContext, Source, persist};
 use crate::pki::revocations::{refresh_from_store, spawn_follower};
 use crate::pki::{NodePki, PkiError, renew};
+use crate::services::process::marker_for;
+use crate::services::supervisor::SupervisorError;
+use crate::services::{LogSink, SupervisorOptions};
 use crate::store::{Command, NodeRecord, Store, StoreError};
 use crate::tls::{TlsError, server_config};
 use crate::users::{UserError, Users};
@@ -79,6 +85,8 @@ pub enum AgentError {
     Pki(#[from] PkiError),
     #[error(transparent)]
     Issue(#[from] IssueError),
+    #[error(transparent)]
+    Services(#[from] SupervisorError),
     #[error("internal task failed: {0}")]
     Task(String),
 }
@@ -502,13 +510,27 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
         gossip_socket,
         Running {
             pki: pki.clone(),
-            store,
+            store: store.clone(),
             seeds: config.coordinator_addresses.clone(),
             peers,
             own_api: api_address.clone(),
         },
         shutdown_rx.clone(),
     ));
+
+    let (services, services_task) = crate::services::spawn(
+        SupervisorOptions {
+            directory: config.services_directory.clone(),
+            reload_interval: config.services_reload_interval,
+            node_id: node_id.clone(),
+            marker: marker_for(&state_dir),
+            store: store.clone(),
+            membership: membership.clone(),
+            sink: LogSink::default(),
+        },
+        shutdown_rx.clone(),
+    )?;
+    tasks.push(services_task);
 
     let state = AppState::new(NodeContext {
         node_id: node_id.clone(),
@@ -517,6 +539,7 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
         pki: pki.clone(),
         renewer,
         membership: membership.clone(),
+        services,
         control,
     });
     let app = router(state.clone(), config.max_request_body_bytes);

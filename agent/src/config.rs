@@ -72,6 +72,13 @@ pub struct Config {
     pub gossip_interval_max: Duration,
     /// Gossip payloads larger than this many bytes are LZ4-compressed.
     pub gossip_compression_threshold: usize,
+    /// Directory of service manifests (one YAML file per service); relative paths are
+    /// relative to the config file. Default: `services/` beside the config file; none when
+    /// there is no config file.
+    pub services_directory: Option<PathBuf>,
+    /// How often the services directory is checked for added, changed or removed manifests.
+    #[serde(deserialize_with = "de_duration")]
+    pub services_reload_interval: Duration,
 }
 
 impl Default for Config {
@@ -99,6 +106,8 @@ impl Default for Config {
             gossip_interval_min: Duration::from_secs(5),
             gossip_interval_max: Duration::from_secs(30),
             gossip_compression_threshold: 256,
+            services_directory: None,
+            services_reload_interval: Duration::from_secs(1),
         }
     }
 }
@@ -225,6 +234,8 @@ const KEYS: &[&str] = &[
     "gossip_interval_min",
     "gossip_interval_max",
     "gossip_compression_threshold",
+    "services_directory",
+    "services_reload_interval",
 ];
 
 impl Config {
@@ -249,12 +260,26 @@ impl Config {
         Ok(config)
     }
 
+    /// Resolves `services_directory` against the directory of the config file at `path`.
+    fn resolve_services_directory(&mut self, path: &Path) {
+        // Absolute, so services keep their working directory whatever p2pd's is.
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let base = absolute.parent().unwrap_or(Path::new("/"));
+        self.services_directory = Some(match self.services_directory.take() {
+            Some(d) if d.is_absolute() => d,
+            Some(d) => base.join(d),
+            None => base.join("services"),
+        });
+    }
+
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::from_yaml(&text, path)
+        let mut config = Self::from_yaml(&text, path)?;
+        config.resolve_services_directory(path);
+        Ok(config)
     }
 
     /// Cross-field checks that a single value's parser cannot make.
@@ -293,6 +318,9 @@ impl Config {
         }
         if self.max_connections == 0 {
             return Err(err("max_connections must be at least 1".into()));
+        }
+        if self.services_reload_interval < Duration::from_millis(100) {
+            return Err(err("services_reload_interval must be at least 100ms".into()));
         }
         if self.gossip_interval_min < Duration::from_millis(100)
             || self.gossip_interval_max < self.gossip_interval_min
@@ -443,6 +471,11 @@ mod example_files {
         assert!(coordinator.coordinator_mode);
         let worker = Config::load(&dir.join("worker.yaml")).unwrap();
         assert!(!worker.coordinator_mode);
+        assert_eq!(
+            coordinator.services_directory,
+            Some(dir.join("/etc/p2pd/services"))
+        );
+        assert_eq!(worker.services_directory, Some(dir.join("services")));
         let text = std::fs::read_to_string(dir.join("coordinator.yaml")).unwrap();
         for key in KEYS {
             assert!(

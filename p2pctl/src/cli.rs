@@ -77,6 +77,10 @@ pub enum Command {
     /// Node and operator certificates: list, renew, revoke, issue.
     #[command(subcommand, alias = "certs")]
     Cert(CertCmd),
+    /// Supervised services anywhere in the cluster: list, inspect, start, stop, restart
+    /// (operator role to change anything).
+    #[command(subcommand, alias = "service")]
+    Svc(SvcCmd),
     /// Cluster-wide operations: gossip key rotation (admin), gossip counters.
     #[command(subcommand)]
     Cluster(ClusterCmd),
@@ -102,6 +106,57 @@ pub enum ClusterCmd {
     /// with --endpoint): members by state, probes, refutations, local health, and
     /// datagrams dropped as oversized, malformed, wrongly keyed or replayed.
     GossipStats,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SvcCmd {
+    /// Every service instance in the cluster: node, state, health, address, ports, tags
+    /// (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on
+    /// the node asked are reported on stderr.
+    Ls {
+        /// Only the services of this node.
+        #[arg(long, value_name = "NAME")]
+        #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
+        node: Option<String>,
+    },
+    /// Live detail of a service on every node that runs it: pid, uptime, restarts, last
+    /// exit, CPU and memory. Exits 5 if a node did not answer.
+    Status {
+        /// Service name.
+        name: String,
+        /// Only on this node.
+        #[arg(long, value_name = "NAME")]
+        #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
+        node: Option<String>,
+    },
+    /// Start a service (and keep it started across restarts of p2pd); waits until it runs
+    /// and passes its health check.
+    Start(SvcTarget),
+    /// Stop a service (it stays stopped across restarts of p2pd); waits until it exited.
+    Stop(SvcTarget),
+    /// Restart a service; waits until the new process runs and passes its health check.
+    Restart(SvcTarget),
+}
+
+#[derive(Debug, Args)]
+pub struct SvcTarget {
+    /// Service name.
+    pub name: String,
+    /// The node that runs it (required when several nodes do).
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
+    pub node: Option<String>,
+    /// Every node that runs it, one at a time: each must be back (running and healthy)
+    /// before the next is touched; stops at the first failure. Progress bar on a terminal,
+    /// per-node summary at the end.
+    #[arg(long)]
+    pub all: bool,
+    /// How long to wait on each node for the service to reach the requested state.
+    #[arg(long, default_value = "60s", value_parser = parse_duration, value_name = "DURATION")]
+    pub wait: std::time::Duration,
+    /// Return once the node has accepted the request, without waiting.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ pub mod completion;
 pub mod error;
 pub mod output;
 pub mod pki;
+pub mod svc;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -160,6 +161,7 @@ async fn dispatch(cli: Cli) -> Result<(), CtlError> {
         Command::User(cmd) => user_cmd(&env, cmd).await,
         Command::Token(cmd) => pki::token_cmd(&env, cmd).await,
         Command::Cert(cmd) => pki::cert_cmd(&env, cmd).await,
+        Command::Svc(cmd) => svc::svc_cmd(&env, cmd).await,
         Command::Cluster(ClusterCmd::GossipStats) => {
             let st = env.client()?.gossip_stats().await?;
             print(out, &st, |_| {

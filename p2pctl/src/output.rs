@@ -84,3 +84,19 @@ pub fn rfc3339(t: time::OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| t.to_string())
 }
+
+/// A progress bar on stderr when a person watches (a terminal, table output); `None`
+/// otherwise, so scripts and pipes get no control characters.
+pub fn progress_bar(env: &crate::Env, len: usize, label: &str) -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() || matches!(env.global.output, Output::Json | Output::Yaml)
+    {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {label} [{{bar:30}}] {{pos}}/{{len}} {{msg}}"
+    )) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}

@@ -1,6 +1,5 @@
 //! `p2pctl token …` and `p2pctl cert …`.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use p2p_shared::Role;
@@ -16,7 +15,7 @@ use serde::Serialize;
 use crate::Env;
 use crate::cli::{CertCmd, Output, TokenCmd};
 use crate::error::{CtlError, Exit};
-use crate::output::{Tabular, print, rfc3339, table};
+use crate::output::{Tabular, print, progress_bar, rfc3339, table};
 
 impl Tabular for JoinTokenInfo {
     fn headers(_wide: bool) -> Vec<&'static str> {
@@ -225,19 +224,7 @@ pub async fn cert_cmd(env: &Env, cmd: CertCmd) -> Result<(), CtlError> {
 
 async fn renew_all(env: &Env, client: &p2p_shared::ApiClient) -> Result<(), CtlError> {
     let nodes = client.nodes().await?.nodes;
-    let bar = if std::io::stderr().is_terminal()
-        && !matches!(env.global.output, Output::Json | Output::Yaml)
-    {
-        let bar = indicatif::ProgressBar::new(nodes.len() as u64);
-        if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{spinner} renewing certificates [{bar:30}] {pos}/{len} {msg}",
-        ) {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        Some(bar)
-    } else {
-        None
-    };
+    let bar = progress_bar(env, nodes.len(), "renewing certificates");
     let mut outcomes = Vec::with_capacity(nodes.len());
     for node in &nodes {
         if let Some(b) = &bar {

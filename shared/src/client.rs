@@ -177,7 +177,7 @@ impl ApiClient {
         self.token = token;
     }
 
-    async fn call<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn call<B: Serialize, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -186,7 +186,7 @@ impl ApiClient {
         self.call_with_timeout(method, path, body, None).await
     }
 
-    async fn call_with_timeout<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn call_with_timeout<B: Serialize, T: DeserializeOwned>(
         &self,
         method: Method,
         path: &str,
@@ -464,7 +464,7 @@ fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
 
 /// Percent-encodes a path segment (names are validated server-side; this only keeps a
 /// hostile name from changing the path).
-fn encode_segment(s: &str) -> String {
+pub(crate) fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {

@@ -11,6 +11,7 @@ pub mod fsutil;
 pub mod identity;
 pub mod jointoken;
 pub mod services;
+mod services_client;
 pub mod tls;
 
 pub use api::Role;

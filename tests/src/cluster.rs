@@ -58,14 +58,23 @@ impl Cluster {
         self.dir.path().join(name)
     }
 
+    /// The services directory of node `name` (created on first use).
+    pub fn services_dir(&self, name: &str) -> PathBuf {
+        let dir = self.path(&format!("services-{name}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     pub fn write_config(&self, name: &str, host: u8, worker: bool) -> PathBuf {
         let mut text = format!(
             "node_id: {name}\nport: {}\nbind_address: {}\nchallenge_port: {}\n\
-             state_directory: {}\nshutdown_timeout: 5s\ncert_check_interval: 1s\n",
+             state_directory: {}\nshutdown_timeout: 5s\ncert_check_interval: 1s\n\
+             services_directory: {}\nservices_reload_interval: 200ms\n",
             self.port,
             self.ip(host),
             self.challenge_port,
-            self.path(name).display()
+            self.path(name).display(),
+            self.services_dir(name).display()
         );
         if worker {
             text.push_str(&format!(

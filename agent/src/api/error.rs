@@ -30,6 +30,9 @@ pub enum ApiError {
     /// A coordinator could not reach a node it had to ask something.
     #[error("{0}")]
     BadGateway(String),
+    /// Temporarily unable (shutting down).
+    #[error("{0}")]
+    Unavailable(String),
     /// A fault of ours; the string is logged, the client sees a generic message.
     #[error("internal error")]
     Internal(String),
@@ -54,6 +57,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::NotCoordinator => (StatusCode::MISDIRECTED_REQUEST, "not_coordinator"),
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "node_unreachable"),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -19,6 +19,9 @@
 //! | `POST /v1/gossip/sync`, `GET /v1/cluster/gossip-keys` | a node (mTLS) |
 //! | `POST /v1/cluster/gossip-key/rotate` | admin |
 //! | `GET /v1/gossip/stats` | any signed-in role (every node) |
+//! | `GET /v1/services`, `GET /v1/services/{name}` | any signed-in role (every node) |
+//! | `POST /v1/services/{name}/{start,stop,restart}` | operator (every node; forwarded) |
+//! | `GET /v1/node/services/{name}`, `POST /v1/node/services/{name}/{action}` | a node (mTLS) |
 //!
 //! `GET /v1/nodes` is served by every node, from its membership view.
 //! "Signed in" means a JWT bearer token or an operator client certificate. Control-plane
@@ -30,6 +33,7 @@ mod gossip_routes;
 mod operators;
 mod pki_routes;
 pub mod server;
+mod service_routes;
 
 use std::sync::Arc;
 
@@ -43,6 +47,7 @@ use crate::membership::Membership;
 use crate::pki::NodePki;
 use crate::pki::issuer::Issuer;
 use crate::pki::renew::RenewHandle;
+use crate::services::Services;
 use crate::store::Store;
 use crate::users::Users;
 use crate::vault::Vault;
@@ -60,6 +65,7 @@ pub struct NodeContext {
     pub pki: Arc<NodePki>,
     pub renewer: RenewHandle,
     pub membership: Arc<Membership>,
+    pub services: Services,
     /// Present on coordinators only.
     pub control: Option<ControlPlane>,
 }
@@ -130,6 +136,17 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route("/v1/cluster/gossip-keys", get(gossip_routes::keys))
         .route("/v1/gossip/stats", get(gossip_routes::stats))
         .route("/v1/cluster/gossip-key/rotate", post(gossip_routes::rotate))
+        .route("/v1/services", get(service_routes::list))
+        .route("/v1/services/{name}", get(service_routes::status))
+        .route(
+            "/v1/services/{name}/{action}",
+            post(service_routes::control),
+        )
+        .route("/v1/node/services/{name}", get(service_routes::node_detail))
+        .route(
+            "/v1/node/services/{name}/{action}",
+            post(service_routes::node_control),
+        )
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(max_body))

@@ -6,13 +6,13 @@ use std::time::Duration;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use p2p_shared::Role;
 use p2p_shared::api::{
     CertIssued, CertKind, CertList, CertRequest, CertSummary, CreateJoinTokenRequest,
     JoinTokenCreated, JoinTokenInfo, JoinTokenList, NodeStatus, OperatorCertIssued,
     OperatorCertRequest, RenewResult, RevocationSnapshot, RevokeCertRequest, RevokeCertResponse,
 };
 use p2p_shared::identity::is_valid_name;
-use p2p_shared::{ApiClient, ClientOptions, Role, ServerTrust};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -218,15 +218,14 @@ pub(super) async fn renew_node_cert(
         .node(&id)
         .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::NotFound(format!("no node named `{id}`")))?;
-    let mut opts = ClientOptions::new(
-        format!("https://{}", node.api_address),
-        ServerTrust::CaCert(s.pki.ca_der.clone()),
-    );
-    opts.identity = Some(s.pki.cell.clone());
-    opts.revoked = Some(s.pki.revoked.clone());
-    opts.expected_node = Some(id.clone());
-    opts.timeout = Duration::from_secs(60);
-    let client = ApiClient::new(opts).map_err(ApiError::internal)?;
+    let client = s
+        .pki
+        .peer_client(
+            format!("https://{}", node.api_address),
+            Some(id.clone()),
+            Duration::from_secs(60),
+        )
+        .map_err(ApiError::internal)?;
     let result = client.node_renew_now().await.map_err(|e| {
         ApiError::BadGateway(format!(
             "node {id} at {} did not renew: {e}",

@@ -6,7 +6,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 
 use p2p_gossip::{SyncRequest, SyncResponse};
-use p2p_shared::{ApiClient, ClientError, ClientOptions, ServerTrust};
+use p2p_shared::{ApiClient, ClientError};
 
 use super::Membership;
 use crate::pki::NodePki;
@@ -56,12 +56,7 @@ pub fn client_for(
     server: String,
     expected: Option<String>,
 ) -> Result<ApiClient, ClientError> {
-    let mut opts = ClientOptions::new(server, ServerTrust::CaCert(pki.ca_der.clone()));
-    opts.identity = Some(pki.cell.clone());
-    opts.revoked = Some(pki.revoked.clone());
-    opts.expected_node = expected;
-    opts.timeout = SYNC_TIMEOUT;
-    ApiClient::new(opts)
+    pki.peer_client(server, expected, SYNC_TIMEOUT)
 }
 
 /// Initiator side: one full exchange (a join sends everything at once).

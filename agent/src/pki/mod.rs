@@ -44,6 +44,25 @@ pub struct NodePki {
 }
 
 impl NodePki {
+    /// An mTLS client to another node of the cluster, authenticated with this node's
+    /// certificate; with `expected`, the peer must be that node.
+    pub fn peer_client(
+        &self,
+        server: String,
+        expected: Option<String>,
+        timeout: std::time::Duration,
+    ) -> Result<p2p_shared::ApiClient, p2p_shared::ClientError> {
+        let mut opts = p2p_shared::ClientOptions::new(
+            server,
+            p2p_shared::ServerTrust::CaCert(self.ca_der.clone()),
+        );
+        opts.identity = Some(self.cell.clone());
+        opts.revoked = Some(self.revoked.clone());
+        opts.expected_node = expected;
+        opts.timeout = timeout;
+        p2p_shared::ApiClient::new(opts)
+    }
+
     pub fn new(
         cluster_id: String,
         node_id: String,

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use p2p_shared::tls::RevocationList;
-use p2p_shared::{ApiClient, ClientOptions, ServerTrust};
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
@@ -16,6 +15,9 @@ use super::NodePki;
 use super::enroll::backoff_delay;
 use super::renew::targets;
 use crate::store::{Store, StoreError};
+
+/// The default client timeout; the long poll sets its own.
+const PEER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long a coordinator holds a long-poll open.
 pub const LONG_POLL: Duration = Duration::from_secs(25);
@@ -45,15 +47,9 @@ pub fn spawn_follower(
                 return;
             }
             let target = &all[index % all.len()];
-            let mut opts = ClientOptions::new(
-                target.address.clone(),
-                ServerTrust::CaCert(pki.ca_der.clone()),
-            );
-            opts.identity = Some(pki.cell.clone());
-            opts.revoked = Some(pki.revoked.clone());
-            opts.expected_node = target.node_id.clone();
             let poll = async {
-                let client = ApiClient::new(opts)?;
+                let client =
+                    pki.peer_client(target.address.clone(), target.node_id.clone(), PEER_TIMEOUT)?;
                 client.revocations(version, LONG_POLL).await
             };
             let result = tokio::select! {

@@ -526,3 +526,27 @@ mod tests {
         assert!(a.needs_restart_for(&c));
     }
 }
+
+#[cfg(test)]
+mod example_files {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+    use super::*;
+
+    /// The shipped examples must load, and the documented one must show every key.
+    #[test]
+    fn shipped_examples_parse_and_document_every_key() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../config/services");
+        let web = Manifest::load(&dir.join("web.yaml")).unwrap();
+        assert_eq!(web.name, "web");
+        assert!(web.health.is_some());
+        let ticker = Manifest::load(&dir.join("ticker.yaml")).unwrap();
+        assert_eq!(ticker.name, "ticker");
+        let text = std::fs::read_to_string(dir.join("web.yaml")).unwrap();
+        for key in KEYS {
+            assert!(
+                text.contains(&format!("{key}:")),
+                "web.yaml does not show {key}"
+            );
+        }
+    }
+}

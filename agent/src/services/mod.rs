@@ -7,7 +7,7 @@ pub mod health;
 pub mod machine;
 pub mod manifest;
 pub mod process;
-mod supervisor;
+pub mod supervisor;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,0 +1,193 @@
+//! Service discovery and control. Any signed-in role lists and inspects; start, stop and
+//! restart need the operator role. The node an operator talks to forwards to the node that
+//! runs the service, over mTLS with its own node certificate.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use p2p_shared::Role;
+use p2p_shared::services::{
+    NodeProblem, ServiceAction, ServiceActionRequest, ServiceDetail, ServiceInstance, ServiceList,
+    ServiceStatusList,
+};
+use serde::Deserialize;
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{ApiJson, Caller, NodeCaller};
+use crate::services::{ControlError, discovery};
+
+/// A status query waits this long for each node it asks.
+const STATUS_TIMEOUT: Duration = Duration::from_secs(5);
+/// A forwarded control call may wait out the service's stop timeout.
+const CONTROL_TIMEOUT: Duration = Duration::from_secs(35);
+
+#[derive(Debug, Deserialize)]
+pub(super) struct NodeFilter {
+    node: Option<String>,
+}
+
+fn control_error(e: ControlError) -> ApiError {
+    match e {
+        ControlError::NotFound(_) => ApiError::NotFound(e.to_string()),
+        ControlError::ShuttingDown => ApiError::Unavailable(e.to_string()),
+        ControlError::Store(m) => ApiError::Internal(m),
+    }
+}
+
+fn parse_action(action: &str) -> Result<ServiceAction, ApiError> {
+    action.parse().map_err(ApiError::NotFound)
+}
+
+pub(super) async fn list(
+    State(s): State<AppState>,
+    _caller: Caller,
+    Query(filter): Query<NodeFilter>,
+) -> Json<ServiceList> {
+    let mut services = discovery::instances(&s.membership);
+    if let Some(node) = &filter.node {
+        services.retain(|i| &i.node_id == node);
+    }
+    Json(ServiceList {
+        services,
+        manifest_errors: s.services.snapshot().problems,
+    })
+}
+
+/// The instances of `name`, restricted to `node` when given; 404 when there are none.
+fn instances_of(
+    s: &AppState,
+    name: &str,
+    node: Option<&str>,
+) -> Result<Vec<ServiceInstance>, ApiError> {
+    let found: Vec<ServiceInstance> = discovery::instances(&s.membership)
+        .into_iter()
+        .filter(|i| i.name == name && node.is_none_or(|n| i.node_id == n))
+        .collect();
+    if found.is_empty() {
+        return Err(ApiError::NotFound(match node {
+            Some(n) => format!("node `{n}` runs no service named `{name}`"),
+            None => format!("no node runs a service named `{name}`"),
+        }));
+    }
+    Ok(found)
+}
+
+fn peer(s: &AppState, node: &str, timeout: Duration) -> Result<p2p_shared::ApiClient, ApiError> {
+    let info = s
+        .membership
+        .node(node)
+        .ok_or_else(|| ApiError::NotFound(format!("no node named `{node}`")))?;
+    s.pki
+        .peer_client(
+            format!("https://{}", info.api_address),
+            Some(node.to_string()),
+            timeout,
+        )
+        .map_err(ApiError::internal)
+}
+
+pub(super) async fn status(
+    State(s): State<AppState>,
+    _caller: Caller,
+    Path(name): Path<String>,
+    Query(filter): Query<NodeFilter>,
+) -> Result<Json<ServiceStatusList>, ApiError> {
+    let found = instances_of(&s, &name, filter.node.as_deref())?;
+    let mut asks = tokio::task::JoinSet::new();
+    for inst in found {
+        let (s, name) = (s.clone(), name.clone());
+        asks.spawn(async move {
+            let node = inst.node_id.clone();
+            let result = if node == s.node_id {
+                s.services
+                    .detail(&name)
+                    .ok_or_else(|| format!("no service named `{name}` here any more"))
+            } else {
+                match peer(&s, &node, STATUS_TIMEOUT) {
+                    Ok(c) => c.node_service(&name).await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                }
+            };
+            (node, result)
+        });
+    }
+    let mut out = ServiceStatusList {
+        instances: vec![],
+        unreachable: vec![],
+    };
+    while let Some(joined) = asks.join_next().await {
+        match joined.map_err(ApiError::internal)? {
+            (_, Ok(detail)) => out.instances.push(detail),
+            (node_id, Err(error)) => out.unreachable.push(NodeProblem { node_id, error }),
+        }
+    }
+    out.instances
+        .sort_by(|a, b| a.instance.node_id.cmp(&b.instance.node_id));
+    out.unreachable.sort_by(|a, b| a.node_id.cmp(&b.node_id));
+    Ok(Json(out))
+}
+
+pub(super) async fn control(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((name, action)): Path<(String, String)>,
+    ApiJson(req): ApiJson<ServiceActionRequest>,
+) -> Result<Json<ServiceDetail>, ApiError> {
+    let action = parse_action(&action)?;
+    caller.require(Role::Operator)?;
+    let found = instances_of(&s, &name, req.node.as_deref())?;
+    let [target] = found.as_slice() else {
+        let nodes: Vec<&str> = found.iter().map(|i| i.node_id.as_str()).collect();
+        return Err(ApiError::Conflict(format!(
+            "`{name}` runs on {} nodes ({}): name one with --node, or use --all",
+            nodes.len(),
+            nodes.join(", ")
+        )));
+    };
+    let node = target.node_id.clone();
+    tracing::info!(service = %name, node = %node, action = action.as_str(), by = %caller.user, "service control requested");
+    if node == s.node_id {
+        return s
+            .services
+            .control(&name, action)
+            .await
+            .map(Json)
+            .map_err(control_error);
+    }
+    let client = peer(&s, &node, CONTROL_TIMEOUT)?;
+    client
+        .node_service_action(&name, action)
+        .await
+        .map(Json)
+        .map_err(|e| match e.status() {
+            Some(404) => ApiError::NotFound(e.to_string()),
+            _ => ApiError::BadGateway(format!("node {node} did not {}: {e}", action.as_str())),
+        })
+}
+
+pub(super) async fn node_detail(
+    State(s): State<AppState>,
+    _node: NodeCaller,
+    Path(name): Path<String>,
+) -> Result<Json<ServiceDetail>, ApiError> {
+    s.services
+        .detail(&name)
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no service named `{name}` on this node")))
+}
+
+pub(super) async fn node_control(
+    State(s): State<AppState>,
+    node: NodeCaller,
+    Path((name, action)): Path<(String, String)>,
+) -> Result<Json<ServiceDetail>, ApiError> {
+    let action = parse_action(&action)?;
+    tracing::info!(service = %name, action = action.as_str(), forwarded_by = %node.node_id, "service control");
+    s.services
+        .control(&name, action)
+        .await
+        .map(Json)
+        .map_err(control_error)
+}
