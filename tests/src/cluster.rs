@@ -186,3 +186,40 @@ impl Cluster {
         serde_json::from_str(&stdout(&out)).ok()
     }
 }
+
+impl Cluster {
+    /// Starts a coordinator (host 1) and workers `w2..=wN` on hosts 2..=n, signs p2pctl in
+    /// as admin, and issues an operator certificate context `ops` (role viewer) that every
+    /// node accepts.
+    pub fn start_nodes(&self, n: u8) -> Vec<Proc> {
+        let mut procs = vec![self.spawn("coord", 1, false, None)];
+        assert!(
+            self.wait_log("coord", "p2pd ready"),
+            "{}",
+            self.log("coord")
+        );
+        self.login_admin();
+        if n > 1 {
+            let uses = (n - 1).to_string();
+            let token = self.ctl_ok(&["token", "create", "--ttl", "10m", "--uses", &uses]);
+            for h in 2..=n {
+                procs.push(self.spawn(&format!("w{h}"), h, true, Some(token.trim())));
+            }
+            for h in 2..=n {
+                let name = format!("w{h}");
+                assert!(self.wait_log(&name, "p2pd ready"), "{}", self.log(&name));
+            }
+        }
+        self.ctl_ok(&[
+            "cert",
+            "issue",
+            "--user",
+            "ops",
+            "--role",
+            "viewer",
+            "--context-name",
+            "ops",
+        ]);
+        procs
+    }
+}

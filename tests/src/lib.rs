@@ -65,6 +65,11 @@ impl Proc {
     }
 }
 
+/// Sends `sig` to a test's child process.
+pub fn signal(p: &Proc, sig: libc::c_int) {
+    unsafe_kill(p.child.id() as libc::pid_t, sig);
+}
+
 #[allow(unsafe_code)]
 fn unsafe_kill(pid: libc::pid_t, sig: libc::c_int) {
     // SAFETY: kill(2) has no memory-safety preconditions.

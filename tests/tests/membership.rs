@@ -6,18 +6,9 @@
 
 use std::time::{Duration, Instant};
 
-use p2p_tests::Proc;
 use p2p_tests::cluster::{Cluster, START};
+use p2p_tests::signal;
 use p2p_tests::wait_for;
-
-fn signal(p: &Proc, sig: libc::c_int) {
-    let pid = p.child.id() as libc::pid_t;
-    #[allow(unsafe_code)]
-    // SAFETY: kill(2) has no memory-safety preconditions.
-    unsafe {
-        libc::kill(pid, sig);
-    }
-}
 
 /// Each node's view: name -> state, as `p2pctl nodes ls -o json` on that node shows it.
 fn view(c: &Cluster, host: u8) -> Option<Vec<(String, String)>> {
@@ -37,34 +28,6 @@ fn view(c: &Cluster, host: u8) -> Option<Vec<(String, String)>> {
 
 fn state_of(view: &[(String, String)], name: &str) -> Option<String> {
     view.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone())
-}
-
-/// Starts a coordinator (host 1) and workers on hosts 2..=n, signs p2pctl in, and issues an
-/// operator certificate context `ops` that every node accepts.
-fn start(c: &Cluster, n: u8) -> Vec<Proc> {
-    let mut procs = vec![c.spawn("coord", 1, false, None)];
-    assert!(c.wait_log("coord", "p2pd ready"), "{}", c.log("coord"));
-    c.login_admin();
-    let uses = (n - 1).to_string();
-    let token = c.ctl_ok(&["token", "create", "--ttl", "10m", "--uses", &uses]);
-    for h in 2..=n {
-        procs.push(c.spawn(&format!("w{h}"), h, true, Some(token.trim())));
-    }
-    for h in 2..=n {
-        let name = format!("w{h}");
-        assert!(c.wait_log(&name, "p2pd ready"), "{}", c.log(&name));
-    }
-    c.ctl_ok(&[
-        "cert",
-        "issue",
-        "--user",
-        "ops",
-        "--role",
-        "viewer",
-        "--context-name",
-        "ops",
-    ]);
-    procs
 }
 
 fn name(h: u8) -> String {
@@ -98,7 +61,7 @@ fn wait_all_alive(c: &Cluster, hosts: &[u8]) {
 #[test]
 fn five_nodes_see_a_crash_and_a_pause_kills_nobody() {
     let c = Cluster::new();
-    let procs = start(&c, 5);
+    let procs = c.start_nodes(5);
     let hosts = [1u8, 2, 3, 4, 5];
     wait_all_alive(&c, &hosts);
 
@@ -193,7 +156,7 @@ fn five_nodes_see_a_crash_and_a_pause_kills_nobody() {
 #[test]
 fn a_restarted_node_rejoins_with_every_coordinator_down() {
     let c = Cluster::new();
-    let mut procs = start(&c, 3);
+    let mut procs = c.start_nodes(3);
     wait_all_alive(&c, &[1, 2, 3]);
     // w2 has saved a view with both other members (what it can rejoin through).
     assert!(

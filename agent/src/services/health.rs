@@ -24,12 +24,16 @@ pub fn spawn_checker(
         let Some(probe) = check.probe() else {
             return;
         };
-        tokio::time::sleep(check.start_period).await;
+        let grace_ends = tokio::time::Instant::now() + check.start_period;
         let mut tick = tokio::time::interval(check.interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
             let ok = run_probe(&probe, check.timeout, &http, &cwd, &marker).await;
+            // A slow starter is not failing yet: only successes count during start_period.
+            if !ok && tokio::time::Instant::now() < grace_ends {
+                continue;
+            }
             let sent = events.send(Event::Health {
                 name: name.clone(),
                 generation,

@@ -106,7 +106,7 @@ pub struct HealthCheck {
     pub interval: Duration,
     #[serde(default = "default_check_timeout", deserialize_with = "de_duration")]
     pub timeout: Duration,
-    /// Checks start this long after the process does.
+    /// Failed checks this soon after the start do not count (a success does).
     #[serde(default, deserialize_with = "de_duration")]
     pub start_period: Duration,
     #[serde(default = "one")]
@@ -384,11 +384,11 @@ impl Manifest {
             }
             _ => {}
         }
-        if h.interval < Duration::from_millis(100) || h.timeout.is_zero() || h.timeout > h.interval
-        {
+        // Checks run one after another: a slow one delays the next, never overlaps it.
+        if h.interval < Duration::from_millis(100) || h.timeout.is_zero() {
             return Err(fail(
                 "interval",
-                "health interval must be at least 100ms, and timeout above zero and not above the interval".into(),
+                "health interval must be at least 100ms, and timeout above zero".into(),
                 "e.g. interval: 10s, timeout: 2s",
             ));
         }
