@@ -36,6 +36,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand user 'Manage operator accounts (admin only)'
             cand token 'Join tokens that let new workers enrol (admin only)'
             cand cert 'Node and operator certificates: list, renew, revoke, issue'
+            cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
             cand version 'Print the client version, and the server''s when signed in'
             cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
@@ -407,6 +408,106 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         }
         &'p2pctl;cert;help;help'= {
         }
+        &'p2pctl;svc'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand ls 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
+            cand status 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'
+            cand start 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
+            cand stop 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
+            cand restart 'Restart a service; waits until the new process runs and passes its health check'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;svc;ls'= {
+            cand --node 'Only the services of this node'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;svc;status'= {
+            cand --node 'Only on this node'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;svc;start'= {
+            cand --node 'The node that runs it (required when several nodes do)'
+            cand --wait 'How long to wait on each node for the service to reach the requested state'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand --all 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
+            cand --no-wait 'Return once the node has accepted the request, without waiting'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;svc;stop'= {
+            cand --node 'The node that runs it (required when several nodes do)'
+            cand --wait 'How long to wait on each node for the service to reach the requested state'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand --all 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
+            cand --no-wait 'Return once the node has accepted the request, without waiting'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;svc;restart'= {
+            cand --node 'The node that runs it (required when several nodes do)'
+            cand --wait 'How long to wait on each node for the service to reach the requested state'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand --all 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
+            cand --no-wait 'Return once the node has accepted the request, without waiting'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;svc;help'= {
+            cand ls 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
+            cand status 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'
+            cand start 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
+            cand stop 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
+            cand restart 'Restart a service; waits until the new process runs and passes its health check'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;svc;help;ls'= {
+        }
+        &'p2pctl;svc;help;status'= {
+        }
+        &'p2pctl;svc;help;start'= {
+        }
+        &'p2pctl;svc;help;stop'= {
+        }
+        &'p2pctl;svc;help;restart'= {
+        }
+        &'p2pctl;svc;help;help'= {
+        }
         &'p2pctl;cluster'= {
             cand -o 'Output format'
             cand --output 'Output format'
@@ -480,6 +581,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand user 'Manage operator accounts (admin only)'
             cand token 'Join tokens that let new workers enrol (admin only)'
             cand cert 'Node and operator certificates: list, renew, revoke, issue'
+            cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
             cand version 'Print the client version, and the server''s when signed in'
             cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
@@ -551,6 +653,23 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;cert;revoke'= {
         }
         &'p2pctl;help;cert;issue'= {
+        }
+        &'p2pctl;help;svc'= {
+            cand ls 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
+            cand status 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'
+            cand start 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
+            cand stop 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
+            cand restart 'Restart a service; waits until the new process runs and passes its health check'
+        }
+        &'p2pctl;help;svc;ls'= {
+        }
+        &'p2pctl;help;svc;status'= {
+        }
+        &'p2pctl;help;svc;start'= {
+        }
+        &'p2pctl;help;svc;stop'= {
+        }
+        &'p2pctl;help;svc;restart'= {
         }
         &'p2pctl;help;cluster'= {
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'

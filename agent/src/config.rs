@@ -473,7 +473,7 @@ mod example_files {
         assert!(!worker.coordinator_mode);
         assert_eq!(
             coordinator.services_directory,
-            Some(dir.join("/etc/p2pd/services"))
+            Some(PathBuf::from("/etc/p2pd/services"))
         );
         assert_eq!(worker.services_directory, Some(dir.join("services")));
         let text = std::fs::read_to_string(dir.join("coordinator.yaml")).unwrap();

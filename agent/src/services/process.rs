@@ -130,11 +130,7 @@ async fn forward_lines<R: AsyncRead + Unpin>(
 ) {
     let mut reader = BufReader::new(pipe);
     let mut line = Vec::new();
-    loop {
-        let buf = match reader.fill_buf().await {
-            Ok(b) => b,
-            Err(_) => break,
-        };
+    while let Ok(buf) = reader.fill_buf().await {
         if buf.is_empty() {
             break;
         }

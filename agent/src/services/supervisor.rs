@@ -284,7 +284,7 @@ impl Supervisor {
         name: &str,
         action: ServiceAction,
     ) -> Result<ServiceDetail, ControlError> {
-        if !self.slots.get(name).is_some_and(|s| !s.removing) {
+        if self.slots.get(name).is_none_or(|s| s.removing) {
             return Err(ControlError::NotFound(name.to_string()));
         }
         let desired = match action {
