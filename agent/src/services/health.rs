@@ -17,11 +17,26 @@ pub fn spawn_checker(
     check: HealthCheck,
     cwd: PathBuf,
     marker: String,
-    http: reqwest::Client,
+    http: &mut Option<reqwest::Client>,
     events: mpsc::UnboundedSender<Event>,
 ) -> tokio::task::JoinHandle<()> {
+    let probe = check.probe();
+    let client = match (&probe, http.as_ref()) {
+        (Some(Probe::Http(_)), None) => match http_client() {
+            Ok(c) => {
+                *http = Some(c.clone());
+                Some(c)
+            }
+            Err(e) => {
+                tracing::error!(service = %name, error = %e, "cannot build the HTTP client for health checks");
+                None
+            }
+        },
+        (Some(Probe::Http(_)), Some(c)) => Some(c.clone()),
+        _ => None,
+    };
     tokio::spawn(async move {
-        let Some(probe) = check.probe() else {
+        let Some(probe) = probe else {
             return;
         };
         let grace_ends = tokio::time::Instant::now() + check.start_period;
@@ -29,7 +44,7 @@ pub fn spawn_checker(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            let ok = run_probe(&probe, check.timeout, &http, &cwd, &marker).await;
+            let ok = run_probe(&probe, check.timeout, client.as_ref(), &cwd, &marker).await;
             // A slow starter is not failing yet: only successes count during start_period.
             if !ok && tokio::time::Instant::now() < grace_ends {
                 continue;
@@ -50,15 +65,20 @@ pub fn spawn_checker(
 pub async fn run_probe(
     probe: &Probe,
     timeout: Duration,
-    http: &reqwest::Client,
+    http: Option<&reqwest::Client>,
     cwd: &std::path::Path,
     marker: &str,
 ) -> bool {
     match probe {
-        Probe::Http(url) => matches!(
-            http.get(url).timeout(timeout).send().await,
-            Ok(r) if r.status().is_success()
-        ),
+        Probe::Http(url) => {
+            let Some(http) = http else {
+                return false;
+            };
+            matches!(
+                http.get(url).timeout(timeout).send().await,
+                Ok(r) if r.status().is_success()
+            )
+        }
         Probe::Tcp(addr) => matches!(
             tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr.as_str())).await,
             Ok(Ok(_))

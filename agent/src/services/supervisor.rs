@@ -57,7 +57,8 @@ struct Supervisor {
     problems: BTreeMap<PathBuf, String>,
     desired: BTreeMap<String, DesiredState>,
     events: mpsc::UnboundedSender<Event>,
-    http: reqwest::Client,
+    /// Built on first use: most nodes never run an HTTP check, and it costs memory.
+    http: Option<reqwest::Client>,
     snapshot: Arc<Mutex<Snapshot>>,
     published: BTreeMap<String, String>,
     system: Option<sysinfo::System>,
@@ -68,8 +69,6 @@ struct Supervisor {
 pub enum SupervisorError {
     #[error("cannot read desired service states: {0}")]
     Store(#[from] crate::store::StoreError),
-    #[error("cannot build the health-check HTTP client: {0}")]
-    Http(#[from] reqwest::Error),
 }
 
 /// Starts the supervisor. It first kills whatever a crashed previous run left behind, then
@@ -88,7 +87,7 @@ pub fn spawn(
     };
     let sup = Supervisor {
         desired: opts.store.service_desired()?,
-        http: health::http_client()?,
+        http: None,
         dir: opts.directory.clone(),
         opts,
         slots: BTreeMap::new(),
@@ -346,7 +345,7 @@ impl Supervisor {
                                     check,
                                     base.clone(),
                                     self.opts.marker.clone(),
-                                    self.http.clone(),
+                                    &mut self.http,
                                     self.events.clone(),
                                 ));
                             }
@@ -541,7 +540,7 @@ impl Supervisor {
                         check,
                         self.dir.clone().unwrap_or_default(),
                         self.opts.marker.clone(),
-                        self.http.clone(),
+                        &mut self.http,
                         self.events.clone(),
                     ));
                 }
