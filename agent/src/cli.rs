@@ -98,6 +98,10 @@ pub struct DevArgs {
     /// Keep state here instead of a temporary directory removed on exit.
     #[arg(long = "dev-state-dir", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+    /// Every node of the dev cluster supervises the service manifests in this directory
+    /// (e.g. a copy of config/services/ticker.yaml); none by default.
+    #[arg(long = "services-dir", value_name = "DIR")]
+    pub services_dir: Option<PathBuf>,
     /// p2pctl configuration file to write the `dev` context into (default: p2pctl's own,
     /// honouring P2PCTL_CONFIG).
     #[arg(long, value_name = "FILE")]

@@ -44,11 +44,14 @@ pub struct DevCluster {
     _temp: Option<tempfile::TempDir>,
 }
 
+/// Starts the dev cluster; with `services_dir`, every node supervises the manifests there.
 pub async fn start_dev(
     port: u16,
     state_dir: Option<PathBuf>,
     ctl_config: PathBuf,
+    services_dir: Option<PathBuf>,
 ) -> Result<DevCluster, DevError> {
+    let services_dir = services_dir.map(|d| std::path::absolute(&d).unwrap_or(d));
     let (state_dir, temp) = match state_dir {
         Some(d) => (d, None),
         None => {
@@ -66,6 +69,7 @@ pub async fn start_dev(
         port,
         bind_address: [127, 0, 0, 1].into(),
         state_directory: state_dir.join("coordinator"),
+        services_directory: services_dir.clone(),
         ..Config::default()
     };
     let coordinator = start(AgentOptions {
@@ -88,6 +92,7 @@ pub async fn start_dev(
             port,
             bind_address: ip,
             state_directory: state_dir.join(format!("worker-{}", i + 1)),
+            services_directory: services_dir.clone(),
             ..Config::default()
         };
         let worker = start(AgentOptions {
@@ -140,7 +145,7 @@ impl DevCluster {
              CA            {fp}\n  \
              admin login   user `admin`, password {pw}\n\
              \np2pctl context `{ctx}` written to {cfg} and made current. Try:\n\
-             \n  p2pctl nodes ls\n  p2pctl cert ls\n  p2pctl whoami\n\
+             \n  p2pctl nodes ls\n  p2pctl cert ls\n  p2pctl svc ls\n  p2pctl whoami\n\
              \nPress Ctrl-C to stop.\n",
             node = c.node_id,
             workers = self

@@ -222,7 +222,8 @@ async fn run_dev(args: &NodeArgs, dev: DevArgs) -> Result<()> {
         Some(p) => p,
         None => p2p_shared::contexts::default_config_path()?,
     };
-    let cluster = p2pd::dev::start_dev(dev.port, dev.state_dir, ctl_config).await?;
+    let cluster =
+        p2pd::dev::start_dev(dev.port, dev.state_dir, ctl_config, dev.services_dir).await?;
     print!("{}", cluster.summary());
     notify_systemd_ready();
     wait_for_signal().await?;

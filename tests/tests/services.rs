@@ -389,7 +389,7 @@ fn start_time_ns(dir: &Path) -> u64 {
 #[test]
 fn control_is_forwarded_to_the_node_running_the_service() {
     let c = Cluster::new();
-    let _procs = c.start_nodes(2);
+    let mut procs = c.start_nodes(2);
     let worker_dir = c.services_dir("w2");
     let coord_dir = c.services_dir("coord");
     manifest(
@@ -503,4 +503,19 @@ fn control_is_forwarded_to_the_node_running_the_service() {
             .count();
         assert_eq!(runs, 2, "one start and one restart in {}", d.display());
     }
+
+    // A service removed while its node was down vanishes from every view once the node is
+    // back: the restarted agent withdraws announcements it no longer makes.
+    assert!(procs[1].terminate(WAIT).is_some());
+    std::fs::remove_file(worker_dir.join("web.yaml")).unwrap();
+    procs[1] = c.spawn("w2", 2, true, None);
+    let settled = wait_for(WAIT, || {
+        let v = instances(&c, &[]);
+        let back = v
+            .iter()
+            .any(|i| i["name"] == "roll" && i["node_id"] == "w2" && i["state"] == "running");
+        let stale = v.iter().any(|i| i["name"] == "web");
+        (back && !stale).then_some(())
+    });
+    assert!(settled.is_some(), "{:?}", instances(&c, &[]));
 }
