@@ -225,6 +225,11 @@ async fn rolling(
         }
         let started = Instant::now();
         let done = async {
+            // The listing comes from gossip and may lag; the node itself knows the
+            // generation a restart has to beat.
+            let floor = current(client, &t.name, Some(&inst.node_id))
+                .await?
+                .map_or(inst.generation, |d| d.instance.generation);
             client
                 .service_action(&t.name, action, Some(&inst.node_id))
                 .await?;
@@ -238,7 +243,7 @@ async fn rolling(
                 &t.name,
                 &inst.node_id,
                 action,
-                inst.generation,
+                floor,
                 t.wait,
             )
             .await
