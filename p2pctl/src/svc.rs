@@ -238,15 +238,7 @@ async fn rolling(
                     .await?
                     .ok_or_else(|| CtlError::new(Exit::NotFound, "the service disappeared"));
             }
-            wait_for(
-                client,
-                &t.name,
-                &inst.node_id,
-                action,
-                floor,
-                t.wait,
-            )
-            .await
+            wait_for(client, &t.name, &inst.node_id, action, floor, t.wait).await
         }
         .await;
         let seconds = started.elapsed().as_secs_f64();
