@@ -117,9 +117,78 @@ pub async fn run_probe(
 
 /// The client HTTP probes use: no redirects, no proxies (checks go to the local service).
 pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+    // reqwest looks up the process-wide provider and panics without one.
+    let _ = p2p_shared::tls::crypto_provider();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .pool_max_idle_per_host(0)
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A one-route HTTP server on loopback answering every request with `status`.
+    async fn http_server(status: &'static str) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let mut buf = [0u8; 1024];
+                let _ = conn.read(&mut buf).await;
+                let reply =
+                    format!("HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                let _ = conn.write_all(reply.as_bytes()).await;
+            }
+        });
+        format!("http://{addr}/healthz")
+    }
+
+    async fn probe(p: Probe) -> bool {
+        let http = http_client().unwrap();
+        run_probe(
+            &p,
+            Duration::from_millis(500),
+            Some(&http),
+            Path::new("/"),
+            "test-marker",
+        )
+        .await
+    }
+
+    use std::path::Path;
+
+    #[tokio::test]
+    async fn http_probe_wants_a_2xx() {
+        assert!(probe(Probe::Http(http_server("200 OK").await)).await);
+        assert!(!probe(Probe::Http(http_server("503 Service Unavailable").await)).await);
+        // A redirect is not followed and not healthy.
+        assert!(!probe(Probe::Http(http_server("302 Found").await)).await);
+    }
+
+    #[tokio::test]
+    async fn tcp_probe_wants_a_listener() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        assert!(probe(Probe::Tcp(addr.clone())).await);
+        drop(listener);
+        assert!(!probe(Probe::Tcp(addr)).await);
+    }
+
+    #[tokio::test]
+    async fn command_probe_wants_exit_zero_in_time() {
+        assert!(probe(Probe::Command(vec!["/bin/true".into()])).await);
+        assert!(!probe(Probe::Command(vec!["/bin/false".into()])).await);
+        assert!(!probe(Probe::Command(vec!["/nonexistent/check".into()])).await);
+        let started = std::time::Instant::now();
+        assert!(!probe(Probe::Command(vec!["/bin/sleep".into(), "30".into()])).await);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the slow check is killed at its timeout"
+        );
+    }
 }
