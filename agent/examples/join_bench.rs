@@ -50,6 +50,7 @@ async fn main() {
         },
         admin_password: Some(Zeroizing::new("bench-admin-pw".into())),
         join_token: None,
+        log_capture: Default::default(),
     })
     .await
     .unwrap();

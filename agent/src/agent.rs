@@ -30,6 +30,8 @@ use crate::api::{AppState, ControlPlane, NodeContext, router};
 use crate::auth::TokenKeys;
 use crate::bootstrap::{self, BootstrapError};
 use crate::config::{Config, ConfigError, local_hostname};
+use crate::logs::capture::CaptureSlot;
+use crate::logs::{LogOptions, Logs};
 use crate::membership::rotation::{self, stored_keyring};
 use crate::membership::{self, Keys, MembershipOptions, Running};
 use crate::pki::enroll::{Claim, Credential, Target, backoff_delay, obtain};
@@ -87,6 +89,8 @@ pub enum AgentError {
     Issue(#[from] IssueError),
     #[error(transparent)]
     Services(#[from] SupervisorError),
+    #[error("cannot open the log database: {0}")]
+    Logs(#[from] crate::logs::LogStoreError),
     #[error("internal task failed: {0}")]
     Task(String),
 }
@@ -101,6 +105,9 @@ pub struct AgentOptions {
     pub admin_password: Option<Zeroizing<String>>,
     /// Join token for a worker that has no certificate yet.
     pub join_token: Option<JoinToken>,
+    /// Where the process's tracing layer sends the agent's own events; connected to this
+    /// agent's log pipeline once it runs. `CaptureSlot::default()` captures nothing.
+    pub log_capture: CaptureSlot,
 }
 
 /// How long start-up took, split so the KDF (a deliberate cost) is visible on its own.
@@ -518,6 +525,24 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
         shutdown_rx.clone(),
     ));
 
+    let log_path = state_dir.join("logs.db");
+    let log_opts = LogOptions {
+        node_id: node_id.clone(),
+        retention: config.log_retention,
+        max_entries: config.max_log_entries,
+    };
+    let logs = blocking(move || Ok(Logs::start(&log_path, log_opts)?)).await?;
+    opts.log_capture.connect(logs.clone());
+    if !coordinator {
+        let targets = crate::pki::renew::targets(&config.coordinator_addresses, &pki);
+        tasks.extend(crate::logs::shipper::spawn(
+            logs.clone(),
+            pki.clone(),
+            targets,
+            shutdown_rx.clone(),
+        ));
+    }
+
     let (services, services_task) = crate::services::spawn(
         SupervisorOptions {
             directory: config.services_directory.clone(),
@@ -526,7 +551,7 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
             marker: marker_for(&state_dir),
             store: store.clone(),
             membership: membership.clone(),
-            sink: LogSink::default(),
+            sink: LogSink::new(logs.clone()),
         },
         shutdown_rx.clone(),
     )?;
@@ -540,6 +565,7 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
         renewer,
         membership: membership.clone(),
         services,
+        logs,
         control,
     });
     let app = router(state.clone(), config.max_request_body_bytes);

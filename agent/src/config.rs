@@ -79,6 +79,12 @@ pub struct Config {
     /// How often the services directory is checked for added, changed or removed manifests.
     #[serde(deserialize_with = "de_duration")]
     pub services_reload_interval: Duration,
+    /// Log records older than this are deleted.
+    #[serde(deserialize_with = "de_duration")]
+    pub log_retention: Duration,
+    /// Most log records kept in this node's log database (the oldest go first). On
+    /// coordinators this counts every node's records.
+    pub max_log_entries: u64,
 }
 
 impl Default for Config {
@@ -108,6 +114,8 @@ impl Default for Config {
             gossip_compression_threshold: 256,
             services_directory: None,
             services_reload_interval: Duration::from_secs(1),
+            log_retention: Duration::from_secs(7 * 86400),
+            max_log_entries: 1_000_000,
         }
     }
 }
@@ -236,6 +244,8 @@ const KEYS: &[&str] = &[
     "gossip_compression_threshold",
     "services_directory",
     "services_reload_interval",
+    "log_retention",
+    "max_log_entries",
 ];
 
 impl Config {
@@ -318,6 +328,11 @@ impl Config {
         }
         if self.max_connections == 0 {
             return Err(err("max_connections must be at least 1".into()));
+        }
+        if self.max_log_entries < 10 || self.log_retention < Duration::from_secs(60) {
+            return Err(err(
+                "max_log_entries must be at least 10 and log_retention at least 1m".into(),
+            ));
         }
         if self.services_reload_interval < Duration::from_millis(100) {
             return Err(err("services_reload_interval must be at least 100ms".into()));

@@ -79,6 +79,7 @@ pub async fn start_dev(
         kdf: KdfParams::DEFAULT,
         admin_password: Some(admin_password.clone()),
         join_token: None,
+        log_capture: Default::default(),
     })
     .await?;
     let join = coordinator.create_join_token(Duration::from_secs(600), None, DEV_WORKERS as u32)?;
@@ -101,6 +102,7 @@ pub async fn start_dev(
             kdf: KdfParams::DEFAULT,
             admin_password: None,
             join_token: Some(JoinToken::parse(&join).map_err(|e| DevError::Token(e.to_string()))?),
+            log_capture: Default::default(),
         })
         .await?;
         workers.push(worker);

@@ -9,6 +9,7 @@ pub mod ca;
 pub mod cli;
 pub mod config;
 pub mod dev;
+pub mod logs;
 pub mod membership;
 pub mod password;
 pub mod pki;

@@ -11,6 +11,7 @@ use p2pd::agent::{AgentOptions, start};
 use p2pd::bootstrap::{self, initialize};
 use p2pd::cli::{Cli, Cmd, DevArgs, NodeArgs, VaultCmd};
 use p2pd::config::{Config, ConfigError, DEFAULT_CONFIG_PATH, LogFormat, NodeName};
+use p2pd::logs::capture::CaptureSlot;
 use p2pd::password::{PasswordSources, read_secret_file};
 use p2pd::vault::{KdfParams, Vault};
 use zeroize::Zeroizing;
@@ -72,21 +73,29 @@ fn load_config(args: &NodeArgs) -> Result<Config> {
     Ok(config)
 }
 
-fn init_tracing(config: &Config, override_level: Option<&str>) {
+/// Logs to stderr (journald under systemd) and returns the slot through which the agent's
+/// events also become records of its log pipeline once it runs.
+fn init_tracing(config: &Config, override_level: Option<&str>) -> CaptureSlot {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
     let level = override_level.unwrap_or(config.log_level.as_str());
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     // Colour only for a person at a terminal; journald and log files get plain text.
     let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let capture = CaptureSlot::default();
+    let fmt = tracing_subscriber::fmt::layer()
         .with_ansi(colour)
         .with_writer(std::io::stderr);
+    let registry = tracing_subscriber::registry()
+        .with(filter)
+        .with(capture.layer());
     let _ = match config.log_format {
-        LogFormat::Json => builder.json().try_init(),
-        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => registry.with(fmt.json()).try_init(),
+        LogFormat::Text => registry.with(fmt).try_init(),
     };
+    capture
 }
 
 fn password_sources(args: &NodeArgs) -> PasswordSources {
@@ -112,7 +121,7 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn run_node(args: &NodeArgs) -> Result<()> {
     let config = load_config(args)?;
-    init_tracing(&config, args.log_level.as_deref());
+    let log_capture = init_tracing(&config, args.log_level.as_deref());
     let join_token = join_token(args, &config)?;
     let password = password_sources(args).resolve("Vault password", false)?;
     let agent = start(AgentOptions {
@@ -121,6 +130,7 @@ async fn run_node(args: &NodeArgs) -> Result<()> {
         kdf: KdfParams::DEFAULT,
         admin_password: None,
         join_token,
+        log_capture,
     })
     .await?;
     notify_systemd_ready();

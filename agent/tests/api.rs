@@ -34,6 +34,7 @@ async fn agent(state: &Path) -> RunningAgent {
         kdf: FAST,
         admin_password: Some(Zeroizing::new(ADMIN_PW.into())),
         join_token: None,
+        log_capture: Default::default(),
     })
     .await
     .expect("agent starts")

@@ -193,13 +193,9 @@ impl ApiClient {
         body: Option<&B>,
         timeout: Option<Duration>,
     ) -> Result<T, ClientError> {
-        let url = format!("{}{}", self.base, path);
-        let mut req = self.http.request(method, &url);
+        let mut req = self.request(method, path);
         if let Some(t) = timeout {
             req = req.timeout(t);
-        }
-        if let Some(token) = &self.token {
-            req = req.bearer_auth(token);
         }
         if let Some(body) = body {
             req = req.json(body);
@@ -219,6 +215,26 @@ impl ApiClient {
     /// Sends `req`; a transport failure, a refused certificate or a non-2xx status becomes
     /// the matching `ClientError`, otherwise the body is returned.
     async fn exchange(&self, req: reqwest::RequestBuilder) -> Result<Vec<u8>, ClientError> {
+        let resp = self.send(req).await?;
+        let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
+        Ok(bytes.to_vec())
+    }
+
+    /// A request to `path` carrying this client's credentials.
+    pub(crate) fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let req = self.http.request(method, format!("{}{}", self.base, path));
+        match &self.token {
+            Some(token) => req.bearer_auth(token),
+            None => req,
+        }
+    }
+
+    /// Sends `req`; a transport failure, a refused certificate or a non-2xx status becomes
+    /// the matching `ClientError`, otherwise the response is returned unread (for streams).
+    pub(crate) async fn send(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, ClientError> {
         let resp = req.send().await.map_err(|e| {
             let (server, reason) = (self.base.clone(), describe(&e));
             if certificate_failure(&e) {
@@ -228,14 +244,18 @@ impl ApiClient {
             }
         })?;
         let status = resp.status();
-        let bytes = resp.bytes().await.map_err(|e| ClientError::Unreachable {
-            server: self.base.clone(),
-            reason: describe(&e),
-        })?;
         if !status.is_success() {
+            let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
             return Err(api_error(status, &bytes));
         }
-        Ok(bytes.to_vec())
+        Ok(resp)
+    }
+
+    pub(crate) fn unreachable(&self, e: &reqwest::Error) -> ClientError {
+        ClientError::Unreachable {
+            server: self.base.clone(),
+            reason: describe(e),
+        }
     }
 
     /// One push-pull step between nodes (`POST /v1/gossip/sync`): opaque compressed bytes.

@@ -10,6 +10,8 @@ pub mod contexts;
 pub mod fsutil;
 pub mod identity;
 pub mod jointoken;
+pub mod logs;
+mod logs_client;
 pub mod services;
 mod services_client;
 pub mod tls;

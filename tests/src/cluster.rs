@@ -12,15 +12,15 @@ use crate::{Proc, bin, p2pctl, stderr, stdout, wait_for};
 
 pub const START: Duration = Duration::from_secs(30);
 
-/// A block of 127.0.0.0/8 of our own, so parallel tests never share an address.
+/// A block of 127.0.0.0/8 of our own, so parallel tests never share an address: distinct
+/// for every call within a test process (tests of one binary run in parallel threads), and
+/// spread by process id across binaries.
 pub fn block() -> (u8, u8) {
-    let pid = std::process::id();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let x = pid.wrapping_mul(2654435761) ^ nanos;
-    (((x >> 8) % 250 + 2) as u8, ((x >> 16) % 250 + 2) as u8)
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let base = std::process::id().wrapping_mul(2654435761) % 62_500;
+    let index = (base + n.wrapping_mul(7919)) % 62_500;
+    ((index / 250 + 2) as u8, (index % 250 + 2) as u8)
 }
 
 pub struct Cluster {

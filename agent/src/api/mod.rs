@@ -22,6 +22,8 @@
 //! | `GET /v1/services`, `GET /v1/services/{name}` | any signed-in role (every node) |
 //! | `POST /v1/services/{name}/{start,stop,restart}` | operator (every node; forwarded) |
 //! | `GET /v1/node/services/{name}`, `POST /v1/node/services/{name}/{action}` | a node (mTLS) |
+//! | `GET /v1/logs` (query, or `follow=true` for an NDJSON stream) | any signed-in role (every node) |
+//! | `GET /v1/cluster/logs/cursor`, `POST /v1/cluster/logs` | a node (mTLS), on coordinators |
 //!
 //! `GET /v1/nodes` is served by every node, from its membership view.
 //! "Signed in" means a JWT bearer token or an operator client certificate. Control-plane
@@ -30,6 +32,7 @@
 pub mod error;
 pub mod extract;
 mod gossip_routes;
+mod log_routes;
 mod operators;
 mod pki_routes;
 pub mod server;
@@ -43,6 +46,7 @@ use axum::{Json, Router};
 use p2p_shared::api::{GossipKeyring, HealthResponse, NodeRole};
 
 use crate::auth::TokenKeys;
+use crate::logs::Logs;
 use crate::membership::Membership;
 use crate::pki::NodePki;
 use crate::pki::issuer::Issuer;
@@ -66,6 +70,7 @@ pub struct NodeContext {
     pub renewer: RenewHandle,
     pub membership: Arc<Membership>,
     pub services: Services,
+    pub logs: Logs,
     /// Present on coordinators only.
     pub control: Option<ControlPlane>,
 }
@@ -103,6 +108,8 @@ impl AppState {
 
 /// Push-pull bodies are compressed views of the whole cluster: larger than API requests.
 const GOSSIP_SYNC_MAX_BODY: usize = 8 * 1024 * 1024;
+/// A shipped batch: up to 512 records of up to 16 KiB each, plus JSON overhead.
+const LOG_BATCH_MAX_BODY: usize = 16 * 1024 * 1024;
 
 pub fn router(state: AppState, max_body: usize) -> Router {
     use operators as op;
@@ -146,6 +153,12 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route(
             "/v1/node/services/{name}/{action}",
             post(service_routes::node_control),
+        )
+        .route("/v1/logs", get(log_routes::query))
+        .route("/v1/cluster/logs/cursor", get(log_routes::cursor))
+        .route(
+            "/v1/cluster/logs",
+            post(log_routes::ingest).layer(DefaultBodyLimit::max(LOG_BATCH_MAX_BODY)),
         )
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -17,8 +17,11 @@ use std::time::Duration;
 use p2p_shared::services::{ManifestProblem, ServiceAction, ServiceDetail};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::logs::Logs;
+use crate::logs::capture::parse_level;
 use crate::membership::{Clock, Membership};
 use crate::store::Store;
+use p2p_shared::logs::LogLevel;
 pub use supervisor::spawn;
 
 /// Which output stream a line came from.
@@ -37,32 +40,26 @@ impl Stream {
     }
 }
 
-/// One line a service wrote.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceLine {
-    pub service: String,
-    pub stream: Stream,
-    pub line: String,
-}
-
-/// Where service output goes: a channel (the log pipeline), or the agent's own log.
+/// Where service output goes: the node's log pipeline, or (without one, in unit tests)
+/// the agent's own log.
 #[derive(Debug, Clone, Default)]
-pub struct LogSink(Option<mpsc::Sender<ServiceLine>>);
+pub struct LogSink(Option<Logs>);
 
 impl LogSink {
-    pub fn channel(tx: mpsc::Sender<ServiceLine>) -> LogSink {
-        LogSink(Some(tx))
+    pub fn new(logs: Logs) -> LogSink {
+        LogSink(Some(logs))
     }
 
     pub fn line(&self, service: &str, stream: Stream, line: String) {
         match &self.0 {
-            // A full pipeline drops the line rather than stall the service's pipe.
-            Some(tx) => {
-                let _ = tx.try_send(ServiceLine {
-                    service: service.to_string(),
-                    stream,
-                    line,
-                });
+            Some(logs) => {
+                // Programs put warnings and tracebacks on stderr more often than not.
+                let default = match stream {
+                    Stream::Stdout => LogLevel::Info,
+                    Stream::Stderr => LogLevel::Warn,
+                };
+                let level = parse_level(&line).unwrap_or(default);
+                logs.line(service, stream.as_str(), level, &line);
             }
             None => {
                 tracing::info!(target: "p2pd::service", service, stream = stream.as_str(), "{line}")

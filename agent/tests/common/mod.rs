@@ -69,6 +69,7 @@ pub async fn coordinator(net: &Net, state: &Path) -> RunningAgent {
         kdf: FAST,
         admin_password: Some(Zeroizing::new(ADMIN_PW.into())),
         join_token: None,
+        log_capture: Default::default(),
     })
     .await
     .expect("coordinator starts")
@@ -91,6 +92,7 @@ pub async fn worker(
         kdf: FAST,
         admin_password: None,
         join_token: token.map(|t| JoinToken::parse(t).unwrap()),
+        log_capture: Default::default(),
     })
     .await
 }

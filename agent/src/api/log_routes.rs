@@ -1,0 +1,141 @@
+//! Logs: operators query and follow (any signed-in role; a coordinator holds every node's
+//! records, a worker its own), nodes ship their records to coordinators.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use p2p_shared::logs::{AGENT_SOURCE, LogBatch, LogCursor, LogLevel, LogList, LogQuery, LogRecord};
+use time::OffsetDateTime;
+use tokio::sync::{broadcast, mpsc};
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{ApiJson, Caller, NodeCaller};
+use crate::logs::{Filter, LogStoreError, Logs};
+
+/// A quiet follow stream sends an empty line this often, so idle proxies keep it and a
+/// vanished reader is noticed.
+const KEEPALIVE: Duration = Duration::from_secs(15);
+
+fn store_error(e: LogStoreError) -> ApiError {
+    match e {
+        LogStoreError::Pattern(_) => ApiError::BadRequest(e.to_string()),
+        other => ApiError::internal(other),
+    }
+}
+
+pub(super) async fn query(
+    State(s): State<AppState>,
+    _caller: Caller,
+    Query(q): Query<LogQuery>,
+) -> Result<Response, ApiError> {
+    let follow = q.follow;
+    let filter = Filter::new(q).map_err(store_error)?;
+    if !follow {
+        let records = s.logs.query(filter).await.map_err(store_error)?;
+        return Ok(Json(LogList { records }).into_response());
+    }
+    // Subscribe before reading the history, so nothing falls between the two.
+    let live = s.logs.subscribe();
+    let history = s.logs.query(filter.clone()).await.map_err(store_error)?;
+    let (tx, rx) = mpsc::channel::<Bytes>(256);
+    tokio::spawn(stream_records(s.logs.clone(), filter, history, live, tx));
+    let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|b| (Ok::<_, std::convert::Infallible>(b), rx))
+    }));
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], body).into_response())
+}
+
+fn line(r: &LogRecord) -> Bytes {
+    let mut v = serde_json::to_vec(r).unwrap_or_default();
+    v.push(b'\n');
+    Bytes::from(v)
+}
+
+/// Feeds one follower: the history, then every new matching record, until it goes away.
+async fn stream_records(
+    logs: Logs,
+    filter: Filter,
+    history: Vec<LogRecord>,
+    mut live: broadcast::Receiver<Arc<LogRecord>>,
+    tx: mpsc::Sender<Bytes>,
+) {
+    let mut sent: HashMap<String, u64> = HashMap::new();
+    for r in &history {
+        sent.insert(r.node_id.clone(), r.seq);
+        if tx.send(line(r)).await.is_err() {
+            return;
+        }
+    }
+    let mut keepalive = tokio::time::interval(KEEPALIVE);
+    keepalive.tick().await;
+    loop {
+        let out = tokio::select! {
+            got = live.recv() => match got {
+                Ok(r) => {
+                    let new = sent.get(&r.node_id).is_none_or(|s| r.seq > *s);
+                    if !new || !filter.matches(&r) {
+                        continue;
+                    }
+                    sent.insert(r.node_id.clone(), r.seq);
+                    line(&r)
+                }
+                Err(broadcast::error::RecvError::Lagged(n)) => line(&LogRecord {
+                    node_id: logs.node_id().to_string(),
+                    seq: 0,
+                    timestamp: OffsetDateTime::now_utc(),
+                    source: AGENT_SOURCE.to_string(),
+                    stream: "log".to_string(),
+                    level: LogLevel::Warn,
+                    message: format!("this follower fell behind: {n} record(s) skipped (query them with p2pctl logs)"),
+                }),
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = keepalive.tick() => Bytes::from_static(b"\n"),
+        };
+        if tx.send(out).await.is_err() {
+            return;
+        }
+    }
+}
+
+pub(super) async fn cursor(
+    State(s): State<AppState>,
+    node: NodeCaller,
+) -> Result<Json<LogCursor>, ApiError> {
+    s.control()?;
+    let last_seq = s.logs.last_seq(node.node_id).await.map_err(store_error)?;
+    Ok(Json(LogCursor { last_seq }))
+}
+
+pub(super) async fn ingest(
+    State(s): State<AppState>,
+    node: NodeCaller,
+    ApiJson(batch): ApiJson<LogBatch>,
+) -> Result<Json<LogCursor>, ApiError> {
+    s.control()?;
+    if let Some(r) = batch.records.iter().find(|r| r.node_id != node.node_id) {
+        return Err(ApiError::Forbidden(format!(
+            "{} may only ship its own records, not {}'s",
+            node.node_id, r.node_id
+        )));
+    }
+    if batch.records.is_empty() {
+        let last_seq = s.logs.last_seq(node.node_id).await.map_err(store_error)?;
+        return Ok(Json(LogCursor { last_seq }));
+    }
+    let last_seq = s
+        .logs
+        .ingest(batch.records)
+        .await
+        .map_err(ApiError::Internal)?;
+    Ok(Json(LogCursor { last_seq }))
+}

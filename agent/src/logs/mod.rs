@@ -1,0 +1,321 @@
+//! Logs: every line the agent logs and every line its services write becomes a record
+//! (node, per-node sequence number, time, source, stream, level, message), stored in the
+//! node's log database and shipped to the coordinators, which answer queries and follows
+//! for the whole cluster.
+//!
+//! Flow: `Logs::line` (never blocks: a full queue drops the line and counts it) → the
+//! writer thread (assigns sequence numbers, inserts in batches, prunes, publishes) →
+//! followers on this node, and the shipper (`shipper.rs`) → `POST /v1/cluster/logs` on each
+//! coordinator → the coordinator's writer thread → its followers.
+
+pub mod capture;
+pub mod shipper;
+pub mod store;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use p2p_shared::logs::{AGENT_SOURCE, LogLevel, LogRecord};
+use rusqlite::Connection;
+use time::OffsetDateTime;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+pub use store::{Filter, LogStoreError};
+
+/// Lines waiting for the writer; beyond this, new lines are dropped and counted.
+const QUEUE: usize = 8192;
+/// Most records the writer inserts in one transaction.
+const BATCH: usize = 1024;
+/// Longest message kept; longer ones are cut (and marked).
+pub const MAX_MESSAGE: usize = 16 * 1024;
+/// How often the writer enforces retention.
+const PRUNE_EVERY: Duration = Duration::from_secs(10);
+
+/// Retention and where the database lives.
+#[derive(Debug, Clone)]
+pub struct LogOptions {
+    pub node_id: String,
+    pub retention: Duration,
+    pub max_entries: u64,
+}
+
+enum Input {
+    Line {
+        at: OffsetDateTime,
+        source: String,
+        stream: &'static str,
+        level: LogLevel,
+        message: String,
+    },
+    Ingest {
+        records: Vec<LogRecord>,
+        reply: oneshot::Sender<Result<u64, String>>,
+    },
+}
+
+/// Handle to a node's log pipeline (cheap to clone).
+#[derive(Clone)]
+pub struct Logs {
+    node_id: Arc<str>,
+    tx: mpsc::Sender<Input>,
+    dropped: Arc<AtomicU64>,
+    published: broadcast::Sender<Arc<LogRecord>>,
+    own_seq: watch::Receiver<u64>,
+    reader: Arc<Mutex<Connection>>,
+}
+
+impl std::fmt::Debug for Logs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Logs")
+            .field("node_id", &self.node_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Logs {
+    /// Opens (or creates) the log database at `path` and starts the writer thread, which
+    /// runs until every handle is dropped.
+    pub fn start(path: &Path, opts: LogOptions) -> Result<Logs, LogStoreError> {
+        let mut writer = store::open(path)?;
+        let reader = store::open(path)?;
+        let next = store::last_seq(&writer, &opts.node_id)? + 1;
+        let (tx, mut rx) = mpsc::channel(QUEUE);
+        let (published, _) = broadcast::channel(4096);
+        let (seq_tx, own_seq) = watch::channel(next - 1);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let logs = Logs {
+            node_id: opts.node_id.clone().into(),
+            tx,
+            dropped: dropped.clone(),
+            published: published.clone(),
+            own_seq,
+            reader: Arc::new(Mutex::new(reader)),
+        };
+        let spawned = std::thread::Builder::new()
+            .name("p2pd-logs".into())
+            .spawn(move || {
+                let mut w = Writer {
+                    opts,
+                    next,
+                    dropped,
+                    reported: 0,
+                    published,
+                    seq_tx,
+                    last_prune: Instant::now(),
+                    since_prune: 0,
+                };
+                w.run(&mut writer, &mut rx);
+            });
+        spawned.map_err(|e| LogStoreError::Task(e.to_string()))?;
+        Ok(logs)
+    }
+
+    pub fn node_id(&self) -> &str {
+        &self.node_id
+    }
+
+    /// Records one line now. Never blocks: when the writer is behind, the line is dropped
+    /// and counted (the count is logged as a record of its own).
+    pub fn line(&self, source: &str, stream: &'static str, level: LogLevel, message: &str) {
+        let input = Input::Line {
+            at: OffsetDateTime::now_utc(),
+            source: source.to_string(),
+            stream,
+            level,
+            message: bounded(message),
+        };
+        if self.tx.try_send(input).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Lines dropped so far because the pipeline was full.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Stores records another node shipped; returns the highest seq now held for it.
+    pub async fn ingest(&self, records: Vec<LogRecord>) -> Result<u64, String> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Input::Ingest { records, reply })
+            .await
+            .map_err(|_| "the log writer has stopped".to_string())?;
+        rx.await
+            .map_err(|_| "the log writer has stopped".to_string())?
+    }
+
+    /// New records as they are stored (own and ingested).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<LogRecord>> {
+        self.published.subscribe()
+    }
+
+    /// The last sequence number of this node's own records; changes when new ones land.
+    pub fn own_seq(&self) -> watch::Receiver<u64> {
+        self.own_seq.clone()
+    }
+
+    fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, LogStoreError> + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<T, LogStoreError>> {
+        let reader = self.reader.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let conn = reader.lock().unwrap_or_else(|p| p.into_inner());
+                f(&conn)
+            })
+            .await
+            .map_err(|e| LogStoreError::Task(e.to_string()))?
+        }
+    }
+
+    pub async fn query(&self, filter: Filter) -> Result<Vec<LogRecord>, LogStoreError> {
+        self.read(move |c| store::query(c, &filter)).await
+    }
+
+    /// The highest seq held for `node`.
+    pub async fn last_seq(&self, node: String) -> Result<u64, LogStoreError> {
+        self.read(move |c| store::last_seq(c, &node)).await
+    }
+
+    /// This node's own records after `seq` (for shipping).
+    pub async fn own_after(&self, seq: u64, limit: u32) -> Result<Vec<LogRecord>, LogStoreError> {
+        let node = self.node_id.to_string();
+        self.read(move |c| store::after(c, &node, seq, limit)).await
+    }
+}
+
+/// Cuts `message` to `MAX_MESSAGE` bytes on a character boundary.
+fn bounded(message: &str) -> String {
+    if message.len() <= MAX_MESSAGE {
+        return message.to_string();
+    }
+    let mut end = MAX_MESSAGE;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [cut at {MAX_MESSAGE} bytes]", &message[..end])
+}
+
+struct Writer {
+    opts: LogOptions,
+    next: u64,
+    dropped: Arc<AtomicU64>,
+    reported: u64,
+    published: broadcast::Sender<Arc<LogRecord>>,
+    seq_tx: watch::Sender<u64>,
+    last_prune: Instant,
+    since_prune: u64,
+}
+
+impl Writer {
+    fn run(&mut self, conn: &mut Connection, rx: &mut mpsc::Receiver<Input>) {
+        while let Some(first) = rx.blocking_recv() {
+            let mut own = Vec::new();
+            let mut ingests = Vec::new();
+            let mut input = Some(first);
+            while let Some(i) = input.take() {
+                match i {
+                    Input::Line {
+                        at,
+                        source,
+                        stream,
+                        level,
+                        message,
+                    } => own.push(self.record(at, source, stream, level, message)),
+                    Input::Ingest { records, reply } => ingests.push((records, reply)),
+                }
+                if own.len() < BATCH && ingests.len() < 16 {
+                    input = rx.try_recv().ok();
+                }
+            }
+            self.report_drops(&mut own);
+            if !own.is_empty() {
+                let last = own.last().map(|r| r.seq).unwrap_or(0);
+                match store::insert(conn, own) {
+                    Ok(fresh) => {
+                        self.publish(fresh);
+                        let _ = self.seq_tx.send(last);
+                    }
+                    // This target is not captured, so the failure does not feed back.
+                    Err(e) => {
+                        tracing::error!(target: "p2pd::logs", error = %e, "cannot store log records")
+                    }
+                }
+            }
+            for (records, reply) in ingests {
+                let node = records.first().map(|r| r.node_id.clone());
+                let result = store::insert(conn, records)
+                    .and_then(|fresh| {
+                        self.publish(fresh);
+                        node.map_or(Ok(0), |n| store::last_seq(conn, &n))
+                    })
+                    .map_err(|e| e.to_string());
+                let _ = reply.send(result);
+            }
+            // By time, or sooner when a burst could overshoot the size limit by much.
+            if self.last_prune.elapsed() >= PRUNE_EVERY
+                || self.since_prune > self.opts.max_entries / 4
+            {
+                self.prune(conn);
+            }
+        }
+    }
+
+    fn record(
+        &mut self,
+        at: OffsetDateTime,
+        source: String,
+        stream: &str,
+        level: LogLevel,
+        message: String,
+    ) -> LogRecord {
+        let seq = self.next;
+        self.next += 1;
+        LogRecord {
+            node_id: self.opts.node_id.clone(),
+            seq,
+            timestamp: at,
+            source,
+            stream: stream.to_string(),
+            level,
+            message,
+        }
+    }
+
+    /// Turns newly dropped lines into a record of their own.
+    fn report_drops(&mut self, own: &mut Vec<LogRecord>) {
+        let dropped = self.dropped.load(Ordering::Relaxed);
+        if dropped > self.reported {
+            let n = dropped - self.reported;
+            self.reported = dropped;
+            let r = self.record(
+                OffsetDateTime::now_utc(),
+                AGENT_SOURCE.to_string(),
+                "log",
+                LogLevel::Warn,
+                format!("log pipeline full: dropped {n} line(s) ({dropped} since start)"),
+            );
+            own.push(r);
+        }
+    }
+
+    fn publish(&mut self, records: Vec<LogRecord>) {
+        self.since_prune += records.len() as u64;
+        for r in records {
+            let _ = self.published.send(Arc::new(r));
+        }
+    }
+
+    fn prune(&mut self, conn: &Connection) {
+        self.last_prune = Instant::now();
+        self.since_prune = 0;
+        let oldest = OffsetDateTime::now_utc() - self.opts.retention;
+        if let Err(e) = store::prune(conn, oldest, self.opts.max_entries) {
+            tracing::error!(target: "p2pd::logs", error = %e, "cannot prune the log database");
+        }
+    }
+}

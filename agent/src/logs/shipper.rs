@@ -1,0 +1,97 @@
+//! Ships a worker's records to each coordinator as they are stored: over one kept-alive
+//! mTLS (HTTP/2) connection per coordinator, in batches of what is waiting. The
+//! coordinator's cursor (the last seq it holds for this node) says where to resume, and
+//! it ignores records it already has, so a reconnect loses and duplicates nothing.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use p2p_shared::logs::LogBatch;
+use tokio::sync::watch;
+
+use super::Logs;
+use crate::pki::NodePki;
+use crate::pki::enroll::{Target, backoff_delay};
+
+/// Most records per request: small batches keep the latency of the first line low.
+const SHIP_BATCH: u32 = 512;
+const TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// One shipping task per coordinator.
+pub fn spawn(
+    logs: Logs,
+    pki: Arc<NodePki>,
+    targets: Vec<Target>,
+    shutdown: watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    targets
+        .into_iter()
+        .map(|t| {
+            let (logs, pki, mut shutdown) = (logs.clone(), pki.clone(), shutdown.clone());
+            tokio::spawn(async move {
+                tokio::select! {
+                    _ = ship(&logs, &pki, &t) => {}
+                    _ = shutdown.changed() => {}
+                }
+            })
+        })
+        .collect()
+}
+
+async fn ship(logs: &Logs, pki: &NodePki, target: &Target) {
+    let mut attempt = 0u32;
+    loop {
+        let mut shipped = false;
+        if let Err(e) = ship_until_error(logs, pki, target, &mut shipped).await {
+            if shipped {
+                attempt = 0;
+            }
+            let delay = backoff_delay(attempt, rand::random::<f64>(), MAX_BACKOFF);
+            if attempt == 0 || attempt.is_multiple_of(10) {
+                tracing::warn!(target: "p2pd::logs", coordinator = %target.address, error = %e, retry_in = ?delay, "cannot ship logs");
+            }
+            attempt = attempt.saturating_add(1);
+            tokio::time::sleep(delay).await;
+        } else {
+            return;
+        }
+    }
+}
+
+/// Resumes from the coordinator's cursor and ships until something fails.
+async fn ship_until_error(
+    logs: &Logs,
+    pki: &NodePki,
+    target: &Target,
+    shipped: &mut bool,
+) -> Result<(), String> {
+    let client = pki
+        .peer_client(target.address.clone(), target.node_id.clone(), TIMEOUT)
+        .map_err(|e| e.to_string())?;
+    let mut cursor = client
+        .log_cursor()
+        .await
+        .map_err(|e| e.to_string())?
+        .last_seq;
+    let mut own = logs.own_seq();
+    loop {
+        let batch = logs
+            .own_after(cursor, SHIP_BATCH)
+            .await
+            .map_err(|e| e.to_string())?;
+        if batch.is_empty() {
+            // Nothing waiting: sleep until the writer stores more of our own records.
+            if own.changed().await.is_err() {
+                return Ok(());
+            }
+            continue;
+        }
+        let ack = client
+            .ship_logs(&LogBatch { records: batch })
+            .await
+            .map_err(|e| e.to_string())?;
+        cursor = ack.last_seq;
+        *shipped = true;
+    }
+}

@@ -1,0 +1,144 @@
+//! Log records and the bodies of `/v1/logs...`: what operators query and follow, and what
+//! nodes ship to coordinators.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Severity, ordered: `Trace` < `Debug` < `Info` < `Warn` < `Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogLevel {
+    Trace,
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+impl LogLevel {
+    pub const ALL: [LogLevel; 5] = [
+        LogLevel::Trace,
+        LogLevel::Debug,
+        LogLevel::Info,
+        LogLevel::Warn,
+        LogLevel::Error,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Trace => "trace",
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        }
+    }
+
+    /// Stored as a small integer so level filters are index range scans.
+    pub fn rank(self) -> i64 {
+        self as i64
+    }
+
+    pub fn from_rank(r: i64) -> LogLevel {
+        match r {
+            i64::MIN..=0 => LogLevel::Trace,
+            1 => LogLevel::Debug,
+            2 => LogLevel::Info,
+            3 => LogLevel::Warn,
+            _ => LogLevel::Error,
+        }
+    }
+}
+
+impl std::fmt::Display for LogLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for LogLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "trace" => Ok(LogLevel::Trace),
+            "debug" => Ok(LogLevel::Debug),
+            "info" => Ok(LogLevel::Info),
+            "warn" | "warning" => Ok(LogLevel::Warn),
+            "error" => Ok(LogLevel::Error),
+            other => Err(format!(
+                "unknown level `{other}`: expected trace, debug, info, warn or error"
+            )),
+        }
+    }
+}
+
+/// The source name of the agent's own log records; services use their name.
+pub const AGENT_SOURCE: &str = "p2pd";
+
+/// One line of a log, as collected on its node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogRecord {
+    pub node_id: String,
+    /// Per node, gap-free and increasing from 1: (node_id, seq) identifies a record.
+    pub seq: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub timestamp: OffsetDateTime,
+    /// `p2pd` for the agent itself, else the service name.
+    pub source: String,
+    /// `stdout` or `stderr` for services, `log` for the agent.
+    pub stream: String,
+    pub level: LogLevel,
+    pub message: String,
+}
+
+/// A query (`GET /v1/logs`); every field optional. With `follow`, the answer is a stream
+/// of newline-delimited JSON records that stays open.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LogQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Minimum level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<LogLevel>,
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub since: Option<OffsetDateTime>,
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub until: Option<OffsetDateTime>,
+    /// A regular expression the message must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grep: Option<String>,
+    /// The newest this many records (default 100; at most 10 000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follow: bool,
+}
+
+/// `GET /v1/logs` without `follow`: matching records, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogList {
+    pub records: Vec<LogRecord>,
+}
+
+/// Node to coordinator: records of the calling node, in sequence order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogBatch {
+    pub records: Vec<LogRecord>,
+}
+
+/// The highest sequence number a coordinator holds for the calling node; shipping resumes
+/// after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogCursor {
+    pub last_seq: u64,
+}
