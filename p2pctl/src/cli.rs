@@ -81,6 +81,15 @@ pub enum Command {
     /// (operator role to change anything).
     #[command(subcommand, alias = "service")]
     Svc(SvcCmd),
+    /// Log records of every node and service: query, or follow them as they are collected
+    /// (any role). Ask a coordinator for the whole cluster; a worker answers for itself.
+    Logs {
+        /// Only this service (`p2pd` for the agents' own logs).
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+        #[command(flatten)]
+        filter: LogFilterArgs,
+    },
     /// Cluster-wide operations: gossip key rotation (admin), gossip counters.
     #[command(subcommand)]
     Cluster(ClusterCmd),
@@ -136,6 +145,39 @@ pub enum SvcCmd {
     Stop(SvcTarget),
     /// Restart a service; waits until the new process runs and passes its health check.
     Restart(SvcTarget),
+    /// The output of a service (every node running it, or --node): `p2pctl logs --service`.
+    Logs {
+        /// Service name.
+        name: String,
+        #[command(flatten)]
+        filter: LogFilterArgs,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogFilterArgs {
+    /// Keep printing records as they are collected (after the last --tail ones).
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+    /// Only records of this node.
+    #[arg(long, value_name = "NAME")]
+    #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
+    pub node: Option<String>,
+    /// Minimum level: trace, debug, info, warn or error.
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<p2p_shared::logs::LogLevel>,
+    /// Only records since this long ago (10m, 2h, 7d) or this time (RFC 3339).
+    #[arg(long, value_name = "AGE|TIME")]
+    pub since: Option<String>,
+    /// Only records until this long ago or this time.
+    #[arg(long, value_name = "AGE|TIME")]
+    pub until: Option<String>,
+    /// Print the newest N records (default 100, or 10 with --follow; at most 10000).
+    #[arg(long, value_name = "N")]
+    pub tail: Option<u32>,
+    /// Only records whose message matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub grep: Option<String>,
 }
 
 #[derive(Debug, Args)]

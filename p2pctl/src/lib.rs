@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod completion;
 pub mod error;
+pub mod logs;
 pub mod output;
 pub mod pki;
 pub mod svc;
@@ -162,6 +163,7 @@ async fn dispatch(cli: Cli) -> Result<(), CtlError> {
         Command::Token(cmd) => pki::token_cmd(&env, cmd).await,
         Command::Cert(cmd) => pki::cert_cmd(&env, cmd).await,
         Command::Svc(cmd) => svc::svc_cmd(&env, cmd).await,
+        Command::Logs { service, filter } => logs::logs_cmd(&env, filter, service).await,
         Command::Cluster(ClusterCmd::GossipStats) => {
             let st = env.client()?.gossip_stats().await?;
             print(out, &st, |_| {

@@ -48,6 +48,7 @@ pub async fn svc_cmd(env: &Env, cmd: SvcCmd) -> Result<(), CtlError> {
         SvcCmd::Start(t) => control(env, &client, ServiceAction::Start, t).await,
         SvcCmd::Stop(t) => control(env, &client, ServiceAction::Stop, t).await,
         SvcCmd::Restart(t) => control(env, &client, ServiceAction::Restart, t).await,
+        SvcCmd::Logs { name, filter } => crate::logs::logs_cmd(env, filter, Some(name)).await,
     }
 }
 

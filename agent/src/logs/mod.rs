@@ -53,6 +53,8 @@ enum Input {
         records: Vec<LogRecord>,
         reply: oneshot::Sender<Result<u64, String>>,
     },
+    /// Wakes the writer so retention runs even when nothing is logged.
+    Tick,
 }
 
 /// Handle to a node's log pipeline (cheap to clone).
@@ -76,7 +78,7 @@ impl std::fmt::Debug for Logs {
 
 impl Logs {
     /// Opens (or creates) the log database at `path` and starts the writer thread, which
-    /// runs until every handle is dropped.
+    /// runs until every handle is dropped. Call within a tokio runtime.
     pub fn start(path: &Path, opts: LogOptions) -> Result<Logs, LogStoreError> {
         let mut writer = store::open(path)?;
         let reader = store::open(path)?;
@@ -109,6 +111,16 @@ impl Logs {
                 w.run(&mut writer, &mut rx);
             });
         spawned.map_err(|e| LogStoreError::Task(e.to_string()))?;
+        // Holds only a weak sender: the writer still ends when the last handle goes.
+        let weak = logs.tx.downgrade();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(PRUNE_EVERY);
+            loop {
+                tick.tick().await;
+                let Some(tx) = weak.upgrade() else { return };
+                let _ = tx.try_send(Input::Tick);
+            }
+        });
         Ok(logs)
     }
 
@@ -120,7 +132,7 @@ impl Logs {
     /// and counted (the count is logged as a record of its own).
     pub fn line(&self, source: &str, stream: &'static str, level: LogLevel, message: &str) {
         let input = Input::Line {
-            at: OffsetDateTime::now_utc(),
+            at: now_ms(),
             source: source.to_string(),
             stream,
             level,
@@ -188,6 +200,14 @@ impl Logs {
     }
 }
 
+/// Now, to the millisecond: the precision records are stored with, so a followed record
+/// and the same record queried later look the same.
+fn now_ms() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000)
+        .unwrap_or(now)
+}
+
 /// Cuts `message` to `MAX_MESSAGE` bytes on a character boundary.
 fn bounded(message: &str) -> String {
     if message.len() <= MAX_MESSAGE {
@@ -227,6 +247,7 @@ impl Writer {
                         message,
                     } => own.push(self.record(at, source, stream, level, message)),
                     Input::Ingest { records, reply } => ingests.push((records, reply)),
+                    Input::Tick => {}
                 }
                 if own.len() < BATCH && ingests.len() < 16 {
                     input = rx.try_recv().ok();
@@ -293,7 +314,7 @@ impl Writer {
             let n = dropped - self.reported;
             self.reported = dropped;
             let r = self.record(
-                OffsetDateTime::now_utc(),
+                now_ms(),
                 AGENT_SOURCE.to_string(),
                 "log",
                 LogLevel::Warn,

@@ -1,0 +1,117 @@
+//! `p2pctl logs` and `p2pctl svc logs`: query the cluster's log records, or follow them as
+//! they are collected. Lines on a terminal (level in colour unless NO_COLOR), JSON for
+//! scripts: an array, or one object per line with `-f`.
+
+use std::io::{IsTerminal, Write};
+
+use p2p_shared::logs::{LogQuery, LogRecord};
+use time::OffsetDateTime;
+
+use crate::Env;
+use crate::cli::{LogFilterArgs, Output};
+use crate::error::{CtlError, Exit};
+use crate::output::{print, rfc3339};
+
+/// Records shown before following, unless --tail says otherwise.
+const FOLLOW_TAIL: u32 = 10;
+
+pub async fn logs_cmd(env: &Env, f: LogFilterArgs, service: Option<String>) -> Result<(), CtlError> {
+    let now = OffsetDateTime::now_utc();
+    let query = LogQuery {
+        node: f.node,
+        service,
+        level: f.level,
+        since: f.since.as_deref().map(|s| when(s, now)).transpose()?,
+        until: f.until.as_deref().map(|s| when(s, now)).transpose()?,
+        grep: f.grep,
+        limit: Some(f.tail.unwrap_or(if f.follow { FOLLOW_TAIL } else { 100 })),
+        follow: f.follow,
+    };
+    let client = env.client()?;
+    let out = env.global.output;
+    let colour = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if !f.follow {
+        let records = client.logs(&query).await?.records;
+        return print(out, &records, |wide| {
+            records
+                .iter()
+                .map(|r| text(r, wide, colour))
+                .collect::<Vec<_>>()
+                .join("\n")
+        });
+    }
+    client
+        .follow_logs(&query, |r| {
+            let line = match out {
+                Output::Json | Output::Yaml => serde_json::to_string(&r).unwrap_or_default(),
+                Output::Table => text(&r, false, colour),
+                Output::Wide => text(&r, true, colour),
+            };
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) ends the follow quietly.
+            writeln!(stdout, "{line}").and_then(|()| stdout.flush()).is_ok()
+        })
+        .await?;
+    Ok(())
+}
+
+/// `10m` (that long ago) or an RFC 3339 time.
+fn when(s: &str, now: OffsetDateTime) -> Result<OffsetDateTime, CtlError> {
+    if let Ok(d) = humantime::parse_duration(s) {
+        return Ok(now - d);
+    }
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|_| {
+        CtlError::new(
+            Exit::Usage,
+            format!("`{s}` is neither a duration (10m, 2h, 7d) nor an RFC 3339 time"),
+        )
+    })
+}
+
+/// `TIME NODE SOURCE[STREAM] LEVEL MESSAGE`; wide adds the sequence number.
+fn text(r: &LogRecord, wide: bool, colour: bool) -> String {
+    let level = format!("{:<5}", r.level.as_str().to_ascii_uppercase());
+    let level = if colour {
+        let code = match r.level {
+            p2p_shared::logs::LogLevel::Error => "31",
+            p2p_shared::logs::LogLevel::Warn => "33",
+            p2p_shared::logs::LogLevel::Info => "32",
+            _ => "2",
+        };
+        format!("\x1b[{code}m{level}\x1b[0m")
+    } else {
+        level
+    };
+    let seq = if wide {
+        format!(" #{}", r.seq)
+    } else {
+        String::new()
+    };
+    let at = r
+        .timestamp
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+        ))
+        .unwrap_or_else(|_| rfc3339(r.timestamp));
+    format!(
+        "{at} {}{seq} {}[{}] {level} {}",
+        r.node_id,
+        r.source,
+        r.stream,
+        r.message
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn since_takes_ages_and_times() {
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(when("10m", now).ok(), Some(now - time::Duration::minutes(10)));
+        assert_eq!(when("2027-01-15T08:00:00Z", now).ok(), Some(now));
+        assert!(when("yesterday-ish", now).is_err());
+    }
+}
