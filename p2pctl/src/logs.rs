@@ -15,7 +15,11 @@ use crate::output::{print, rfc3339};
 /// Records shown before following, unless --tail says otherwise.
 const FOLLOW_TAIL: u32 = 10;
 
-pub async fn logs_cmd(env: &Env, f: LogFilterArgs, service: Option<String>) -> Result<(), CtlError> {
+pub async fn logs_cmd(
+    env: &Env,
+    f: LogFilterArgs,
+    service: Option<String>,
+) -> Result<(), CtlError> {
     let now = OffsetDateTime::now_utc();
     let query = LogQuery {
         node: f.node,
@@ -50,7 +54,9 @@ pub async fn logs_cmd(env: &Env, f: LogFilterArgs, service: Option<String>) -> R
             };
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`| head`) ends the follow quietly.
-            writeln!(stdout, "{line}").and_then(|()| stdout.flush()).is_ok()
+            writeln!(stdout, "{line}")
+                .and_then(|()| stdout.flush())
+                .is_ok()
         })
         .await?;
     Ok(())
@@ -96,10 +102,7 @@ fn text(r: &LogRecord, wide: bool, colour: bool) -> String {
         .unwrap_or_else(|_| rfc3339(r.timestamp));
     format!(
         "{at} {}{seq} {}[{}] {level} {}",
-        r.node_id,
-        r.source,
-        r.stream,
-        r.message
+        r.node_id, r.source, r.stream, r.message
     )
 }
 
@@ -109,8 +112,12 @@ mod tests {
 
     #[test]
     fn since_takes_ages_and_times() {
-        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        assert_eq!(when("10m", now).ok(), Some(now - time::Duration::minutes(10)));
+        let now = OffsetDateTime::from_unix_timestamp(1_800_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(
+            when("10m", now).ok(),
+            Some(now - time::Duration::minutes(10))
+        );
         assert_eq!(when("2027-01-15T08:00:00Z", now).ok(), Some(now));
         assert!(when("yesterday-ish", now).is_err());
     }

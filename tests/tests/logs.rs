@@ -1,0 +1,246 @@
+//! Logs with real `p2pd` processes: a worker's service output followed live from the
+//! coordinator with filters, no loss and no duplicates across a coordinator crash, a
+//! killed worker's last lines still readable, and retention enforced.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use p2p_tests::cluster::{Cluster, json};
+use p2p_tests::{Proc, bin, signal, stderr, stdout, wait_for};
+use serde_json::Value;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn manifest(dir: &Path, name: &str, yaml: &str) {
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, yaml).unwrap();
+    std::fs::rename(&tmp, dir.join(format!("{name}.yaml"))).unwrap();
+}
+
+/// Records as `p2pctl logs -o json ARGS` on the coordinator returns them.
+fn records(c: &Cluster, args: &[&str]) -> Vec<Value> {
+    let mut all = vec!["-o", "json", "logs", "--tail", "10000"];
+    all.extend_from_slice(args);
+    let out = c.ctl(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    json(&stdout(&out)).as_array().cloned().unwrap_or_default()
+}
+
+fn message(r: &Value) -> &str {
+    r["message"].as_str().unwrap_or("")
+}
+
+/// The numbers N of `PREFIX N` messages.
+fn numbers(recs: &[Value], prefix: &str) -> Vec<u64> {
+    recs.iter()
+        .filter_map(|r| message(r).strip_prefix(prefix)?.trim().parse().ok())
+        .collect()
+}
+
+/// `p2pctl ... logs -f ...` as a child, its stdout lines delivered on a channel.
+fn follow(c: &Cluster, args: &[&str]) -> (Proc, mpsc::Receiver<String>) {
+    let mut cmd = Command::new(bin("p2pctl"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("P2PCTL_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("P2PCTL_CONFIG", c.path("p2pctl.toml"))
+        .args(["-o", "json", "logs", "-f"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut proc = Proc::spawn(&mut cmd);
+    let out = proc.child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    (proc, rx)
+}
+
+#[test]
+fn a_workers_service_is_followed_from_the_coordinator_with_filters() {
+    let c = Cluster::new();
+    let _procs = c.start_nodes(2);
+    let (_follower, lines) = follow(
+        &c,
+        &["--node", "w2", "--service", "chatty", "--level", "error"],
+    );
+    manifest(
+        &c.services_dir("w2"),
+        "chatty",
+        "command: /bin/sh\nargs: ['-c', 'i=0; while :; do i=$((i+1)); echo \"fine $i\"; echo \"ERROR oops $i\" >&2; sleep 0.1; done']\n",
+    );
+    let deadline = Instant::now() + WAIT;
+    let mut got = Vec::new();
+    while got.len() < 5 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = lines.recv_timeout(left).unwrap_or_else(|_| {
+            panic!(
+                "only {} followed lines: {got:?}\n{}",
+                got.len(),
+                c.log("w2")
+            )
+        });
+        got.push(json(&line));
+    }
+    for r in &got {
+        assert_eq!(r["node_id"], "w2", "{r}");
+        assert_eq!(r["source"], "chatty", "{r}");
+        assert_eq!(r["stream"], "stderr", "{r}");
+        assert_eq!(r["level"], "error", "{r}");
+        assert!(message(r).starts_with("ERROR oops "), "{r}");
+    }
+    let seqs: Vec<u64> = got.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order: {seqs:?}");
+
+    // Queries: grep, level, and the agent's own log lines collected too.
+    let fine = records(&c, &["--node", "w2", "--grep", "^fine [0-9]+$"]);
+    assert!(!fine.is_empty());
+    assert!(
+        fine.iter()
+            .all(|r| r["level"] == "info" && r["stream"] == "stdout")
+    );
+    let agent = records(
+        &c,
+        &["--node", "w2", "--service", "p2pd", "--grep", "p2pd ready"],
+    );
+    assert_eq!(agent.len(), 1, "{agent:?}");
+    // `svc logs` is the same query by service.
+    let out = c.ctl(&["svc", "logs", "chatty", "--tail", "3", "--level", "error"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        text.lines()
+            .all(|l| l.contains(" w2 chatty[stderr] ERROR ")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_coordinator_crash_mid_stream_loses_and_duplicates_nothing() {
+    let c = Cluster::new();
+    let mut procs = c.start_nodes(2);
+    manifest(
+        &c.services_dir("w2"),
+        "counter",
+        "command: /bin/sh\nargs: ['-c', 'i=0; while :; do i=$((i+1)); echo \"count $i\"; sleep 0.02; done']\n",
+    );
+    let counted = |c: &Cluster| numbers(&records(c, &["--service", "counter"]), "count ");
+    assert!(wait_for(WAIT, || (counted(&c).len() >= 50).then_some(())).is_some());
+
+    signal(&procs[0], libc::SIGKILL);
+    let _ = procs[0].child.wait();
+    std::thread::sleep(Duration::from_millis(500)); // lines pile up on the worker meanwhile
+    procs[0] = c.spawn("coord", 1, false, None);
+    assert!(c.wait_log("coord", "p2pd ready"));
+    // Let it ship for a while after the reconnect, then stop the counter.
+    let before = counted(&c).len();
+    assert!(
+        wait_for(WAIT, || (counted(&c).len() > before + 50).then_some(())).is_some(),
+        "shipping did not resume"
+    );
+    // (Once the restarted coordinator has relearnt the worker's services through gossip.)
+    let stopped = wait_for(WAIT, || {
+        c.ctl(&["svc", "stop", "counter"])
+            .status
+            .success()
+            .then_some(())
+    });
+    assert!(stopped.is_some(), "{}", c.log("coord"));
+
+    // The worker's own copy is the reference: everything it recorded reaches the
+    // coordinator exactly once.
+    let worker_last = || {
+        c.ctl_json_at(2, "ops", &["logs", "--service", "counter", "--tail", "1"])
+            .and_then(|v| v.as_array()?.first().map(|r| message(r).to_string()))
+    };
+    let last: u64 = wait_for(WAIT, || {
+        let m = worker_last()?;
+        m.strip_prefix("count ")?.parse().ok()
+    })
+    .unwrap();
+    let all = wait_for(WAIT, || {
+        let n = counted(&c);
+        (n.iter().max() == Some(&last)).then_some(n)
+    })
+    .expect("the coordinator never caught up");
+    let mut sorted = all.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), all.len(), "duplicates on the coordinator");
+    assert_eq!(sorted, (1..=last).collect::<Vec<_>>(), "lines lost");
+    let recs = records(&c, &["--service", "counter"]);
+    let mut seqs: Vec<u64> = recs.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    let n = seqs.len();
+    seqs.dedup();
+    assert_eq!(seqs.len(), n, "a (node, seq) appears twice");
+}
+
+#[test]
+fn a_killed_workers_last_lines_stay_readable() {
+    let c = Cluster::new();
+    let mut procs = c.start_nodes(2);
+    manifest(
+        &c.services_dir("w2"),
+        "doomed",
+        "command: /bin/sh\nargs: ['-c', 'i=0; while :; do i=$((i+1)); echo \"line $i\"; sleep 0.05; done']\n",
+    );
+    let lines = |c: &Cluster| {
+        numbers(
+            &records(c, &["--node", "w2", "--service", "doomed"]),
+            "line ",
+        )
+    };
+    assert!(wait_for(WAIT, || (lines(&c).len() >= 20).then_some(())).is_some());
+    signal(&procs[1], libc::SIGKILL);
+    let _ = procs[1].child.wait();
+    let at_kill = lines(&c);
+    // The node is declared dead, and what it shipped stays.
+    let dead = wait_for(WAIT, || {
+        let v = c.ctl_json_at(1, "ops", &["nodes", "show", "w2"])?;
+        (v["state"] == "dead").then_some(())
+    });
+    assert!(dead.is_some(), "w2 was never declared dead");
+    let after = lines(&c);
+    assert!(
+        after.len() >= at_kill.len() && at_kill.len() >= 20,
+        "{after:?}"
+    );
+    assert_eq!(after, (1..=after.len() as u64).collect::<Vec<_>>());
+}
+
+#[test]
+fn retention_keeps_the_newest_records_within_the_limit() {
+    let mut c = Cluster::new();
+    c.extra_config = "max_log_entries: 100\n".into();
+    let _coord = {
+        let p = c.spawn("coord", 1, false, None);
+        assert!(c.wait_log("coord", "p2pd ready"));
+        p
+    };
+    c.login_admin();
+    manifest(
+        &c.services_dir("coord"),
+        "burst",
+        "command: /bin/sh\nargs: ['-c', 'i=0; while [ $i -lt 500 ]; do i=$((i+1)); echo \"burst $i\"; done; sleep 1000']\n",
+    );
+    let kept = wait_for(WAIT, || {
+        let recs = records(&c, &[]);
+        let burst = numbers(&recs, "burst ");
+        (recs.len() <= 100 && burst.contains(&500)).then_some(burst)
+    })
+    .unwrap_or_else(|| panic!("retention not enforced: {} records", records(&c, &[]).len()));
+    assert!(!kept.contains(&1), "the oldest go first: {kept:?}");
+}
