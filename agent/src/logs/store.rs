@@ -201,6 +201,9 @@ impl Filter {
 pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<LogRecord>, LogStoreError> {
     let q = &filter.query;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
     let mut sql = String::from(
         "SELECT node_id, seq, ts_ms, source, stream, level, message FROM logs WHERE 1=1",
     );
