@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Join tokens that let new workers enrol (admin only)')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Node and operator certificates: list, renew, revoke, issue')
             [CompletionResult]::new('svc', 'svc', [CompletionResultType]::ParameterValue, 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Cluster-wide operations: gossip key rotation (admin), gossip counters')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the server''s when signed in')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)')
@@ -478,6 +479,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart a service; waits until the new process runs and passes its health check')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'The output of a service (every node running it, or --node): `p2pctl logs --service`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -550,12 +552,32 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'p2pctl;svc;logs' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only records of this node')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Minimum level: trace, debug, info, warn or error')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records since this long ago (10m, 2h, 7d) or this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only records until this long ago or this time')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Print the newest N records (default 100, or 10 with --follow; at most 10000)')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only records whose message matches this regular expression')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout in seconds')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing records as they are collected (after the last --tail ones)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing records as they are collected (after the last --tail ones)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'p2pctl;svc;help' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer')
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart a service; waits until the new process runs and passes its health check')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'The output of a service (every node running it, or --node): `p2pctl logs --service`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -574,7 +596,30 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
         'p2pctl;svc;help;restart' {
             break
         }
+        'p2pctl;svc;help;logs' {
+            break
+        }
         'p2pctl;svc;help;help' {
+            break
+        }
+        'p2pctl;logs' {
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service (`p2pd` for the agents'' own logs)')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only records of this node')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Minimum level: trace, debug, info, warn or error')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only records since this long ago (10m, 2h, 7d) or this time (RFC 3339)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'Only records until this long ago or this time')
+            [CompletionResult]::new('--tail', '--tail', [CompletionResultType]::ParameterName, 'Print the newest N records (default 100, or 10 with --follow; at most 10000)')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only records whose message matches this regular expression')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout in seconds')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing records as they are collected (after the last --tail ones)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing records as they are collected (after the last --tail ones)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'p2pctl;cluster' {
@@ -660,6 +705,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Join tokens that let new workers enrol (admin only)')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Node and operator certificates: list, renew, revoke, issue')
             [CompletionResult]::new('svc', 'svc', [CompletionResultType]::ParameterValue, 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Cluster-wide operations: gossip key rotation (admin), gossip counters')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the server''s when signed in')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)')
@@ -764,6 +810,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('start', 'start', [CompletionResultType]::ParameterValue, 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check')
             [CompletionResult]::new('stop', 'stop', [CompletionResultType]::ParameterValue, 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Restart a service; waits until the new process runs and passes its health check')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'The output of a service (every node running it, or --node): `p2pctl logs --service`')
             break
         }
         'p2pctl;help;svc;ls' {
@@ -779,6 +826,12 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;help;svc;restart' {
+            break
+        }
+        'p2pctl;help;svc;logs' {
+            break
+        }
+        'p2pctl;help;logs' {
             break
         }
         'p2pctl;help;cluster' {

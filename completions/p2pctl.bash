@@ -37,6 +37,9 @@ _p2pctl() {
             p2pctl,logout)
                 cmd="p2pctl__subcmd__logout"
                 ;;
+            p2pctl,logs)
+                cmd="p2pctl__subcmd__logs"
+                ;;
             p2pctl,nodes)
                 cmd="p2pctl__subcmd__nodes"
                 ;;
@@ -154,6 +157,9 @@ _p2pctl() {
             p2pctl__subcmd__help,logout)
                 cmd="p2pctl__subcmd__help__subcmd__logout"
                 ;;
+            p2pctl__subcmd__help,logs)
+                cmd="p2pctl__subcmd__help__subcmd__logs"
+                ;;
             p2pctl__subcmd__help,nodes)
                 cmd="p2pctl__subcmd__help__subcmd__nodes"
                 ;;
@@ -207,6 +213,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__help__subcmd__nodes,show)
                 cmd="p2pctl__subcmd__help__subcmd__nodes__subcmd__show"
+                ;;
+            p2pctl__subcmd__help__subcmd__svc,logs)
+                cmd="p2pctl__subcmd__help__subcmd__svc__subcmd__logs"
                 ;;
             p2pctl__subcmd__help__subcmd__svc,ls)
                 cmd="p2pctl__subcmd__help__subcmd__svc__subcmd__ls"
@@ -265,6 +274,9 @@ _p2pctl() {
             p2pctl__subcmd__svc,help)
                 cmd="p2pctl__subcmd__svc__subcmd__help"
                 ;;
+            p2pctl__subcmd__svc,logs)
+                cmd="p2pctl__subcmd__svc__subcmd__logs"
+                ;;
             p2pctl__subcmd__svc,ls)
                 cmd="p2pctl__subcmd__svc__subcmd__ls"
                 ;;
@@ -282,6 +294,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__svc__subcmd__help,help)
                 cmd="p2pctl__subcmd__svc__subcmd__help__subcmd__help"
+                ;;
+            p2pctl__subcmd__svc__subcmd__help,logs)
+                cmd="p2pctl__subcmd__svc__subcmd__help__subcmd__logs"
                 ;;
             p2pctl__subcmd__svc__subcmd__help,ls)
                 cmd="p2pctl__subcmd__svc__subcmd__help__subcmd__ls"
@@ -359,7 +374,7 @@ _p2pctl() {
 
     case "${cmd}" in
         p2pctl)
-            opts="-o -h -V --output --context --config --endpoint --timeout --help --version login logout whoami context nodes user token cert svc cluster version completion help"
+            opts="-o -h -V --output --context --config --endpoint --timeout --help --version login logout whoami context nodes user token cert svc logs cluster version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1173,7 +1188,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help)
-            opts="login logout whoami context nodes user token cert svc cluster version completion help"
+            opts="login logout whoami context nodes user token cert svc logs cluster version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1424,6 +1439,20 @@ _p2pctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        p2pctl__subcmd__help__subcmd__logs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         p2pctl__subcmd__help__subcmd__nodes)
             opts="ls show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1467,8 +1496,22 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__svc)
-            opts="ls status start stop restart"
+            opts="ls status start stop restart logs"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__svc__subcmd__logs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1800,6 +1843,72 @@ _p2pctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        p2pctl__subcmd__logs)
+            opts="-f -o -h --service --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         p2pctl__subcmd__nodes)
             opts="-o -h --output --context --config --endpoint --timeout --help ls show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1971,7 +2080,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc)
-            opts="-o -h --output --context --config --endpoint --timeout --help ls status start stop restart help"
+            opts="-o -h --output --context --config --endpoint --timeout --help ls status start stop restart logs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2009,7 +2118,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__help)
-            opts="ls status start stop restart help"
+            opts="ls status start stop restart logs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2023,6 +2132,20 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__svc__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2099,6 +2222,68 @@ _p2pctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__svc__subcmd__logs)
+            opts="-f -o -h --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tail)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand token 'Join tokens that let new workers enrol (admin only)'
             cand cert 'Node and operator certificates: list, renew, revoke, issue'
             cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
+            cand logs 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
             cand version 'Print the client version, and the server''s when signed in'
             cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
@@ -422,6 +423,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand start 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
             cand stop 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
             cand restart 'Restart a service; waits until the new process runs and passes its health check'
+            cand logs 'The output of a service (every node running it, or --node): `p2pctl logs --service`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;svc;ls'= {
@@ -488,12 +490,31 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'p2pctl;svc;logs'= {
+            cand --node 'Only records of this node'
+            cand --level 'Minimum level: trace, debug, info, warn or error'
+            cand --since 'Only records since this long ago (10m, 2h, 7d) or this time (RFC 3339)'
+            cand --until 'Only records until this long ago or this time'
+            cand --tail 'Print the newest N records (default 100, or 10 with --follow; at most 10000)'
+            cand --grep 'Only records whose message matches this regular expression'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -f 'Keep printing records as they are collected (after the last --tail ones)'
+            cand --follow 'Keep printing records as they are collected (after the last --tail ones)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'p2pctl;svc;help'= {
             cand ls 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
             cand status 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'
             cand start 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
             cand stop 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
             cand restart 'Restart a service; waits until the new process runs and passes its health check'
+            cand logs 'The output of a service (every node running it, or --node): `p2pctl logs --service`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;svc;help;ls'= {
@@ -506,7 +527,28 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         }
         &'p2pctl;svc;help;restart'= {
         }
+        &'p2pctl;svc;help;logs'= {
+        }
         &'p2pctl;svc;help;help'= {
+        }
+        &'p2pctl;logs'= {
+            cand --service 'Only this service (`p2pd` for the agents'' own logs)'
+            cand --node 'Only records of this node'
+            cand --level 'Minimum level: trace, debug, info, warn or error'
+            cand --since 'Only records since this long ago (10m, 2h, 7d) or this time (RFC 3339)'
+            cand --until 'Only records until this long ago or this time'
+            cand --tail 'Print the newest N records (default 100, or 10 with --follow; at most 10000)'
+            cand --grep 'Only records whose message matches this regular expression'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -f 'Keep printing records as they are collected (after the last --tail ones)'
+            cand --follow 'Keep printing records as they are collected (after the last --tail ones)'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'p2pctl;cluster'= {
             cand -o 'Output format'
@@ -582,6 +624,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand token 'Join tokens that let new workers enrol (admin only)'
             cand cert 'Node and operator certificates: list, renew, revoke, issue'
             cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
+            cand logs 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
             cand version 'Print the client version, and the server''s when signed in'
             cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
@@ -660,6 +703,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand start 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
             cand stop 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
             cand restart 'Restart a service; waits until the new process runs and passes its health check'
+            cand logs 'The output of a service (every node running it, or --node): `p2pctl logs --service`'
         }
         &'p2pctl;help;svc;ls'= {
         }
@@ -670,6 +714,10 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;svc;stop'= {
         }
         &'p2pctl;help;svc;restart'= {
+        }
+        &'p2pctl;help;svc;logs'= {
+        }
+        &'p2pctl;help;logs'= {
         }
         &'p2pctl;help;cluster'= {
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'

@@ -43,6 +43,7 @@ complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "user" -d 'Manage oper
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "token" -d 'Join tokens that let new workers enrol (admin only)'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "cert" -d 'Node and operator certificates: list, renew, revoke, issue'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "svc" -d 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "logs" -d 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "cluster" -d 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "version" -d 'Print the client version, and the server\'s when signed in'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
@@ -334,21 +335,22 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''"
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -l context -d 'Context to use instead of the current one' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -l timeout -d 'Request timeout in seconds' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -s h -l help -d 'Print help'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -f -a "ls" -d 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -f -a "status" -d 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -f -a "start" -d 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -f -a "stop" -d 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -f -a "restart" -d 'Restart a service; waits until the new process runs and passes its health check'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "ls" -d 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "status" -d 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "start" -d 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "stop" -d 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "restart" -d 'Restart a service; waits until the new process runs and passes its health check'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "logs" -d 'The output of a service (every node running it, or --node): `p2pctl logs --service`'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l node -d 'Only the services of this node' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -408,12 +410,46 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subco
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l all -d 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l no-wait -d 'Return once the node has accepted the request, without waiting'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l node -d 'Only records of this node' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l level -d 'Minimum level: trace, debug, info, warn or error' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l since -d 'Only records since this long ago (10m, 2h, 7d) or this time (RFC 3339)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l until -d 'Only records until this long ago or this time' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l tail -d 'Print the newest N records (default 100, or 10 with --follow; at most 10000)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l grep -d 'Only records whose message matches this regular expression' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing records as they are collected (after the last --tail ones)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "ls" -d 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "status" -d 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Restart a service; waits until the new process runs and passes its health check'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "logs" -d 'The output of a service (every node running it, or --node): `p2pctl logs --service`'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l service -d 'Only this service (`p2pd` for the agents\' own logs)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l node -d 'Only records of this node' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l level -d 'Minimum level: trace, debug, info, warn or error' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l since -d 'Only records since this long ago (10m, 2h, 7d) or this time (RFC 3339)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l until -d 'Only records until this long ago or this time' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l tail -d 'Print the newest N records (default 100, or 10 with --follow; at most 10000)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l grep -d 'Only records whose message matches this regular expression' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -s f -l follow -d 'Keep printing records as they are collected (after the last --tail ones)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
@@ -465,19 +501,20 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l config -d '
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l timeout -d 'Request timeout in seconds' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -s h -l help -d 'Print help'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "login" -d 'Sign in to a cluster and save the session as a context'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "logout" -d 'Revoke the current session\'s token and forget it'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "whoami" -d 'Show who the current context is signed in as'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "context" -d 'Manage saved contexts (server, pinned CA, credentials)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "nodes" -d 'List and inspect cluster nodes'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "user" -d 'Manage operator accounts (admin only)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "token" -d 'Join tokens that let new workers enrol (admin only)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "cert" -d 'Node and operator certificates: list, renew, revoke, issue'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "svc" -d 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "cluster" -d 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "version" -d 'Print the client version, and the server\'s when signed in'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc cluster version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "login" -d 'Sign in to a cluster and save the session as a context'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "logout" -d 'Revoke the current session\'s token and forget it'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "whoami" -d 'Show who the current context is signed in as'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "context" -d 'Manage saved contexts (server, pinned CA, credentials)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "nodes" -d 'List and inspect cluster nodes'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "user" -d 'Manage operator accounts (admin only)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "token" -d 'Join tokens that let new workers enrol (admin only)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "cert" -d 'Node and operator certificates: list, renew, revoke, issue'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "svc" -d 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "logs" -d 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "cluster" -d 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "version" -d 'Print the client version, and the server\'s when signed in'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "ls" -d 'List contexts; the current one is marked'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make a context current'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "rm" -d 'Delete a context'
@@ -500,5 +537,6 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from svc" -f -a "start" -d 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from svc" -f -a "stop" -d 'Stop a service (it stays stopped across restarts of p2pd); waits until it exited'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from svc" -f -a "restart" -d 'Restart a service; waits until the new process runs and passes its health check'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from svc" -f -a "logs" -d 'The output of a service (every node running it, or --node): `p2pctl logs --service`'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "rotate-gossip-key" -d 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cluster" -f -a "gossip-stats" -d 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'

@@ -350,7 +350,7 @@ fn desired_state_survives_restarts_and_a_crash_leaves_no_strays() {
     signal(&coord, libc::SIGKILL);
     let _ = coord.child.wait();
     wait_dead(leader, "the service leader after p2pd's SIGKILL");
-    let _coord = c.spawn("coord", 1, false, None);
+    let mut coord = c.spawn("coord", 1, false, None);
     assert!(c.wait_log("coord", "p2pd ready"));
     let s = wait_status(&c, "keep", "came back after the crash", |s| {
         state(s) == "running"
@@ -364,6 +364,9 @@ fn desired_state_survives_restarts_and_a_crash_leaves_no_strays() {
         1,
         "exactly one copy of the service's family runs"
     );
+    // A graceful stop leaves nothing behind on the test machine either.
+    assert!(coord.terminate(WAIT).is_some());
+    assert_eq!(count_procs(&["sleep", &token.to_string()]), 0);
 }
 
 fn instances(c: &Cluster, args: &[&str]) -> Vec<Value> {
