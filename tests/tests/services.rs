@@ -141,12 +141,20 @@ fn crashes_back_off_with_growing_delays_then_fail() {
         delays[0] < delays[1] && delays[1] < delays[2],
         "delays must grow: {delays:?}"
     );
-    // Its stderr reached the agent's log, line by line.
-    assert!(
-        c.log("coord").contains("about to fail"),
-        "{}",
-        c.log("coord")
-    );
+    // Its stderr became log records, line by line.
+    let out = c.ctl_ok(&[
+        "-o",
+        "json",
+        "svc",
+        "logs",
+        "crashy",
+        "--grep",
+        "about to fail",
+    ]);
+    let lines = json(&out);
+    let lines = lines.as_array().unwrap();
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines.iter().all(|l| l["stream"] == "stderr"), "{out}");
     // A failed service stays down until an operator starts it.
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(
@@ -448,9 +456,10 @@ fn control_is_forwarded_to_the_node_running_the_service() {
     assert_eq!(missing.status.code(), Some(4), "{}", stderr(&missing));
 
     // A service on both nodes: plain restart is ambiguous; --all rolls one node at a time,
-    // each healthy (1 s after start) before the next begins.
-    let roll = "command: /bin/sh\nargs: ['-c', 'rm -f ready; date +%s%N >> starts; sleep 1; touch ready; exec sleep 1007']\n\
-                health:\n  command: ['/bin/sh', '-c', 'test -f ready']\n  interval: 100ms\n  timeout: 1s\n  start_period: 10s\n";
+    // each healthy (1 s after start: `ready` newer than the last start) before the next
+    // begins.
+    let roll = "command: /bin/sh\nargs: ['-c', 'date +%s%N >> starts; sleep 1; touch ready; exec sleep 1007']\n\
+                health:\n  command: ['/bin/sh', '-c', 'test ready -nt starts']\n  interval: 100ms\n  timeout: 1s\n  start_period: 10s\n";
     manifest(&coord_dir, "roll", roll);
     manifest(&worker_dir, "roll", roll);
     wait_for(WAIT, || {
