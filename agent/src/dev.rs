@@ -147,7 +147,7 @@ impl DevCluster {
              CA            {fp}\n  \
              admin login   user `admin`, password {pw}\n\
              \np2pctl context `{ctx}` written to {cfg} and made current. Try:\n\
-             \n  p2pctl nodes ls\n  p2pctl cert ls\n  p2pctl svc ls\n  p2pctl whoami\n\
+             \n  p2pctl nodes ls\n  p2pctl cert ls\n  p2pctl svc ls\n  p2pctl logs -f\n  p2pctl whoami\n\
              \nPress Ctrl-C to stop.\n",
             node = c.node_id,
             workers = self

@@ -123,3 +123,12 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// Writes a service manifest `NAME.yaml` into `dir` atomically (a rename), so the
+/// supervisor's directory rescan never reads half a file.
+pub fn write_manifest(dir: &Path, name: &str, yaml: &str) {
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, yaml).unwrap_or_else(|e| panic!("cannot write {}: {e}", tmp.display()));
+    std::fs::rename(&tmp, dir.join(format!("{name}.yaml")))
+        .unwrap_or_else(|e| panic!("cannot rename {}: {e}", tmp.display()));
+}

@@ -5,22 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use p2p_tests::cluster::{Cluster, json};
-use p2p_tests::{Proc, bin, signal, stderr, stdout, wait_for};
+use p2p_tests::{Proc, bin, signal, stderr, stdout, wait_for, write_manifest};
 use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-fn manifest(dir: &Path, name: &str, yaml: &str) {
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, yaml).unwrap();
-    std::fs::rename(&tmp, dir.join(format!("{name}.yaml"))).unwrap();
-}
 
 /// Records as `p2pctl logs -o json ARGS` on the coordinator returns them.
 fn records(c: &Cluster, args: &[&str]) -> Vec<Value> {
@@ -76,7 +69,7 @@ fn a_workers_service_is_followed_from_the_coordinator_with_filters() {
         &c,
         &["--node", "w2", "--service", "chatty", "--level", "error"],
     );
-    manifest(
+    write_manifest(
         &c.services_dir("w2"),
         "chatty",
         "command: /bin/sh\nargs: ['-c', 'i=0; while :; do i=$((i+1)); echo \"fine $i\"; echo \"ERROR oops $i\" >&2; sleep 0.1; done']\n",
@@ -132,7 +125,7 @@ fn a_workers_service_is_followed_from_the_coordinator_with_filters() {
 fn a_coordinator_crash_mid_stream_loses_and_duplicates_nothing() {
     let c = Cluster::new();
     let mut procs = c.start_nodes(2);
-    manifest(
+    write_manifest(
         &c.services_dir("w2"),
         "counter",
         "command: /bin/sh\nargs: ['-c', 'i=0; while :; do i=$((i+1)); echo \"count $i\"; sleep 0.02; done']\n",
@@ -192,7 +185,7 @@ fn a_coordinator_crash_mid_stream_loses_and_duplicates_nothing() {
 fn a_killed_workers_last_lines_stay_readable() {
     let c = Cluster::new();
     let mut procs = c.start_nodes(2);
-    manifest(
+    write_manifest(
         &c.services_dir("w2"),
         "doomed",
         "command: /bin/sh\nargs: ['-c', 'i=0; while :; do i=$((i+1)); echo \"line $i\"; sleep 0.05; done']\n",
@@ -231,7 +224,7 @@ fn retention_keeps_the_newest_records_within_the_limit() {
         p
     };
     c.login_admin();
-    manifest(
+    write_manifest(
         &c.services_dir("coord"),
         "burst",
         "command: /bin/sh\nargs: ['-c', 'i=0; while [ $i -lt 500 ]; do i=$((i+1)); echo \"burst $i\"; done; sleep 1000']\n",

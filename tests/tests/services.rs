@@ -9,17 +9,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use p2p_tests::cluster::{Cluster, json};
-use p2p_tests::{Proc, signal, stderr, stdout, wait_for};
+use p2p_tests::{Proc, signal, stderr, stdout, wait_for, write_manifest};
 use serde_json::Value;
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// Writes a manifest atomically (the supervisor must never see half a file).
-fn manifest(dir: &Path, name: &str, yaml: &str) {
-    let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, yaml).unwrap();
-    std::fs::rename(&tmp, dir.join(format!("{name}.yaml"))).unwrap();
-}
 
 /// The single instance of `name` as `p2pctl svc status` shows it.
 fn status(c: &Cluster, name: &str) -> Option<Value> {
@@ -111,7 +104,7 @@ fn crashes_back_off_with_growing_delays_then_fail() {
     let _coord = coordinator(&c);
     c.login_admin();
     let dir = c.services_dir("coord");
-    manifest(
+    write_manifest(
         &dir,
         "crashy",
         "command: /bin/sh\nargs: ['-c', 'date +%s%N >> starts; echo about to fail >&2; exit 3']\n\
@@ -173,7 +166,7 @@ fn failing_health_check_restarts_the_service() {
     c.login_admin();
     let dir = c.services_dir("coord");
     std::fs::write(dir.join("healthy"), "").unwrap();
-    manifest(
+    write_manifest(
         &dir,
         "checked",
         "command: /bin/sh\nargs: ['-c', 'exec sleep 1000']\n\
@@ -210,7 +203,7 @@ fn stop_kills_a_stubborn_process_group_after_the_timeout() {
     c.login_admin();
     let dir = c.services_dir("coord");
     let token = 700_000 + std::process::id() % 100_000;
-    manifest(
+    write_manifest(
         &dir,
         "stubborn",
         &family_script(&dir, "stubborn", token, true),
@@ -247,7 +240,7 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
     let dir = c.services_dir("coord");
     let ls = || json(&c.ctl_ok(&["-o", "json", "svc", "ls"]));
 
-    manifest(
+    write_manifest(
         &dir,
         "hot",
         "command: /bin/sleep\nargs: ['1001']\ntags: [a]\n",
@@ -256,7 +249,7 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
     let pid1 = pid(&v1);
 
     // Discovery-only change: applied in place, same process.
-    manifest(
+    write_manifest(
         &dir,
         "hot",
         "command: /bin/sleep\nargs: ['1001']\ntags: [b]\nports: {http: 8080}\n",
@@ -266,7 +259,7 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
     assert_eq!(v2["ports"]["http"], 8080);
 
     // Process change: restarted with the new arguments.
-    manifest(
+    write_manifest(
         &dir,
         "hot",
         "command: /bin/sleep\nargs: ['1002']\ntags: [b]\n",
@@ -278,7 +271,7 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
     wait_dead(pid1, "the old process");
 
     // A broken edit is reported with file and line and changes nothing.
-    manifest(
+    write_manifest(
         &dir,
         "hot",
         "command: /bin/sleep\nargs: ['1003']\nrestart:\n  polcy: never\n",
@@ -300,7 +293,7 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
     assert_eq!(pid(&status(&c, "hot").unwrap()), pid(&v3));
 
     // Another good service alongside is untouched by the broken one.
-    manifest(&dir, "other", "command: /bin/sleep\nargs: ['1004']\n");
+    write_manifest(&dir, "other", "command: /bin/sleep\nargs: ['1004']\n");
     wait_status(&c, "other", "started", |s| state(s) == "running");
 
     // Deleting the manifest stops the service and removes it from discovery.
@@ -325,8 +318,8 @@ fn desired_state_survives_restarts_and_a_crash_leaves_no_strays() {
     c.login_admin();
     let dir = c.services_dir("coord");
     let token = 800_000 + std::process::id() % 100_000;
-    manifest(&dir, "keep", &family_script(&dir, "keep", token, false));
-    manifest(&dir, "off", "command: /bin/sleep\nargs: ['1005']\n");
+    write_manifest(&dir, "keep", &family_script(&dir, "keep", token, false));
+    write_manifest(&dir, "off", "command: /bin/sleep\nargs: ['1005']\n");
     wait_status(&c, "keep", "ran", |s| state(s) == "running");
     wait_status(&c, "off", "ran", |s| state(s) == "running");
     c.ctl_ok(&["svc", "stop", "off"]);
@@ -403,7 +396,7 @@ fn control_is_forwarded_to_the_node_running_the_service() {
     let mut procs = c.start_nodes(2);
     let worker_dir = c.services_dir("w2");
     let coord_dir = c.services_dir("coord");
-    manifest(
+    write_manifest(
         &worker_dir,
         "web",
         "command: /bin/sleep\nargs: ['1006']\nports: {http: 8080}\ntags: [edge]\n",
@@ -460,8 +453,8 @@ fn control_is_forwarded_to_the_node_running_the_service() {
     // begins.
     let roll = "command: /bin/sh\nargs: ['-c', 'date +%s%N >> starts; sleep 1; touch ready; exec sleep 1007']\n\
                 health:\n  command: ['/bin/sh', '-c', 'test ready -nt starts']\n  interval: 100ms\n  timeout: 1s\n  start_period: 10s\n";
-    manifest(&coord_dir, "roll", roll);
-    manifest(&worker_dir, "roll", roll);
+    write_manifest(&coord_dir, "roll", roll);
+    write_manifest(&worker_dir, "roll", roll);
     wait_for(WAIT, || {
         let healthy = instances(&c, &[])
             .iter()
