@@ -41,6 +41,8 @@ pub struct DevCluster {
     pub state_dir: PathBuf,
     pub ctl_config: PathBuf,
     pub admin_password: zeroize::Zeroizing<String>,
+    /// The services directory every node supervises, if one was given.
+    pub services_dir: Option<PathBuf>,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -127,6 +129,7 @@ pub async fn start_dev(
         state_dir,
         ctl_config,
         admin_password,
+        services_dir,
         _temp: temp,
     })
 }
@@ -147,7 +150,7 @@ impl DevCluster {
              CA            {fp}\n  \
              admin login   user `admin`, password {pw}\n\
              \np2pctl context `{ctx}` written to {cfg} and made current. Try:\n\
-             \n  p2pctl nodes ls\n  p2pctl cert ls\n  p2pctl svc ls\n  p2pctl logs -f\n  p2pctl whoami\n\
+             \n  p2pctl nodes ls\n  p2pctl cert ls{services}  p2pctl whoami\n\
              \nPress Ctrl-C to stop.\n",
             node = c.node_id,
             workers = self
@@ -160,6 +163,15 @@ impl DevCluster {
                     w.cert_serial()
                 ))
                 .collect::<String>(),
+            services = match &self.services_dir {
+                Some(d) => format!(
+                    "\n  p2pctl svc ls          (services from {})\n  p2pctl logs -f\n",
+                    d.display()
+                ),
+                None =>
+                    "\n  p2pctl svc ls          (none: start with --services-dir DIR to run some)\n"
+                        .to_string(),
+            },
             addr = c.local_addr,
             state = self.state_dir.display(),
             fp = c.ca_fingerprint,
