@@ -212,6 +212,23 @@ fn a_killed_workers_last_lines_stay_readable() {
         "{after:?}"
     );
     assert_eq!(after, (1..=after.len() as u64).collect::<Vec<_>>());
+
+    // Back with its log database gone: its numbering starts over locally, and it
+    // continues above what the coordinator holds, so its new lines are not taken for old.
+    for f in ["logs.db", "logs.db-wal", "logs.db-shm"] {
+        let _ = std::fs::remove_file(c.path("w2").join(f));
+    }
+    procs[1] = c.spawn("w2", 2, true, None);
+    let grew = wait_for(WAIT, || (lines(&c).len() >= after.len() + 10).then_some(()));
+    assert!(
+        grew.is_some(),
+        "new lines after the restart never arrived: {}",
+        c.log("w2")
+    );
+    assert!(
+        c.log("w2")
+            .contains("log numbering is behind the coordinator")
+    );
 }
 
 #[test]

@@ -20,8 +20,9 @@
 //! | `POST /v1/cluster/gossip-key/rotate` | admin |
 //! | `GET /v1/gossip/stats` | any signed-in role (every node) |
 //! | `GET /v1/services`, `GET /v1/services/{name}` | any signed-in role (every node) |
-//! | `POST /v1/services/{name}/{start,stop,restart}` | operator (every node; forwarded) |
-//! | `GET /v1/node/services/{name}`, `POST /v1/node/services/{name}/{action}` | a node (mTLS) |
+//! | `POST /v1/services/{name}/{start,stop,restart}` | operator (any node for its own services; coordinators forward) |
+//! | `GET /v1/node/services/{name}` | a node (mTLS) |
+//! | `POST /v1/node/services/{name}/{action}` | a coordinator (mTLS) |
 //! | `GET /v1/logs` (query, or `follow=true` for an NDJSON stream) | any signed-in role (every node) |
 //! | `GET /v1/cluster/logs/cursor`, `POST /v1/cluster/logs` | a node (mTLS), on coordinators |
 //!

@@ -1,6 +1,8 @@
 //! Service discovery and control. Any signed-in role lists and inspects; start, stop and
-//! restart need the operator role. The node an operator talks to forwards to the node that
-//! runs the service, over mTLS with its own node certificate.
+//! restart need the operator role. Any node acts on its own services; a coordinator also
+//! forwards control to the node that runs the service, over mTLS with its node certificate.
+//! A node accepts forwarded control only from a coordinator, so a worker's certificate
+//! alone cannot stop services elsewhere.
 
 use std::time::Duration;
 
@@ -156,6 +158,9 @@ pub(super) async fn control(
             .map(Json)
             .map_err(control_error);
     }
+    if s.control.is_none() {
+        return Err(ApiError::NotCoordinator);
+    }
     let client = peer(&s, &node, CONTROL_TIMEOUT)?;
     client
         .node_service_action(&name, action)
@@ -184,6 +189,12 @@ pub(super) async fn node_control(
     Path((name, action)): Path<(String, String)>,
 ) -> Result<Json<ServiceDetail>, ApiError> {
     let action = parse_action(&action)?;
+    if !s.pki.is_coordinator(&node.node_id) {
+        return Err(ApiError::Forbidden(format!(
+            "only a coordinator may forward service control; {} is not one",
+            node.node_id
+        )));
+    }
     tracing::info!(service = %name, action = action.as_str(), forwarded_by = %node.node_id, "service control");
     s.services
         .control(&name, action)

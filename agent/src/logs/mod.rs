@@ -55,6 +55,8 @@ enum Input {
     },
     /// Wakes the writer so retention runs even when nothing is logged.
     Tick,
+    /// Number new records from at least this value on.
+    Advance(u64),
 }
 
 /// Handle to a node's log pipeline (cheap to clone).
@@ -159,6 +161,12 @@ impl Logs {
             .map_err(|_| "the log writer has stopped".to_string())?
     }
 
+    /// Numbers this node's next records from `min` on (never lower than now). For a node
+    /// whose log database was lost while a coordinator still holds its old numbers.
+    pub async fn advance_seq(&self, min: u64) {
+        let _ = self.tx.send(Input::Advance(min)).await;
+    }
+
     /// New records as they are stored (own and ingested).
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<LogRecord>> {
         self.published.subscribe()
@@ -248,6 +256,7 @@ impl Writer {
                     } => own.push(self.record(at, source, stream, level, message)),
                     Input::Ingest { records, reply } => ingests.push((records, reply)),
                     Input::Tick => {}
+                    Input::Advance(min) => self.next = self.next.max(min),
                 }
                 if own.len() < BATCH && ingests.len() < 16 {
                     input = rx.try_recv().ok();

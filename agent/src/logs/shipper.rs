@@ -75,6 +75,13 @@ async fn ship_until_error(
         .map_err(|e| e.to_string())?
         .last_seq;
     let mut own = logs.own_seq();
+    let own_last = *own.borrow();
+    if cursor > own_last {
+        // The coordinator holds numbers this node no longer remembers (its log database was
+        // lost or replaced): continue above them, or every new record would look old.
+        tracing::warn!(target: "p2pd::logs", coordinator = %target.address, coordinator_seq = cursor, own_seq = own_last, "log numbering is behind the coordinator's; continuing after its number (records numbered before now stay local)");
+        logs.advance_seq(cursor + 1).await;
+    }
     loop {
         let batch = logs
             .own_after(cursor, SHIP_BATCH)
