@@ -566,6 +566,7 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
         membership: membership.clone(),
         services,
         logs,
+        shutdown: shutdown_rx.clone(),
         control,
     });
     let app = router(state.clone(), config.max_request_body_bytes);

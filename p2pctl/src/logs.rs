@@ -65,7 +65,10 @@ pub async fn logs_cmd(
 /// `10m` (that long ago) or an RFC 3339 time.
 fn when(s: &str, now: OffsetDateTime) -> Result<OffsetDateTime, CtlError> {
     if let Ok(d) = humantime::parse_duration(s) {
-        return Ok(now - d);
+        return Ok(time::Duration::try_from(d)
+            .ok()
+            .and_then(|d| now.checked_sub(d))
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH));
     }
     OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(|_| {
         CtlError::new(

@@ -45,7 +45,14 @@ pub(super) async fn query(
     let live = s.logs.subscribe();
     let history = s.logs.query(filter.clone()).await.map_err(store_error)?;
     let (tx, rx) = mpsc::channel::<Bytes>(256);
-    tokio::spawn(stream_records(s.logs.clone(), filter, history, live, tx));
+    tokio::spawn(stream_records(
+        s.logs.clone(),
+        filter,
+        history,
+        live,
+        tx,
+        s.shutdown.clone(),
+    ));
     let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()
             .await
@@ -67,6 +74,7 @@ async fn stream_records(
     history: Vec<LogRecord>,
     mut live: broadcast::Receiver<Arc<LogRecord>>,
     tx: mpsc::Sender<Bytes>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut sent: HashMap<String, u64> = HashMap::new();
     for r in &history {
@@ -100,6 +108,8 @@ async fn stream_records(
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             _ = keepalive.tick() => Bytes::from_static(b"\n"),
+            // The node is stopping: end the stream so the drain does not wait for it.
+            _ = shutdown.changed() => return,
         };
         if tx.send(out).await.is_err() {
             return;

@@ -72,6 +72,8 @@ pub struct NodeContext {
     pub membership: Arc<Membership>,
     pub services: Services,
     pub logs: Logs,
+    /// Becomes true when the node shuts down (ends follow streams).
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Present on coordinators only.
     pub control: Option<ControlPlane>,
 }

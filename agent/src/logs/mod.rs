@@ -343,7 +343,11 @@ impl Writer {
     fn prune(&mut self, conn: &Connection) {
         self.last_prune = Instant::now();
         self.since_prune = 0;
-        let oldest = OffsetDateTime::now_utc() - self.opts.retention;
+        let oldest = OffsetDateTime::now_utc()
+            .checked_sub(
+                time::Duration::try_from(self.opts.retention).unwrap_or(time::Duration::MAX),
+            )
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
         if let Err(e) = store::prune(conn, oldest, self.opts.max_entries) {
             tracing::error!(target: "p2pd::logs", error = %e, "cannot prune the log database");
         }

@@ -10,10 +10,18 @@ use tokio::sync::mpsc;
 use super::Event;
 use super::manifest::{HealthCheck, Probe, SUPERVISOR_ENV};
 
-/// Runs `check` against generation `generation` of service `name` until aborted.
+/// Which process a checker judges: its verdicts name it, so the supervisor can ignore a
+/// replaced checker's or an old process's.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub name: String,
+    pub generation: u64,
+    pub checker: u64,
+}
+
+/// Runs `check` against the process `who` names until aborted.
 pub fn spawn_checker(
-    name: String,
-    generation: u64,
+    who: Checked,
     check: HealthCheck,
     cwd: PathBuf,
     marker: String,
@@ -28,7 +36,7 @@ pub fn spawn_checker(
                 Some(c)
             }
             Err(e) => {
-                tracing::error!(service = %name, error = %e, "cannot build the HTTP client for health checks");
+                tracing::error!(service = %who.name, error = %e, "cannot build the HTTP client for health checks");
                 None
             }
         },
@@ -50,8 +58,9 @@ pub fn spawn_checker(
                 continue;
             }
             let sent = events.send(Event::Health {
-                name: name.clone(),
-                generation,
+                name: who.name.clone(),
+                generation: who.generation,
+                checker: who.checker,
                 ok,
             });
             if sent.is_err() {

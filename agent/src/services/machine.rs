@@ -196,6 +196,17 @@ impl Machine {
     /// Replaces timing and policy (a manifest edit that needs no restart).
     pub fn set_policy(&mut self, policy: Policy) {
         self.policy = policy;
+        // Without a check there is nothing left to pass: a starting service is up.
+        if !self.policy.health_check && self.state == ServiceState::Starting {
+            self.state = ServiceState::Running;
+        }
+    }
+
+    /// The health check changed: earlier verdicts no longer count.
+    pub fn reset_health(&mut self) {
+        self.health = ServiceHealth::Unknown;
+        self.ok_streak = 0;
+        self.fail_streak = 0;
     }
 
     /// The operator (or the persisted desired state) wants it running.
@@ -362,7 +373,7 @@ impl Machine {
     fn begin_stop(&mut self, now: Millis) -> Vec<Action> {
         self.state = ServiceState::Stopping;
         self.killed = false;
-        self.deadline = Some(now + self.policy.stop_timeout);
+        self.deadline = Some(now.saturating_add(self.policy.stop_timeout));
         vec![Action::Terminate]
     }
 
@@ -375,7 +386,7 @@ impl Machine {
             return vec![];
         }
         self.state = ServiceState::Backoff;
-        self.deadline = Some(now + self.backoff_delay());
+        self.deadline = Some(now.saturating_add(self.backoff_delay()));
         vec![]
     }
 
@@ -615,6 +626,20 @@ mod tests {
         assert_eq!(
             (m.state(), m.health()),
             (ServiceState::Running, ServiceHealth::Unhealthy)
+        );
+    }
+
+    #[test]
+    fn dropping_the_health_check_of_a_starting_service_makes_it_running() {
+        let mut m = running(Policy {
+            health_check: true,
+            ..policy()
+        });
+        assert_eq!(m.state(), ServiceState::Starting);
+        m.set_policy(policy());
+        assert_eq!(
+            (m.state(), m.health()),
+            (ServiceState::Running, ServiceHealth::None)
         );
     }
 

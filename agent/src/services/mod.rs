@@ -79,6 +79,8 @@ pub enum Event {
     Health {
         name: String,
         generation: u64,
+        /// Which checker of that generation (a manifest edit replaces it).
+        checker: u64,
         ok: bool,
     },
 }

@@ -86,6 +86,9 @@ pub fn spawn(
             },
             Err(e) => Exit::SpawnFailed(format!("lost track of the process: {e}")),
         };
+        // Whatever is left of its group goes with the leader, right away: the sooner after
+        // the reap, the smaller the window in which the group id could name someone else.
+        let _ = signal_group(pid, Signal::SIGKILL);
         let _ = events.send(Event::Exited {
             name,
             generation,

@@ -1,5 +1,6 @@
 //! What the operator wants of each service on this node: a service stopped with
-//! `p2pctl svc stop` stays stopped across a restart of `p2pd`; one without a row runs.
+//! `p2pctl svc stop` stays stopped across a restart of `p2pd`, and across its manifest
+//! being renamed or written again; one without a row runs.
 //!
 //! Node-local state, not a control-plane [`super::Command`]: each node supervises its own
 //! services and nothing here is replicated.
@@ -47,7 +48,7 @@ impl Store {
         Ok(())
     }
 
-    /// The manifest is gone: a service added again later starts fresh.
+    /// Forgets what the operator wanted of a service (it runs when next defined).
     pub fn forget_service(&self, name: &str) -> Result<(), StoreError> {
         self.lock()
             .execute("DELETE FROM service_desired WHERE name = ?1", params![name])?;

@@ -32,6 +32,8 @@ struct Slot {
     machine: Machine,
     pid: Option<u32>,
     checker: Option<tokio::task::JoinHandle<()>>,
+    /// Counts checkers started: verdicts of a replaced one are ignored.
+    checker_id: u64,
     /// A changed manifest that needs a restart: used at the next spawn.
     pending: Option<Manifest>,
     /// The manifest is gone: drop the slot once the process has exited.
@@ -228,10 +230,8 @@ impl Supervisor {
                 if slot.machine.generation() != generation {
                     return;
                 }
-                if let Some(pid) = slot.pid.take() {
-                    // The leader is gone; anything left in its group goes with it.
-                    let _ = process::signal_group(pid, Signal::SIGKILL);
-                }
+                // The exit watcher has already sent the rest of the group SIGKILL.
+                slot.pid = None;
                 slot.stop_checker();
                 slot.cpu_percent = None;
                 slot.rss_bytes = None;
@@ -249,12 +249,16 @@ impl Supervisor {
             Event::Health {
                 name,
                 generation,
+                checker,
                 ok,
             } => {
                 let Some(slot) = self.slots.get_mut(&name) else {
                     return;
                 };
-                if slot.machine.generation() != generation || slot.pid.is_none() {
+                if slot.machine.generation() != generation
+                    || slot.checker_id != checker
+                    || slot.pid.is_none()
+                {
                     return;
                 }
                 let before = slot.machine.health();
@@ -341,9 +345,13 @@ impl Supervisor {
                         Ok(pid) => {
                             slot.pid = Some(pid);
                             if let Some(check) = slot.manifest.health.clone() {
+                                slot.checker_id += 1;
                                 slot.checker = Some(health::spawn_checker(
-                                    name.to_string(),
-                                    generation,
+                                    health::Checked {
+                                        name: name.to_string(),
+                                        generation,
+                                        checker: slot.checker_id,
+                                    },
                                     check,
                                     base.clone(),
                                     self.opts.marker.clone(),

@@ -80,10 +80,8 @@ impl Supervisor {
             if let Some(mut slot) = self.slots.remove(name) {
                 slot.stop_checker();
             }
-            self.desired.remove(name);
-            if let Err(e) = self.opts.store.forget_service(name) {
-                tracing::warn!(service = %name, error = %e, "cannot forget the desired state");
-            }
+            // The desired state stays (by name): a manifest that is renamed, or deleted and
+            // written again, must not bring back a service an operator stopped.
             tracing::info!(service = %name, "service removed");
         }
     }
@@ -100,6 +98,8 @@ impl Supervisor {
                 other.file.display()
             );
             self.problem(file, msg);
+            // Read it again at the next rescan: the other file may be gone by then.
+            self.files.remove(file);
             return;
         }
         if let Some(old) = self.file_names.get(file).cloned()
@@ -130,6 +130,7 @@ impl Supervisor {
                     machine,
                     pid: None,
                     checker: None,
+                    checker_id: 0,
                     pending: None,
                     removing: false,
                     cpu_percent: None,
@@ -167,10 +168,15 @@ impl Supervisor {
             slot.pending = None;
             if health_changed && slot.machine.is_up() {
                 slot.stop_checker();
+                slot.machine.reset_health();
                 if let Some(check) = slot.manifest.health.clone() {
+                    slot.checker_id += 1;
                     slot.checker = Some(health::spawn_checker(
-                        name.clone(),
-                        slot.machine.generation(),
+                        health::Checked {
+                            name: name.clone(),
+                            generation: slot.machine.generation(),
+                            checker: slot.checker_id,
+                        },
                         check,
                         self.dir.clone().unwrap_or_default(),
                         self.opts.marker.clone(),
