@@ -244,7 +244,7 @@ fn retention_keeps_the_newest_records_within_the_limit() {
     write_manifest(
         &c.services_dir("coord"),
         "burst",
-        "command: /bin/sh\nargs: ['-c', 'i=0; while [ $i -lt 500 ]; do i=$((i+1)); echo \"burst $i\"; done; sleep 1000']\n",
+        "command: /bin/sh\nargs: ['-c', 'i=0; while [ $i -lt 500 ]; do i=$((i+1)); echo \"burst $i\"; done; exec sleep 1000']\n",
     );
     let kept = wait_for(WAIT, || {
         let recs = records(&c, &[]);

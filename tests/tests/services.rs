@@ -449,10 +449,10 @@ fn control_is_forwarded_to_the_node_running_the_service() {
     assert_eq!(missing.status.code(), Some(4), "{}", stderr(&missing));
 
     // A service on both nodes: plain restart is ambiguous; --all rolls one node at a time,
-    // each healthy (1 s after start: `ready` newer than the last start) before the next
-    // begins.
-    let roll = "command: /bin/sh\nargs: ['-c', 'date +%s%N >> starts; sleep 1; touch ready; exec sleep 1007']\n\
-                health:\n  command: ['/bin/sh', '-c', 'test ready -nt starts']\n  interval: 100ms\n  timeout: 1s\n  start_period: 10s\n";
+    // each healthy (1 s after start: `ready` exists; a stopping instance removes it, so a
+    // check right after the next spawn cannot see the old one's) before the next begins.
+    let roll = "command: /bin/sh\nargs: ['-c', 'trap \"rm -f ready; exit 0\" TERM; date +%s%N >> starts; sleep 1; touch ready; sleep 1007 & wait']\n\
+                health:\n  command: ['/bin/sh', '-c', 'test -f ready']\n  interval: 100ms\n  timeout: 1s\n  start_period: 10s\n";
     write_manifest(&coord_dir, "roll", roll);
     write_manifest(&worker_dir, "roll", roll);
     wait_for(WAIT, || {
@@ -499,7 +499,9 @@ fn control_is_forwarded_to_the_node_running_the_service() {
     let gap_ms = (start_time_ns(&worker_dir) - start_time_ns(&coord_dir)) / 1_000_000;
     assert!(
         gap_ms >= 1000,
-        "w2 restarted {gap_ms} ms after coord, before coord was healthy again"
+        "w2 restarted {gap_ms} ms after coord, before coord was healthy again: coord {:?} w2 {:?}\n{outcomes}",
+        std::fs::read_to_string(coord_dir.join("starts")),
+        std::fs::read_to_string(worker_dir.join("starts"))
     );
     for d in [&coord_dir, &worker_dir] {
         let runs = std::fs::read_to_string(d.join("starts"))
@@ -523,4 +525,10 @@ fn control_is_forwarded_to_the_node_running_the_service() {
         (back && !stale).then_some(())
     });
     assert!(settled.is_some(), "{:?}", instances(&c, &[]));
+
+    // Stopping the agents stops their services' whole families.
+    for p in procs.iter_mut() {
+        assert!(p.terminate(WAIT).is_some());
+    }
+    assert_eq!(count_procs(&["sleep", "1007"]), 0);
 }
