@@ -210,6 +210,13 @@ impl Cluster {
                 assert!(self.wait_log(&name, "p2pd ready"), "{}", self.log(&name));
             }
         }
+        self.issue_viewer_context();
+        procs
+    }
+
+    /// Issues an operator certificate for user `ops` (role viewer) and saves it as the
+    /// context `ops`; every node accepts it.
+    pub fn issue_viewer_context(&self) {
         self.ctl_ok(&[
             "cert",
             "issue",
@@ -220,6 +227,5 @@ impl Cluster {
             "--context-name",
             "ops",
         ]);
-        procs
     }
 }

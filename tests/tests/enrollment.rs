@@ -183,16 +183,7 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
     );
 
     // An operator certificate from `p2pctl cert issue` signs in to the operator API...
-    c.ctl_ok(&[
-        "cert",
-        "issue",
-        "--user",
-        "ops",
-        "--role",
-        "viewer",
-        "--context-name",
-        "ops",
-    ]);
+    c.issue_viewer_context();
     let who = json(&c.ctl_ok(&["--context", "ops", "whoami", "-o", "json"]));
     assert_eq!(who["auth_method"], "client_certificate");
     assert_eq!(who["role"], "viewer");

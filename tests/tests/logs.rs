@@ -133,9 +133,19 @@ fn a_coordinator_crash_mid_stream_loses_and_duplicates_nothing() {
     let counted = |c: &Cluster| numbers(&records(c, &["--service", "counter"]), "count ");
     assert!(wait_for(WAIT, || (counted(&c).len() >= 50).then_some(())).is_some());
 
+    let shipped = counted(&c).into_iter().max().unwrap_or(0);
     signal(&procs[0], libc::SIGKILL);
     let _ = procs[0].child.wait();
-    std::thread::sleep(Duration::from_millis(500)); // lines pile up on the worker meanwhile
+    // Lines pile up on the worker while the coordinator is down.
+    let piled = wait_for(WAIT, || {
+        let v = c.ctl_json_at(2, "ops", &["logs", "--service", "counter", "--tail", "1"])?;
+        let last: u64 = message(v.as_array()?.first()?)
+            .strip_prefix("count ")?
+            .parse()
+            .ok()?;
+        (last >= shipped + 20).then_some(())
+    });
+    assert!(piled.is_some(), "the worker stopped recording");
     procs[0] = c.spawn("coord", 1, false, None);
     assert!(c.wait_log("coord", "p2pd ready"));
     // Let it ship for a while after the reconnect, then stop the counter.
