@@ -13,11 +13,11 @@ use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 use p2p_shared::jointoken::JoinToken;
-use p2pd::agent::{AgentOptions, start};
-use p2pd::ca::{ClusterCa, NodeCertRequest};
 use p2pd::config::{Config, NodeName};
+use p2pd::node::{AgentOptions, start};
+use p2pd::pki::ca::{ClusterCa, NodeCertRequest};
 use p2pd::pki::enroll::{Claim, Credential, Target, obtain};
-use p2pd::vault::KdfParams;
+use p2pd::secrets::vault::KdfParams;
 use zeroize::Zeroizing;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -34,13 +34,16 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
     let challenge_port = 28802;
     let coord = start(AgentOptions {
-        config: Config {
-            node_id: NodeName::parse("coord").ok(),
-            port: 0,
-            bind_address: IpAddr::from([127, 0, 99, 1]),
-            challenge_port,
-            state_directory: dir.path().join("coord"),
-            ..Config::default()
+        config: {
+            let mut c = Config {
+                node_id: NodeName::parse("coord").ok(),
+                state_directory: dir.path().join("coord"),
+                ..Config::default()
+            };
+            c.http.port = 0;
+            c.http.bind_address = IpAddr::from([127, 0, 99, 1]);
+            c.pki.challenge_port = challenge_port;
+            c
         },
         password: Zeroizing::new("bench".into()),
         kdf: KdfParams {

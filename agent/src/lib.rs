@@ -1,22 +1,25 @@
 //! `p2pd`, the p2p-core cluster agent, as a library: the binary in `main.rs` only parses
 //! arguments and calls into here, so tests can run many agents in one process.
+//!
+//! Modules by layer (ARCHITECTURE.md, "Layers"; `tests/tidy.rs` enforces it): foundations
+//! (`clock`, `config`, `secrets`, `store`), subsystems (`pki`, `operators`, `membership`,
+//! `logs`, `services`), the shared `context`, the `api`, and the composition root `node`.
 
-pub mod agent;
 pub mod api;
-pub mod auth;
-pub mod bootstrap;
-pub mod ca;
+pub mod blocking;
 pub mod cli;
+pub mod clock;
 pub mod config;
-pub mod dev;
+pub mod context;
 pub mod logs;
 pub mod membership;
-pub mod password;
+pub mod node;
+pub mod operators;
 pub mod pki;
-pub mod renewal;
+pub mod retry;
+pub mod secrets;
 pub mod services;
 pub mod store;
-pub mod tls;
-pub mod users;
-pub mod vault;
-pub mod yaml;
+
+/// This build's version, as nodes report it to each other and to operators.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -7,13 +7,13 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 use clap::Parser;
 use p2p_shared::jointoken::JoinToken;
-use p2pd::agent::{AgentOptions, start};
-use p2pd::bootstrap::{self, initialize};
 use p2pd::cli::{Cli, Cmd, DevArgs, NodeArgs, VaultCmd};
 use p2pd::config::{Config, ConfigError, DEFAULT_CONFIG_PATH, LogFormat, NodeName};
 use p2pd::logs::capture::CaptureSlot;
-use p2pd::password::{PasswordSources, read_secret_file};
-use p2pd::vault::{KdfParams, Vault};
+use p2pd::node::bootstrap::{self, initialize};
+use p2pd::node::{AgentOptions, start};
+use p2pd::secrets::password::{PasswordSources, read_secret_file};
+use p2pd::secrets::vault::{KdfParams, Vault};
 use zeroize::Zeroizing;
 
 fn main() -> ExitCode {
@@ -52,22 +52,22 @@ fn load_config(args: &NodeArgs) -> Result<Config> {
         config.coordinator_mode = false;
     }
     if let Some(p) = args.port {
-        config.port = p;
+        config.http.port = p;
     }
     if let Some(n) = &args.node_id {
-        config.node_id = Some(NodeName::parse(n).map_err(|message| ConfigError::Value {
+        config.node_id = Some(NodeName::parse(n).map_err(|e| ConfigError::Value {
             origin: "--node-id".into(),
-            message,
+            message: e.to_string(),
         })?);
     }
     if let Some(d) = &args.state_dir {
         config.state_directory = d.clone();
     }
     if let Some(a) = args.bind_address {
-        config.bind_address = a;
+        config.http.bind_address = a;
     }
     if let Some(a) = args.advertise_address {
-        config.advertise_address = Some(a);
+        config.http.advertise_address = Some(a);
     }
     config.validate("command line")?;
     Ok(config)
@@ -220,7 +220,7 @@ async fn run_init(args: &NodeArgs, admin_password_file: Option<&Path>) -> Result
     }
     println!(
         "Sign in with: p2pctl login --server https://HOST:{} --ca-fingerprint {} --user admin",
-        config.port, outcome.fingerprint
+        config.http.port, outcome.fingerprint
     );
     Ok(())
 }
@@ -233,7 +233,7 @@ async fn run_dev(args: &NodeArgs, dev: DevArgs) -> Result<()> {
         None => p2p_shared::contexts::default_config_path()?,
     };
     let cluster =
-        p2pd::dev::start_dev(dev.port, dev.state_dir, ctl_config, dev.services_dir).await?;
+        p2pd::node::dev::start_dev(dev.port, dev.state_dir, ctl_config, dev.services_dir).await?;
     print!("{}", cluster.summary());
     notify_systemd_ready();
     wait_for_signal().await?;
@@ -266,7 +266,7 @@ fn vault_rekey(args: &NodeArgs, new_password_file: Option<PathBuf>) -> Result<()
     let new_password = match (new_password_file, std::env::var("P2PD_NEW_PASSWORD")) {
         (Some(f), _) => read_secret_file(&f)?,
         (None, Ok(p)) if !p.is_empty() => Zeroizing::new(p),
-        _ => p2pd::password::prompt_on_tty("New vault password", true)?,
+        _ => p2pd::secrets::password::prompt_on_tty("New vault password", true)?,
     };
     vault.rekey(&new_password)?;
     println!(

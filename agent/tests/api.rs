@@ -7,9 +7,9 @@ use std::path::Path;
 
 use p2p_shared::api::{CreateUserRequest, LoginRequest, NodeRole, NodeState};
 use p2p_shared::{ApiClient, ClientError, ClientOptions, Role, ServerTrust};
-use p2pd::agent::{AgentOptions, RunningAgent, start};
 use p2pd::config::{Config, NodeName};
-use p2pd::vault::KdfParams;
+use p2pd::node::{AgentOptions, RunningAgent, start};
+use p2pd::secrets::vault::KdfParams;
 use zeroize::Zeroizing;
 
 const ADMIN_PW: &str = "admin-password-1";
@@ -21,13 +21,13 @@ const FAST: KdfParams = KdfParams {
 };
 
 async fn agent(state: &Path) -> RunningAgent {
-    let config = Config {
+    let mut config = Config {
         node_id: NodeName::parse("coord-1").ok(),
-        port: 0,
-        bind_address: [127, 0, 0, 1].into(),
         state_directory: state.to_path_buf(),
         ..Config::default()
     };
+    config.http.port = 0;
+    config.http.bind_address = [127, 0, 0, 1].into();
     start(AgentOptions {
         config,
         password: Zeroizing::new("vault-pw".into()),

@@ -15,7 +15,7 @@ use p2p_shared::api::{CertKind, RevokeCertRequest};
 use p2p_shared::jointoken::JoinToken;
 use p2p_shared::tls::{CertCell, SpkiPin};
 use p2p_shared::{ApiClient, ClientError, ClientOptions, ServerTrust};
-use p2pd::agent::RunningAgent;
+use p2pd::node::RunningAgent;
 use p2pd::pki::enroll::{Claim, Credential, EnrollError, Obtained, Target, obtain};
 
 fn admin(coord: &RunningAgent) -> ApiClient {
@@ -217,7 +217,7 @@ async fn bad_tokens_and_pins_fail_closed() {
     // A worker without a token, and one with a bad token, do not start.
     assert!(matches!(
         worker(&net, 4, "c", dir.path(), &coord, None).await,
-        Err(p2pd::agent::AgentError::NotEnrolled)
+        Err(p2pd::node::AgentError::NotEnrolled)
     ));
     assert!(
         worker(&net, 4, "c", dir.path(), &coord, Some(&once))

@@ -13,13 +13,13 @@ use std::time::Duration;
 use p2p_gossip::{Msg, Packet};
 use p2p_shared::api::GossipKeyring;
 use p2p_shared::{ApiClient, ClientOptions, ServerTrust};
-use p2pd::agent::RunningAgent;
 use p2pd::membership::seal::generate_key;
 use p2pd::membership::{Keys, Sealer};
+use p2pd::node::RunningAgent;
 use tokio::net::UdpSocket;
 
 fn admin(coord: &RunningAgent) -> ApiClient {
-    let der = p2pd::ca::pem_to_der(coord.ca_pem()).unwrap();
+    let der = p2pd::pki::ca::pem_to_der(coord.ca_pem()).unwrap();
     let mut opts = ClientOptions::new(coord.local_addr.to_string(), ServerTrust::CaCert(der));
     opts.token = Some(coord.issue_token("admin", p2p_shared::Role::Admin).unwrap());
     ApiClient::new(opts).unwrap()

@@ -1,3 +1,5 @@
+//! Protocol timings and limits of the membership core.
+
 use crate::Millis;
 
 /// Protocol timings and limits. [`Config::lan`] is the tuned default; every figure in

@@ -1,3 +1,5 @@
+//! A member as the core knows it: name, incarnation, state, addresses and versioned metadata.
+
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 

@@ -62,7 +62,7 @@ pub(super) async fn keys(
     Query(q): Query<KeysQuery>,
 ) -> Result<Json<GossipKeyring>, ApiError> {
     let control = s.control()?;
-    let mut rx = control.gossip_keys.subscribe();
+    let mut rx = control.keyring.subscribe();
     if let Some(after) = q.after {
         let wait = Duration::from_secs(q.wait.unwrap_or(LONG_POLL.as_secs())).min(LONG_POLL);
         let _ = tokio::time::timeout(wait, rx.wait_for(|k| k.version != after)).await;
@@ -77,12 +77,12 @@ pub(super) async fn rotate(
 ) -> Result<Json<GossipKeyRotation>, ApiError> {
     caller.require(Role::Admin)?;
     let control = s.control()?;
-    let Ok(_one_at_a_time) = control.rotation.try_lock() else {
+    let Some(_one_at_a_time) = control.keyring.try_start_rotation() else {
         return Err(ApiError::Conflict(
             "a gossip key rotation is already running".into(),
         ));
     };
-    let outcome = crate::membership::rotation::rotate(control, &s.membership)
+    let outcome = crate::membership::rotation::rotate(&control.keyring, &s.membership)
         .await
         .map_err(ApiError::internal)?;
     tracing::info!(user = %caller.user, version = outcome.version, lagging = ?outcome.lagging, "gossip key rotated");

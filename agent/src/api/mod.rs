@@ -44,53 +44,14 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use p2p_shared::api::{GossipKeyring, HealthResponse, NodeRole};
+use p2p_shared::api::HealthResponse;
 
-use crate::auth::TokenKeys;
-use crate::logs::Logs;
-use crate::membership::Membership;
-use crate::pki::NodePki;
-use crate::pki::issuer::Issuer;
-use crate::pki::renew::RenewHandle;
-use crate::services::Services;
-use crate::store::Store;
-use crate::users::Users;
-use crate::vault::Vault;
+pub use crate::context::{ControlPlane, NodeContext};
 use error::ApiError;
 
 /// What handlers need; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct AppState(Arc<NodeContext>);
-
-#[derive(Debug)]
-pub struct NodeContext {
-    pub node_id: String,
-    pub role: NodeRole,
-    pub version: String,
-    pub pki: Arc<NodePki>,
-    pub renewer: RenewHandle,
-    pub membership: Arc<Membership>,
-    pub services: Services,
-    pub logs: Logs,
-    /// Becomes true when the node shuts down (ends follow streams).
-    pub shutdown: tokio::sync::watch::Receiver<bool>,
-    /// Present on coordinators only.
-    pub control: Option<ControlPlane>,
-}
-
-/// A coordinator's control plane.
-#[derive(Debug)]
-pub struct ControlPlane {
-    pub store: Arc<Store>,
-    pub users: Users,
-    pub tokens: Arc<TokenKeys>,
-    pub issuer: Arc<Issuer>,
-    pub vault: Arc<std::sync::Mutex<Vault>>,
-    /// The gossip keyring in force; long-pollers wait on it.
-    pub gossip_keys: tokio::sync::watch::Sender<GossipKeyring>,
-    /// Held while a gossip key rotation runs; a second one gets 409.
-    pub rotation: tokio::sync::Mutex<()>,
-}
 
 impl std::ops::Deref for AppState {
     type Target = NodeContext;

@@ -14,8 +14,8 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, Caller};
 use super::server;
+use crate::operators::users::{UserError, UserRecord};
 use crate::store::{Command, ts};
-use crate::users::{UserError, UserRecord};
 
 /// Argon2 is deliberately slow; keep it off the async workers.
 async fn blocking<T: Send + 'static>(

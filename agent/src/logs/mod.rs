@@ -24,6 +24,8 @@ use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 pub use store::{Filter, LogStoreError};
 
+use crate::config::LogsConfig;
+
 /// Lines waiting for the writer; beyond this, new lines are dropped and counted.
 const QUEUE: usize = 8192;
 /// Most records the writer inserts in one transaction.
@@ -37,8 +39,7 @@ const PRUNE_EVERY: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct LogOptions {
     pub node_id: String,
-    pub retention: Duration,
-    pub max_entries: u64,
+    pub config: LogsConfig,
 }
 
 enum Input {
@@ -288,7 +289,7 @@ impl Writer {
             }
             // By time, or sooner when a burst could overshoot the size limit by much.
             if self.last_prune.elapsed() >= PRUNE_EVERY
-                || self.since_prune > self.opts.max_entries / 4
+                || self.since_prune > self.opts.config.max_entries / 4
             {
                 self.prune(conn);
             }
@@ -345,10 +346,10 @@ impl Writer {
         self.since_prune = 0;
         let oldest = OffsetDateTime::now_utc()
             .checked_sub(
-                time::Duration::try_from(self.opts.retention).unwrap_or(time::Duration::MAX),
+                time::Duration::try_from(self.opts.config.retention).unwrap_or(time::Duration::MAX),
             )
             .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        if let Err(e) = store::prune(conn, oldest, self.opts.max_entries) {
+        if let Err(e) = store::prune(conn, oldest, self.opts.config.max_entries) {
             tracing::error!(target: "p2pd::logs", error = %e, "cannot prune the log database");
         }
     }

@@ -11,7 +11,8 @@ use tokio::sync::watch;
 
 use super::Logs;
 use crate::pki::NodePki;
-use crate::pki::enroll::{Target, backoff_delay};
+use crate::pki::enroll::Target;
+use crate::retry::backoff_delay;
 
 /// Most records per request: small batches keep the latency of the first line low.
 const SHIP_BATCH: u32 = 512;

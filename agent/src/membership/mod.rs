@@ -8,9 +8,10 @@ pub mod seal;
 mod sync;
 
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use p2p_gossip::{Member, Millis, State, Swim};
+
+pub use crate::clock::Clock;
 use p2p_shared::api::{NodeInfo, NodeRole, NodeState};
 use time::OffsetDateTime;
 use tokio::sync::Notify;
@@ -26,41 +27,6 @@ pub const META_CERT_SERIAL: &str = "cert_serial";
 pub const META_CERT_NOT_AFTER: &str = "cert_not_after";
 pub const META_LOAD: &str = "load";
 pub const META_KEYRING: &str = "gossip_keyring";
-
-/// Milliseconds since the Unix epoch, advanced by the monotonic clock: never jumps, and
-/// agrees across well-synchronised hosts (the probe schedule aligns rounds on it).
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    base_ms: u64,
-    start: Instant,
-}
-
-impl Clock {
-    pub fn new() -> Clock {
-        let base_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as u64)
-            .unwrap_or(0);
-        Clock {
-            base_ms,
-            start: Instant::now(),
-        }
-    }
-
-    pub fn now(&self) -> Millis {
-        self.base_ms + self.start.elapsed().as_millis() as u64
-    }
-
-    pub fn instant_at(&self, at: Millis) -> Instant {
-        self.start + std::time::Duration::from_millis(at.saturating_sub(self.base_ms))
-    }
-}
-
-impl Default for Clock {
-    fn default() -> Self {
-        Clock::new()
-    }
-}
 
 /// Shared between the runner, the sync tasks and the API.
 pub struct Membership {

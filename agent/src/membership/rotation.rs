@@ -17,11 +17,42 @@ use tokio::sync::watch;
 
 use super::seal::{Keys, generate_key};
 use super::{META_KEYRING, Membership};
-use crate::api::ControlPlane;
-use crate::bootstrap;
-use crate::vault::Vault;
+use crate::secrets::entries;
+use crate::secrets::vault::Vault;
 
 const STEP_TIMEOUT: Duration = Duration::from_secs(40);
+
+/// A coordinator's gossip keyring: where it is kept, the version in force (long-pollers
+/// wait on it), and the lock that lets one rotation run at a time.
+#[derive(Debug)]
+pub struct Keyring {
+    vault: Arc<Mutex<Vault>>,
+    current: watch::Sender<GossipKeyring>,
+    rotating: tokio::sync::Mutex<()>,
+}
+
+impl Keyring {
+    pub fn new(vault: Arc<Mutex<Vault>>, ring: GossipKeyring) -> Self {
+        Self {
+            vault,
+            current: watch::Sender::new(ring),
+            rotating: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    pub fn current(&self) -> GossipKeyring {
+        self.current.borrow().clone()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<GossipKeyring> {
+        self.current.subscribe()
+    }
+
+    /// Held while a rotation runs; `None` if one already does.
+    pub fn try_start_rotation(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        self.rotating.try_lock().ok()
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RotationError {
@@ -35,7 +66,7 @@ pub enum RotationError {
 pub fn ensure_keyring(vault: &Mutex<Vault>) -> Result<GossipKeyring, RotationError> {
     let mut v = vault.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(ring) = v
-        .get(bootstrap::ENTRY_GOSSIP_KEYRING)
+        .get(entries::GOSSIP_KEYRING)
         .and_then(|b| serde_json::from_slice::<GossipKeyring>(b).ok())
         .filter(|r| !r.keys.is_empty())
     {
@@ -52,13 +83,13 @@ pub fn ensure_keyring(vault: &Mutex<Vault>) -> Result<GossipKeyring, RotationErr
 /// The keyring a worker received, if any.
 pub fn stored_keyring(vault: &Mutex<Vault>) -> Option<GossipKeyring> {
     let v = vault.lock().unwrap_or_else(|p| p.into_inner());
-    v.get(bootstrap::ENTRY_GOSSIP_KEYRING)
+    v.get(entries::GOSSIP_KEYRING)
         .and_then(|b| serde_json::from_slice::<GossipKeyring>(b).ok())
 }
 
 fn save(v: &mut Vault, ring: &GossipKeyring) -> Result<(), RotationError> {
     let json = serde_json::to_vec(ring).map_err(|e| RotationError::Save(e.to_string()))?;
-    v.put(bootstrap::ENTRY_GOSSIP_KEYRING, json);
+    v.put(entries::GOSSIP_KEYRING, json);
     v.save().map_err(|e| RotationError::Save(e.to_string()))
 }
 
@@ -76,13 +107,9 @@ pub fn install(
     Ok(())
 }
 
-fn publish(
-    control: &ControlPlane,
-    m: &Membership,
-    ring: GossipKeyring,
-) -> Result<(), RotationError> {
-    install(&control.vault, m, &ring)?;
-    control.gossip_keys.send_replace(ring);
+fn publish(keyring: &Keyring, m: &Membership, ring: GossipKeyring) -> Result<(), RotationError> {
+    install(&keyring.vault, m, &ring)?;
+    keyring.current.send_replace(ring);
     Ok(())
 }
 
@@ -115,18 +142,20 @@ async fn confirmed(m: &Membership, version: u64) -> Vec<String> {
     }
 }
 
+/// Rolls a new key out in the three confirmed steps. Take [`Keyring::try_start_rotation`]
+/// first.
 pub async fn rotate(
-    control: &ControlPlane,
+    keyring: &Keyring,
     m: &Arc<Membership>,
 ) -> Result<GossipKeyRotation, RotationError> {
-    let current = control.gossip_keys.borrow().clone();
+    let current = keyring.current();
     let new_key = generate_key();
     let mut v = current.version;
 
     v += 1;
     let mut keys = current.keys.clone();
     keys.push(new_key.clone());
-    publish(control, m, GossipKeyring { version: v, keys })?;
+    publish(keyring, m, GossipKeyring { version: v, keys })?;
     let lag = confirmed(m, v).await;
     if !lag.is_empty() {
         return Ok(outcome(m, v, lag, false));
@@ -135,7 +164,7 @@ pub async fn rotate(
     v += 1;
     let mut keys = vec![new_key.clone()];
     keys.extend(current.keys.iter().cloned());
-    publish(control, m, GossipKeyring { version: v, keys })?;
+    publish(keyring, m, GossipKeyring { version: v, keys })?;
     let lag = confirmed(m, v).await;
     if !lag.is_empty() {
         return Ok(outcome(m, v, lag, false));
@@ -143,7 +172,7 @@ pub async fn rotate(
 
     v += 1;
     publish(
-        control,
+        keyring,
         m,
         GossipKeyring {
             version: v,
@@ -179,8 +208,8 @@ pub fn spawn_follower(
     m: Arc<Membership>,
     mut shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    use crate::pki::enroll::backoff_delay;
     use crate::pki::renew::targets;
+    use crate::retry::backoff_delay;
     tokio::spawn(async move {
         let mut version = Some(m.sealer.key_version()).filter(|v| *v > 0);
         let mut failures = 0u32;

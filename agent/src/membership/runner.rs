@@ -18,6 +18,7 @@ use super::{
     Clock, META_CERT_NOT_AFTER, META_CERT_SERIAL, META_KEYRING, META_LOAD, META_ROLE, META_VERSION,
     Membership,
 };
+use crate::config::GossipConfig as GossipSettings;
 use crate::pki::NodePki;
 use crate::store::{MemberRecord, MembershipSnapshot, Store, StoreError};
 
@@ -34,9 +35,7 @@ pub struct MembershipOptions {
     pub seeds: Vec<String>,
     pub role: NodeRole,
     pub version: String,
-    pub sync_interval_min: Duration,
-    pub sync_interval_max: Duration,
-    pub compression_threshold: usize,
+    pub gossip: GossipSettings,
     pub keys: Keys,
 }
 
@@ -49,8 +48,8 @@ pub fn build(
     let snap = store.load_membership()?;
     let clock = Clock::new();
     let mut cfg = GossipConfig::lan();
-    cfg.sync_interval_min = opts.sync_interval_min.as_millis() as u64;
-    cfg.sync_interval_max = opts.sync_interval_max.as_millis() as u64;
+    cfg.sync_interval_min = opts.gossip.interval_min.as_millis() as u64;
+    cfg.sync_interval_max = opts.gossip.interval_max.as_millis() as u64;
     let incarnation = snap.self_incarnation + 1;
     let mut swim = Swim::new(
         cfg,
@@ -70,7 +69,10 @@ pub fn build(
         .flat_map(|m| m.addrs.clone())
         .filter(|a| !opts.addrs.contains(a))
         .collect();
-    let sealer = Arc::new(Sealer::new(opts.keys.clone(), opts.compression_threshold));
+    let sealer = Arc::new(Sealer::new(
+        opts.keys.clone(),
+        opts.gossip.compression_threshold,
+    ));
     Ok((Arc::new(Membership::new(swim, clock, sealer)), peers))
 }
 

@@ -12,12 +12,12 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use crate::secrets::random_hex;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use hmac::{Hmac, Mac};
-use rand::RngCore;
 use sha2::Sha256;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -60,13 +60,6 @@ fn verify_answer(secret: &str, nonce: &str, body: &[u8]) -> bool {
     };
     mac.update(nonce.as_bytes());
     mac.verify_slice(&tag).is_ok()
-}
-
-/// A fresh random hex string of `bytes` bytes (challenge secrets and nonces).
-pub fn random_hex(bytes: usize) -> Zeroizing<String> {
-    let mut buf = Zeroizing::new(vec![0u8; bytes]);
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    Zeroizing::new(hex::encode(&*buf))
 }
 
 /// Whether the coordinator may call `target` back for a request that arrived from `source`.

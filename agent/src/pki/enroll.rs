@@ -15,8 +15,9 @@ use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
 use rustls_pki_types::CertificateDer;
 use zeroize::Zeroizing;
 
-use super::challenge::{ChallengeError, Responder, random_hex};
-use crate::ca::{CertInfo, pem_to_der};
+use super::challenge::{ChallengeError, Responder};
+use crate::pki::ca::{CertInfo, pem_to_der};
+use crate::secrets::random_hex;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnrollError {
@@ -90,6 +91,19 @@ pub struct Obtained {
     pub gossip_keyring: Option<GossipKeyring>,
 }
 
+impl Obtained {
+    /// What the node's identity is built from.
+    pub fn material(&self) -> super::Material {
+        super::Material {
+            cluster_id: self.cluster_id.clone(),
+            ca_pem: self.ca_pem.clone(),
+            ca_der: self.ca_der.clone(),
+            cert_der: self.cert_der.clone(),
+            key_pkcs8: self.key_pkcs8.clone(),
+        }
+    }
+}
+
 /// Asks `target` for a certificate; runs the challenge responder meanwhile.
 pub async fn obtain(
     target: &Target,
@@ -121,7 +135,7 @@ pub async fn obtain(
         hostname: claim.hostname.clone(),
         challenge_secret: secret.to_string(),
         api_port: claim.api_port,
-        version: crate::agent::VERSION.to_string(),
+        version: crate::VERSION.to_string(),
     };
 
     let mut opts = ClientOptions::new(
@@ -231,28 +245,4 @@ fn verify_chain(
         provider.signature_verification_algorithms.all,
     )
     .map_err(|e| EnrollError::BadResponse(format!("certificate does not chain to the CA: {e}")))
-}
-
-/// Exponential backoff with ±50 % jitter: 1 s, 2 s, 4 s … capped at `max`. `jitter` in
-/// [0, 1) picks the point in the band, so the schedule is a pure function.
-pub fn backoff_delay(attempt: u32, jitter: f64, max: Duration) -> Duration {
-    let base = Duration::from_secs(1)
-        .saturating_mul(1u32 << attempt.min(16))
-        .min(max);
-    base.mul_f64(0.5 + jitter.clamp(0.0, 1.0))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_caps_and_jitters() {
-        let max = Duration::from_secs(60);
-        assert_eq!(backoff_delay(0, 0.5, max), Duration::from_secs(1));
-        assert_eq!(backoff_delay(3, 0.5, max), Duration::from_secs(8));
-        assert_eq!(backoff_delay(30, 0.5, max), max);
-        assert_eq!(backoff_delay(3, 0.0, max), Duration::from_secs(4));
-        assert_eq!(backoff_delay(3, 0.999, max).as_secs(), 11);
-    }
 }

@@ -17,9 +17,10 @@ use rcgen::CertificateSigningRequestParams;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
-use super::challenge::{MAX_CLAIMED_ADDRESSES, Verifier, random_hex};
-use crate::bootstrap::is_dns_name;
-use crate::ca::{CaError, CertInfo, ClusterCa, NodeCertRequest};
+use super::challenge::{MAX_CLAIMED_ADDRESSES, Verifier};
+use crate::pki::ca::{CaError, CertInfo, ClusterCa, NodeCertRequest};
+use crate::pki::own_cert::is_dns_name;
+use crate::secrets::random_hex;
 use crate::store::{CertRecord, Command, JoinTokenRecord, NodeRecord, Store, StoreError};
 
 /// Default and longest lifetime of operator certificates.

@@ -2,24 +2,78 @@
 //! revocation list, the coordinator's signing desk, the worker's enrolment client, and the
 //! renewal and revocation-following tasks.
 
+pub mod ca;
 pub mod challenge;
 pub mod enroll;
 pub mod issuer;
+pub mod own_cert;
 pub mod renew;
+pub mod renewal;
 pub mod revocations;
+pub mod server_tls;
 
 use std::sync::{Arc, RwLock};
 
 use p2p_shared::api::CoordinatorInfo;
 use p2p_shared::tls::{CertCell, RevocationList, certified_key};
 use rustls_pki_types::CertificateDer;
+use zeroize::Zeroizing;
 
-use crate::ca::CertInfo;
+use crate::pki::ca::{CertInfo, pem_to_der};
+use crate::secrets::{Vault, entries};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PkiError {
     #[error("certificate or key unusable: {0}")]
     BadMaterial(String),
+}
+
+/// A node's certificate material: what its vault keeps and [`NodePki`] is built from.
+pub struct Material {
+    pub cluster_id: String,
+    pub ca_pem: String,
+    pub ca_der: CertificateDer<'static>,
+    pub cert_der: CertificateDer<'static>,
+    pub key_pkcs8: Zeroizing<Vec<u8>>,
+}
+
+impl Material {
+    /// The material in a node's vault; `None` while the node has no certificate yet.
+    pub fn load(vault: &Vault) -> Result<Option<Material>, PkiError> {
+        let text = |name| {
+            vault
+                .get(name)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map(str::to_string)
+        };
+        let (Some(cluster_id), Some(ca_pem), Some(cert_pem), Some(key)) = (
+            text(entries::CLUSTER_ID),
+            text(entries::CA_CERT),
+            text(entries::NODE_CERT),
+            vault.get(entries::NODE_KEY),
+        ) else {
+            return Ok(None);
+        };
+        let cert_der = pem_to_der(&cert_pem)
+            .ok_or_else(|| PkiError::BadMaterial("stored node certificate".into()))?;
+        let ca_der = pem_to_der(&ca_pem)
+            .ok_or_else(|| PkiError::BadMaterial("stored CA certificate".into()))?;
+        Ok(Some(Material {
+            cluster_id,
+            ca_pem,
+            ca_der,
+            cert_der,
+            key_pkcs8: Zeroizing::new(key.to_vec()),
+        }))
+    }
+}
+
+/// The coordinators a worker learned at enrolment, as its vault keeps them.
+pub fn stored_coordinators(vault: &Vault) -> Vec<CoordinatorInfo> {
+    vault
+        .get(entries::COORDINATORS)
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .unwrap_or_default()
 }
 
 /// The node's current certificate as facts.
@@ -63,24 +117,22 @@ impl NodePki {
         p2p_shared::ApiClient::new(opts)
     }
 
-    pub fn new(
-        cluster_id: String,
-        node_id: String,
-        ca_pem: String,
-        ca_der: CertificateDer<'static>,
-        cert_der: CertificateDer<'static>,
-        key_pkcs8: &[u8],
+    /// The node `node_id` with certificate material `m`.
+    pub fn from_material(
+        node_id: &str,
+        m: Material,
         coordinators: Vec<CoordinatorInfo>,
     ) -> Result<Self, PkiError> {
-        let info = CertInfo::from_der(&cert_der)
+        let info = CertInfo::from_der(&m.cert_der)
             .ok_or_else(|| PkiError::BadMaterial("node certificate does not parse".into()))?;
-        let key = certified_key(vec![cert_der.clone(), ca_der.clone()], key_pkcs8)
+        let key = certified_key(vec![m.cert_der.clone(), m.ca_der.clone()], &m.key_pkcs8)
             .map_err(|e| PkiError::BadMaterial(e.to_string()))?;
+        let cert_der = m.cert_der;
         Ok(Self {
-            cluster_id,
-            node_id,
-            ca_der,
-            ca_pem,
+            cluster_id: m.cluster_id,
+            node_id: node_id.to_string(),
+            ca_der: m.ca_der,
+            ca_pem: m.ca_pem,
             cell: Arc::new(CertCell::new(key)),
             revoked: Arc::new(RevocationList::default()),
             current: RwLock::new(CurrentCert {

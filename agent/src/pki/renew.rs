@@ -16,18 +16,21 @@ use tokio::sync::{mpsc, oneshot, watch};
 use zeroize::Zeroizing;
 
 use super::NodePki;
-use super::enroll::{Claim, Credential, Obtained, Target, backoff_delay, obtain};
+use super::enroll::{Claim, Credential, Obtained, Target, obtain};
 use super::issuer::Issuer;
-use crate::bootstrap;
-use crate::ca::{CertInfo, NodeCertRequest};
-use crate::renewal::{RenewReason, Wanted, renewal_reason};
+use crate::config::PkiConfig;
+use crate::pki::ca::{CertInfo, NodeCertRequest};
+use crate::pki::renewal::{RenewReason, Wanted, renewal_reason};
+use crate::retry::backoff_delay;
+use crate::secrets::entries;
+use crate::secrets::vault::Vault;
 use crate::store::Command;
-use crate::vault::Vault;
 
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Where new certificates come from.
+#[derive(Clone)]
 pub enum Source {
     /// This node is a coordinator and signs its own.
     Local(Arc<Issuer>),
@@ -44,10 +47,8 @@ pub struct RenewContext {
     pub addresses: Box<dyn Fn() -> Vec<IpAddr> + Send + Sync>,
     pub hostname: Option<String>,
     pub api_port: u16,
-    pub challenge_port: u16,
-    pub validity: Duration,
-    pub renew_before: Duration,
-    pub check_interval: Duration,
+    /// Challenge port, validity, renewal window and check interval.
+    pub config: PkiConfig,
 }
 
 struct RenewRequest {
@@ -99,20 +100,17 @@ pub fn targets(configured: &[String], pki: &NodePki) -> Vec<Target> {
 /// the node serving a certificate it cannot reload).
 pub fn persist(vault: &Mutex<Vault>, got: &Obtained) -> Result<(), String> {
     let mut v = vault.lock().unwrap_or_else(|p| p.into_inner());
-    v.put(bootstrap::ENTRY_NODE_CERT, got.cert_pem.as_bytes().to_vec());
-    v.put(bootstrap::ENTRY_NODE_KEY, got.key_pkcs8.to_vec());
-    v.put(
-        bootstrap::ENTRY_CLUSTER_ID,
-        got.cluster_id.as_bytes().to_vec(),
-    );
-    v.put(bootstrap::ENTRY_CA_CERT, got.ca_pem.as_bytes().to_vec());
+    v.put(entries::NODE_CERT, got.cert_pem.as_bytes().to_vec());
+    v.put(entries::NODE_KEY, got.key_pkcs8.to_vec());
+    v.put(entries::CLUSTER_ID, got.cluster_id.as_bytes().to_vec());
+    v.put(entries::CA_CERT, got.ca_pem.as_bytes().to_vec());
     if !got.coordinators.is_empty() {
         let json = serde_json::to_vec(&got.coordinators).map_err(|e| e.to_string())?;
-        v.put(bootstrap::ENTRY_COORDINATORS, json);
+        v.put(entries::COORDINATORS, json);
     }
     if let Some(ring) = got.gossip_keyring.as_ref().filter(|r| !r.keys.is_empty()) {
         let json = serde_json::to_vec(ring).map_err(|e| e.to_string())?;
-        v.put(bootstrap::ENTRY_GOSSIP_KEYRING, json);
+        v.put(entries::GOSSIP_KEYRING, json);
     }
     v.save().map_err(|e| e.to_string())
 }
@@ -131,7 +129,7 @@ async fn run(
     mut requests: mpsc::Receiver<RenewRequest>,
     mut shutdown: watch::Receiver<bool>,
 ) {
-    let mut tick = tokio::time::interval(ctx.check_interval);
+    let mut tick = tokio::time::interval(ctx.config.cert_check_interval);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Addresses the coordinator could not reach last time: wanting them again would renew
     // in a loop. They are retried with the next renewal that happens for another reason.
@@ -163,7 +161,7 @@ async fn run(
                     hostname: ctx.hostname.as_deref(),
                 },
                 now,
-                ctx.renew_before,
+                ctx.config.renew_before,
             )
         };
         let Some(reason) = reason else { continue };
@@ -238,10 +236,10 @@ async fn renew(
         ips: (ctx.addresses)(),
         hostname: ctx.hostname.clone(),
         api_port: ctx.api_port,
-        challenge_port: ctx.challenge_port,
+        challenge_port: ctx.config.challenge_port,
     };
     let configured = match &ctx.source {
-        Source::Local(issuer) => return renew_locally(issuer, &claim(), ctx.validity),
+        Source::Local(issuer) => return renew_locally(issuer, &claim(), ctx.config.cert_validity),
         Source::Remote { configured } => configured,
     };
     let cred = Credential::Current {

@@ -12,8 +12,8 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use super::NodePki;
-use super::enroll::backoff_delay;
 use super::renew::targets;
+use crate::retry::backoff_delay;
 use crate::store::{Store, StoreError};
 
 /// The default client timeout; the long poll sets its own.

@@ -11,7 +11,7 @@ use p2p_shared::identity::is_valid_name;
 use serde::{Deserialize, Deserializer};
 
 use crate::config::de_duration;
-use crate::yaml::{Located, Schema};
+use crate::config::yaml::{Located, Schema};
 
 /// The environment variable that marks every supervised process with the supervisor that
 /// started it (see `process.rs`); a manifest may not set it.
@@ -232,7 +232,7 @@ impl Manifest {
             keys: KEYS,
             documented_in: "config/services/web.yaml",
         };
-        let mut m: Manifest = crate::yaml::parse(text, path, &schema)?;
+        let mut m: Manifest = crate::config::yaml::parse(text, path, &schema)?;
         if m.name.is_empty() {
             m.name = path
                 .file_stem()

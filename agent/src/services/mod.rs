@@ -10,13 +10,12 @@ pub mod process;
 pub mod supervisor;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use p2p_shared::services::{ManifestProblem, ServiceAction, ServiceDetail};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::config::ServicesConfig;
 use crate::logs::Logs;
 use crate::logs::capture::parse_level;
 use crate::membership::{Clock, Membership};
@@ -161,9 +160,8 @@ impl Services {
 
 /// Everything the supervisor needs.
 pub struct SupervisorOptions {
-    /// `None`: this node runs no services.
-    pub directory: Option<PathBuf>,
-    pub reload_interval: Duration,
+    /// The directory (`None`: this node runs no services) and its rescan interval.
+    pub config: ServicesConfig,
     pub node_id: String,
     pub marker: String,
     pub store: Arc<Store>,

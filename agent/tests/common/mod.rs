@@ -8,9 +8,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use p2p_shared::jointoken::JoinToken;
-use p2pd::agent::{AgentOptions, RunningAgent, start};
 use p2pd::config::{Config, NodeName};
-use p2pd::vault::KdfParams;
+use p2pd::node::{AgentOptions, RunningAgent, start};
+use p2pd::secrets::vault::KdfParams;
 use zeroize::Zeroizing;
 
 pub const FAST: KdfParams = KdfParams {
@@ -51,15 +51,16 @@ impl Net {
 }
 
 pub fn base_config(net: &Net, host: u8, name: &str, state: &Path) -> Config {
-    Config {
+    let mut c = Config {
         node_id: NodeName::parse(name).ok(),
-        port: 0,
-        bind_address: net.ip(host),
-        challenge_port: net.challenge_port,
         state_directory: state.join(name),
-        cert_check_interval: Duration::from_millis(200),
         ..Config::default()
-    }
+    };
+    c.http.port = 0;
+    c.http.bind_address = net.ip(host);
+    c.pki.challenge_port = net.challenge_port;
+    c.pki.cert_check_interval = Duration::from_millis(200);
+    c
 }
 
 pub async fn coordinator(net: &Net, state: &Path) -> RunningAgent {
@@ -82,7 +83,7 @@ pub async fn worker(
     state: &Path,
     coord: &RunningAgent,
     token: Option<&str>,
-) -> Result<RunningAgent, p2pd::agent::AgentError> {
+) -> Result<RunningAgent, p2pd::node::AgentError> {
     let mut config = base_config(net, host, name, state);
     config.coordinator_mode = false;
     config.coordinator_addresses = vec![coord.local_addr.to_string()];

@@ -92,7 +92,7 @@ pub fn spawn(
     let sup = Supervisor {
         desired: opts.store.service_desired()?,
         http: None,
-        dir: opts.directory.clone(),
+        dir: opts.config.directory.clone(),
         opts,
         slots: BTreeMap::new(),
         files: BTreeMap::new(),
@@ -135,7 +135,7 @@ impl Supervisor {
         }
         self.rescan();
         self.publish();
-        let mut reload = tokio::time::interval(self.opts.reload_interval);
+        let mut reload = tokio::time::interval(self.opts.config.reload_interval);
         reload.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut sample = tokio::time::interval(SAMPLE_INTERVAL);
         sample.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

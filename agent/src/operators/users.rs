@@ -8,9 +8,8 @@ use p2p_shared::identity::is_valid_name;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::vault::{Vault, VaultError};
-
-const ENTRY: &str = "users";
+use crate::secrets::entries;
+use crate::secrets::vault::{Vault, VaultError};
 
 #[derive(Clone, Serialize, Deserialize, PartialEq)]
 pub struct UserRecord {
@@ -171,7 +170,7 @@ fn check_strength(password: &str) -> Result<(), UserError> {
 }
 
 fn read(vault: &Vault) -> Result<Vec<UserRecord>, UserError> {
-    match vault.get(ENTRY) {
+    match vault.get(entries::USERS) {
         None => Ok(Vec::new()),
         Some(bytes) => serde_json::from_slice(bytes).map_err(|_| UserError::Corrupt),
     }
@@ -179,7 +178,7 @@ fn read(vault: &Vault) -> Result<Vec<UserRecord>, UserError> {
 
 fn write(vault: &mut Vault, users: &[UserRecord]) -> Result<(), UserError> {
     let bytes = serde_json::to_vec(users).map_err(|_| UserError::Corrupt)?;
-    vault.put(ENTRY, bytes);
+    vault.put(entries::USERS, bytes);
     vault.save()?;
     Ok(())
 }
@@ -199,7 +198,7 @@ pub fn seed_admin(vault: &mut Vault, name: &str, password: &str) -> Result<(), U
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::vault::KdfParams;
+    use crate::secrets::vault::KdfParams;
 
     fn users() -> (tempfile::TempDir, Users) {
         let dir = tempfile::tempdir().unwrap();

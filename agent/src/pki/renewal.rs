@@ -8,7 +8,7 @@ use std::time::Duration;
 use p2p_shared::NodeIdentity;
 use time::OffsetDateTime;
 
-use crate::ca::CertInfo;
+use crate::pki::ca::CertInfo;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RenewReason {

@@ -1,22 +1,24 @@
-//! Node configuration: one YAML file per node, every key optional with a documented default
-//! (see `config/coordinator.yaml`), command-line flags on top. Unknown keys and bad values are
-//! rejected with file, line and a hint.
+//! The YAML file: one flat map of keys, every key optional with a documented default (see
+//! `config/coordinator.yaml`). Unknown keys and bad values are rejected with file, line and
+//! a hint. The file is parsed as this flat struct, not as `#[serde(flatten)]` sections,
+//! because flattening buffers the map and the parser could then no longer say on which line
+//! a bad value stands.
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use p2p_shared::identity::is_valid_name;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
-/// Where the configuration is looked for when `--config` is not given.
-pub const DEFAULT_CONFIG_PATH: &str = "/etc/p2pd/p2pd.yaml";
-pub const DEFAULT_PORT: u16 = 8801;
-pub const DEFAULT_CHALLENGE_PORT: u16 = 8802;
+use super::{
+    Config, ConfigError, DEFAULT_CHALLENGE_PORT, DEFAULT_PORT, GossipConfig, HttpConfig, LogFormat,
+    LogLevel, LogsConfig, NodeName, PkiConfig, ServicesConfig, de_duration,
+    default_state_directory,
+};
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct Config {
+pub struct ConfigFile {
     /// Unique node name; default: the host name, lower-cased.
     pub node_id: Option<NodeName>,
     /// Run the control plane (CA, users, node registry) on this node.
@@ -87,7 +89,7 @@ pub struct Config {
     pub max_log_entries: u64,
 }
 
-impl Default for Config {
+impl Default for ConfigFile {
     fn default() -> Self {
         Self {
             node_id: None,
@@ -120,106 +122,51 @@ impl Default for Config {
     }
 }
 
-/// systemd's `StateDirectory=` sets `STATE_DIRECTORY`; otherwise `/var/lib/p2pd`.
-fn default_state_directory() -> PathBuf {
-    std::env::var_os("STATE_DIRECTORY")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/var/lib/p2pd"))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogLevel {
-    Error,
-    Warn,
-    Info,
-    Debug,
-    Trace,
-}
-
-impl LogLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogLevel::Error => "error",
-            LogLevel::Warn => "warn",
-            LogLevel::Info => "info",
-            LogLevel::Debug => "debug",
-            LogLevel::Trace => "trace",
+impl From<ConfigFile> for Config {
+    fn from(f: ConfigFile) -> Self {
+        Config {
+            node_id: f.node_id,
+            coordinator_mode: f.coordinator_mode,
+            coordinator_addresses: f.coordinator_addresses,
+            state_directory: f.state_directory,
+            join_token: f.join_token,
+            join_token_file: f.join_token_file,
+            log_level: f.log_level,
+            log_format: f.log_format,
+            http: HttpConfig {
+                port: f.port,
+                bind_address: f.bind_address,
+                advertise_address: f.advertise_address,
+                max_request_body_bytes: f.max_request_body_bytes,
+                max_connections: f.max_connections,
+                shutdown_timeout: f.shutdown_timeout,
+            },
+            pki: PkiConfig {
+                challenge_port: f.challenge_port,
+                cert_check_interval: f.cert_check_interval,
+                cert_validity: f.cert_validity,
+                renew_before: f.renew_before,
+                token_ttl: f.token_ttl,
+            },
+            gossip: GossipConfig {
+                interval_min: f.gossip_interval_min,
+                interval_max: f.gossip_interval_max,
+                compression_threshold: f.gossip_compression_threshold,
+            },
+            services: ServicesConfig {
+                directory: f.services_directory,
+                reload_interval: f.services_reload_interval,
+            },
+            logs: LogsConfig {
+                retention: f.log_retention,
+                max_entries: f.max_log_entries,
+            },
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    Text,
-    Json,
-}
-
-/// A validated node name (see [`is_valid_name`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NodeName(String);
-
-impl NodeName {
-    pub fn parse(s: &str) -> Result<Self, String> {
-        if is_valid_name(s) {
-            Ok(Self(s.to_string()))
-        } else {
-            Err(format!(
-                "invalid node name `{s}`: use 1-63 characters of a-z, 0-9, '-', '_' or '.', starting with a letter or digit"
-            ))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl<'de> Deserialize<'de> for NodeName {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        NodeName::parse(&s).map_err(serde::de::Error::custom)
-    }
-}
-
-pub(crate) fn de_duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-    let s = String::deserialize(d)?;
-    humantime::parse_duration(&s).map_err(|e| {
-        serde::de::Error::custom(format!(
-            "invalid duration `{s}` ({e}): write e.g. 30s, 10m, 12h or 90d"
-        ))
-    })
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("cannot read config file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}:{column}: {message}{}", hint_suffix(.hint))]
-    Invalid {
-        path: PathBuf,
-        line: u64,
-        column: u64,
-        message: String,
-        hint: Option<String>,
-    },
-    #[error("{origin}: {message}")]
-    Value { origin: String, message: String },
-}
-
-fn hint_suffix(hint: &Option<String>) -> String {
-    hint.as_ref()
-        .map(|h| format!("\n  hint: {h}"))
-        .unwrap_or_default()
-}
-
-/// Every top-level key, for "did you mean" hints.
-const KEYS: &[&str] = &[
+/// Every key, for "did you mean" hints.
+pub const KEYS: &[&str] = &[
     "node_id",
     "coordinator_mode",
     "port",
@@ -254,18 +201,19 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Self::default());
         }
-        let schema = crate::yaml::Schema {
+        let schema = super::yaml::Schema {
             keys: KEYS,
             documented_in: "config/coordinator.yaml",
         };
-        let config: Config =
-            crate::yaml::parse(text, path, &schema).map_err(|l| ConfigError::Invalid {
+        let file: ConfigFile =
+            super::yaml::parse(text, path, &schema).map_err(|l| ConfigError::Invalid {
                 path: l.path,
                 line: l.line,
                 column: l.column,
                 message: l.message,
                 hint: l.hint,
             })?;
+        let config = Config::from(file);
         config.validate(&path.display().to_string())?;
         Ok(config)
     }
@@ -275,7 +223,7 @@ impl Config {
         // Absolute, so services keep their working directory whatever p2pd's is.
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let base = absolute.parent().unwrap_or(Path::new("/"));
-        self.services_directory = Some(match self.services_directory.take() {
+        self.services.directory = Some(match self.services.directory.take() {
             Some(d) if d.is_absolute() => d,
             Some(d) => base.join(d),
             None => base.join("services"),
@@ -291,102 +239,12 @@ impl Config {
         config.resolve_services_directory(path);
         Ok(config)
     }
-
-    /// Cross-field checks that a single value's parser cannot make.
-    pub fn validate(&self, origin: &str) -> Result<(), ConfigError> {
-        let err = |message: String| ConfigError::Value {
-            origin: origin.to_string(),
-            message,
-        };
-        if self.port == 0 {
-            return Err(err("port must be between 1 and 65535".into()));
-        }
-        if self.challenge_port == 0 || self.challenge_port == self.port {
-            return Err(err(
-                "challenge_port must be a port of its own, different from port".into(),
-            ));
-        }
-        if !self.coordinator_mode && self.coordinator_addresses.is_empty() {
-            return Err(err(
-                "a worker (coordinator_mode: false) needs coordinator_addresses or --coordinator HOST:PORT".into(),
-            ));
-        }
-        for addr in &self.coordinator_addresses {
-            parse_host_port(addr).map_err(err)?;
-        }
-        if self.renew_before >= self.cert_validity {
-            return Err(err(
-                "renew_before must be shorter than cert_validity, or every start would renew"
-                    .into(),
-            ));
-        }
-        if self.cert_check_interval < Duration::from_millis(100) {
-            return Err(err("cert_check_interval must be at least 100ms".into()));
-        }
-        if self.max_request_body_bytes < 1024 {
-            return Err(err("max_request_body_bytes must be at least 1024".into()));
-        }
-        if self.max_connections == 0 {
-            return Err(err("max_connections must be at least 1".into()));
-        }
-        if self.max_log_entries < 10 || self.log_retention < Duration::from_secs(60) {
-            return Err(err(
-                "max_log_entries must be at least 10 and log_retention at least 1m".into(),
-            ));
-        }
-        if self.services_reload_interval < Duration::from_millis(100) {
-            return Err(err("services_reload_interval must be at least 100ms".into()));
-        }
-        if self.gossip_interval_min < Duration::from_millis(100)
-            || self.gossip_interval_max < self.gossip_interval_min
-        {
-            return Err(err(
-                "gossip_interval_min must be at least 100ms and not above gossip_interval_max"
-                    .into(),
-            ));
-        }
-        Ok(())
-    }
-
-    /// The node name, falling back to the host name.
-    pub fn node_name(&self) -> Result<String, ConfigError> {
-        if let Some(n) = &self.node_id {
-            return Ok(n.as_str().to_string());
-        }
-        let host = local_hostname();
-        NodeName::parse(&host)
-            .map(|n| n.as_str().to_string())
-            .map_err(|m| ConfigError::Value {
-                origin: "node_id".into(),
-                message: format!("{m} (derived from the host name; set node_id or --node-id)"),
-            })
-    }
-}
-
-/// The host name, lower-cased, or `localhost` if it cannot be read.
-pub fn local_hostname() -> String {
-    hostname::get()
-        .ok()
-        .and_then(|h| h.into_string().ok())
-        .map(|h| h.to_ascii_lowercase())
-        .unwrap_or_else(|| "localhost".into())
-}
-
-/// Checks `HOST:PORT` syntax (IPv6 as `[::1]:8801`).
-pub fn parse_host_port(s: &str) -> Result<(String, u16), String> {
-    let bad = || format!("invalid address `{s}`: expected HOST:PORT, e.g. 192.0.2.10:8801");
-    let (host, port) = s.rsplit_once(':').ok_or_else(bad)?;
-    let port: u16 = port.parse().map_err(|_| bad())?;
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    if host.is_empty() || port == 0 {
-        return Err(bad());
-    }
-    Ok((host.to_string(), port))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::parse_host_port;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::from_yaml(text, Path::new("node.yaml"))
@@ -406,9 +264,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.node_id, Some(NodeName("coord-1".into())));
-        assert_eq!(c.port, 9000);
-        assert_eq!(c.bind_address, IpAddr::from([127, 0, 0, 2]));
-        assert_eq!(c.token_ttl, Duration::from_secs(7200));
+        assert_eq!(c.http.port, 9000);
+        assert_eq!(c.http.bind_address, IpAddr::from([127, 0, 0, 2]));
+        assert_eq!(c.pki.token_ttl, Duration::from_secs(7200));
         assert_eq!(c.log_level, LogLevel::Debug);
         assert_eq!(c.coordinator_addresses, vec!["127.0.0.1:8801"]);
     }
@@ -487,10 +345,10 @@ mod example_files {
         let worker = Config::load(&dir.join("worker.yaml")).unwrap();
         assert!(!worker.coordinator_mode);
         assert_eq!(
-            coordinator.services_directory,
+            coordinator.services.directory,
             Some(PathBuf::from("/etc/p2pd/services"))
         );
-        assert_eq!(worker.services_directory, Some(dir.join("services")));
+        assert_eq!(worker.services.directory, Some(dir.join("services")));
         let text = std::fs::read_to_string(dir.join("coordinator.yaml")).unwrap();
         for key in KEYS {
             assert!(

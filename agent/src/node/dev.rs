@@ -12,10 +12,11 @@ use p2p_shared::jointoken::JoinToken;
 use p2p_shared::Role;
 use p2p_shared::contexts::{Context, ContextError, CtlConfig};
 
-use crate::agent::{AgentError, AgentOptions, RunningAgent, start};
-use crate::bootstrap::{ADMIN_USER, random_secret};
 use crate::config::{Config, NodeName};
-use crate::vault::KdfParams;
+use crate::node::bootstrap::ADMIN_USER;
+use crate::node::{AgentError, AgentOptions, RunningAgent, start};
+use crate::secrets::random_hex;
+use crate::secrets::vault::KdfParams;
 
 pub const CONTEXT_NAME: &str = "dev";
 
@@ -64,20 +65,20 @@ pub async fn start_dev(
             (t.path().to_path_buf(), Some(t))
         }
     };
-    let admin_password = random_secret(12);
-    let config = Config {
+    let admin_password = random_hex(12);
+    let mut config = Config {
         node_id: NodeName::parse("coordinator").ok(),
         coordinator_mode: true,
-        port,
-        bind_address: [127, 0, 0, 1].into(),
         state_directory: state_dir.join("coordinator"),
-        services_directory: services_dir.clone(),
         ..Config::default()
     };
+    config.http.port = port;
+    config.http.bind_address = [127, 0, 0, 1].into();
+    config.services.directory = services_dir.clone();
     let coordinator = start(AgentOptions {
         config,
         // The dev vault lives and dies with the temporary directory.
-        password: random_secret(16),
+        password: random_hex(16),
         kdf: KdfParams::DEFAULT,
         admin_password: Some(admin_password.clone()),
         join_token: None,
@@ -88,19 +89,19 @@ pub async fn start_dev(
     let mut workers = Vec::with_capacity(DEV_WORKERS);
     for i in 0..DEV_WORKERS {
         let ip = IpAddr::from([127, 0, 0, 2 + i as u8]);
-        let config = Config {
+        let mut config = Config {
             node_id: NodeName::parse(&format!("worker-{}", i + 1)).ok(),
             coordinator_mode: false,
             coordinator_addresses: vec![format!("127.0.0.1:{}", coordinator.local_addr.port())],
-            port,
-            bind_address: ip,
             state_directory: state_dir.join(format!("worker-{}", i + 1)),
-            services_directory: services_dir.clone(),
             ..Config::default()
         };
+        config.http.port = port;
+        config.http.bind_address = ip;
+        config.services.directory = services_dir.clone();
         let worker = start(AgentOptions {
             config,
-            password: random_secret(16),
+            password: random_hex(16),
             kdf: KdfParams::DEFAULT,
             admin_password: None,
             join_token: Some(JoinToken::parse(&join).map_err(|e| DevError::Token(e.to_string()))?),

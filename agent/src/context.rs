@@ -1,0 +1,43 @@
+//! What the API handlers and background tasks of one node share: the node's subsystems
+//! and, on coordinators, the control plane. Built once by `node::start`.
+
+use std::sync::Arc;
+
+use p2p_shared::api::NodeRole;
+
+use crate::logs::Logs;
+use crate::membership::Membership;
+use crate::membership::rotation::Keyring;
+use crate::operators::{TokenKeys, Users};
+use crate::pki::NodePki;
+use crate::pki::issuer::Issuer;
+use crate::pki::renew::RenewHandle;
+use crate::services::Services;
+use crate::store::Store;
+
+#[derive(Debug)]
+pub struct NodeContext {
+    pub node_id: String,
+    pub role: NodeRole,
+    pub version: String,
+    pub pki: Arc<NodePki>,
+    pub renewer: RenewHandle,
+    pub membership: Arc<Membership>,
+    pub services: Services,
+    pub logs: Logs,
+    /// Becomes true when the node shuts down (ends follow streams).
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Present on coordinators only.
+    pub control: Option<ControlPlane>,
+}
+
+/// A coordinator's control plane.
+#[derive(Debug)]
+pub struct ControlPlane {
+    pub store: Arc<Store>,
+    pub users: Users,
+    pub tokens: Arc<TokenKeys>,
+    pub issuer: Arc<Issuer>,
+    /// The gossip keyring in force (long-pollers wait on it) and its rotation.
+    pub keyring: Keyring,
+}

@@ -1,0 +1,69 @@
+//! Why a node could not start.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use time::OffsetDateTime;
+
+use super::bootstrap::BootstrapError;
+use crate::blocking::TaskFailed;
+use crate::config::ConfigError;
+use crate::operators::UserError;
+use crate::pki::PkiError;
+use crate::pki::issuer::IssueError;
+use crate::pki::server_tls::TlsError;
+use crate::secrets::VaultError;
+use crate::services::supervisor::SupervisorError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error(transparent)]
+    Bootstrap(#[from] BootstrapError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Tls(#[from] TlsError),
+    #[error(transparent)]
+    Users(#[from] UserError),
+    #[error("cannot create state directory {path}: {source}")]
+    StateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(
+        "this worker is not enrolled yet: start it with a join token from `p2pctl token create` (--join-token-file FILE, P2PD_JOIN_TOKEN, or join_token_file in the config)"
+    )]
+    NotEnrolled,
+    #[error(
+        "this worker's certificate expired at {0}; it cannot renew with it. Start it with a new join token from `p2pctl token create --node-id {1}`"
+    )]
+    CertificateExpired(OffsetDateTime, String),
+    #[error("enrolment failed: {0}")]
+    Enroll(String),
+    #[error(transparent)]
+    Pki(#[from] PkiError),
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+    #[error(transparent)]
+    Services(#[from] SupervisorError),
+    #[error("cannot open the log database: {0}")]
+    Logs(#[from] crate::logs::LogStoreError),
+    #[error("internal task failed: {0}")]
+    Task(String),
+}
+
+impl From<TaskFailed> for AgentError {
+    fn from(e: TaskFailed) -> Self {
+        AgentError::Task(e.to_string())
+    }
+}

@@ -1,0 +1,272 @@
+//! Start-up step 5: who this node is. A coordinator loads its CA, ensures its own
+//! certificate (the renewal rules decide whether to reissue it) and builds the control
+//! plane around the store. A worker loads its certificate from the vault, or enrols with its
+//! join token (retrying transient failures with backoff for up to two minutes) and stores
+//! the result before using it.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use p2p_shared::api::{CoordinatorInfo, NodeRole, NodeState};
+use p2p_shared::jointoken::JoinToken;
+use time::OffsetDateTime;
+
+use super::addresses::{Endpoint, dns_hostname};
+use super::bootstrap::{self, BootstrapError};
+use super::{AgentError, Basics};
+use crate::VERSION;
+use crate::blocking;
+use crate::config::Config;
+use crate::context::ControlPlane;
+use crate::membership::rotation::{self, Keyring};
+use crate::operators::{TokenKeys, Users};
+use crate::pki::enroll::{Claim, Credential, Obtained, Target, obtain};
+use crate::pki::issuer::Issuer;
+use crate::pki::own_cert::{self, CertPolicy, NodeCert, NodeSubject};
+use crate::pki::renew::{Source, persist};
+use crate::pki::revocations::refresh_from_store;
+use crate::pki::{Material, NodePki, stored_coordinators};
+use crate::retry::Backoff;
+use crate::secrets::Vault;
+use crate::store::{Command, NodeRecord, Store};
+
+/// How long a first start keeps trying to reach a coordinator before it gives up.
+const JOIN_DEADLINE: Duration = Duration::from_secs(120);
+/// How long one enrolment request may take.
+const ENROL_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The node's identity and, on a coordinator, its control plane.
+pub struct Identity {
+    pub pki: Arc<NodePki>,
+    pub control: Option<ControlPlane>,
+    /// Where renewed certificates come from.
+    pub source: Source,
+}
+
+pub async fn establish(b: &Basics, token: Option<&JoinToken>) -> Result<Identity, AgentError> {
+    let (config, node_id, vault, store, endpoint) = (
+        &b.config,
+        b.node_id.as_str(),
+        &b.vault,
+        &b.store,
+        &b.endpoint,
+    );
+    if config.coordinator_mode {
+        let (pki, control) = coordinator(config, node_id, vault, store, endpoint).await?;
+        let source = Source::Local(control.issuer.clone());
+        Ok(Identity {
+            pki: Arc::new(pki),
+            control: Some(control),
+            source,
+        })
+    } else {
+        let pki = worker(config, node_id, vault, endpoint.port, token).await?;
+        Ok(Identity {
+            pki: Arc::new(pki),
+            control: None,
+            source: Source::Remote {
+                configured: config.coordinator_addresses.clone(),
+            },
+        })
+    }
+}
+
+fn lock(vault: &Mutex<Vault>) -> std::sync::MutexGuard<'_, Vault> {
+    vault.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The coordinator's certificate from its own CA, and its JWT keys.
+fn coordinator_material(
+    config: &Config,
+    node_id: &str,
+    vault: &Mutex<Vault>,
+    endpoint: &Endpoint,
+) -> Result<(crate::pki::ca::ClusterCa, NodeCert, TokenKeys), AgentError> {
+    let mut v = lock(vault);
+    let ca = bootstrap::load_ca(&v)?;
+    let hostname = dns_hostname();
+    let subject = NodeSubject {
+        node_id,
+        ips: &endpoint.ips,
+        hostname: hostname.as_deref(),
+    };
+    let policy = CertPolicy {
+        validity: config.pki.cert_validity,
+        renew_before: config.pki.renew_before,
+    };
+    let node_cert =
+        own_cert::ensure_coordinator_cert(&mut v, &ca, &subject, policy, OffsetDateTime::now_utc())
+            .map_err(BootstrapError::from)?;
+    let tokens = TokenKeys::from_pkcs8(
+        bootstrap::jwt_key(&v)?,
+        ca.cluster_id(),
+        config.pki.token_ttl,
+    )
+    .map_err(BootstrapError::from)?;
+    if let Some(reason) = &node_cert.renewed {
+        tracing::info!(serial = %node_cert.info.serial_hex, %reason, "issued a new node certificate");
+    }
+    Ok((ca, node_cert, tokens))
+}
+
+/// A coordinator's CA, own certificate, signing desk and control plane.
+async fn coordinator(
+    config: &Config,
+    node_id: &str,
+    vault: &Arc<Mutex<Vault>>,
+    store: &Arc<Store>,
+    endpoint: &Endpoint,
+) -> Result<(NodePki, ControlPlane), AgentError> {
+    let (ca, node_cert, tokens) = coordinator_material(config, node_id, vault, endpoint)?;
+    let users = Users::new(vault.clone())?;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    store.apply(&Command::PruneRevokedTokens { now })?;
+    let self_info = CoordinatorInfo {
+        node_id: node_id.to_string(),
+        api_address: endpoint.api_address.clone(),
+    };
+    let material = Material {
+        cluster_id: ca.cluster_id().to_string(),
+        ca_pem: ca.cert_pem().to_string(),
+        ca_der: ca.cert_der().clone(),
+        cert_der: node_cert.cert_der.clone(),
+        key_pkcs8: node_cert.key_pkcs8.clone(),
+    };
+    let pki = NodePki::from_material(node_id, material, vec![self_info.clone()])?;
+    let v = vault.clone();
+    let ring = blocking::run(move || {
+        rotation::ensure_keyring(&v).map_err(|e| AgentError::Task(e.to_string()))
+    })
+    .await?;
+    let keyring = Keyring::new(vault.clone(), ring);
+    let issuer = Arc::new(Issuer::new(
+        ca,
+        store.clone(),
+        config.pki.challenge_port,
+        config.pki.cert_validity,
+        vec![self_info],
+        keyring.subscribe(),
+    )?);
+    if store.cert(&node_cert.info.serial_hex)?.is_none() {
+        issuer.record_local(&node_cert.cert_der, node_id)?;
+    }
+    refresh_from_store(store, &pki.revoked)?;
+    register_self(store, node_id, endpoint, &node_cert, now)?;
+    let control = ControlPlane {
+        store: store.clone(),
+        users,
+        tokens: Arc::new(tokens),
+        issuer,
+        keyring,
+    };
+    Ok((pki, control))
+}
+
+/// Records the coordinator in its own node registry.
+fn register_self(
+    store: &Store,
+    node_id: &str,
+    endpoint: &Endpoint,
+    cert: &NodeCert,
+    now: i64,
+) -> Result<(), AgentError> {
+    let previous = store.node(node_id)?;
+    let record = NodeRecord {
+        node_id: node_id.to_string(),
+        role: NodeRole::Coordinator,
+        state: NodeState::Alive,
+        addresses: endpoint.ips.iter().map(|ip| ip.to_string()).collect(),
+        api_address: endpoint.api_address.clone(),
+        version: VERSION.to_string(),
+        cert_serial: Some(cert.info.serial_hex.clone()),
+        cert_not_after: Some(cert.info.not_after.unix_timestamp()),
+        last_state_change: match previous {
+            Some(p) if p.state == NodeState::Alive => p.last_state_change,
+            _ => now,
+        },
+    };
+    store.apply(&Command::UpsertNode { node: record })?;
+    Ok(())
+}
+
+/// Loads a worker's identity, enrolling first when it has none (or only an expired one and
+/// a token to replace it).
+async fn worker(
+    config: &Config,
+    node_id: &str,
+    vault: &Arc<Mutex<Vault>>,
+    api_port: u16,
+    token: Option<&JoinToken>,
+) -> Result<NodePki, AgentError> {
+    let (existing, coordinators) = {
+        let v = lock(vault);
+        (Material::load(&v)?, stored_coordinators(&v))
+    };
+    if let Some(m) = existing {
+        let pki = NodePki::from_material(node_id, m, coordinators)?;
+        let not_after = pki.current().info.not_after;
+        if not_after > OffsetDateTime::now_utc() {
+            return Ok(pki);
+        }
+        if token.is_none() {
+            return Err(AgentError::CertificateExpired(
+                not_after,
+                node_id.to_string(),
+            ));
+        }
+        tracing::warn!(%not_after, "the node certificate has expired; enrolling again with the join token");
+    }
+    let token = token.ok_or(AgentError::NotEnrolled)?;
+    let got = enrol(config, node_id, api_port, token).await?;
+    let (v, saved) = (vault.clone(), got.clone());
+    blocking::run(move || persist(&v, &saved).map_err(AgentError::Enroll)).await?;
+    for r in &got.rejected {
+        tracing::warn!(address = %r.address, reason = %r.reason, "address left out of the certificate: the coordinator could not reach it");
+    }
+    tracing::info!(serial = %got.info.serial_hex, not_after = %got.info.not_after, "Certificate successfully updated from coordinator");
+    Ok(NodePki::from_material(
+        node_id,
+        got.material(),
+        got.coordinators,
+    )?)
+}
+
+/// A worker's first certificate: the join token, every configured coordinator in turn,
+/// retried with backoff while the failure is transient.
+async fn enrol(
+    config: &Config,
+    node_id: &str,
+    api_port: u16,
+    token: &JoinToken,
+) -> Result<Obtained, AgentError> {
+    let claim = Claim {
+        node_id: node_id.to_string(),
+        ips: super::addresses::advertised_ips(&config.http),
+        hostname: dns_hostname(),
+        api_port,
+        challenge_port: config.pki.challenge_port,
+    };
+    let deadline = Instant::now() + JOIN_DEADLINE;
+    let mut backoff = Backoff::new(Duration::from_secs(30));
+    loop {
+        let mut last = String::new();
+        for address in &config.coordinator_addresses {
+            let target = Target {
+                address: address.clone(),
+                node_id: None,
+            };
+            tracing::info!(coordinator = %address, token_id = %token.token_id, "requesting a certificate with the join token");
+            match obtain(&target, &claim, &Credential::Token(token), ENROL_TIMEOUT).await {
+                Ok(got) => return Ok(got),
+                Err(e) if e.is_transient() => last = format!("{address}: {e}"),
+                Err(e) => return Err(AgentError::Enroll(format!("{address}: {e}"))),
+            }
+        }
+        let delay = backoff.next_delay();
+        if Instant::now() + delay > deadline {
+            return Err(AgentError::Enroll(last));
+        }
+        tracing::warn!(error = %last, retry_in = ?delay, "enrolment failed; retrying");
+        tokio::time::sleep(delay).await;
+    }
+}

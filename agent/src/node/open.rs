@@ -1,0 +1,106 @@
+//! Start-up steps 2 and 3: the state directory and the vault (the Argon2id KDF, off the
+//! async workers). A coordinator with no vault creates its cluster; a worker with no vault
+//! creates an empty one, but only when it has a join token to fill it with.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use zeroize::Zeroizing;
+
+use super::AgentError;
+use super::bootstrap::{self, BootstrapError};
+use crate::blocking;
+use crate::config::Config;
+use crate::secrets::{KdfParams, Vault};
+use crate::store::Store;
+
+/// Creates the state directory (0700) if it does not exist.
+pub fn state_directory(path: &Path) -> Result<(), AgentError> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .map_err(|source| AgentError::StateDir {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+/// The vault as opened (or created) by this start.
+pub struct Opened {
+    pub vault: Vault,
+    /// Set when this start created the cluster and generated the admin password.
+    pub generated_admin_password: Option<Zeroizing<String>>,
+    /// Time spent in the KDF, reported on its own (a deliberate cost).
+    pub kdf: Duration,
+}
+
+/// Opens the vault, or creates it: with a new cluster (coordinator) or empty, to be filled by
+/// enrolment (a worker with a join token).
+pub async fn vault(
+    config: &Config,
+    password: &Zeroizing<String>,
+    kdf: KdfParams,
+    admin_password: Option<Zeroizing<String>>,
+    has_join_token: bool,
+) -> Result<Opened, AgentError> {
+    let state_dir = config.state_directory.as_path();
+    let path = bootstrap::vault_path(state_dir);
+    let password = password.clone();
+    let started = Instant::now();
+    let (vault, generated_admin_password) = if path.exists() {
+        let v = blocking::run(move || Ok::<_, AgentError>(Vault::open(&path, &password)?)).await?;
+        (v, None)
+    } else if config.coordinator_mode {
+        let admin = admin_password;
+        let outcome = blocking::run(move || {
+            Ok::<_, AgentError>(bootstrap::initialize(&path, &password, admin, kdf)?)
+        })
+        .await?;
+        tracing::info!(
+            cluster_id = %outcome.cluster_id,
+            ca_fingerprint = %outcome.fingerprint,
+            "created a new cluster"
+        );
+        (outcome.vault, outcome.generated_admin_password)
+    } else if has_join_token {
+        let v = blocking::run(move || Ok::<_, AgentError>(Vault::create(&path, &password, kdf)?))
+            .await?;
+        (v, None)
+    } else {
+        return Err(AgentError::NotEnrolled);
+    };
+    let kdf = started.elapsed();
+    if let Some(pw) = &generated_admin_password {
+        write_initial_password(state_dir, pw)?;
+    }
+    Ok(Opened {
+        vault,
+        generated_admin_password,
+        kdf,
+    })
+}
+
+fn write_initial_password(state_dir: &Path, pw: &str) -> Result<(), AgentError> {
+    let path = bootstrap::initial_password_path(state_dir);
+    p2p_shared::fsutil::write_atomic(&path, format!("{pw}\n").as_bytes(), 0o600).map_err(
+        |source| BootstrapError::Write {
+            path: path.clone(),
+            source,
+        },
+    )?;
+    tracing::warn!(
+        path = %path.display(),
+        "generated the password of user `admin`; it is in this file (read it, then delete it)"
+    );
+    Ok(())
+}
+
+/// Opens (or creates) the node's store.
+pub async fn store(state_dir: &Path) -> Result<Arc<Store>, AgentError> {
+    let path = bootstrap::store_path(state_dir);
+    let store = blocking::run(move || Ok::<_, AgentError>(Store::open(&path)?)).await?;
+    Ok(Arc::new(store))
+}

@@ -1,0 +1,262 @@
+//! Start-up steps 7 to 10: the node's background tasks, each spawned with the section of the
+//! configuration it uses and the shutdown signal, and collected so shutdown can wait for
+//! every one of them.
+
+use std::sync::Arc;
+
+use p2p_shared::api::NodeRole;
+use p2p_shared::tls::Fingerprint;
+use tokio::net::UdpSocket;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+use zeroize::Zeroizing;
+
+use super::addresses::{Listener, advertised_ips, dns_hostname};
+use super::identity::Identity;
+use super::running::{Parts, RunningAgent};
+use super::{AgentError, Basics, StartupTimings};
+use crate::VERSION;
+use crate::api::server::{ServeOptions, serve};
+use crate::api::{AppState, router};
+use crate::blocking;
+use crate::config::Config;
+use crate::context::NodeContext;
+use crate::logs::capture::CaptureSlot;
+use crate::logs::{LogOptions, Logs};
+use crate::membership::rotation::{self, stored_keyring};
+use crate::membership::{self, Keys, Membership, MembershipOptions, Running};
+use crate::pki::NodePki;
+use crate::pki::renew::{self, RenewContext, RenewHandle};
+use crate::pki::revocations;
+use crate::services::process::marker_for;
+use crate::services::{LogSink, Services, SupervisorOptions};
+
+pub fn role(config: &Config) -> NodeRole {
+    if config.coordinator_mode {
+        NodeRole::Coordinator
+    } else {
+        NodeRole::Worker
+    }
+}
+
+/// The tasks started so far and the signal that stops them.
+pub struct Tasks {
+    shutdown_tx: watch::Sender<bool>,
+    shutdown: watch::Receiver<bool>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Tasks {
+    pub fn new() -> Self {
+        let (shutdown_tx, shutdown) = watch::channel(false);
+        Self {
+            shutdown_tx,
+            shutdown,
+            handles: Vec::new(),
+        }
+    }
+
+    /// Step 7: the persisted view (its incarnation + 1 becomes ours, its members are join
+    /// seeds beside the coordinators), this node's metadata, and the gossip task.
+    pub fn membership(
+        &mut self,
+        b: &Basics,
+        identity: &Identity,
+        socket: UdpSocket,
+    ) -> Result<Arc<Membership>, AgentError> {
+        let (config, store, endpoint) = (&b.config, &b.store, &b.endpoint);
+        let keyring = match &identity.control {
+            Some(c) => Some(c.keyring.current()),
+            None => stored_keyring(&b.vault),
+        };
+        let keys = match keyring.as_ref().map(Keys::from_api) {
+            Some(Ok(k)) => k,
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "the stored gossip keyring is unusable; waiting for a new one");
+                Keys::none()
+            }
+            None => Keys::none(),
+        };
+        let opts = MembershipOptions {
+            node_id: b.node_id.clone(),
+            addrs: endpoint.socket_addrs(),
+            seeds: config.coordinator_addresses.clone(),
+            role: role(config),
+            version: VERSION.to_string(),
+            gossip: config.gossip.clone(),
+            keys,
+        };
+        let (membership, peers) = membership::build(&opts, store)?;
+        let running = Running {
+            pki: identity.pki.clone(),
+            store: store.clone(),
+            seeds: config.coordinator_addresses.clone(),
+            peers,
+            own_api: endpoint.api_address.clone(),
+        };
+        self.handles.push(membership::spawn(
+            membership.clone(),
+            socket,
+            running,
+            self.shutdown.clone(),
+        ));
+        Ok(membership)
+    }
+
+    /// Step 8: the renewal task, and on workers the revocation and keyring followers.
+    pub fn certificates(
+        &mut self,
+        b: &Basics,
+        identity: &Identity,
+        membership: &Arc<Membership>,
+    ) -> RenewHandle {
+        let (config, vault, pki) = (&b.config, &b.vault, &identity.pki);
+        let http = config.http.clone();
+        let (renewer, task) = renew::spawn(
+            RenewContext {
+                pki: pki.clone(),
+                vault: vault.clone(),
+                source: identity.source.clone(),
+                addresses: Box::new(move || advertised_ips(&http)),
+                hostname: dns_hostname(),
+                api_port: b.endpoint.port,
+                config: config.pki.clone(),
+            },
+            self.shutdown.clone(),
+        );
+        self.handles.push(task);
+        if !config.coordinator_mode {
+            self.handles.push(revocations::spawn_follower(
+                pki.clone(),
+                config.coordinator_addresses.clone(),
+                self.shutdown.clone(),
+            ));
+            self.handles.push(rotation::spawn_follower(
+                pki.clone(),
+                config.coordinator_addresses.clone(),
+                vault.clone(),
+                membership.clone(),
+                self.shutdown.clone(),
+            ));
+        }
+        renewer
+    }
+
+    /// Step 9a: the log database and its writer thread, the process's tracing layer
+    /// connected to it, and on workers the shipping to the coordinators.
+    pub async fn logs(
+        &mut self,
+        b: &Basics,
+        pki: &Arc<NodePki>,
+        capture: CaptureSlot,
+    ) -> Result<Logs, AgentError> {
+        let config = &b.config;
+        let path = config.state_directory.join("logs.db");
+        let opts = LogOptions {
+            node_id: b.node_id.clone(),
+            config: config.logs.clone(),
+        };
+        let logs = blocking::run(move || Ok::<_, AgentError>(Logs::start(&path, opts)?)).await?;
+        capture.connect(logs.clone());
+        if !config.coordinator_mode {
+            let targets = renew::targets(&config.coordinator_addresses, pki);
+            self.handles.extend(crate::logs::shipper::spawn(
+                logs.clone(),
+                pki.clone(),
+                targets,
+                self.shutdown.clone(),
+            ));
+        }
+        Ok(logs)
+    }
+
+    /// Step 9b: the supervisor. Before it starts any service it kills whatever a crashed
+    /// previous run left behind, then starts each service not stopped by an operator.
+    pub fn services(
+        &mut self,
+        b: &Basics,
+        membership: &Arc<Membership>,
+        logs: &Logs,
+    ) -> Result<Services, AgentError> {
+        let config = &b.config;
+        let (services, task) = crate::services::spawn(
+            SupervisorOptions {
+                config: config.services.clone(),
+                node_id: b.node_id.clone(),
+                marker: marker_for(&config.state_directory),
+                store: b.store.clone(),
+                membership: membership.clone(),
+                sink: LogSink::new(logs.clone()),
+            },
+            self.shutdown.clone(),
+        )?;
+        self.handles.push(task);
+        Ok(services)
+    }
+
+    /// Step 10: the accept loop, and the running node that owns every task.
+    pub fn serve(
+        self,
+        b: Basics,
+        identity: Identity,
+        subsystems: Subsystems,
+        serving: Serving,
+        generated_admin_password: Option<Zeroizing<String>>,
+    ) -> RunningAgent {
+        let config = &b.config;
+        let state = AppState::new(NodeContext {
+            node_id: b.node_id.clone(),
+            role: role(config),
+            version: VERSION.to_string(),
+            pki: identity.pki,
+            renewer: subsystems.renewer,
+            membership: subsystems.membership,
+            services: subsystems.services,
+            logs: subsystems.logs,
+            shutdown: self.shutdown.clone(),
+            control: identity.control,
+        });
+        let opts = ServeOptions {
+            max_connections: config.http.max_connections,
+            drain_timeout: config.http.shutdown_timeout,
+            revoked: state.pki.revoked.clone(),
+        };
+        let app = router(state.clone(), config.http.max_request_body_bytes);
+        let listener = serving.listener;
+        let server = tokio::spawn(serve(
+            listener.tcp,
+            TlsAcceptor::from(serving.tls),
+            app,
+            opts,
+            self.shutdown.clone(),
+        ));
+        RunningAgent::new(Parts {
+            local_addr: listener.local_addr,
+            node_id: b.node_id,
+            ca_fingerprint: Fingerprint::of(&state.pki.ca_der),
+            timings: serving.timings,
+            generated_admin_password,
+            state,
+            shutdown_tx: self.shutdown_tx,
+            server,
+            tasks: self.handles,
+            vault: b.vault,
+        })
+    }
+}
+
+/// What steps 7 to 9 started, for the node context.
+pub struct Subsystems {
+    pub renewer: RenewHandle,
+    pub membership: Arc<Membership>,
+    pub services: Services,
+    pub logs: Logs,
+}
+
+/// The listener to serve, its TLS configuration, and how long start-up took.
+pub struct Serving {
+    pub listener: Listener,
+    pub tls: Arc<rustls::ServerConfig>,
+    pub timings: StartupTimings,
+}

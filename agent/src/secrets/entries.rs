@@ -1,0 +1,17 @@
+//! The names of the vault's entries.
+//!
+//! Every node: `cluster_id`, `ca.crt`, `node.crt`, `node.key`, `gossip_keyring`.
+//! Coordinators: `ca.key`, `jwt.key`, `users`. Workers: `coordinators`.
+
+pub const CLUSTER_ID: &str = "cluster_id";
+pub const CA_CERT: &str = "ca.crt";
+pub const CA_KEY: &str = "ca.key";
+pub const JWT_KEY: &str = "jwt.key";
+pub const NODE_CERT: &str = "node.crt";
+pub const NODE_KEY: &str = "node.key";
+/// Workers: the coordinators learned at enrolment (JSON).
+pub const COORDINATORS: &str = "coordinators";
+/// The cluster gossip keyring (JSON `GossipKeyring`).
+pub const GOSSIP_KEYRING: &str = "gossip_keyring";
+/// Operator accounts (JSON, Argon2id hashes).
+pub const USERS: &str = "users";
