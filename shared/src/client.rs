@@ -10,10 +10,10 @@ use serde::de::DeserializeOwned;
 
 use crate::api::{
     CertIssued, CertList, CertRequest, CertSummary, CreateJoinTokenRequest, CreateUserRequest,
-    ErrorBody, GossipKeyRotation, GossipKeyring, GossipStats, HealthResponse, JoinTokenCreated,
-    JoinTokenInfo, JoinTokenList, LoginRequest, LoginResponse, NodeInfo, NodeList, NodeStatus,
-    OperatorCertIssued, OperatorCertRequest, RenewResult, RevocationSnapshot, RevokeCertRequest,
-    RevokeCertResponse, SetPasswordRequest, UserInfo, UserList, WhoAmI,
+    ErrorBody, GossipKeyRotation, GossipStats, HealthResponse, JoinTokenCreated, JoinTokenInfo,
+    JoinTokenList, LoginRequest, LoginResponse, NodeInfo, NodeList, NodeStatus, OperatorCertIssued,
+    OperatorCertRequest, RenewResult, RevokeCertRequest, RevokeCertResponse, SetPasswordRequest,
+    UserInfo, UserList, WhoAmI,
 };
 pub use crate::tls::ServerTrust;
 use crate::tls::{CertCell, RevocationList, client_config};
@@ -272,16 +272,6 @@ impl ApiClient {
         self.exchange(req).await
     }
 
-    /// The cluster gossip keyring (node callers only); with `after`, waits up to `wait` for a
-    /// version other than `after`.
-    pub async fn gossip_keys(
-        &self,
-        after: Option<u64>,
-        wait: Duration,
-    ) -> Result<GossipKeyring, ClientError> {
-        self.long_poll("/v1/cluster/gossip-keys", after, wait).await
-    }
-
     /// This node's membership and gossip counters.
     pub async fn gossip_stats(&self) -> Result<GossipStats, ClientError> {
         self.call::<(), _>(Method::GET, "/v1/gossip/stats", None)
@@ -382,18 +372,9 @@ impl ApiClient {
             .await
     }
 
-    /// Revoked serials; with `after`, waits up to `wait` for a version newer than it.
-    pub async fn revocations(
-        &self,
-        after: Option<u64>,
-        wait: Duration,
-    ) -> Result<RevocationSnapshot, ClientError> {
-        self.long_poll("/v1/cluster/revocations", after, wait).await
-    }
-
     /// GET `path`; with `after`, the server holds the request up to `wait` for a version
     /// other than `after`, so the client timeout leaves room beyond it.
-    async fn long_poll<T: DeserializeOwned>(
+    pub async fn long_poll<T: DeserializeOwned>(
         &self,
         path: &str,
         after: Option<u64>,

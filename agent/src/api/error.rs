@@ -63,6 +63,12 @@ impl ApiError {
     }
 }
 
+impl From<crate::blocking::TaskFailed> for ApiError {
+    fn from(e: crate::blocking::TaskFailed) -> Self {
+        ApiError::internal(e)
+    }
+}
+
 impl From<crate::pki::issuer::IssueError> for ApiError {
     fn from(e: crate::pki::issuer::IssueError) -> Self {
         use crate::pki::issuer::IssueError as E;

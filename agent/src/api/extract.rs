@@ -1,19 +1,24 @@
-//! Request extractors: the authenticated caller, and JSON bodies whose rejections use our
-//! error shape (400 malformed, 413 too large, 415 wrong content type).
+//! Request extractors: the authenticated caller, a long-poll's query, and JSON bodies whose
+//! rejections use our error shape (400 malformed, 413 too large, 415 wrong content type).
+
+use std::time::Duration;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use p2p_shared::Role;
 use p2p_shared::api::AuthMethod;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use tokio::sync::watch;
 
 use p2p_shared::identity::Principal;
 
 use super::AppState;
 use super::error::ApiError;
 use super::server::ConnInfo;
+use crate::pki::follow::LONG_POLL;
 
 /// The signed-in operator behind a request.
 #[derive(Debug, Clone)]
@@ -116,6 +121,45 @@ impl FromRequestParts<AppState> for NodeCaller {
             None => Err(ApiError::Unauthenticated(
                 "this route needs a node certificate of this cluster (mutual TLS)".into(),
             )),
+        }
+    }
+}
+
+/// A long-poll's query, `?after=V&wait=S`: without `after` the route answers at once;
+/// with it, when the version differs from `V` or after `S` seconds (at most [`LONG_POLL`]).
+#[derive(Debug, Clone, Copy)]
+pub struct LongPoll {
+    pub after: Option<u64>,
+    pub wait: Duration,
+}
+
+#[derive(Debug, Deserialize)]
+struct LongPollQuery {
+    after: Option<u64>,
+    wait: Option<u64>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for LongPoll {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Query(q) = Query::<LongPollQuery>::from_request_parts(parts, state)
+            .await
+            .map_err(|r| ApiError::BadRequest(r.body_text()))?;
+        let wait = q.wait.map_or(LONG_POLL, Duration::from_secs).min(LONG_POLL);
+        Ok(LongPoll {
+            after: q.after,
+            wait,
+        })
+    }
+}
+
+impl LongPoll {
+    /// Waits (up to the wait) until `rx` holds a version other than `after`; returns at once
+    /// if it already does or if there is no `after`.
+    pub async fn until_changed<T>(&self, rx: &mut watch::Receiver<T>, version: impl Fn(&T) -> u64) {
+        if let Some(after) = self.after {
+            let _ = tokio::time::timeout(self.wait, rx.wait_for(|v| version(v) != after)).await;
         }
     }
 }

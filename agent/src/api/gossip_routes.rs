@@ -1,22 +1,18 @@
 //! Membership routes: push-pull between nodes, the gossip keyring for nodes, and its
 //! rotation for admins.
 
-use std::time::Duration;
-
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use p2p_shared::Role;
 use p2p_shared::api::{GossipKeyRotation, GossipKeyring, GossipStats};
-use serde::Deserialize;
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{Caller, NodeCaller};
+use super::extract::{Caller, LongPoll, NodeCaller};
 use crate::membership::{SYNC_CONTENT_TYPE, SyncError};
-use crate::pki::revocations::LONG_POLL;
 
 pub(super) async fn sync(
     State(s): State<AppState>,
@@ -35,13 +31,13 @@ pub(super) async fn sync(
     }
     // Decompressing and merging a large view is CPU work: keep it off the async workers.
     let membership = s.membership.clone();
-    let reply = tokio::task::spawn_blocking(move || membership.serve_sync(&body))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(|e| match e {
+    let reply = crate::blocking::run(move || {
+        membership.serve_sync(&body).map_err(|e| match e {
             SyncError::Malformed(m) => ApiError::BadRequest(m),
             SyncError::Client(c) => ApiError::internal(c),
-        })?;
+        })
+    })
+    .await?;
     Ok((
         StatusCode::OK,
         [(header::CONTENT_TYPE, SYNC_CONTENT_TYPE)],
@@ -50,23 +46,14 @@ pub(super) async fn sync(
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct KeysQuery {
-    after: Option<u64>,
-    wait: Option<u64>,
-}
-
 pub(super) async fn keys(
     State(s): State<AppState>,
     _node: NodeCaller,
-    Query(q): Query<KeysQuery>,
+    poll: LongPoll,
 ) -> Result<Json<GossipKeyring>, ApiError> {
     let control = s.control()?;
     let mut rx = control.keyring.subscribe();
-    if let Some(after) = q.after {
-        let wait = Duration::from_secs(q.wait.unwrap_or(LONG_POLL.as_secs())).min(LONG_POLL);
-        let _ = tokio::time::timeout(wait, rx.wait_for(|k| k.version != after)).await;
-    }
+    poll.until_changed(&mut rx, |k| k.version).await;
     let ring = rx.borrow().clone();
     Ok(Json(ring))
 }

@@ -21,10 +21,7 @@ use crate::store::{Command, ts};
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, UserError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(user_error)
+    crate::blocking::run(move || f().map_err(user_error)).await
 }
 
 fn user_error(e: UserError) -> ApiError {

@@ -18,10 +18,10 @@ use time::OffsetDateTime;
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{ApiJson, Caller, NodeCaller};
+use super::extract::{ApiJson, Caller, LongPoll, NodeCaller};
 use super::server::ConnInfo;
 use crate::pki::issuer::Authorization;
-use crate::pki::revocations::{LONG_POLL, refresh_from_store};
+use crate::pki::revocations::refresh_from_store;
 use crate::store::Command;
 
 const MAX_TOKEN_TTL: Duration = Duration::from_secs(30 * 86400);
@@ -142,24 +142,14 @@ pub(super) async fn cluster_renew(
     Ok(Json(result?))
 }
 
-#[derive(Debug, Deserialize)]
-pub(super) struct RevocationQuery {
-    after: Option<u64>,
-    wait: Option<u64>,
-}
-
 pub(super) async fn revocations(
     State(s): State<AppState>,
     _node: NodeCaller,
-    Query(q): Query<RevocationQuery>,
+    poll: LongPoll,
 ) -> Result<Json<RevocationSnapshot>, ApiError> {
     let control = s.control()?;
-    if let Some(after) = q.after {
-        let wait = Duration::from_secs(q.wait.unwrap_or(LONG_POLL.as_secs())).min(LONG_POLL);
-        let mut rx = control.issuer.revocation_watch();
-        // Returns at once if the version already differs.
-        let _ = tokio::time::timeout(wait, rx.wait_for(|v| *v != after)).await;
-    }
+    poll.until_changed(&mut control.issuer.revocation_watch(), |v| *v)
+        .await;
     let store = &control.store;
     let version = store.revocation_version().map_err(ApiError::internal)?;
     let serials = store

@@ -12,7 +12,7 @@ use tokio::sync::watch;
 use super::Logs;
 use crate::pki::NodePki;
 use crate::pki::enroll::Target;
-use crate::retry::backoff_delay;
+use crate::retry::Backoff;
 
 /// Most records per request: small batches keep the latency of the first line low.
 const SHIP_BATCH: u32 = 512;
@@ -41,19 +41,17 @@ pub fn spawn(
 }
 
 async fn ship(logs: &Logs, pki: &NodePki, target: &Target) {
-    let mut attempt = 0u32;
+    let mut backoff = Backoff::new(MAX_BACKOFF);
     loop {
         let mut shipped = false;
         if let Err(e) = ship_until_error(logs, pki, target, &mut shipped).await {
             if shipped {
-                attempt = 0;
+                backoff.reset();
             }
-            let delay = backoff_delay(attempt, rand::random::<f64>(), MAX_BACKOFF);
-            if attempt == 0 || attempt.is_multiple_of(10) {
-                tracing::warn!(target: "p2pd::logs", coordinator = %target.address, error = %e, retry_in = ?delay, "cannot ship logs");
+            if backoff.failures().is_multiple_of(10) {
+                tracing::warn!(target: "p2pd::logs", coordinator = %target.address, error = %e, "cannot ship logs; retrying");
             }
-            attempt = attempt.saturating_add(1);
-            tokio::time::sleep(delay).await;
+            tokio::time::sleep(backoff.next_delay()).await;
         } else {
             return;
         }

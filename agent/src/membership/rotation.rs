@@ -17,6 +17,7 @@ use tokio::sync::watch;
 
 use super::seal::{Keys, generate_key};
 use super::{META_KEYRING, Membership};
+use crate::pki::follow::{self, Follow};
 use crate::secrets::entries;
 use crate::secrets::vault::Vault;
 
@@ -200,65 +201,32 @@ fn outcome(m: &Membership, version: u64, lagging: Vec<String>, removed: bool) ->
     }
 }
 
-/// A worker's follower: long-polls a coordinator for keyring changes and installs them.
+/// A worker's follower: installs every new keyring a coordinator publishes.
 pub fn spawn_follower(
     pki: Arc<crate::pki::NodePki>,
     configured: Vec<String>,
     vault: Arc<Mutex<Vault>>,
     m: Arc<Membership>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    use crate::pki::renew::targets;
-    use crate::retry::backoff_delay;
-    tokio::spawn(async move {
-        let mut version = Some(m.sealer.key_version()).filter(|v| *v > 0);
-        let mut failures = 0u32;
-        let mut index = 0usize;
-        loop {
-            let all = targets(&configured, &pki);
-            let Some(target) = (!all.is_empty()).then(|| &all[index % all.len()]) else {
+    let known = Some(m.sealer.key_version()).filter(|v| *v > 0);
+    let follow = Follow {
+        what: "the gossip keyring",
+        path: "/v1/cluster/gossip-keys",
+        known,
+        apply: Box::new(move |ring: GossipKeyring| {
+            if ring.keys.is_empty() {
                 return;
-            };
-            let poll = async {
-                let client =
-                    super::sync::client_for(&pki, target.address.clone(), target.node_id.clone())?;
-                client
-                    .gossip_keys(version, crate::pki::revocations::LONG_POLL)
-                    .await
-            };
-            let result = tokio::select! {
-                _ = shutdown.changed() => return,
-                r = poll => r,
-            };
-            match result {
-                Ok(ring) => {
-                    failures = 0;
-                    if version != Some(ring.version) && !ring.keys.is_empty() {
-                        match install(&vault, &m, &ring) {
-                            Ok(()) => tracing::info!(
-                                version = ring.version,
-                                keys = ring.keys.len(),
-                                "gossip keyring updated"
-                            ),
-                            Err(e) => {
-                                tracing::warn!(error = %e, "cannot install the gossip keyring")
-                            }
-                        }
-                        version = Some(ring.version);
-                    }
-                }
-                Err(e) => {
-                    index += 1;
-                    let delay =
-                        backoff_delay(failures, rand::random::<f64>(), Duration::from_secs(30));
-                    failures = failures.saturating_add(1);
-                    tracing::debug!(coordinator = %target.address, error = %e, retry_in = ?delay, "cannot fetch the gossip keyring");
-                    tokio::select! {
-                        _ = shutdown.changed() => return,
-                        _ = tokio::time::sleep(delay) => {}
-                    }
-                }
             }
-        }
-    })
+            match install(&vault, &m, &ring) {
+                Ok(()) => tracing::info!(
+                    version = ring.version,
+                    keys = ring.keys.len(),
+                    "gossip keyring updated"
+                ),
+                Err(e) => tracing::warn!(error = %e, "cannot install the gossip keyring"),
+            }
+        }),
+    };
+    follow::spawn(pki, configured, follow, shutdown)
 }

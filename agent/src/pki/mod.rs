@@ -5,6 +5,7 @@
 pub mod ca;
 pub mod challenge;
 pub mod enroll;
+pub mod follow;
 pub mod issuer;
 pub mod own_cert;
 pub mod renew;

@@ -21,7 +21,7 @@ use super::issuer::Issuer;
 use crate::config::PkiConfig;
 use crate::pki::ca::{CertInfo, NodeCertRequest};
 use crate::pki::renewal::{RenewReason, Wanted, renewal_reason};
-use crate::retry::backoff_delay;
+use crate::retry::Backoff;
 use crate::secrets::entries;
 use crate::secrets::vault::Vault;
 use crate::store::Command;
@@ -247,7 +247,7 @@ async fn renew(
         cell: ctx.pki.cell.clone(),
         revoked: ctx.pki.revoked.clone(),
     };
-    let mut attempt = 0u32;
+    let mut backoff = Backoff::new(MAX_BACKOFF);
     loop {
         let mut last = String::from("no coordinator is known");
         let claim = claim();
@@ -266,12 +266,9 @@ async fn renew(
         if !persistent {
             return Err(last);
         }
-        let delay = backoff_delay(attempt, rand::random::<f64>(), MAX_BACKOFF);
-        tracing::warn!(error = %last, retry_in = ?delay, "no coordinator renewed the certificate");
-        attempt = attempt.saturating_add(1);
-        tokio::select! {
-            _ = shutdown.changed() => return Err("shutting down".into()),
-            _ = tokio::time::sleep(delay) => {}
+        tracing::warn!(error = %last, failures = backoff.failures() + 1, "no coordinator renewed the certificate; retrying");
+        if !backoff.wait(shutdown).await {
+            return Err("shutting down".into());
         }
     }
 }

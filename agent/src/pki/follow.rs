@@ -1,0 +1,100 @@
+//! The one way a node keeps a copy of something coordinators version (the revocation list,
+//! the gossip keyring): long-poll `GET path?after=V&wait=S`, which a coordinator answers as
+//! soon as its version differs from `V` (or when the wait ends), then apply what came back.
+//! Coordinators are tried in turn; failures back off with jitter.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use tokio::sync::watch;
+
+use super::NodePki;
+use super::renew::targets;
+use crate::retry::Backoff;
+
+/// How long a coordinator holds a long-poll open.
+pub const LONG_POLL: Duration = Duration::from_secs(25);
+/// The client timeout of everything but the long poll itself (which sets its own).
+const PEER_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// A resource a coordinator serves with a version that grows with every change.
+pub trait Versioned: DeserializeOwned + Send + 'static {
+    fn version(&self) -> u64;
+}
+
+impl Versioned for p2p_shared::api::RevocationSnapshot {
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl Versioned for p2p_shared::api::GossipKeyring {
+    fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+/// What to follow and what to do with each new version.
+pub struct Follow<T> {
+    /// For log lines: "revocations", "the gossip keyring".
+    pub what: &'static str,
+    /// The long-poll route on coordinators.
+    pub path: &'static str,
+    /// The version this node already holds, if any.
+    pub known: Option<u64>,
+    /// Takes every version other than the one held.
+    pub apply: Box<dyn FnMut(T) + Send>,
+}
+
+/// Follows until shutdown, through the configured coordinators and those learned since.
+pub fn spawn<T: Versioned>(
+    pki: Arc<NodePki>,
+    configured: Vec<String>,
+    mut follow: Follow<T>,
+    mut shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut backoff = Backoff::new(MAX_BACKOFF);
+        let mut index = 0usize;
+        loop {
+            let all = targets(&configured, &pki);
+            let Some(target) = all.get(index % all.len().max(1)) else {
+                tracing::warn!(what = follow.what, "no coordinator known; cannot follow");
+                return;
+            };
+            let poll = async {
+                let client =
+                    pki.peer_client(target.address.clone(), target.node_id.clone(), PEER_TIMEOUT)?;
+                client
+                    .long_poll::<T>(follow.path, follow.known, LONG_POLL)
+                    .await
+            };
+            let result = tokio::select! {
+                _ = shutdown.changed() => return,
+                r = poll => r,
+            };
+            match result {
+                Ok(value) => {
+                    backoff.reset();
+                    let version = value.version();
+                    if follow.known != Some(version) {
+                        tracing::debug!(what = follow.what, version, "followed a new version");
+                        (follow.apply)(value);
+                        follow.known = Some(version);
+                    }
+                }
+                Err(e) => {
+                    index += 1;
+                    if backoff.failures().is_multiple_of(10) {
+                        tracing::warn!(what = follow.what, coordinator = %target.address, error = %e, "cannot follow from this coordinator; trying the next");
+                    }
+                    if !backoff.wait(&mut shutdown).await {
+                        return;
+                    }
+                }
+            }
+        }
+    })
+}
