@@ -278,9 +278,19 @@ pub enum CertCmd {
     },
 }
 
-fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    humantime::parse_duration(s)
-        .map_err(|e| format!("invalid duration `{s}` ({e}): e.g. 30m, 1h, 7d"))
+/// A duration flag that does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid duration `{text}` ({source}): e.g. 30m, 1h, 7d")]
+pub struct BadDuration {
+    text: String,
+    source: humantime::DurationError,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, BadDuration> {
+    humantime::parse_duration(s).map_err(|source| BadDuration {
+        text: s.to_string(),
+        source,
+    })
 }
 
 #[derive(Debug, Args)]

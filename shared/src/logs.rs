@@ -56,18 +56,21 @@ impl std::fmt::Display for LogLevel {
     }
 }
 
+/// A level name that is not one of trace, debug, info, warn, error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown level `{0}`: expected trace, debug, info, warn or error")]
+pub struct UnknownLevel(pub String);
+
 impl std::str::FromStr for LogLevel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownLevel;
+    fn from_str(s: &str) -> Result<Self, UnknownLevel> {
         match s.to_ascii_lowercase().as_str() {
             "trace" => Ok(LogLevel::Trace),
             "debug" => Ok(LogLevel::Debug),
             "info" => Ok(LogLevel::Info),
             "warn" | "warning" => Ok(LogLevel::Warn),
             "error" => Ok(LogLevel::Error),
-            other => Err(format!(
-                "unknown level `{other}`: expected trace, debug, info, warn or error"
-            )),
+            other => Err(UnknownLevel(other.to_string())),
         }
     }
 }

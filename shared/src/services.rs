@@ -232,16 +232,19 @@ impl ServiceAction {
     }
 }
 
+/// A service action that is not one of start, stop, restart.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown action `{0}`: expected start, stop or restart")]
+pub struct UnknownAction(pub String);
+
 impl std::str::FromStr for ServiceAction {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = UnknownAction;
+    fn from_str(s: &str) -> Result<Self, UnknownAction> {
         match s {
             "start" => Ok(ServiceAction::Start),
             "stop" => Ok(ServiceAction::Stop),
             "restart" => Ok(ServiceAction::Restart),
-            other => Err(format!(
-                "unknown action `{other}`: expected start, stop or restart"
-            )),
+            other => Err(UnknownAction(other.to_string())),
         }
     }
 }

@@ -240,18 +240,24 @@ impl CertCell {
     }
 
     /// Loads a PEM certificate chain file and a PKCS#8 PEM key file.
-    pub fn from_pem_files(cert: &std::path::Path, key: &std::path::Path) -> Result<Self, String> {
+    pub fn from_pem_files(
+        cert: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Result<Self, PemFilesError> {
         use rustls::pki_types::pem::PemObject;
+        let unreadable = |path: &std::path::Path| {
+            let path = path.to_path_buf();
+            move |source| PemFilesError::Unreadable { path, source }
+        };
         let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-            .map_err(|e| format!("cannot read {}: {e}", cert.display()))?
+            .map_err(unreadable(cert))?
             .collect::<Result<_, _>>()
-            .map_err(|e| format!("{}: {e}", cert.display()))?;
+            .map_err(unreadable(cert))?;
         if chain.is_empty() {
-            return Err(format!("{} holds no certificate", cert.display()));
+            return Err(PemFilesError::NoCertificate(cert.to_path_buf()));
         }
-        let key_der = PrivatePkcs8KeyDer::from_pem_file(key)
-            .map_err(|e| format!("cannot read private key {}: {e}", key.display()))?;
-        Self::from_parts(chain, key_der.secret_pkcs8_der()).map_err(|e| e.to_string())
+        let key_der = PrivatePkcs8KeyDer::from_pem_file(key).map_err(unreadable(key))?;
+        Ok(Self::from_parts(chain, key_der.secret_pkcs8_der())?)
     }
 
     pub fn current(&self) -> Arc<CertifiedKey> {
@@ -261,6 +267,20 @@ impl CertCell {
     pub fn swap(&self, key: Arc<CertifiedKey>) {
         *self.0.write().unwrap_or_else(|p| p.into_inner()) = key;
     }
+}
+
+/// Why a certificate and key on disk could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PemFilesError {
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        path: std::path::PathBuf,
+        source: rustls::pki_types::pem::Error,
+    },
+    #[error("{0} holds no certificate")]
+    NoCertificate(std::path::PathBuf),
+    #[error(transparent)]
+    Key(#[from] rustls::Error),
 }
 
 /// A chain (leaf first) and a PKCS#8 key as a rustls signing identity.

@@ -72,12 +72,22 @@ impl From<crate::blocking::TaskFailed> for ApiError {
 impl From<crate::pki::issuer::IssueError> for ApiError {
     fn from(e: crate::pki::issuer::IssueError) -> Self {
         use crate::pki::issuer::IssueError as E;
+        use crate::store::Rejection as R;
+        let message = e.to_string();
         match e {
-            E::BadRequest(m) => ApiError::BadRequest(m),
-            E::Unauthenticated(m) => ApiError::Unauthenticated(m),
-            E::Forbidden(m) => ApiError::Forbidden(m),
-            E::Conflict(m) => ApiError::Conflict(m),
-            E::Internal(m) => ApiError::Internal(m),
+            E::InvalidRequest(_) => ApiError::BadRequest(message),
+            E::TokenRequired | E::BadToken | E::TokenUnusable { .. } => {
+                ApiError::Unauthenticated(message)
+            }
+            E::Rejected(R::UnknownToken { .. } | R::TokenNotActive { .. }) => {
+                ApiError::Unauthenticated(message)
+            }
+            E::Rejected(R::UnknownCertificate { .. }) => ApiError::BadRequest(message),
+            E::TokenScoped { .. } | E::NotOwnCertificate { .. } | E::ChallengeFailed(_) => {
+                ApiError::Forbidden(message)
+            }
+            E::AlreadyEnrolled(_) => ApiError::Conflict(message),
+            E::Store(_) | E::Ca(_) | E::CallbackClient(_) => ApiError::Internal(message),
         }
     }
 }

@@ -142,10 +142,6 @@ pub(super) async fn ingest(
         let last_seq = s.logs.last_seq(node.node_id).await.map_err(store_error)?;
         return Ok(Json(LogCursor { last_seq }));
     }
-    let last_seq = s
-        .logs
-        .ingest(batch.records)
-        .await
-        .map_err(ApiError::Internal)?;
+    let last_seq = s.logs.ingest(batch.records).await.map_err(store_error)?;
     Ok(Json(LogCursor { last_seq }))
 }

@@ -326,6 +326,10 @@ pub(super) async fn node_renew(
             node.node_id
         )));
     }
-    let result = s.renewer.renew_now().await.map_err(ApiError::BadGateway)?;
+    let result = s
+        .renewer
+        .renew_now()
+        .await
+        .map_err(|e| ApiError::BadGateway(e.to_string()))?;
     Ok(Json(result))
 }

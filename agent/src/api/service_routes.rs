@@ -34,12 +34,14 @@ fn control_error(e: ControlError) -> ApiError {
     match e {
         ControlError::NotFound(_) => ApiError::NotFound(e.to_string()),
         ControlError::ShuttingDown => ApiError::Unavailable(e.to_string()),
-        ControlError::Store(m) => ApiError::Internal(m),
+        ControlError::Store(_) => ApiError::internal(e),
     }
 }
 
 fn parse_action(action: &str) -> Result<ServiceAction, ApiError> {
-    action.parse().map_err(ApiError::NotFound)
+    action
+        .parse()
+        .map_err(|e: p2p_shared::services::UnknownAction| ApiError::NotFound(e.to_string()))
 }
 
 pub(super) async fn list(

@@ -52,7 +52,7 @@ enum Input {
     },
     Ingest {
         records: Vec<LogRecord>,
-        reply: oneshot::Sender<Result<u64, String>>,
+        reply: oneshot::Sender<Result<u64, LogStoreError>>,
     },
     /// Wakes the writer so retention runs even when nothing is logged.
     Tick,
@@ -113,7 +113,7 @@ impl Logs {
                 };
                 w.run(&mut writer, &mut rx);
             });
-        spawned.map_err(|e| LogStoreError::Task(e.to_string()))?;
+        spawned.map_err(LogStoreError::Thread)?;
         // Holds only a weak sender: the writer still ends when the last handle goes.
         let weak = logs.tx.downgrade();
         tokio::spawn(async move {
@@ -152,14 +152,13 @@ impl Logs {
     }
 
     /// Stores records another node shipped; returns the highest seq now held for it.
-    pub async fn ingest(&self, records: Vec<LogRecord>) -> Result<u64, String> {
+    pub async fn ingest(&self, records: Vec<LogRecord>) -> Result<u64, LogStoreError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Input::Ingest { records, reply })
             .await
-            .map_err(|_| "the log writer has stopped".to_string())?;
-        rx.await
-            .map_err(|_| "the log writer has stopped".to_string())?
+            .map_err(|_| LogStoreError::Stopped)?;
+        rx.await.map_err(|_| LogStoreError::Stopped)?
     }
 
     /// Numbers this node's next records from `min` on (never lower than now). For a node
@@ -183,14 +182,10 @@ impl Logs {
         f: impl FnOnce(&Connection) -> Result<T, LogStoreError> + Send + 'static,
     ) -> impl std::future::Future<Output = Result<T, LogStoreError>> {
         let reader = self.reader.clone();
-        async move {
-            tokio::task::spawn_blocking(move || {
-                let conn = reader.lock().unwrap_or_else(|p| p.into_inner());
-                f(&conn)
-            })
-            .await
-            .map_err(|e| LogStoreError::Task(e.to_string()))?
-        }
+        crate::blocking::run(move || {
+            let conn = reader.lock().unwrap_or_else(|p| p.into_inner());
+            f(&conn)
+        })
     }
 
     pub async fn query(&self, filter: Filter) -> Result<Vec<LogRecord>, LogStoreError> {
@@ -279,12 +274,10 @@ impl Writer {
             }
             for (records, reply) in ingests {
                 let node = records.first().map(|r| r.node_id.clone());
-                let result = store::insert(conn, records)
-                    .and_then(|fresh| {
-                        self.publish(fresh);
-                        node.map_or(Ok(0), |n| store::last_seq(conn, &n))
-                    })
-                    .map_err(|e| e.to_string());
+                let result = store::insert(conn, records).and_then(|fresh| {
+                    self.publish(fresh);
+                    node.map_or(Ok(0), |n| store::last_seq(conn, &n))
+                });
                 let _ = reply.send(result);
             }
             // By time, or sooner when a burst could overshoot the size limit by much.

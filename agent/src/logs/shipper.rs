@@ -19,6 +19,15 @@ const SHIP_BATCH: u32 = 512;
 const TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
+/// Why a shipping connection ended.
+#[derive(Debug, thiserror::Error)]
+enum ShipError {
+    #[error(transparent)]
+    Coordinator(#[from] p2p_shared::ClientError),
+    #[error(transparent)]
+    LocalStore(#[from] super::LogStoreError),
+}
+
 /// One shipping task per coordinator.
 pub fn spawn(
     logs: Logs,
@@ -64,15 +73,9 @@ async fn ship_until_error(
     pki: &NodePki,
     target: &Target,
     shipped: &mut bool,
-) -> Result<(), String> {
-    let client = pki
-        .peer_client(target.address.clone(), target.node_id.clone(), TIMEOUT)
-        .map_err(|e| e.to_string())?;
-    let mut cursor = client
-        .log_cursor()
-        .await
-        .map_err(|e| e.to_string())?
-        .last_seq;
+) -> Result<(), ShipError> {
+    let client = pki.peer_client(target.address.clone(), target.node_id.clone(), TIMEOUT)?;
+    let mut cursor = client.log_cursor().await?.last_seq;
     let mut own = logs.own_seq();
     let own_last = *own.borrow();
     if cursor > own_last {
@@ -82,10 +85,7 @@ async fn ship_until_error(
         logs.advance_seq(cursor + 1).await;
     }
     loop {
-        let batch = logs
-            .own_after(cursor, SHIP_BATCH)
-            .await
-            .map_err(|e| e.to_string())?;
+        let batch = logs.own_after(cursor, SHIP_BATCH).await?;
         if batch.is_empty() {
             // Nothing waiting: sleep until the writer stores more of our own records.
             if own.changed().await.is_err() {
@@ -93,10 +93,7 @@ async fn ship_until_error(
             }
             continue;
         }
-        let ack = client
-            .ship_logs(&LogBatch { records: batch })
-            .await
-            .map_err(|e| e.to_string())?;
+        let ack = client.ship_logs(&LogBatch { records: batch }).await?;
         cursor = ack.last_seq;
         *shipped = true;
     }

@@ -16,8 +16,12 @@ pub enum LogStoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("invalid --grep pattern: {0}")]
     Pattern(String),
-    #[error("log database task failed: {0}")]
-    Task(String),
+    #[error(transparent)]
+    Task(#[from] crate::blocking::TaskFailed),
+    #[error("cannot start the log writer thread: {0}")]
+    Thread(std::io::Error),
+    #[error("the log writer has stopped")]
+    Stopped,
 }
 
 const SCHEMA: &str = "

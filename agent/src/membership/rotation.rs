@@ -8,6 +8,7 @@
 //! A member that does not confirm a step in time keeps the old key usable: the rotation stops
 //! after step 2 and reports it, rather than cutting it off.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -58,19 +59,36 @@ impl Keyring {
 #[derive(Debug, thiserror::Error)]
 pub enum RotationError {
     #[error("cannot save the keyring: {0}")]
-    Save(String),
+    Save(#[from] crate::secrets::VaultError),
+    #[error("cannot encode the keyring: {0}")]
+    Encode(#[from] serde_json::Error),
     #[error("bad keyring: {0}")]
     Keys(#[from] super::seal::KeyringError),
+    /// Replacing it would cut every node off the gossip, so this is never done silently.
+    #[error(
+        "the gossip keyring in vault {vault} is unreadable ({reason}); restore the vault from a backup, or copy the keyring from another coordinator; a new key would cut every node off"
+    )]
+    Corrupt { vault: PathBuf, reason: String },
+}
+
+/// The keyring in a vault: `None` if it has none, an error if it has an unusable one.
+fn read_keyring(v: &Vault) -> Result<Option<GossipKeyring>, RotationError> {
+    let Some(bytes) = v.get(entries::GOSSIP_KEYRING) else {
+        return Ok(None);
+    };
+    let corrupt = |reason: String| RotationError::Corrupt {
+        vault: v.path().to_path_buf(),
+        reason,
+    };
+    let ring: GossipKeyring = serde_json::from_slice(bytes).map_err(|e| corrupt(e.to_string()))?;
+    Keys::from_api(&ring).map_err(|e| corrupt(e.to_string()))?;
+    Ok(Some(ring))
 }
 
 /// The keyring in the vault, creating one if the cluster has none yet.
 pub fn ensure_keyring(vault: &Mutex<Vault>) -> Result<GossipKeyring, RotationError> {
     let mut v = vault.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(ring) = v
-        .get(entries::GOSSIP_KEYRING)
-        .and_then(|b| serde_json::from_slice::<GossipKeyring>(b).ok())
-        .filter(|r| !r.keys.is_empty())
-    {
+    if let Some(ring) = read_keyring(&v)? {
         return Ok(ring);
     }
     let ring = GossipKeyring {
@@ -82,16 +100,13 @@ pub fn ensure_keyring(vault: &Mutex<Vault>) -> Result<GossipKeyring, RotationErr
 }
 
 /// The keyring a worker received, if any.
-pub fn stored_keyring(vault: &Mutex<Vault>) -> Option<GossipKeyring> {
-    let v = vault.lock().unwrap_or_else(|p| p.into_inner());
-    v.get(entries::GOSSIP_KEYRING)
-        .and_then(|b| serde_json::from_slice::<GossipKeyring>(b).ok())
+pub fn stored_keyring(vault: &Mutex<Vault>) -> Result<Option<GossipKeyring>, RotationError> {
+    read_keyring(&vault.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
 fn save(v: &mut Vault, ring: &GossipKeyring) -> Result<(), RotationError> {
-    let json = serde_json::to_vec(ring).map_err(|e| RotationError::Save(e.to_string()))?;
-    v.put(entries::GOSSIP_KEYRING, json);
-    v.save().map_err(|e| RotationError::Save(e.to_string()))
+    v.put(entries::GOSSIP_KEYRING, serde_json::to_vec(ring)?);
+    Ok(v.save()?)
 }
 
 /// Puts `ring` in force on this node: vault first (nothing lost on a crash), then the
@@ -229,4 +244,47 @@ pub fn spawn_follower(
         }),
     };
     follow::spawn(pki, configured, follow, shutdown)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+    use super::*;
+    use crate::secrets::KdfParams;
+
+    fn vault(dir: &std::path::Path) -> Mutex<Vault> {
+        let kdf = KdfParams {
+            m_kib: 256,
+            t: 1,
+            p: 1,
+        };
+        Mutex::new(Vault::create(&dir.join("vault.p2p"), "pw", kdf).unwrap())
+    }
+
+    #[test]
+    fn a_missing_keyring_is_created_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = vault(dir.path());
+        let first = ensure_keyring(&v).unwrap();
+        assert_eq!(first.version, 1);
+        assert_eq!(ensure_keyring(&v).unwrap(), first);
+    }
+
+    #[test]
+    fn a_corrupt_keyring_is_an_error_not_a_new_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let v = vault(dir.path());
+        for garbage in [&b"not json"[..], br#"{"version":3,"keys":[]}"#] {
+            v.lock()
+                .unwrap()
+                .put(entries::GOSSIP_KEYRING, garbage.to_vec());
+            let err = ensure_keyring(&v).unwrap_err();
+            let text = err.to_string();
+            assert!(matches!(err, RotationError::Corrupt { .. }), "{text}");
+            assert!(text.contains("vault.p2p") && text.contains("restore"), "{text}");
+            // Nothing was replaced.
+            assert_eq!(v.lock().unwrap().get(entries::GOSSIP_KEYRING), Some(garbage));
+            assert!(stored_keyring(&v).is_err());
+        }
+    }
 }

@@ -29,7 +29,7 @@ pub enum DevError {
     #[error("cannot create a temporary state directory: {0}")]
     TempDir(std::io::Error),
     #[error("join token: {0}")]
-    Token(String),
+    Token(#[from] p2p_shared::jointoken::JoinTokenError),
 }
 
 /// Workers `p2pd dev` starts next to its coordinator.
@@ -104,7 +104,7 @@ pub async fn start_dev(
             password: random_hex(16),
             kdf: KdfParams::DEFAULT,
             admin_password: None,
-            join_token: Some(JoinToken::parse(&join).map_err(|e| DevError::Token(e.to_string()))?),
+            join_token: Some(JoinToken::parse(&join)?),
             log_capture: Default::default(),
         })
         .await?;

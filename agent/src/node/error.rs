@@ -8,9 +8,12 @@ use time::OffsetDateTime;
 use super::bootstrap::BootstrapError;
 use crate::blocking::TaskFailed;
 use crate::config::ConfigError;
+use crate::membership::rotation::RotationError;
 use crate::operators::UserError;
 use crate::pki::PkiError;
+use crate::pki::enroll::EnrollError;
 use crate::pki::issuer::IssueError;
+use crate::pki::renew::PersistError;
 use crate::pki::server_tls::TlsError;
 use crate::secrets::VaultError;
 use crate::services::supervisor::SupervisorError;
@@ -48,8 +51,16 @@ pub enum AgentError {
         "this worker's certificate expired at {0}; it cannot renew with it. Start it with a new join token from `p2pctl token create --node-id {1}`"
     )]
     CertificateExpired(OffsetDateTime, String),
-    #[error("enrolment failed: {0}")]
-    Enroll(String),
+    #[error("enrolment at {coordinator} failed: {source}")]
+    Enroll {
+        coordinator: String,
+        #[source]
+        source: EnrollError,
+    },
+    #[error("cannot save the node certificate: {0}")]
+    Persist(#[from] PersistError),
+    #[error(transparent)]
+    Keyring(#[from] RotationError),
     #[error(transparent)]
     Pki(#[from] PkiError),
     #[error(transparent)]
@@ -58,12 +69,6 @@ pub enum AgentError {
     Services(#[from] SupervisorError),
     #[error("cannot open the log database: {0}")]
     Logs(#[from] crate::logs::LogStoreError),
-    #[error("internal task failed: {0}")]
-    Task(String),
-}
-
-impl From<TaskFailed> for AgentError {
-    fn from(e: TaskFailed) -> Self {
-        AgentError::Task(e.to_string())
-    }
+    #[error(transparent)]
+    Task(#[from] TaskFailed),
 }

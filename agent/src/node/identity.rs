@@ -134,10 +134,8 @@ async fn coordinator(
     };
     let pki = NodePki::from_material(node_id, material, vec![self_info.clone()])?;
     let v = vault.clone();
-    let ring = blocking::run(move || {
-        rotation::ensure_keyring(&v).map_err(|e| AgentError::Task(e.to_string()))
-    })
-    .await?;
+    let ring =
+        blocking::run(move || rotation::ensure_keyring(&v).map_err(AgentError::from)).await?;
     let keyring = Keyring::new(vault.clone(), ring);
     let issuer = Arc::new(Issuer::new(
         ca,
@@ -219,7 +217,7 @@ async fn worker(
     let token = token.ok_or(AgentError::NotEnrolled)?;
     let got = enrol(config, node_id, api_port, token).await?;
     let (v, saved) = (vault.clone(), got.clone());
-    blocking::run(move || persist(&v, &saved).map_err(AgentError::Enroll)).await?;
+    blocking::run(move || persist(&v, &saved).map_err(AgentError::from)).await?;
     for r in &got.rejected {
         tracing::warn!(address = %r.address, reason = %r.reason, "address left out of the certificate: the coordinator could not reach it");
     }
@@ -249,7 +247,7 @@ async fn enrol(
     let deadline = Instant::now() + JOIN_DEADLINE;
     let mut backoff = Backoff::new(Duration::from_secs(30));
     loop {
-        let mut last = String::new();
+        let mut last = None;
         for address in &config.coordinator_addresses {
             let target = Target {
                 address: address.clone(),
@@ -258,13 +256,24 @@ async fn enrol(
             tracing::info!(coordinator = %address, token_id = %token.token_id, "requesting a certificate with the join token");
             match obtain(&target, &claim, &Credential::Token(token), ENROL_TIMEOUT).await {
                 Ok(got) => return Ok(got),
-                Err(e) if e.is_transient() => last = format!("{address}: {e}"),
-                Err(e) => return Err(AgentError::Enroll(format!("{address}: {e}"))),
+                Err(source) => {
+                    let transient = source.is_transient();
+                    let failed = AgentError::Enroll {
+                        coordinator: address.clone(),
+                        source,
+                    };
+                    if !transient {
+                        return Err(failed);
+                    }
+                    last = Some(failed);
+                }
             }
         }
+        // Config validation guarantees a worker has at least one coordinator address.
+        let last = last.ok_or(AgentError::NotEnrolled)?;
         let delay = backoff.next_delay();
         if Instant::now() + delay > deadline {
-            return Err(AgentError::Enroll(last));
+            return Err(last);
         }
         tracing::warn!(error = %last, retry_in = ?delay, "enrolment failed; retrying");
         tokio::time::sleep(delay).await;

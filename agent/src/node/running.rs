@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use super::{AgentError, StartupTimings, bootstrap};
 use crate::api::AppState;
 use crate::membership::{self, rotation::stored_keyring};
+use crate::pki::renew::RenewError;
 use crate::secrets::Vault;
 
 /// A started node. Dropping it does not stop it: call [`RunningAgent::shutdown`].
@@ -119,7 +120,7 @@ impl RunningAgent {
 
     /// The gossip keyring this node holds.
     pub fn gossip_keyring(&self) -> Option<p2p_shared::api::GossipKeyring> {
-        stored_keyring(&self.vault)
+        stored_keyring(&self.vault).ok().flatten()
     }
 
     /// The node's current certificate serial (changes on renewal).
@@ -138,7 +139,7 @@ impl RunningAgent {
     }
 
     /// Renews the node certificate now, as `p2pctl cert renew` would.
-    pub async fn renew_now(&self) -> Result<p2p_shared::api::RenewResult, String> {
+    pub async fn renew_now(&self) -> Result<p2p_shared::api::RenewResult, RenewError> {
         self.state.renewer.renew_now().await
     }
 

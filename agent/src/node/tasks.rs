@@ -24,7 +24,7 @@ use crate::config::Config;
 use crate::context::NodeContext;
 use crate::logs::capture::CaptureSlot;
 use crate::logs::{LogOptions, Logs};
-use crate::membership::rotation::{self, stored_keyring};
+use crate::membership::rotation::{self, RotationError, stored_keyring};
 use crate::membership::{self, Keys, Membership, MembershipOptions, Running};
 use crate::pki::NodePki;
 use crate::pki::renew::{self, RenewContext, RenewHandle};
@@ -68,14 +68,15 @@ impl Tasks {
         let (config, store, endpoint) = (&b.config, &b.store, &b.endpoint);
         let keyring = match &identity.control {
             Some(c) => Some(c.keyring.current()),
-            None => stored_keyring(&b.vault),
+            // A worker fetches a fresh keyring from a coordinator at once (its follower
+            // starts with no version), so an unreadable one costs only that round trip.
+            None => stored_keyring(&b.vault).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "fetching a fresh gossip keyring from a coordinator");
+                None
+            }),
         };
         let keys = match keyring.as_ref().map(Keys::from_api) {
-            Some(Ok(k)) => k,
-            Some(Err(e)) => {
-                tracing::warn!(error = %e, "the stored gossip keyring is unusable; waiting for a new one");
-                Keys::none()
-            }
+            Some(k) => k.map_err(RotationError::from)?,
             None => Keys::none(),
         };
         let opts = MembershipOptions {

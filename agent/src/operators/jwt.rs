@@ -25,9 +25,9 @@ const AUDIENCE: &str = "p2pctl";
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
     #[error("signing key is unusable: {0}")]
-    Key(String),
+    Key(#[from] rcgen::Error),
     #[error("cannot sign token: {0}")]
-    Sign(String),
+    Sign(#[from] jsonwebtoken::errors::Error),
     #[error("invalid or expired token")]
     Invalid,
 }
@@ -51,14 +51,13 @@ impl std::fmt::Debug for TokenKeys {
 
 /// A new Ed25519 key as PKCS#8 DER, for the vault.
 pub fn generate_signing_key() -> Result<zeroize::Zeroizing<Vec<u8>>, TokenError> {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519)
-        .map_err(|e| TokenError::Key(e.to_string()))?;
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ED25519)?;
     Ok(zeroize::Zeroizing::new(key.serialize_der()))
 }
 
 impl TokenKeys {
     pub fn from_pkcs8(pkcs8: &[u8], issuer: &str, ttl: Duration) -> Result<Self, TokenError> {
-        let key = rcgen::KeyPair::try_from(pkcs8).map_err(|e| TokenError::Key(e.to_string()))?;
+        let key = rcgen::KeyPair::try_from(pkcs8)?;
         Ok(Self {
             encoding: EncodingKey::from_ed_der(pkcs8),
             decoding: DecodingKey::from_ed_der(key.public_key_raw()),
@@ -84,8 +83,7 @@ impl TokenKeys {
             iss: self.issuer.clone(),
             aud: AUDIENCE.to_string(),
         };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.encoding)
-            .map_err(|e| TokenError::Sign(e.to_string()))?;
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.encoding)?;
         Ok((token, claims))
     }
 

@@ -179,38 +179,57 @@ impl Verifier {
         Ok(Self { http, port })
     }
 
-    /// Calls `ip` back and checks the answer; `Err` says why it failed.
-    pub async fn check(&self, ip: IpAddr, source: IpAddr, secret: &str) -> Result<(), String> {
-        callback_allowed(ip, source).map_err(str::to_string)?;
+    /// Calls `ip` back and checks the answer.
+    pub async fn check(
+        &self,
+        ip: IpAddr,
+        source: IpAddr,
+        secret: &str,
+    ) -> Result<(), CallbackFailure> {
+        callback_allowed(ip, source).map_err(CallbackFailure::Fenced)?;
         let nonce = random_hex(16);
         let addr = SocketAddr::new(ip.to_canonical(), self.port);
         let url = format!("http://{addr}{CHALLENGE_PATH}{}", nonce.as_str());
-        let mut resp = self
-            .http
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| format!("call-back to {addr} failed: {}", root_cause(&e)))?;
+        let failed = |e: reqwest::Error| CallbackFailure::Unreachable {
+            addr,
+            reason: root_cause(&e),
+        };
+        let mut resp = self.http.get(&url).send().await.map_err(failed)?;
         if resp.status() != reqwest::StatusCode::OK {
-            return Err(format!("call-back to {addr} answered {}", resp.status()));
+            return Err(CallbackFailure::Status {
+                addr,
+                status: resp.status().as_u16(),
+            });
         }
         let mut body = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| format!("call-back to {addr} failed: {}", root_cause(&e)))?
-        {
+        while let Some(chunk) = resp.chunk().await.map_err(failed)? {
             body.extend_from_slice(&chunk);
             if body.len() > MAX_ANSWER_BYTES {
-                return Err(format!("call-back to {addr} answered too much"));
+                return Err(CallbackFailure::TooLong { addr });
             }
         }
         if verify_answer(secret, &nonce, &body) {
             Ok(())
         } else {
-            Err(format!("call-back to {addr} gave a wrong answer"))
+            Err(CallbackFailure::WrongAnswer { addr })
         }
     }
+}
+
+/// Why a claimed address did not pass the call-back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallbackFailure {
+    /// The fence refuses to call it at all.
+    #[error("{0}")]
+    Fenced(&'static str),
+    #[error("call-back to {addr} failed: {reason}")]
+    Unreachable { addr: SocketAddr, reason: String },
+    #[error("call-back to {addr} answered {status}")]
+    Status { addr: SocketAddr, status: u16 },
+    #[error("call-back to {addr} answered too much")]
+    TooLong { addr: SocketAddr },
+    #[error("call-back to {addr} gave a wrong answer")]
+    WrongAnswer { addr: SocketAddr },
 }
 
 fn root_cause(e: &reqwest::Error) -> String {
@@ -261,14 +280,14 @@ mod tests {
         let v = Verifier::new(port).unwrap();
         v.check(lo, lo, "s3cret").await.unwrap();
         let err = v.check(lo, lo, "other").await.unwrap_err();
-        assert!(err.contains("wrong answer"), "{err}");
+        assert!(err.to_string().contains("wrong answer"), "{err}");
         let other = reqwest::get(format!("http://127.0.0.1:{port}/v1/health"))
             .await
             .unwrap();
         assert_eq!(other.status(), 404);
         r.stop().await;
         let err = v.check(lo, lo, "s3cret").await.unwrap_err();
-        assert!(err.contains("failed"), "{err}");
+        assert!(err.to_string().contains("failed"), "{err}");
     }
 
     #[tokio::test]

@@ -26,7 +26,7 @@ pub enum EnrollError {
     #[error(transparent)]
     Challenge(#[from] ChallengeError),
     #[error("cannot build the certificate request: {0}")]
-    Csr(String),
+    Csr(#[from] rcgen::Error),
     #[error("the coordinator's answer is not acceptable: {0}")]
     BadResponse(String),
 }
@@ -111,16 +111,12 @@ pub async fn obtain(
     cred: &Credential<'_>,
     timeout: Duration,
 ) -> Result<Obtained, EnrollError> {
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
-        .map_err(|e| EnrollError::Csr(e.to_string()))?;
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, claim.node_id.clone());
     params.distinguished_name = dn;
-    let csr_pem = params
-        .serialize_request(&key)
-        .and_then(|csr| csr.pem())
-        .map_err(|e| EnrollError::Csr(e.to_string()))?;
+    let csr_pem = params.serialize_request(&key).and_then(|csr| csr.pem())?;
     let secret = random_hex(32);
     let (token_id, token_secret) = match cred {
         Credential::Token(t) => (Some(t.token_id.clone()), Some(t.secret.to_string())),

@@ -21,36 +21,57 @@ use super::challenge::{MAX_CLAIMED_ADDRESSES, Verifier};
 use crate::pki::ca::{CaError, CertInfo, ClusterCa, NodeCertRequest};
 use crate::pki::own_cert::is_dns_name;
 use crate::secrets::random_hex;
-use crate::store::{CertRecord, Command, JoinTokenRecord, NodeRecord, Store, StoreError};
+use crate::store::{
+    CertRecord, Command, JoinTokenRecord, NodeRecord, Rejection, Store, StoreError,
+};
 
 /// Default and longest lifetime of operator certificates.
 pub const OPERATOR_CERT_TTL: Duration = Duration::from_secs(30 * 86400);
 
+/// Why the signing desk refused or failed. `api/error.rs` picks the HTTP status.
 #[derive(Debug, thiserror::Error)]
 pub enum IssueError {
+    /// The request itself is malformed (names, addresses, CSR, lifetimes).
     #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    Unauthenticated(String),
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    Internal(String),
-}
-
-impl From<StoreError> for IssueError {
-    fn from(e: StoreError) -> Self {
-        IssueError::Internal(e.to_string())
-    }
+    InvalidRequest(String),
+    #[error("a join token is required to enrol")]
+    TokenRequired,
+    /// Unknown id and wrong secret alike, so the answer tells a guesser nothing.
+    #[error("invalid join token")]
+    BadToken,
+    /// The token is real but expired, used up or revoked (told only to its holder).
+    #[error("join token {id} is {status}")]
+    TokenUnusable {
+        id: String,
+        status: p2p_shared::api::JoinTokenStatus,
+    },
+    #[error("join token {id} is only for node {node}")]
+    TokenScoped { id: String, node: String },
+    #[error("node {caller} may only renew its own certificate, not {subject}'s")]
+    NotOwnCertificate { caller: String, subject: String },
+    #[error("no claimed address answered the challenge ({0})")]
+    ChallengeFailed(String),
+    #[error(
+        "node {0} is already enrolled; to re-enrol it use a token made with --node-id {0}, or revoke its certificate first"
+    )]
+    AlreadyEnrolled(String),
+    /// The store refused a conditional command (a token used up by a racing join, a serial
+    /// it does not know).
+    #[error(transparent)]
+    Rejected(Rejection),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Ca(CaError),
+    #[error("cannot build the call-back client: {0}")]
+    CallbackClient(#[from] reqwest::Error),
 }
 
 impl From<CaError> for IssueError {
     fn from(e: CaError) -> Self {
         match e {
-            CaError::BadName(_) => IssueError::BadRequest(e.to_string()),
-            _ => IssueError::Internal(e.to_string()),
+            CaError::BadName(_) => IssueError::InvalidRequest(e.to_string()),
+            _ => IssueError::Ca(e),
         }
     }
 }
@@ -85,14 +106,16 @@ impl std::fmt::Debug for Issuer {
 fn public_key_of(csr_pem: &str) -> Result<rcgen::PublicKey, IssueError> {
     // `from_pem` checks the CSR's signature (proof that the requester holds the key).
     let csr = CertificateSigningRequestParams::from_pem(csr_pem)
-        .map_err(|e| IssueError::BadRequest(format!("invalid certificate request: {e}")))?;
+        .map_err(|e| IssueError::InvalidRequest(format!("invalid certificate request: {e}")))?;
     Ok(csr.public_key)
 }
 
 /// The store's record of a certificate the CA just signed.
 pub fn record_of(der: &[u8], kind: CertKind, subject: &str) -> Result<CertRecord, IssueError> {
     let info = CertInfo::from_der(der).ok_or_else(|| {
-        IssueError::Internal("a freshly signed certificate does not parse".into())
+        IssueError::Ca(CaError::BadMaterial(
+            "a freshly signed certificate does not parse".into(),
+        ))
     })?;
     Ok(CertRecord {
         serial: info.serial_hex,
@@ -107,8 +130,6 @@ pub fn record_of(der: &[u8], kind: CertKind, subject: &str) -> Result<CertRecord
     })
 }
 
-const BAD_TOKEN: &str = "invalid join token";
-
 impl Issuer {
     pub fn new(
         ca: ClusterCa,
@@ -118,8 +139,7 @@ impl Issuer {
         coordinators: Vec<CoordinatorInfo>,
         gossip_keys: watch::Receiver<GossipKeyring>,
     ) -> Result<Self, IssueError> {
-        let verifier =
-            Verifier::new(challenge_port).map_err(|e| IssueError::Internal(e.to_string()))?;
+        let verifier = Verifier::new(challenge_port)?;
         let version = store.revocation_version()?;
         Ok(Self {
             ca,
@@ -154,23 +174,25 @@ impl Issuer {
         now: OffsetDateTime,
     ) -> Result<CertIssued, IssueError> {
         if !is_valid_name(&req.node_id) {
-            return Err(IssueError::BadRequest(format!(
+            return Err(IssueError::InvalidRequest(format!(
                 "invalid node name `{}`",
                 req.node_id
             )));
         }
         if req.addresses.is_empty() || req.addresses.len() > MAX_CLAIMED_ADDRESSES {
-            return Err(IssueError::BadRequest(format!(
+            return Err(IssueError::InvalidRequest(format!(
                 "claim between 1 and {MAX_CLAIMED_ADDRESSES} addresses"
             )));
         }
         if let Some(h) = &req.hostname
             && !is_dns_name(h)
         {
-            return Err(IssueError::BadRequest(format!("invalid host name `{h}`")));
+            return Err(IssueError::InvalidRequest(format!(
+                "invalid host name `{h}`"
+            )));
         }
         if req.challenge_secret.len() < 32 || req.challenge_secret.len() > 128 {
-            return Err(IssueError::BadRequest(
+            return Err(IssueError::InvalidRequest(
                 "challenge secret must be 32 to 128 characters".into(),
             ));
         }
@@ -181,10 +203,10 @@ impl Issuer {
             Authorization::JoinToken => Some(self.check_token(req, unix_now)?),
             Authorization::Renewal { node_id } => {
                 if node_id != req.node_id {
-                    return Err(IssueError::Forbidden(format!(
-                        "node {node_id} may only renew its own certificate, not {}'s",
-                        req.node_id
-                    )));
+                    return Err(IssueError::NotOwnCertificate {
+                        caller: node_id.to_string(),
+                        subject: req.node_id.clone(),
+                    });
                 }
                 None
             }
@@ -196,10 +218,7 @@ impl Issuer {
                 .iter()
                 .map(|r| format!("{}: {}", r.address, r.reason))
                 .collect();
-            return Err(IssueError::Forbidden(format!(
-                "no claimed address answered the challenge ({})",
-                why.join("; ")
-            )));
+            return Err(IssueError::ChallengeFailed(why.join("; ")));
         }
         // The token is used up only once everything else has passed, so a failed call-back
         // does not cost the operator a token; the conditional update keeps racing joins from
@@ -210,7 +229,8 @@ impl Issuer {
                 now: unix_now,
             }) {
                 Ok(()) => {}
-                Err(StoreError::Rejected(why)) => return Err(IssueError::Unauthenticated(why)),
+                // A racing join used the token up meanwhile.
+                Err(StoreError::Rejected(r)) => return Err(IssueError::Rejected(r)),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -270,32 +290,32 @@ impl Issuer {
     /// Checks the join token in `req`; returns its id.
     fn check_token(&self, req: &CertRequest, now: i64) -> Result<String, IssueError> {
         let (Some(id), Some(secret)) = (&req.token_id, &req.token_secret) else {
-            return Err(IssueError::Unauthenticated(
-                "a join token is required to enrol".into(),
-            ));
+            return Err(IssueError::TokenRequired);
         };
         if secret.len() != SECRET_HEX {
-            return Err(IssueError::Unauthenticated(BAD_TOKEN.into()));
+            return Err(IssueError::BadToken);
         }
         let Some(token) = self.store.join_token(id)? else {
-            return Err(IssueError::Unauthenticated(BAD_TOKEN.into()));
+            return Err(IssueError::BadToken);
         };
         // Same answer for an unknown id and a wrong secret; the status is only told to
         // someone who holds the secret.
         if token.secret_hash != secret_hash(secret) {
-            return Err(IssueError::Unauthenticated(BAD_TOKEN.into()));
+            return Err(IssueError::BadToken);
         }
         let status = token.status(now);
         if status != p2p_shared::api::JoinTokenStatus::Active {
-            return Err(IssueError::Unauthenticated(format!(
-                "join token {id} is {status}"
-            )));
+            return Err(IssueError::TokenUnusable {
+                id: id.clone(),
+                status,
+            });
         }
         match &token.node_id {
             Some(scoped) if scoped != &req.node_id => {
-                return Err(IssueError::Forbidden(format!(
-                    "join token {id} is only for node {scoped}"
-                )));
+                return Err(IssueError::TokenScoped {
+                    id: id.clone(),
+                    node: scoped.clone(),
+                });
             }
             Some(_) => {}
             None => {
@@ -304,10 +324,7 @@ impl Issuer {
                     && cert.revoked_at.is_none()
                     && cert.not_after > now
                 {
-                    return Err(IssueError::Conflict(format!(
-                        "node {} is already enrolled; to re-enrol it use a token made with --node-id {}, or revoke its certificate first",
-                        req.node_id, req.node_id
-                    )));
+                    return Err(IssueError::AlreadyEnrolled(req.node_id.clone()));
                 }
             }
         }
@@ -338,7 +355,7 @@ impl Issuer {
                     tracing::warn!(node_id = %req.node_id, address = %ip, %reason, "address challenge failed");
                     rejected.push(RejectedAddress {
                         address: ip,
-                        reason,
+                        reason: reason.to_string(),
                     });
                 }
                 Err(e) => tracing::error!(error = %e, "call-back task failed"),
@@ -359,8 +376,9 @@ impl Issuer {
         uses: u32,
         now: OffsetDateTime,
     ) -> Result<JoinTokenCreated, IssueError> {
-        let pin = SpkiPin::of_cert(self.ca.cert_der())
-            .ok_or_else(|| IssueError::Internal("CA certificate does not parse".into()))?;
+        let pin = SpkiPin::of_cert(self.ca.cert_der()).ok_or_else(|| {
+            IssueError::Ca(CaError::BadMaterial("CA certificate does not parse".into()))
+        })?;
         let token_id = random_hex(8).to_string();
         let secret = random_hex(16);
         let created = now.unix_timestamp();
@@ -392,18 +410,18 @@ impl Issuer {
         now: OffsetDateTime,
     ) -> Result<OperatorCertIssued, IssueError> {
         if !is_valid_name(&req.user) {
-            return Err(IssueError::BadRequest(format!(
+            return Err(IssueError::InvalidRequest(format!(
                 "invalid user name `{}`",
                 req.user
             )));
         }
         let ttl = match req.ttl_seconds {
-            Some(0) => return Err(IssueError::BadRequest("ttl must be positive".into())),
+            Some(0) => return Err(IssueError::InvalidRequest("ttl must be positive".into())),
             Some(s) => Duration::from_secs(s),
             None => OPERATOR_CERT_TTL,
         };
         if ttl > self.node_validity.max(OPERATOR_CERT_TTL) {
-            return Err(IssueError::BadRequest(format!(
+            return Err(IssueError::InvalidRequest(format!(
                 "ttl may be at most {}",
                 humantime::format_duration(self.node_validity.max(OPERATOR_CERT_TTL))
             )));
@@ -447,7 +465,7 @@ impl Issuer {
                 now,
             }) {
                 Ok(()) => {}
-                Err(StoreError::Rejected(why)) => return Err(IssueError::BadRequest(why)),
+                Err(StoreError::Rejected(r)) => return Err(IssueError::Rejected(r)),
                 Err(e) => return Err(e.into()),
             }
             tracing::warn!(%serial, "certificate revoked");

@@ -15,13 +15,17 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot, watch};
 use zeroize::Zeroizing;
 
-use super::NodePki;
+use super::enroll::EnrollError;
 use super::enroll::{Claim, Credential, Obtained, Target, obtain};
+use super::issuer::IssueError;
 use super::issuer::Issuer;
+use super::{NodePki, PkiError};
+use crate::blocking::{self, TaskFailed};
 use crate::config::PkiConfig;
-use crate::pki::ca::{CertInfo, NodeCertRequest};
+use crate::pki::ca::{CaError, CertInfo, NodeCertRequest};
 use crate::pki::renewal::{RenewReason, Wanted, renewal_reason};
 use crate::retry::Backoff;
+use crate::secrets::VaultError;
 use crate::secrets::entries;
 use crate::secrets::vault::Vault;
 use crate::store::Command;
@@ -51,8 +55,46 @@ pub struct RenewContext {
     pub config: PkiConfig,
 }
 
+/// Why a renewal did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum RenewError {
+    #[error("the renewal task has stopped")]
+    Stopped,
+    #[error("shutting down")]
+    ShuttingDown,
+    #[error(
+        "the node certificate has expired and cannot be renewed with itself; restart p2pd with a new join token (--join-token)"
+    )]
+    Expired,
+    #[error("no coordinator is known")]
+    NoCoordinator,
+    #[error("{coordinator}: {source}")]
+    Coordinator {
+        coordinator: String,
+        #[source]
+        source: EnrollError,
+    },
+    #[error("cannot save the new certificate: {0}")]
+    Persist(#[from] PersistError),
+    #[error(transparent)]
+    Install(#[from] PkiError),
+    #[error("cannot sign a certificate locally: {0}")]
+    Local(#[from] IssueError),
+    #[error(transparent)]
+    Task(#[from] TaskFailed),
+}
+
+/// Why a certificate could not be written to the vault.
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    #[error("cannot encode {0}: {1}")]
+    Encode(&'static str, serde_json::Error),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+}
+
 struct RenewRequest {
-    reply: oneshot::Sender<Result<RenewResult, String>>,
+    reply: oneshot::Sender<Result<RenewResult, RenewError>>,
 }
 
 /// Asks the renewal task to renew now.
@@ -60,14 +102,13 @@ struct RenewRequest {
 pub struct RenewHandle(mpsc::Sender<RenewRequest>);
 
 impl RenewHandle {
-    pub async fn renew_now(&self) -> Result<RenewResult, String> {
+    pub async fn renew_now(&self) -> Result<RenewResult, RenewError> {
         let (reply, rx) = oneshot::channel();
         self.0
             .send(RenewRequest { reply })
             .await
-            .map_err(|_| "the renewal task has stopped".to_string())?;
-        rx.await
-            .map_err(|_| "the renewal task has stopped".to_string())?
+            .map_err(|_| RenewError::Stopped)?;
+        rx.await.map_err(|_| RenewError::Stopped)?
     }
 }
 
@@ -98,21 +139,23 @@ pub fn targets(configured: &[String], pki: &NodePki) -> Vec<Target> {
 
 /// Saves a new certificate and key in the vault (before it is used, so a crash never leaves
 /// the node serving a certificate it cannot reload).
-pub fn persist(vault: &Mutex<Vault>, got: &Obtained) -> Result<(), String> {
+pub fn persist(vault: &Mutex<Vault>, got: &Obtained) -> Result<(), PersistError> {
     let mut v = vault.lock().unwrap_or_else(|p| p.into_inner());
     v.put(entries::NODE_CERT, got.cert_pem.as_bytes().to_vec());
     v.put(entries::NODE_KEY, got.key_pkcs8.to_vec());
     v.put(entries::CLUSTER_ID, got.cluster_id.as_bytes().to_vec());
     v.put(entries::CA_CERT, got.ca_pem.as_bytes().to_vec());
     if !got.coordinators.is_empty() {
-        let json = serde_json::to_vec(&got.coordinators).map_err(|e| e.to_string())?;
+        let json = serde_json::to_vec(&got.coordinators)
+            .map_err(|e| PersistError::Encode("the coordinator list", e))?;
         v.put(entries::COORDINATORS, json);
     }
     if let Some(ring) = got.gossip_keyring.as_ref().filter(|r| !r.keys.is_empty()) {
-        let json = serde_json::to_vec(ring).map_err(|e| e.to_string())?;
+        let json =
+            serde_json::to_vec(ring).map_err(|e| PersistError::Encode("the gossip keyring", e))?;
         v.put(entries::GOSSIP_KEYRING, json);
     }
-    v.save().map_err(|e| e.to_string())
+    Ok(v.save()?)
 }
 
 pub fn spawn(
@@ -171,7 +214,7 @@ async fn run(
                 "the node certificate has expired and cannot be renewed with itself; restart p2pd with a new join token (--join-token)"
             );
             if let Some(r) = request {
-                let _ = r.reply.send(Err("the node certificate has expired".into()));
+                let _ = r.reply.send(Err(RenewError::Expired));
             }
             continue;
         }
@@ -202,15 +245,11 @@ async fn run(
     }
 }
 
-async fn install(ctx: &RenewContext, got: &Obtained) -> Result<(), String> {
+async fn install(ctx: &RenewContext, got: &Obtained) -> Result<(), RenewError> {
     let vault = ctx.vault.clone();
     let to_save = got.clone();
-    tokio::task::spawn_blocking(move || persist(&vault, &to_save))
-        .await
-        .map_err(|e| e.to_string())??;
-    ctx.pki
-        .install(got.cert_der.clone(), &got.key_pkcs8)
-        .map_err(|e| e.to_string())?;
+    blocking::run(move || persist(&vault, &to_save).map_err(RenewError::from)).await?;
+    ctx.pki.install(got.cert_der.clone(), &got.key_pkcs8)?;
     if !got.coordinators.is_empty() {
         ctx.pki.set_coordinators(got.coordinators.clone());
     }
@@ -229,7 +268,7 @@ async fn renew(
     ctx: &RenewContext,
     persistent: bool,
     shutdown: &mut watch::Receiver<bool>,
-) -> Result<Obtained, String> {
+) -> Result<Obtained, RenewError> {
     // Addresses are read again for every attempt: they may be changing right now.
     let claim = || Claim {
         node_id: ctx.pki.node_id.clone(),
@@ -249,14 +288,17 @@ async fn renew(
     };
     let mut backoff = Backoff::new(MAX_BACKOFF);
     loop {
-        let mut last = String::from("no coordinator is known");
+        let mut last = RenewError::NoCoordinator;
         let claim = claim();
         for target in targets(configured, &ctx.pki) {
             match obtain(&target, &claim, &cred, REQUEST_TIMEOUT).await {
                 Ok(got) => return Ok(got),
-                Err(e) => {
-                    let transient = e.is_transient();
-                    last = format!("{}: {e}", target.address);
+                Err(source) => {
+                    let transient = source.is_transient();
+                    last = RenewError::Coordinator {
+                        coordinator: target.address.clone(),
+                        source,
+                    };
                     if !transient {
                         return Err(last);
                     }
@@ -268,13 +310,18 @@ async fn renew(
         }
         tracing::warn!(error = %last, failures = backoff.failures() + 1, "no coordinator renewed the certificate; retrying");
         if !backoff.wait(shutdown).await {
-            return Err("shutting down".into());
+            return Err(RenewError::ShuttingDown);
         }
     }
 }
 
-fn renew_locally(issuer: &Issuer, claim: &Claim, validity: Duration) -> Result<Obtained, String> {
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(|e| e.to_string())?;
+fn renew_locally(
+    issuer: &Issuer,
+    claim: &Claim,
+    validity: Duration,
+) -> Result<Obtained, RenewError> {
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+        .map_err(|e| IssueError::from(CaError::from(e)))?;
     let req = NodeCertRequest {
         node_id: claim.node_id.clone(),
         ips: claim.ips.clone(),
@@ -284,12 +331,11 @@ fn renew_locally(issuer: &Issuer, claim: &Claim, validity: Duration) -> Result<O
     let issued = issuer
         .ca()
         .issue_node_cert(&req, &key, OffsetDateTime::now_utc())
-        .map_err(|e| e.to_string())?;
-    issuer
-        .record_local(&issued.cert_der, &claim.node_id)
-        .map_err(|e| e.to_string())?;
+        .map_err(IssueError::from)?;
+    issuer.record_local(&issued.cert_der, &claim.node_id)?;
     note_node_cert(issuer, &claim.node_id, &issued.serial_hex, issued.not_after);
-    let info = CertInfo::from_der(&issued.cert_der).ok_or("new certificate does not parse")?;
+    let info = CertInfo::from_der(&issued.cert_der)
+        .ok_or_else(|| PkiError::BadMaterial("new certificate does not parse".into()))?;
     Ok(Obtained {
         cluster_id: issuer.ca().cluster_id().to_string(),
         cert_der: issued.cert_der,

@@ -84,14 +84,14 @@ pub enum Event {
     },
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum ControlError {
     #[error("no service named `{0}` on this node")]
     NotFound(String),
     #[error("the agent is shutting down")]
     ShuttingDown,
     #[error("cannot record the desired state: {0}")]
-    Store(String),
+    Store(#[from] crate::store::StoreError),
 }
 
 pub(crate) enum Request {

@@ -33,6 +33,18 @@ pub fn marker_for(state_dir: &Path) -> String {
     hex::encode(&digest[..12])
 }
 
+/// Why a service's process could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum SpawnError {
+    #[error("cannot run `{program}`: {source}")]
+    Exec {
+        program: String,
+        source: std::io::Error,
+    },
+    #[error("the process exited before it could be watched")]
+    Vanished,
+}
+
 /// Starts `manifest`'s program in a new process group and watches it: output lines go to
 /// `sink`, the exit to `events`. Returns the pid (also the process group id).
 pub fn spawn(
@@ -42,7 +54,7 @@ pub fn spawn(
     generation: u64,
     events: mpsc::UnboundedSender<Event>,
     sink: LogSink,
-) -> Result<u32, String> {
+) -> Result<u32, SpawnError> {
     let mut cmd = tokio::process::Command::new(&manifest.command);
     cmd.args(&manifest.args)
         .envs(&manifest.env)
@@ -61,10 +73,11 @@ pub fn spawn(
         .process_group(0)
         .kill_on_drop(false);
     die_with_parent(&mut cmd);
-    let mut child = cmd.spawn().map_err(|e| e.to_string())?;
-    let pid = child
-        .id()
-        .ok_or("the process exited before it could be watched")?;
+    let mut child = cmd.spawn().map_err(|source| SpawnError::Exec {
+        program: manifest.command.clone(),
+        source,
+    })?;
+    let pid = child.id().ok_or(SpawnError::Vanished)?;
     let name = manifest.name.clone();
     if let Some(out) = child.stdout.take() {
         tokio::spawn(forward_lines(

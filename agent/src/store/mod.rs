@@ -28,8 +28,24 @@ pub enum StoreError {
     #[error("the store was written by a newer p2pd (schema {found}, this build knows {known})")]
     TooNew { found: i64, known: i64 },
     /// A conditional command whose condition does not hold; nothing was changed.
-    #[error("{0}")]
-    Rejected(String),
+    #[error(transparent)]
+    Rejected(#[from] Rejection),
+}
+
+/// Why a conditional command changed nothing. Part of a command's outcome, so every replica
+/// that applies the command reaches the same verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Rejection {
+    #[error("no join token with id {token_id}")]
+    UnknownToken { token_id: String },
+    #[error("join token {token_id} is {status}")]
+    TokenNotActive {
+        token_id: String,
+        status: p2p_shared::api::JoinTokenStatus,
+    },
+    #[error("no certificate with serial {serial}")]
+    UnknownCertificate { serial: String },
 }
 
 /// A state change. Applying the same command twice leaves the same state.

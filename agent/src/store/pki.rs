@@ -6,7 +6,7 @@ use p2p_shared::api::{CertKind, CertStatus, CertSummary, JoinTokenInfo, JoinToke
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Command, Store, StoreError, from_json, to_json, ts};
+use super::{Command, Rejection, Store, StoreError, from_json, to_json, ts};
 
 /// A join token as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,9 +112,10 @@ fn load_token(tx: &Transaction<'_>, token_id: &str) -> Result<JoinTokenRecord, S
         .optional()?;
     match json {
         Some(j) => from_json(&j),
-        None => Err(StoreError::Rejected(format!(
-            "no join token with id {token_id}"
-        ))),
+        None => Err(Rejection::UnknownToken {
+            token_id: token_id.to_string(),
+        }
+        .into()),
     }
 }
 
@@ -137,9 +138,11 @@ pub(super) fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<(), StoreErro
                     token.uses_left -= 1;
                     save_token(tx, &token)
                 }
-                other => Err(StoreError::Rejected(format!(
-                    "join token {token_id} is {other}"
-                ))),
+                status => Err(Rejection::TokenNotActive {
+                    token_id: token_id.clone(),
+                    status,
+                }
+                .into()),
             }
         }
         Command::RevokeJoinToken { token_id, now } => {
@@ -180,9 +183,10 @@ pub(super) fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<(), StoreErro
                     )
                     .optional()?;
                 if known.is_none() {
-                    return Err(StoreError::Rejected(format!(
-                        "no certificate with serial {serial}"
-                    )));
+                    return Err(Rejection::UnknownCertificate {
+                        serial: serial.clone(),
+                    }
+                    .into());
                 }
                 return Ok(());
             }

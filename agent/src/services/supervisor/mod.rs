@@ -296,10 +296,11 @@ impl Supervisor {
             ServiceAction::Stop => DesiredState::Stopped,
             ServiceAction::Start | ServiceAction::Restart => DesiredState::Running,
         };
-        self.opts
-            .store
-            .set_service_desired(name, desired, OffsetDateTime::now_utc().unix_timestamp())
-            .map_err(|e| ControlError::Store(e.to_string()))?;
+        self.opts.store.set_service_desired(
+            name,
+            desired,
+            OffsetDateTime::now_utc().unix_timestamp(),
+        )?;
         self.desired.insert(name.to_string(), desired);
         let now = self.now();
         let actions = match self.slots.get_mut(name) {
@@ -363,7 +364,7 @@ impl Supervisor {
                         }
                         Err(e) => {
                             tracing::warn!(service = %name, error = %e, command = %slot.manifest.command, "cannot start service");
-                            queue.extend(slot.machine.spawn_failed(now, e));
+                            queue.extend(slot.machine.spawn_failed(now, e.to_string()));
                         }
                     }
                 }

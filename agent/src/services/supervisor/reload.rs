@@ -31,7 +31,10 @@ impl Supervisor {
             let text = match text {
                 Ok(t) => t,
                 Err(e) => {
-                    self.problem(&file, e);
+                    self.problem(
+                        &file,
+                        format!("cannot read manifest {}: {e}", file.display()),
+                    );
                     continue;
                 }
             };
@@ -204,7 +207,7 @@ impl Supervisor {
 
 /// Every manifest file in `dir` with its text (or why it could not be read). A missing
 /// directory holds no manifests.
-fn read_manifests(dir: &Path) -> BTreeMap<PathBuf, Result<String, String>> {
+fn read_manifests(dir: &Path) -> BTreeMap<PathBuf, std::io::Result<String>> {
     let mut out = BTreeMap::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return out;
@@ -214,8 +217,7 @@ fn read_manifests(dir: &Path) -> BTreeMap<PathBuf, Result<String, String>> {
         if !is_manifest_file(&path) || !path.is_file() {
             continue;
         }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read manifest {}: {e}", path.display()));
+        let text = std::fs::read_to_string(&path);
         out.insert(path, text);
     }
     out
