@@ -9,6 +9,7 @@
 
 mod broadcast;
 mod config;
+mod dissemination;
 mod member;
 mod probe;
 pub mod sim;

@@ -7,15 +7,16 @@
 //! unprobed for 4.6 rounds at p99; the ring bounds it to one round. Rounds are aligned on
 //! the caller's clock; skewed clocks only make the choice look random again.
 
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 
 use crate::Millis;
 use crate::member::State;
-use crate::swim::Swim;
+use crate::swim::Parts;
 use crate::wire::{Msg, Update};
 
 #[derive(Debug, Clone)]
-pub(crate) struct Probe {
+struct Probe {
     pub target: String,
     /// One sequence number per address tried, so the ack tells which address answered.
     pub direct: Vec<(u32, SocketAddr)>,
@@ -37,7 +38,7 @@ impl Probe {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Relay {
+struct Relay {
     pub requester: SocketAddr,
     pub seq: u32,
     pub deadline: Millis,
@@ -51,50 +52,133 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-impl Swim {
-    fn ring_target(&mut self, now: Millis) -> Option<String> {
-        let round = now / self.cfg.probe_interval.max(1);
-        let me = self.me.clone();
-        let ring = self.ring();
+/// The failure detector's own state: the probe in flight, the relays this node runs for
+/// others' indirect probes, members to probe first, and Lifeguard's local-health multiplier.
+#[derive(Debug)]
+pub(crate) struct Prober {
+    probe: Option<Probe>,
+    relays: HashMap<u32, Relay>,
+    /// Suspects to probe before the ring's choice (confirmations and last chances).
+    confirm_queue: VecDeque<String>,
+    seq: u32,
+    awareness: u32,
+    next_probe: Millis,
+}
+
+impl Prober {
+    pub fn new(first_seq: u32, next_probe: Millis) -> Self {
+        Self {
+            probe: None,
+            relays: HashMap::new(),
+            confirm_queue: VecDeque::new(),
+            seq: first_seq,
+            awareness: 0,
+            next_probe,
+        }
+    }
+
+    pub fn awareness(&self) -> u32 {
+        self.awareness
+    }
+
+    /// Lifeguard's local health: a node that misses nacks or is suspected slows down.
+    pub fn bump_awareness(&mut self, cfg: &crate::Config, delta: i64) {
+        let max = cfg.awareness_max.saturating_sub(1) as i64;
+        self.awareness = (self.awareness as i64 + delta).clamp(0, max) as u32;
+    }
+
+    pub fn probe_interval(&self, cfg: &crate::Config) -> Millis {
+        cfg.probe_interval * (1 + self.awareness as Millis)
+    }
+
+    /// The earliest time the prober has work.
+    pub fn next_deadline(&self) -> Millis {
+        let mut t = match &self.probe {
+            Some(p) => p.next_deadline(),
+            None => self.next_probe,
+        };
+        for r in self.relays.values() {
+            t = t.min(r.deadline);
+        }
+        t
+    }
+
+    /// We were not running: drop the pending probe and relays without penalty, slow down.
+    pub fn stall(&mut self, now: Millis, cfg: &crate::Config) {
+        self.probe = None;
+        self.relays.clear();
+        self.bump_awareness(cfg, 1);
+        self.next_probe = now + self.probe_interval(cfg);
+    }
+
+    /// Probes `node` next, right away.
+    pub fn confirm_soon(&mut self, now: Millis, node: &str) {
+        if !self.confirm_queue.iter().any(|n| n == node) {
+            self.confirm_queue.push_back(node.to_string());
+            // An extra probe right away; the regular schedule resumes after it.
+            self.next_probe = self.next_probe.min(now);
+        }
+    }
+
+    /// Probes `node` before anyone else, right away (its last chance before conviction).
+    pub fn last_chance(&mut self, now: Millis, node: String) {
+        self.confirm_queue.retain(|n| *n != node);
+        self.confirm_queue.push_front(node);
+        self.next_probe = self.next_probe.min(now);
+    }
+
+    fn next_seq(&mut self) -> u32 {
+        self.seq = self.seq.wrapping_add(1);
+        self.seq
+    }
+
+    fn ring_target(now: Millis, p: &mut Parts<'_>) -> Option<String> {
+        let round = now / p.cfg.probe_interval.max(1);
+        let ring = p.table.ring();
         let n = ring.len();
         if n < 2 {
             return None;
         }
-        let idx = ring.binary_search(&me).ok()?;
+        let idx = ring.binary_search_by(|x| x.as_str().cmp(p.me)).ok()?;
         let offset = 1 + (mix(round) % (n as u64 - 1)) as usize;
         ring.get((idx + offset) % n).cloned()
     }
 
-    pub(crate) fn advance_probe(&mut self, now: Millis) {
-        if let Some(p) = self.probe.clone() {
-            if p.indirect_seq.is_none() && now >= p.direct_deadline {
-                self.send_indirect(now, &p.target);
-            } else if now >= p.end {
-                self.finish_probe(now);
-            }
-        }
-        if self.probe.is_none() && now >= self.next_probe {
-            self.next_probe = now + self.probe_interval();
-            self.start_probe(now);
+    /// Advances the probe in flight: indirect probes after the direct timeout, failure at
+    /// the end. Returns the member whose probe failed; the caller suspects it before
+    /// [`Prober::start_if_due`], so the next ping already carries the suspicion.
+    pub fn advance(&mut self, now: Millis, p: &mut Parts<'_>) -> Option<String> {
+        let probe = self.probe.clone()?;
+        if probe.indirect_seq.is_none() && now >= probe.direct_deadline {
+            self.send_indirect(now, &probe.target, p);
+            None
+        } else if now >= probe.end {
+            self.finish_probe(p)
+        } else {
+            None
         }
     }
 
-    fn start_probe(&mut self, now: Millis) {
+    /// Starts the next probe when none is in flight and one is due.
+    pub fn start_if_due(&mut self, now: Millis, p: &mut Parts<'_>) {
+        if self.probe.is_none() && now >= self.next_probe {
+            self.next_probe = now + self.probe_interval(p.cfg);
+            self.start_probe(now, p);
+        }
+    }
+
+    fn start_probe(&mut self, now: Millis, p: &mut Parts<'_>) {
         let mut target = None;
         while let Some(c) = self.confirm_queue.pop_front() {
-            if self
-                .members
-                .get(&c)
-                .is_some_and(|m| m.state == State::Suspect)
-            {
+            if p.table.get(&c).is_some_and(|m| m.state == State::Suspect) {
                 target = Some(c);
                 break;
             }
         }
-        let Some(target) = target.or_else(|| self.ring_target(now)) else {
+        let Some(target) = target.or_else(|| Self::ring_target(now, p)) else {
             return;
         };
-        let Some(m) = self.members.get(&target) else {
+        let Some(m) = p.table.get(&target) else {
             return;
         };
         let addrs = m.probe_addrs();
@@ -106,25 +190,22 @@ impl Swim {
             vec![Update::Suspect {
                 node: target.clone(),
                 incarnation: m.incarnation,
-                from: self.me.clone(),
+                from: p.me.to_string(),
             }]
         } else {
             Vec::new()
         };
-        self.stats.probes += 1;
-        let timeout = self.cfg.probe_timeout * (1 + self.awareness as Millis);
+        p.stats.probes += 1;
+        let timeout = p.cfg.probe_timeout * (1 + self.awareness as Millis);
         let mut direct = Vec::new();
         for addr in addrs {
             let seq = self.next_seq();
             direct.push((seq, addr));
-            self.send(
-                addr,
-                Msg::Ping {
-                    seq,
-                    target: target.clone(),
-                },
-                buddy.clone(),
-            );
+            let ping = Msg::Ping {
+                seq,
+                target: target.clone(),
+            };
+            p.send(addr, ping, buddy.clone());
         }
         self.probe = Some(Probe {
             target,
@@ -138,58 +219,58 @@ impl Swim {
         });
     }
 
-    fn send_indirect(&mut self, now: Millis, target: &str) {
+    fn send_indirect(&mut self, now: Millis, target: &str, p: &mut Parts<'_>) {
         let seq = self.next_seq();
-        let addrs = self
-            .members
+        let addrs = p
+            .table
             .get(target)
             .map(|m| m.addrs.clone())
             .unwrap_or_default();
-        let mut helpers: Vec<(String, Vec<SocketAddr>)> = self
-            .members
+        let me = p.me;
+        let mut helpers: Vec<(String, Vec<SocketAddr>)> = p
+            .table
             .values()
-            .filter(|m| m.state == State::Alive && m.name != self.me && m.name != target)
+            .filter(|m| m.state == State::Alive && m.name != me && m.name != target)
             .map(|m| (m.name.clone(), m.probe_addrs()))
             .collect();
         helpers.sort();
-        let k = self.cfg.indirect_checks;
+        let k = p.cfg.indirect_checks;
         let picks: Vec<Vec<SocketAddr>> =
-            rand::seq::SliceRandom::choose_multiple(helpers.as_slice(), &mut self.rng, k)
+            rand::seq::SliceRandom::choose_multiple(helpers.as_slice(), p.rng, k)
                 .map(|(_, a)| a.clone())
                 .collect();
         // The helpers get a full probe timeout from now, even if this tick came late.
-        let window = self.cfg.probe_timeout * (1 + self.awareness as Millis);
-        if let Some(p) = self.probe.as_mut() {
-            p.indirect_seq = Some(seq);
-            p.expected_nacks = picks.len() as u32;
-            p.end = p.end.max(now + window);
+        let window = p.cfg.probe_timeout * (1 + self.awareness as Millis);
+        if let Some(probe) = self.probe.as_mut() {
+            probe.indirect_seq = Some(seq);
+            probe.expected_nacks = picks.len() as u32;
+            probe.end = probe.end.max(now + window);
         }
         // A helper that has not answered us yet gets the request at each advertised address.
         for helper in picks.into_iter().flatten() {
-            self.send(
-                helper,
-                Msg::PingReq {
-                    seq,
-                    target: target.to_string(),
-                    addrs: addrs.clone(),
-                },
-                Vec::new(),
-            );
+            let req = Msg::PingReq {
+                seq,
+                target: target.to_string(),
+                addrs: addrs.clone(),
+            };
+            p.send(helper, req, Vec::new());
         }
     }
 
-    fn finish_probe(&mut self, now: Millis) {
-        let Some(p) = self.probe.take() else { return };
-        self.stats.probes_failed += 1;
+    fn finish_probe(&mut self, p: &mut Parts<'_>) -> Option<String> {
+        let probe = self.probe.take()?;
+        p.stats.probes_failed += 1;
         // Missing nacks mean our own messages are not getting through: we may be the problem.
-        self.bump_awareness((p.expected_nacks as i64 - p.nacks as i64).max(0));
-        if let Some(m) = self.members.get_mut(&p.target) {
+        let missing = (probe.expected_nacks as i64 - probe.nacks as i64).max(0);
+        self.bump_awareness(p.cfg, missing);
+        if let Some(m) = p.table.get_mut(&probe.target) {
             m.preferred = None;
         }
-        self.suspect(now, &p.target);
+        Some(probe.target)
     }
 
-    pub(crate) fn expire_relays(&mut self, now: Millis) {
+    /// Relays whose target did not answer in time get their requester a nack.
+    pub fn expire_relays(&mut self, now: Millis, p: &mut Parts<'_>) {
         let due: Vec<u32> = self
             .relays
             .iter()
@@ -201,85 +282,95 @@ impl Swim {
                 // One nack per request, however many addresses of the target were tried.
                 self.relays
                     .retain(|_, o| !(o.requester == r.requester && o.seq == r.seq));
-                self.send(r.requester, Msg::Nack { seq: r.seq }, Vec::new());
+                p.send(r.requester, Msg::Nack { seq: r.seq }, Vec::new());
             }
         }
     }
 
-    pub(crate) fn handle_msg(&mut self, now: Millis, from: SocketAddr, msg: Msg) {
+    pub fn handle(&mut self, now: Millis, from: SocketAddr, msg: Msg, p: &mut Parts<'_>) {
         match msg {
             Msg::Ping { seq, target } => {
-                if target != self.me {
-                    self.stats.misdirected += 1;
+                if target != p.me {
+                    p.stats.misdirected += 1;
                     return;
                 }
-                self.send(from, Msg::Ack { seq }, Vec::new());
+                p.send(from, Msg::Ack { seq }, Vec::new());
             }
-            Msg::PingReq { seq, target, addrs } => {
-                // The same request reached us at several of our addresses: answer it once.
-                if self
-                    .relays
-                    .values()
-                    .any(|r| r.requester == from && r.seq == seq)
-                {
-                    return;
-                }
-                let known = self.members.get(&target).and_then(|m| m.preferred);
-                let tries: Vec<SocketAddr> = match known {
-                    Some(a) => vec![a],
-                    None => addrs.into_iter().take(8).collect(),
-                };
-                // Nack before the requester's indirect window (one probe timeout) closes.
-                let timeout = self.cfg.probe_timeout * 4 / 5;
-                for addr in tries {
-                    let mine = self.next_seq();
-                    self.relays.insert(
-                        mine,
-                        Relay {
-                            requester: from,
-                            seq,
-                            deadline: now + timeout,
-                        },
-                    );
-                    self.send(
-                        addr,
-                        Msg::Ping {
-                            seq: mine,
-                            target: target.clone(),
-                        },
-                        Vec::new(),
-                    );
-                }
-            }
-            Msg::Ack { seq } => self.on_ack(seq),
+            Msg::PingReq { seq, target, addrs } => self.relay(now, from, seq, target, addrs, p),
+            Msg::Ack { seq } => self.on_ack(seq, p),
             Msg::Nack { seq } => {
-                if let Some(p) = self.probe.as_mut()
-                    && p.indirect_seq == Some(seq)
+                if let Some(probe) = self.probe.as_mut()
+                    && probe.indirect_seq == Some(seq)
                 {
-                    p.nacks += 1;
+                    probe.nacks += 1;
                 }
             }
             Msg::Gossip => {}
         }
     }
 
-    fn on_ack(&mut self, seq: u32) {
+    /// Probes `target` on behalf of `from`.
+    fn relay(
+        &mut self,
+        now: Millis,
+        from: SocketAddr,
+        seq: u32,
+        target: String,
+        addrs: Vec<SocketAddr>,
+        p: &mut Parts<'_>,
+    ) {
+        // The same request reached us at several of our addresses: answer it once.
+        if self
+            .relays
+            .values()
+            .any(|r| r.requester == from && r.seq == seq)
+        {
+            return;
+        }
+        let known = p.table.get(&target).and_then(|m| m.preferred);
+        let tries: Vec<SocketAddr> = match known {
+            Some(a) => vec![a],
+            None => addrs.into_iter().take(8).collect(),
+        };
+        // Nack before the requester's indirect window (one probe timeout) closes.
+        let timeout = p.cfg.probe_timeout * 4 / 5;
+        for addr in tries {
+            let mine = self.next_seq();
+            self.relays.insert(
+                mine,
+                Relay {
+                    requester: from,
+                    seq,
+                    deadline: now + timeout,
+                },
+            );
+            let ping = Msg::Ping {
+                seq: mine,
+                target: target.clone(),
+            };
+            p.send(addr, ping, Vec::new());
+        }
+    }
+
+    fn on_ack(&mut self, seq: u32, p: &mut Parts<'_>) {
         if let Some(r) = self.relays.remove(&seq) {
             // Drop sibling relays for the same request (other addresses of the target).
             self.relays
                 .retain(|_, o| !(o.requester == r.requester && o.seq == r.seq));
-            self.send(r.requester, Msg::Ack { seq: r.seq }, Vec::new());
+            p.send(r.requester, Msg::Ack { seq: r.seq }, Vec::new());
             return;
         }
-        let Some(p) = self.probe.as_ref() else { return };
-        if let Some((_, addr)) = p.direct.iter().find(|(s, _)| *s == seq) {
-            let (target, addr) = (p.target.clone(), *addr);
-            if let Some(m) = self.members.get_mut(&target) {
+        let Some(probe) = self.probe.as_ref() else {
+            return;
+        };
+        if let Some((_, addr)) = probe.direct.iter().find(|(s, _)| *s == seq) {
+            let (target, addr) = (probe.target.clone(), *addr);
+            if let Some(m) = p.table.get_mut(&target) {
                 m.preferred = Some(addr);
             }
             self.probe = None;
-            self.bump_awareness(-1);
-        } else if p.indirect_seq == Some(seq) {
+            self.bump_awareness(p.cfg, -1);
+        } else if probe.indirect_seq == Some(seq) {
             self.probe = None;
         }
     }

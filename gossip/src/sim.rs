@@ -157,7 +157,7 @@ impl Sim {
             for u in &alive {
                 node.swim.apply_update(0, u.clone());
             }
-            node.swim.broadcasts = Default::default();
+            node.swim.forget_news();
             while node.swim.poll_event().is_some() {}
         }
         for i in 0..n {

@@ -9,7 +9,10 @@ use sha2::{Digest as _, Sha256};
 
 use crate::Millis;
 use crate::member::{Member, State};
-use crate::swim::{Output, Swim};
+use rand::rngs::SmallRng;
+
+use crate::config::Config;
+use crate::swim::{Output, Swim, Table};
 use crate::wire::Update;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +82,7 @@ impl SyncResponse {
 impl Swim {
     pub fn digest(&self) -> Vec<DigestEntry> {
         let mut d: Vec<DigestEntry> = self
-            .members
+            .table()
             .values()
             .map(|m| DigestEntry {
                 node: m.name.clone(),
@@ -113,7 +116,7 @@ impl Swim {
     pub fn sync_start(&self) -> SyncRequest {
         SyncRequest::Hash {
             hash: self.view_hash(),
-            members: self.members.len() as u32,
+            members: self.table().len() as u32,
         }
     }
 
@@ -176,10 +179,9 @@ impl Swim {
             },
             State::Suspect => {
                 let from = self
-                    .suspicions
-                    .get(&m.name)
+                    .suspicion(&m.name)
                     .and_then(|s| s.suspectors.iter().min().cloned())
-                    .unwrap_or_else(|| self.me.clone());
+                    .unwrap_or_else(|| self.name().to_string());
                 Update::Suspect {
                     node: m.name.clone(),
                     incarnation: m.incarnation,
@@ -189,7 +191,7 @@ impl Swim {
             State::Dead => Update::Dead {
                 node: m.name.clone(),
                 incarnation: m.incarnation,
-                from: self.me.clone(),
+                from: self.name().to_string(),
             },
             State::Left => Update::Left {
                 node: m.name.clone(),
@@ -203,12 +205,9 @@ impl Swim {
         let theirs: HashMap<&str, &DigestEntry> =
             theirs.iter().map(|e| (e.node.as_str(), e)).collect();
         let mut out = Vec::new();
-        let mut names: Vec<&String> = self.members.keys().collect();
-        names.sort();
-        for name in names {
-            let Some(m) = self.members.get(name) else {
-                continue;
-            };
+        let mut members: Vec<(&String, &Member)> = self.table().iter().collect();
+        members.sort_by(|a, b| a.0.cmp(b.0));
+        for (name, m) in members {
             let known_meta = match theirs.get(name.as_str()) {
                 // A member they never heard of or already forgot: introduce it only if it is
                 // live; reviving the dead would undo every node's reaping.
@@ -255,11 +254,41 @@ impl Swim {
 
     /// Push-pull interval: longer in a big quiet cluster, at the minimum while it churns.
     pub fn sync_interval(&self, now: Millis) -> Millis {
+        self.sync_schedule()
+            .interval(now, self.config(), self.table().len())
+    }
+}
+
+/// When the next push-pull runs, and the last churn that keeps it at the fast end.
+#[derive(Debug)]
+pub(crate) struct SyncSchedule {
+    next: Millis,
+    last_churn: Millis,
+}
+
+impl SyncSchedule {
+    pub fn new(next: Millis, now: Millis) -> Self {
+        Self {
+            next,
+            last_churn: now,
+        }
+    }
+
+    pub fn next(&self) -> Millis {
+        self.next
+    }
+
+    /// A member changed state: the cluster is churning.
+    pub fn churned(&mut self, now: Millis) {
+        self.last_churn = now;
+    }
+
+    fn interval(&self, now: Millis, cfg: &Config, members: usize) -> Millis {
         let (min, max) = (
-            self.cfg.sync_interval_min,
-            self.cfg.sync_interval_max.max(self.cfg.sync_interval_min),
+            cfg.sync_interval_min,
+            cfg.sync_interval_max.max(cfg.sync_interval_min),
         );
-        let n = self.members.len().max(1) as f64;
+        let n = members.max(1) as f64;
         let scaled = ((min as f64) * (1.0 + n.log2() / 2.0)) as Millis;
         let scaled = scaled.clamp(min, max);
         if now.saturating_sub(self.last_churn) < scaled {
@@ -269,17 +298,24 @@ impl Swim {
         }
     }
 
-    /// Picks a live peer, and a dead one to retry: a partition heals when a retry gets through.
-    pub(crate) fn schedule_sync(&mut self, now: Millis) {
+    /// Schedules the next exchange and picks peers for this one: a live member, and a dead
+    /// one to retry (a partition heals when a retry gets through).
+    pub fn plan(
+        &mut self,
+        now: Millis,
+        cfg: &Config,
+        me: &str,
+        table: &Table,
+        rng: &mut SmallRng,
+    ) -> Vec<Output> {
         use rand::seq::SliceRandom;
-        let interval = self.sync_interval(now);
-        let jitter = rand::Rng::gen_range(&mut self.rng, 0..=interval / 10);
-        self.next_sync = now + interval - interval / 20 + jitter;
-        self.reap(now);
+        let interval = self.interval(now, cfg, table.len());
+        let jitter = rand::Rng::gen_range(rng, 0..=interval / 10);
+        self.next = now + interval - interval / 20 + jitter;
         let mut live: Vec<(&String, &Member)> = Vec::new();
         let mut dead: Vec<(&String, &Member)> = Vec::new();
-        for (name, m) in &self.members {
-            if *name == self.me {
+        for (name, m) in table.iter() {
+            if name == me {
                 continue;
             }
             match m.state {
@@ -291,18 +327,18 @@ impl Swim {
         live.sort_by(|a, b| a.0.cmp(b.0));
         dead.sort_by(|a, b| a.0.cmp(b.0));
         let mut outs = Vec::new();
-        if let Some((name, m)) = live.choose(&mut self.rng) {
+        if let Some((name, m)) = live.choose(rng) {
             outs.push(Output::Sync {
                 node: (*name).clone(),
                 addrs: m.probe_addrs(),
             });
         }
-        if let Some((name, m)) = dead.choose(&mut self.rng) {
+        if let Some((name, m)) = dead.choose(rng) {
             outs.push(Output::Sync {
                 node: (*name).clone(),
                 addrs: m.addrs.clone(),
             });
         }
-        self.out.extend(outs);
+        outs
     }
 }

@@ -281,9 +281,15 @@ mod tests {
             let err = ensure_keyring(&v).unwrap_err();
             let text = err.to_string();
             assert!(matches!(err, RotationError::Corrupt { .. }), "{text}");
-            assert!(text.contains("vault.p2p") && text.contains("restore"), "{text}");
+            assert!(
+                text.contains("vault.p2p") && text.contains("restore"),
+                "{text}"
+            );
             // Nothing was replaced.
-            assert_eq!(v.lock().unwrap().get(entries::GOSSIP_KEYRING), Some(garbage));
+            assert_eq!(
+                v.lock().unwrap().get(entries::GOSSIP_KEYRING),
+                Some(garbage)
+            );
             assert!(stored_keyring(&v).is_err());
         }
     }
