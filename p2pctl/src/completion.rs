@@ -47,7 +47,7 @@ pub fn node_names(current: &OsStr) -> Vec<CompletionCandidate> {
     let Ok(cli) = Cli::try_parse_from(["p2pctl", "version"]) else {
         return Vec::new();
     };
-    let Ok(env) = crate::Env::load(cli.global) else {
+    let Ok(env) = crate::session::Session::load(cli.global) else {
         return Vec::new();
     };
     let Ok(client) = env.client() else {

@@ -62,6 +62,23 @@ pub fn print<V: Serialize>(
     Ok(())
 }
 
+/// For commands whose result a person reads as a sentence: JSON or YAML of `value` on
+/// stdout for scripts, otherwise `sentence` on stderr (it reports an action; stdout stays
+/// free for data).
+pub fn report<V: Serialize>(
+    format: Output,
+    value: &V,
+    sentence: impl FnOnce() -> String,
+) -> Result<(), CtlError> {
+    match format {
+        Output::Json | Output::Yaml => print(format, value, |_| String::new()),
+        Output::Table | Output::Wide => {
+            eprintln!("{}", sentence());
+            Ok(())
+        }
+    }
+}
+
 /// Writes to stdout; a reader that went away (`p2pctl ... | head`) is not an error.
 pub fn write_stdout(text: &str) {
     use std::io::Write;
@@ -87,7 +104,11 @@ pub fn rfc3339(t: time::OffsetDateTime) -> String {
 
 /// A progress bar on stderr when a person watches (a terminal, table output); `None`
 /// otherwise, so scripts and pipes get no control characters.
-pub fn progress_bar(env: &crate::Env, len: usize, label: &str) -> Option<indicatif::ProgressBar> {
+pub fn progress_bar(
+    env: &crate::session::Session,
+    len: usize,
+    label: &str,
+) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() || matches!(env.global.output, Output::Json | Output::Yaml)
     {
         return None;

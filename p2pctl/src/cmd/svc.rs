@@ -11,15 +11,15 @@ use p2p_shared::services::{
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::Env;
 use crate::cli::{SvcCmd, SvcTarget};
 use crate::error::{CtlError, Exit};
 use crate::output::{Tabular, age, print, progress_bar, table};
+use crate::session::Session;
 
 /// How often a waiting command asks again.
 const POLL: Duration = Duration::from_millis(250);
 
-pub async fn svc_cmd(env: &Env, cmd: SvcCmd) -> Result<(), CtlError> {
+pub async fn svc_cmd(env: &Session, cmd: SvcCmd) -> Result<(), CtlError> {
     let client = env.client()?;
     let out = env.global.output;
     match cmd {
@@ -48,12 +48,12 @@ pub async fn svc_cmd(env: &Env, cmd: SvcCmd) -> Result<(), CtlError> {
         SvcCmd::Start(t) => control(env, &client, ServiceAction::Start, t).await,
         SvcCmd::Stop(t) => control(env, &client, ServiceAction::Stop, t).await,
         SvcCmd::Restart(t) => control(env, &client, ServiceAction::Restart, t).await,
-        SvcCmd::Logs { name, filter } => crate::logs::logs_cmd(env, filter, Some(name)).await,
+        SvcCmd::Logs { name, filter } => crate::cmd::logs::logs_cmd(env, filter, Some(name)).await,
     }
 }
 
 async fn control(
-    env: &Env,
+    env: &Session,
     client: &ApiClient,
     action: ServiceAction,
     t: SvcTarget,
@@ -185,7 +185,7 @@ impl Tabular for Outcome {
 }
 
 async fn rolling(
-    env: &Env,
+    env: &Session,
     client: &ApiClient,
     action: ServiceAction,
     t: &SvcTarget,

@@ -7,16 +7,16 @@ use std::io::{IsTerminal, Write};
 use p2p_shared::logs::{LogQuery, LogRecord};
 use time::OffsetDateTime;
 
-use crate::Env;
 use crate::cli::{LogFilterArgs, Output};
 use crate::error::{CtlError, Exit};
 use crate::output::{print, rfc3339};
+use crate::session::Session;
 
 /// Records shown before following, unless --tail says otherwise.
 const FOLLOW_TAIL: u32 = 10;
 
 pub async fn logs_cmd(
-    env: &Env,
+    env: &Session,
     f: LogFilterArgs,
     service: Option<String>,
 ) -> Result<(), CtlError> {

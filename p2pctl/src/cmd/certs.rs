@@ -1,37 +1,18 @@
-//! `p2pctl token …` and `p2pctl cert …`.
+//! `p2pctl cert ls|show|renew|revoke|issue`: node and operator certificates.
 
 use std::path::PathBuf;
 
 use p2p_shared::Role;
-use p2p_shared::api::{
-    CertSummary, CreateJoinTokenRequest, JoinTokenInfo, OperatorCertRequest, RenewResult,
-    RevokeCertRequest,
-};
+use p2p_shared::api::{CertSummary, OperatorCertRequest, RenewResult, RevokeCertRequest};
 use p2p_shared::contexts::Context;
 use p2p_shared::fsutil::write_atomic;
 use p2p_shared::identity::is_valid_name;
 use serde::Serialize;
 
-use crate::Env;
-use crate::cli::{CertCmd, Output, TokenCmd};
+use crate::cli::CertCmd;
 use crate::error::{CtlError, Exit};
-use crate::output::{Tabular, print, progress_bar, rfc3339, table};
-
-impl Tabular for JoinTokenInfo {
-    fn headers(_wide: bool) -> Vec<&'static str> {
-        vec!["ID", "NODE", "USES LEFT", "STATUS", "EXPIRES", "CREATED BY"]
-    }
-    fn row(&self, _wide: bool) -> Vec<String> {
-        vec![
-            self.token_id.clone(),
-            self.node_id.clone().unwrap_or_else(|| "any".into()),
-            format!("{}/{}", self.uses_left, self.uses),
-            self.status.to_string(),
-            rfc3339(self.expires_at),
-            self.created_by.clone(),
-        ]
-    }
-}
+use crate::output::{Tabular, print, progress_bar, report, rfc3339, table};
+use crate::session::Session;
 
 impl Tabular for CertSummary {
     fn headers(wide: bool) -> Vec<&'static str> {
@@ -100,62 +81,13 @@ impl Tabular for RenewOutcome {
     }
 }
 
-pub async fn token_cmd(env: &Env, cmd: TokenCmd) -> Result<(), CtlError> {
-    let client = env.client()?;
-    let out = env.global.output;
-    match cmd {
-        TokenCmd::Create { ttl, node_id, uses } => {
-            if let Some(n) = &node_id
-                && !is_valid_name(n)
-            {
-                return Err(CtlError::usage(format!("invalid node name `{n}`")));
-            }
-            let created = client
-                .create_join_token(&CreateJoinTokenRequest {
-                    ttl_seconds: ttl.as_secs().max(1),
-                    node_id,
-                    uses,
-                })
-                .await?;
-            match out {
-                Output::Json | Output::Yaml => print(out, &created, |_| String::new()),
-                _ => {
-                    println!("{}", created.token);
-                    eprintln!(
-                        "Join token {} ({} use{}, expires {}). Start a worker with:\n  P2PD_JOIN_TOKEN=<token> p2pd --coordinator HOST:PORT\nThe token is shown only now.",
-                        created.info.token_id,
-                        created.info.uses,
-                        if created.info.uses == 1 { "" } else { "s" },
-                        rfc3339(created.info.expires_at)
-                    );
-                    Ok(())
-                }
-            }
-        }
-        TokenCmd::Ls => {
-            let tokens = client.join_tokens().await?.tokens;
-            print(out, &tokens, |wide| table(&tokens, wide))
-        }
-        TokenCmd::Revoke { id } => {
-            let info = client.revoke_join_token(&id).await?;
-            match out {
-                Output::Json | Output::Yaml => print(out, &info, |_| String::new()),
-                _ => {
-                    eprintln!("Join token {id} revoked");
-                    Ok(())
-                }
-            }
-        }
-    }
-}
-
 /// Serials are hex; node names usually are not this long and all-hex.
 fn looks_like_serial(s: &str) -> bool {
     let hex: String = s.chars().filter(|c| *c != ':').collect();
     hex.len() >= 16 && hex.chars().all(|c| c.is_ascii_hexdigit())
 }
 
-pub async fn cert_cmd(env: &Env, cmd: CertCmd) -> Result<(), CtlError> {
+pub async fn cert_cmd(env: &Session, cmd: CertCmd) -> Result<(), CtlError> {
     let client = env.client()?;
     let out = env.global.output;
     match cmd {
@@ -203,15 +135,14 @@ pub async fn cert_cmd(env: &Env, cmd: CertCmd) -> Result<(), CtlError> {
                 }
             };
             let resp = client.revoke_cert(&req).await?;
-            match out {
-                Output::Json | Output::Yaml => print(out, &resp, |_| String::new()),
-                _ => {
-                    for c in &resp.revoked {
-                        eprintln!("Revoked {} ({} {})", c.serial, c.subject, c.status);
-                    }
-                    Ok(())
-                }
-            }
+            report(out, &resp, || {
+                let lines: Vec<String> = resp
+                    .revoked
+                    .iter()
+                    .map(|c| format!("Revoked {} ({} {})", c.serial, c.subject, c.status))
+                    .collect();
+                lines.join("\n")
+            })
         }
         CertCmd::Issue {
             user,
@@ -222,7 +153,7 @@ pub async fn cert_cmd(env: &Env, cmd: CertCmd) -> Result<(), CtlError> {
     }
 }
 
-async fn renew_all(env: &Env, client: &p2p_shared::ApiClient) -> Result<(), CtlError> {
+async fn renew_all(env: &Session, client: &p2p_shared::ApiClient) -> Result<(), CtlError> {
     let nodes = client.nodes().await?.nodes;
     let bar = progress_bar(env, nodes.len(), "renewing certificates");
     let mut outcomes = Vec::with_capacity(nodes.len());
@@ -288,7 +219,7 @@ struct IssuedFiles {
 }
 
 async fn issue(
-    env: &Env,
+    env: &Session,
     client: &p2p_shared::ApiClient,
     user: String,
     role: String,
@@ -354,21 +285,17 @@ async fn issue(
         key: key_path,
         context: name,
     };
-    match env.global.output {
-        Output::Json | Output::Yaml => print(env.global.output, &files, |_| String::new()),
-        _ => {
-            eprintln!(
-                "Issued certificate {} for {} ({}), valid until {}\n  certificate {}\n  key         {}\nContext `{}` (server of `{ctx_name}`) signs in with it: p2pctl --context {} whoami",
-                files.serial,
-                files.user,
-                files.role,
-                rfc3339(files.not_after),
-                files.certificate.display(),
-                files.key.display(),
-                files.context,
-                files.context
-            );
-            Ok(())
-        }
-    }
+    report(env.global.output, &files, || {
+        format!(
+            "Issued certificate {} for {} ({}), valid until {}\n  certificate {}\n  key         {}\nContext `{}` (server of `{ctx_name}`) signs in with it: p2pctl --context {} whoami",
+            files.serial,
+            files.user,
+            files.role,
+            rfc3339(files.not_after),
+            files.certificate.display(),
+            files.key.display(),
+            files.context,
+            files.context
+        )
+    })
 }

@@ -1,0 +1,54 @@
+//! `p2pctl cluster gossip-stats` and `cluster rotate-gossip-key`.
+
+use crate::cli::ClusterCmd;
+use crate::error::{CtlError, Exit};
+use crate::output::print;
+use crate::session::Session;
+
+pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError> {
+    let out = env.global.output;
+    match cmd {
+        ClusterCmd::GossipStats => {
+            let st = env.client()?.gossip_stats().await?;
+            print(out, &st, |_| {
+                let v = serde_json::to_value(&st).unwrap_or_default();
+                v.as_object()
+                    .map(|o| {
+                        o.iter()
+                            .map(|(k, v)| format!("{k:<26} {}", v.to_string().trim_matches('"')))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    })
+                    .unwrap_or_default()
+            })
+        }
+        ClusterCmd::RotateGossipKey => {
+            eprintln!("rotating the gossip key: each step waits for every live member…");
+            let r = env.client()?.rotate_gossip_key().await?;
+            print(out, &r, |_| {
+                let mut text = format!(
+                    "keyring version {}: {} member(s) confirmed; old key {}",
+                    r.version,
+                    r.nodes.len(),
+                    if r.old_key_removed {
+                        "removed"
+                    } else {
+                        "still accepted"
+                    }
+                );
+                if !r.lagging.is_empty() {
+                    text.push_str(&format!("\nlagging: {}", r.lagging.join(", ")));
+                }
+                text
+            })?;
+            if r.lagging.is_empty() {
+                Ok(())
+            } else {
+                Err(CtlError::new(
+                    Exit::Error,
+                    format!("{} member(s) did not confirm the new key", r.lagging.len()),
+                ))
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! The session of one `p2pctl` call: the global flags, the config file of contexts, and
+//! the typed client for the chosen context (its server, CA pin and credentials).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use p2p_shared::contexts::{Context, CtlConfig, default_config_path};
+use p2p_shared::tls::{CertCell, Fingerprint};
+use p2p_shared::{ApiClient, ClientOptions, ServerTrust};
+
+use crate::cli::GlobalArgs;
+use crate::error::{CtlError, Exit};
+
+/// What every command gets: the flags, where the config lives, and the config itself.
+pub struct Session {
+    pub(crate) global: GlobalArgs,
+    pub(crate) path: PathBuf,
+    pub(crate) config: CtlConfig,
+}
+
+impl Session {
+    pub(crate) fn load(global: GlobalArgs) -> Result<Self, CtlError> {
+        let path = match &global.config {
+            Some(p) => p.clone(),
+            None => default_config_path()?,
+        };
+        let config = CtlConfig::load(&path)?;
+        Ok(Self {
+            global,
+            path,
+            config,
+        })
+    }
+
+    pub(crate) fn context_name(&self) -> Option<String> {
+        self.global
+            .context
+            .clone()
+            .or_else(|| self.config.current_context.clone())
+    }
+
+    pub(crate) fn context(&self) -> Result<(String, &Context), CtlError> {
+        let name = self.context_name().ok_or_else(|| {
+            CtlError::new(
+                Exit::Auth,
+                "no context: run `p2pctl login --server https://HOST:PORT --ca-fingerprint SHA256:...` (or `p2pd dev`)",
+            )
+        })?;
+        let ctx = self.config.contexts.get(&name).ok_or_else(|| {
+            CtlError::new(
+                Exit::NotFound,
+                format!("no context named `{name}`; see `p2pctl context ls`"),
+            )
+        })?;
+        Ok((name, ctx))
+    }
+
+    pub(crate) fn client_for(
+        &self,
+        server: &str,
+        fingerprint: &str,
+        token: Option<String>,
+    ) -> Result<ApiClient, CtlError> {
+        let pin = Fingerprint::parse(fingerprint).map_err(|e| CtlError::usage(e.to_string()))?;
+        let mut opts = ClientOptions::new(server, ServerTrust::Pinned(pin));
+        opts.token = token;
+        opts.timeout = Duration::from_secs(self.global.timeout.max(1));
+        Ok(ApiClient::new(opts)?)
+    }
+
+    pub(crate) fn client(&self) -> Result<ApiClient, CtlError> {
+        let (name, ctx) = self.context()?;
+        let pin =
+            Fingerprint::parse(&ctx.ca_fingerprint).map_err(|e| CtlError::usage(e.to_string()))?;
+        let server = self.global.endpoint.as_deref().unwrap_or(&ctx.server);
+        let mut opts = ClientOptions::new(server, ServerTrust::Pinned(pin));
+        opts.token = ctx.token.clone();
+        opts.timeout = Duration::from_secs(self.global.timeout.max(1));
+        if let (Some(cert), Some(key)) = (&ctx.client_cert, &ctx.client_key) {
+            let cell = CertCell::from_pem_files(cert, key).map_err(|e| {
+                CtlError::new(
+                    Exit::Auth,
+                    format!("context `{name}`: operator certificate unusable: {e}"),
+                )
+            })?;
+            opts.identity = Some(std::sync::Arc::new(cell));
+        }
+        Ok(ApiClient::new(opts)?)
+    }
+
+    pub(crate) fn save(&self) -> Result<(), CtlError> {
+        Ok(self.config.save(&self.path)?)
+    }
+}
