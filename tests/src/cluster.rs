@@ -165,8 +165,13 @@ impl Cluster {
     }
 
     /// Runs `p2pctl -o json` against the node on `host`, signed in with an operator
-    /// certificate (workers do not verify JWTs).
-    pub fn ctl_json_at(&self, host: u8, context: &str, args: &[&str]) -> Option<serde_json::Value> {
+    /// certificate (workers do not verify JWTs), and reads the answer as a `T`.
+    pub fn ctl_json_at<T: serde::de::DeserializeOwned>(
+        &self,
+        host: u8,
+        context: &str,
+        args: &[&str],
+    ) -> Option<T> {
         let endpoint = format!("https://{}:{}", self.ip(host), self.port);
         let mut all = vec![
             "--context",

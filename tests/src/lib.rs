@@ -85,6 +85,13 @@ impl Drop for Proc {
     }
 }
 
+/// Parses JSON output (`p2pctl -o json`, an API body) as the `p2p-shared` type it is
+/// documented to be: a renamed or missing field fails the test, as it would break a script.
+pub fn parse<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("not a {} ({e}): {text}", std::any::type_name::<T>()))
+}
+
 /// Polls `f` until it returns `Some` or `timeout` passes.
 pub fn wait_for<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let start = Instant::now();

@@ -9,8 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use p2p_tests::cluster::{Cluster, json};
-use p2p_tests::{stderr, stdout, wait_for};
+use p2p_shared::Role;
+use p2p_shared::api::{
+    AuthMethod, CertStatus, CertSummary, JoinTokenInfo, JoinTokenStatus, RenewResult, WhoAmI,
+};
+use p2p_tests::cluster::Cluster;
+use p2p_tests::{parse, stderr, stdout, wait_for};
 
 fn curl(args: &[&str]) -> Output {
     Command::new("curl")
@@ -58,7 +62,10 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
     assert!(token.starts_with("p2pjoin1."), "{token}");
     let listed = c.ctl_ok(&["token", "ls", "-o", "json"]);
     assert!(!listed.contains(token.split('.').nth(2).unwrap()));
-    assert_eq!(json(&listed)[0]["status"], "active");
+    assert_eq!(
+        parse::<Vec<JoinTokenInfo>>(&listed)[0].status,
+        JoinTokenStatus::Active
+    );
 
     // The worker enrols through the real flow and logs each step.
     let mut worker = c.spawn("w1", 2, true, Some(&token));
@@ -81,29 +88,18 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
     assert!(gone.is_err(), "challenge responder still listening");
 
     // `cert ls` shows both nodes; the token is used up.
-    let certs = json(&c.ctl_ok(&["cert", "ls", "-o", "json"]));
-    let subjects: Vec<&str> = certs
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["subject"].as_str().unwrap())
-        .collect();
+    let certs: Vec<CertSummary> = parse(&c.ctl_ok(&["cert", "ls", "-o", "json"]));
+    let subjects: Vec<&str> = certs.iter().map(|x| x.subject.as_str()).collect();
     assert!(
         subjects.contains(&"coord") && subjects.contains(&"w1"),
-        "{certs}"
+        "{certs:?}"
     );
-    let w1 = certs
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["subject"] == "w1")
-        .unwrap()
-        .clone();
-    assert_eq!(w1["status"], "valid");
-    assert_eq!(w1["ip_addresses"][0], c.ip(2).to_string());
+    let w1 = certs.iter().find(|x| x.subject == "w1").unwrap().clone();
+    assert_eq!(w1.status, CertStatus::Valid);
+    assert_eq!(w1.ip_addresses[0], c.ip(2).to_string());
     assert_eq!(
-        json(&c.ctl_ok(&["token", "ls", "-o", "json"]))[0]["status"],
-        "used_up"
+        parse::<Vec<JoinTokenInfo>>(&c.ctl_ok(&["token", "ls", "-o", "json"]))[0].status,
+        JoinTokenStatus::UsedUp
     );
 
     // External clients against the worker's node route.
@@ -184,9 +180,9 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
 
     // An operator certificate from `p2pctl cert issue` signs in to the operator API...
     c.issue_viewer_context();
-    let who = json(&c.ctl_ok(&["--context", "ops", "whoami", "-o", "json"]));
-    assert_eq!(who["auth_method"], "client_certificate");
-    assert_eq!(who["role"], "viewer");
+    let who: WhoAmI = parse(&c.ctl_ok(&["--context", "ops", "whoami", "-o", "json"]));
+    assert_eq!(who.auth_method, AuthMethod::ClientCertificate);
+    assert_eq!(who.role, Role::Viewer);
     let (ocrt, okey) = (c.path("certs/ops.crt"), c.path("certs/ops.key"));
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
@@ -205,16 +201,13 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
     let out = curl(&[&cert_args[..], &[status_url.as_str()]].concat());
     assert!(stdout(&out).ends_with("403"), "{}", stdout(&out));
     // ...and once revoked it is refused at the handshake, by the worker too, within 5 s.
-    let all = json(&c.ctl_ok(&["cert", "ls", "--all", "-o", "json"]));
+    let all: Vec<CertSummary> = parse(&c.ctl_ok(&["cert", "ls", "--all", "-o", "json"]));
     let serial = all
-        .as_array()
-        .unwrap()
         .iter()
-        .find(|x| x["subject"] == "ops")
-        .unwrap()["serial"]
-        .as_str()
+        .find(|x| x.subject == "ops")
         .unwrap()
-        .to_string();
+        .serial
+        .clone();
     c.ctl_ok(&["cert", "revoke", &serial]);
     let refused = wait_for(Duration::from_secs(5), || {
         let out = curl(&[&cert_args[..], &[status_url.as_str()]].concat());
@@ -228,10 +221,10 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
 
     // Operator-requested renewal through the coordinator; the worker logs it.
-    let before = w1["serial"].as_str().unwrap().to_string();
-    let r = json(&c.ctl_ok(&["cert", "renew", "--node", "w1", "-o", "json"]));
-    assert_eq!(r["old_serial"], before.as_str());
-    assert_ne!(r["new_serial"], before.as_str());
+    let before = w1.serial.clone();
+    let r: RenewResult = parse(&c.ctl_ok(&["cert", "renew", "--node", "w1", "-o", "json"]));
+    assert_eq!(r.old_serial.as_deref(), Some(before.as_str()));
+    assert_ne!(r.new_serial, before);
     let out = c.ctl_ok(&["cert", "renew", "--all"]);
     assert!(
         out.contains("coord") && out.contains("w1") && out.contains("renewed"),
@@ -241,8 +234,8 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
     // Revoking the node: its restart cannot renew with the revoked certificate (refused),
     // but the vault still opens and the error names the cause.
     c.ctl_ok(&["cert", "revoke", "w1"]);
-    let shown = json(&c.ctl_ok(&["cert", "show", "w1", "-o", "json"]));
-    assert_eq!(shown["status"], "revoked");
+    let shown: CertSummary = parse(&c.ctl_ok(&["cert", "show", "w1", "-o", "json"]));
+    assert_eq!(shown.status, CertStatus::Revoked);
     assert_eq!(
         worker
             .terminate(Duration::from_secs(10))

@@ -9,27 +9,28 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use p2p_tests::cluster::{Cluster, json};
-use p2p_tests::{Proc, bin, signal, stderr, stdout, wait_for, write_manifest};
-use serde_json::Value;
+use p2p_shared::api::{NodeInfo, NodeState};
+use p2p_shared::logs::{LogLevel, LogRecord};
+use p2p_tests::cluster::Cluster;
+use p2p_tests::{Proc, bin, parse, signal, stderr, stdout, wait_for, write_manifest};
 
 const WAIT: Duration = Duration::from_secs(30);
 
 /// Records as `p2pctl logs -o json ARGS` on the coordinator returns them.
-fn records(c: &Cluster, args: &[&str]) -> Vec<Value> {
+fn records(c: &Cluster, args: &[&str]) -> Vec<LogRecord> {
     let mut all = vec!["-o", "json", "logs", "--tail", "10000"];
     all.extend_from_slice(args);
     let out = c.ctl(&all);
     assert!(out.status.success(), "{}", stderr(&out));
-    json(&stdout(&out)).as_array().cloned().unwrap_or_default()
+    parse(&stdout(&out))
 }
 
-fn message(r: &Value) -> &str {
-    r["message"].as_str().unwrap_or("")
+fn message(r: &LogRecord) -> &str {
+    &r.message
 }
 
 /// The numbers N of `PREFIX N` messages.
-fn numbers(recs: &[Value], prefix: &str) -> Vec<u64> {
+fn numbers(recs: &[LogRecord], prefix: &str) -> Vec<u64> {
     recs.iter()
         .filter_map(|r| message(r).strip_prefix(prefix)?.trim().parse().ok())
         .collect()
@@ -85,16 +86,16 @@ fn a_workers_service_is_followed_from_the_coordinator_with_filters() {
                 c.log("w2")
             )
         });
-        got.push(json(&line));
+        got.push(parse::<LogRecord>(&line));
     }
     for r in &got {
-        assert_eq!(r["node_id"], "w2", "{r}");
-        assert_eq!(r["source"], "chatty", "{r}");
-        assert_eq!(r["stream"], "stderr", "{r}");
-        assert_eq!(r["level"], "error", "{r}");
-        assert!(message(r).starts_with("ERROR oops "), "{r}");
+        assert_eq!(r.node_id, "w2", "{r:?}");
+        assert_eq!(r.source, "chatty", "{r:?}");
+        assert_eq!(r.stream, "stderr", "{r:?}");
+        assert_eq!(r.level, LogLevel::Error, "{r:?}");
+        assert!(message(r).starts_with("ERROR oops "), "{r:?}");
     }
-    let seqs: Vec<u64> = got.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    let seqs: Vec<u64> = got.iter().map(|r| r.seq).collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in order: {seqs:?}");
 
     // Queries: grep, level, and the agent's own log lines collected too.
@@ -102,7 +103,7 @@ fn a_workers_service_is_followed_from_the_coordinator_with_filters() {
     assert!(!fine.is_empty());
     assert!(
         fine.iter()
-            .all(|r| r["level"] == "info" && r["stream"] == "stdout")
+            .all(|r| r.level == LogLevel::Info && r.stream == "stdout")
     );
     let agent = records(
         &c,
@@ -138,11 +139,9 @@ fn a_coordinator_crash_mid_stream_loses_and_duplicates_nothing() {
     let _ = procs[0].child.wait();
     // Lines pile up on the worker while the coordinator is down.
     let piled = wait_for(WAIT, || {
-        let v = c.ctl_json_at(2, "ops", &["logs", "--service", "counter", "--tail", "1"])?;
-        let last: u64 = message(v.as_array()?.first()?)
-            .strip_prefix("count ")?
-            .parse()
-            .ok()?;
+        let v: Vec<LogRecord> =
+            c.ctl_json_at(2, "ops", &["logs", "--service", "counter", "--tail", "1"])?;
+        let last: u64 = message(v.first()?).strip_prefix("count ")?.parse().ok()?;
         (last >= shipped + 20).then_some(())
     });
     assert!(piled.is_some(), "the worker stopped recording");
@@ -166,8 +165,8 @@ fn a_coordinator_crash_mid_stream_loses_and_duplicates_nothing() {
     // The worker's own copy is the reference: everything it recorded reaches the
     // coordinator exactly once.
     let worker_last = || {
-        c.ctl_json_at(2, "ops", &["logs", "--service", "counter", "--tail", "1"])
-            .and_then(|v| v.as_array()?.first().map(|r| message(r).to_string()))
+        c.ctl_json_at::<Vec<LogRecord>>(2, "ops", &["logs", "--service", "counter", "--tail", "1"])
+            .and_then(|v| v.first().map(|r| message(r).to_string()))
     };
     let last: u64 = wait_for(WAIT, || {
         let m = worker_last()?;
@@ -185,7 +184,7 @@ fn a_coordinator_crash_mid_stream_loses_and_duplicates_nothing() {
     assert_eq!(sorted.len(), all.len(), "duplicates on the coordinator");
     assert_eq!(sorted, (1..=last).collect::<Vec<_>>(), "lines lost");
     let recs = records(&c, &["--service", "counter"]);
-    let mut seqs: Vec<u64> = recs.iter().map(|r| r["seq"].as_u64().unwrap()).collect();
+    let mut seqs: Vec<u64> = recs.iter().map(|r| r.seq).collect();
     let n = seqs.len();
     seqs.dedup();
     assert_eq!(seqs.len(), n, "a (node, seq) appears twice");
@@ -212,8 +211,8 @@ fn a_killed_workers_last_lines_stay_readable() {
     let at_kill = lines(&c);
     // The node is declared dead, and what it shipped stays.
     let dead = wait_for(WAIT, || {
-        let v = c.ctl_json_at(1, "ops", &["nodes", "show", "w2"])?;
-        (v["state"] == "dead").then_some(())
+        let v: NodeInfo = c.ctl_json_at(1, "ops", &["nodes", "show", "w2"])?;
+        (v.state == NodeState::Dead).then_some(())
     });
     assert!(dead.is_some(), "w2 was never declared dead");
     let after = lines(&c);

@@ -6,22 +6,17 @@
 
 use std::time::{Duration, Instant};
 
+use p2p_shared::api::{GossipKeyRotation, GossipStats, NodeInfo};
 use p2p_tests::cluster::{Cluster, START};
 use p2p_tests::signal;
 use p2p_tests::wait_for;
 
 /// Each node's view: name -> state, as `p2pctl nodes ls -o json` on that node shows it.
 fn view(c: &Cluster, host: u8) -> Option<Vec<(String, String)>> {
-    let v = c.ctl_json_at(host, "ops", &["nodes", "ls"])?;
+    let v: Vec<NodeInfo> = c.ctl_json_at(host, "ops", &["nodes", "ls"])?;
     Some(
-        v.as_array()?
-            .iter()
-            .map(|n| {
-                (
-                    n["node_id"].as_str().unwrap_or("").to_string(),
-                    n["state"].as_str().unwrap_or("").to_string(),
-                )
-            })
+        v.into_iter()
+            .map(|n| (n.node_id, n.state.to_string()))
             .collect(),
     )
 }
@@ -138,19 +133,15 @@ fn five_nodes_see_a_crash_and_a_pause_kills_nobody() {
     // The operator rotates the gossip key; the four survivors confirm every step and keep
     // gossiping under the new key (the dead w5 is not waited for).
     let rotated = c.ctl_ok(&["cluster", "rotate-gossip-key", "-o", "json"]);
-    let r = p2p_tests::cluster::json(&rotated);
-    assert_eq!(r["old_key_removed"], true, "{r}");
-    assert_eq!(r["lagging"].as_array().map(Vec::len), Some(0), "{r}");
+    let r: GossipKeyRotation = p2p_tests::parse(&rotated);
+    assert!(r.old_key_removed, "{r:?}");
+    assert_eq!(r.lagging.len(), 0, "{r:?}");
     wait_all_alive(&c, &survivors);
-    let st = c
+    let st: GossipStats = c
         .ctl_json_at(2, "ops", &["cluster", "gossip-stats"])
         .expect("gossip-stats on w2");
-    assert_eq!(
-        (st["members_alive"].as_u64(), st["members_dead"].as_u64()),
-        (Some(4), Some(1)),
-        "{st}"
-    );
-    assert_eq!(st["keyring_version"], r["version"], "{st}");
+    assert_eq!((st.members_alive, st.members_dead), (4, 1), "{st:?}");
+    assert_eq!(st.keyring_version, r.version, "{st:?}");
 }
 
 #[test]

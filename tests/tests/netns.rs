@@ -155,14 +155,8 @@ fn address_change_triggers_renewal() {
     let _worker = spawn(&hosts.worker, "w1", Some(&token));
     let ips_of_w1 = || -> Option<Vec<String>> {
         let out = ctl(&["cert", "show", "w1", "-o", "json"]);
-        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).ok()?;
-        Some(
-            v["ip_addresses"]
-                .as_array()?
-                .iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect(),
-        )
+        let v: p2p_shared::api::CertSummary = serde_json::from_str(&stdout(&out)).ok()?;
+        Some(v.ip_addresses)
     };
     let first = wait_for(Duration::from_secs(30), || {
         ips_of_w1().filter(|v| !v.is_empty())

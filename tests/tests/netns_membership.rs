@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use p2p_tests::cluster::{fingerprint_from_log, json};
+use p2p_shared::api::{GossipStats, NodeInfo};
+use p2p_tests::cluster::fingerprint_from_log;
 use p2p_tests::netns::{Topology, require};
-use p2p_tests::{Proc, bin, stderr, stdout, wait_for};
+use p2p_tests::{Proc, bin, parse, stderr, stdout, wait_for};
 
 const PORT: u16 = 8801;
 
@@ -164,17 +165,10 @@ impl Net {
         if !out.status.success() {
             return Vec::new();
         }
-        json(&stdout(&out))
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|n| {
-                        let s = |k: &str| n[k].as_str().unwrap_or("").to_string();
-                        (s("node_id"), s("state"), s("api_address"))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        parse::<Vec<NodeInfo>>(&stdout(&out))
+            .into_iter()
+            .map(|n| (n.node_id, n.state.to_string(), n.api_address))
+            .collect()
     }
 }
 
@@ -196,7 +190,7 @@ impl Net {
         if !out.status.success() {
             return 0;
         }
-        json(&stdout(&out))["probes"].as_u64().unwrap_or(0)
+        parse::<GossipStats>(&stdout(&out)).probes
     }
 }
 

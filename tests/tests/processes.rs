@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use p2p_tests::{Proc, bin, free_port, p2pctl, stderr, stdout, wait_for};
+use p2p_shared::Role;
+use p2p_shared::api::{NodeInfo, NodeRole, NodeState, WhoAmI};
+use p2p_tests::{Proc, bin, free_port, p2pctl, parse, stderr, stdout, wait_for};
 
 const START: Duration = Duration::from_secs(30);
 
@@ -122,18 +124,17 @@ fn init_start_login_and_list_nodes_with_the_real_binaries() {
 
     let out = p2pctl(&node.ctl_config(), &["nodes", "ls", "-o", "json"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let nodes: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let nodes = nodes.as_array().unwrap();
+    let nodes: Vec<NodeInfo> = parse(&stdout(&out));
     assert_eq!(nodes.len(), 1, "{nodes:?}");
-    assert_eq!(nodes[0]["node_id"], "coord-1");
-    assert_eq!(nodes[0]["role"], "coordinator");
-    assert_eq!(nodes[0]["state"], "alive");
-    assert_eq!(nodes[0]["api_address"], format!("127.0.0.1:{}", node.port));
+    assert_eq!(nodes[0].node_id, "coord-1");
+    assert_eq!(nodes[0].role, NodeRole::Coordinator);
+    assert_eq!(nodes[0].state, NodeState::Alive);
+    assert_eq!(nodes[0].api_address, format!("127.0.0.1:{}", node.port));
 
     let out = p2pctl(&node.ctl_config(), &["whoami", "-o", "json"], &[]);
-    let me: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(me["user"], "admin");
-    assert_eq!(me["role"], "admin");
+    let me: WhoAmI = parse(&stdout(&out));
+    assert_eq!(me.user, "admin");
+    assert_eq!(me.role, Role::Admin);
 
     // Not found and signed out have their documented exit codes.
     let out = p2pctl(&node.ctl_config(), &["nodes", "show", "nope"], &[]);
@@ -247,8 +248,8 @@ fn dev_cluster_is_usable_by_p2pctl_with_no_setup() {
         out.status.success().then(|| stdout(&out))
     })
     .expect("dev cluster answered p2pctl");
-    let nodes: serde_json::Value = serde_json::from_str(&listed).unwrap();
-    assert_eq!(nodes[0]["node_id"], "coordinator");
+    let nodes: Vec<NodeInfo> = parse(&listed);
+    assert_eq!(nodes[0].node_id, "coordinator");
     let out = p2pctl(&ctl, &["context", "ls", "-o", "json"], &[]);
     let ctxs: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(ctxs[0]["name"], "dev");

@@ -8,32 +8,44 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use p2p_shared::logs::LogRecord;
+use p2p_shared::services::{
+    DesiredState, ServiceDetail, ServiceHealth, ServiceInstance, ServiceList, ServiceState,
+    ServiceStatusList,
+};
 use p2p_tests::cluster::{Cluster, json};
-use p2p_tests::{Proc, signal, stderr, stdout, wait_for, write_manifest};
-use serde_json::Value;
+use p2p_tests::{Proc, parse, signal, stderr, stdout, wait_for, write_manifest};
 
 const WAIT: Duration = Duration::from_secs(30);
 
 /// The single instance of `name` as `p2pctl svc status` shows it.
-fn status(c: &Cluster, name: &str) -> Option<Value> {
+fn status(c: &Cluster, name: &str) -> Option<ServiceDetail> {
     let out = c.ctl(&["-o", "json", "svc", "status", name]);
     if !out.status.success() {
         return None;
     }
-    json(&stdout(&out))["instances"].get(0).cloned()
+    parse::<ServiceStatusList>(&stdout(&out))
+        .instances
+        .into_iter()
+        .next()
 }
 
-fn wait_status(c: &Cluster, name: &str, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+fn wait_status(
+    c: &Cluster,
+    name: &str,
+    what: &str,
+    ok: impl Fn(&ServiceDetail) -> bool,
+) -> ServiceDetail {
     wait_for(WAIT, || status(c, name).filter(|s| ok(s)))
         .unwrap_or_else(|| panic!("{name} never {what}: last {:?}", status(c, name)))
 }
 
-fn state(s: &Value) -> &str {
-    s["state"].as_str().unwrap_or("")
+fn state(s: &ServiceDetail) -> ServiceState {
+    s.instance.state
 }
 
-fn pid(s: &Value) -> u32 {
-    s["pid"].as_u64().unwrap_or_else(|| panic!("no pid in {s}")) as u32
+fn pid(s: &ServiceDetail) -> u32 {
+    s.instance.pid.unwrap_or_else(|| panic!("no pid in {s:?}"))
 }
 
 /// True while `pid` is a live (not zombie) process.
@@ -110,10 +122,14 @@ fn crashes_back_off_with_growing_delays_then_fail() {
         "command: /bin/sh\nargs: ['-c', 'date +%s%N >> starts; echo about to fail >&2; exit 3']\n\
          restart:\n  policy: on-failure\n  backoff_initial: 300ms\n  backoff_max: 10s\n  jitter: 0\n  crash_loop_limit: 3\n",
     );
-    let s = wait_status(&c, "crashy", "failed", |s| state(s) == "failed");
-    assert_eq!(s["restarts"], 3, "{s}");
-    assert_eq!(s["consecutive_failures"], 4, "{s}");
-    assert_eq!(s["last_exit"], "exited with code 3", "{s}");
+    let s = wait_status(&c, "crashy", "failed", |s| state(s) == ServiceState::Failed);
+    assert_eq!(s.instance.restarts, 3, "{s:?}");
+    assert_eq!(s.consecutive_failures, 4, "{s:?}");
+    assert_eq!(
+        s.instance.last_exit.as_deref(),
+        Some("exited with code 3"),
+        "{s:?}"
+    );
     let starts: Vec<u64> = std::fs::read_to_string(dir.join("starts"))
         .unwrap()
         .lines()
@@ -144,12 +160,11 @@ fn crashes_back_off_with_growing_delays_then_fail() {
         "--grep",
         "about to fail",
     ]);
-    let lines = json(&out);
-    let lines = lines.as_array().unwrap();
+    let lines: Vec<LogRecord> = parse(&out);
     assert_eq!(lines.len(), 4, "{out}");
-    assert!(lines.iter().all(|l| l["stream"] == "stderr"), "{out}");
+    assert!(lines.iter().all(|l| l.stream == "stderr"), "{out}");
     // A failed service stays down until an operator starts it: no restart is scheduled.
-    assert!(s["next_start_at"].is_null(), "{s}");
+    assert!(s.next_start_at.is_none(), "{s:?}");
     assert_eq!(
         std::fs::read_to_string(dir.join("starts"))
             .unwrap()
@@ -174,13 +189,13 @@ fn failing_health_check_restarts_the_service() {
          health:\n  command: ['/bin/sh', '-c', 'test -f healthy']\n  interval: 200ms\n  timeout: 1s\n  unhealthy_threshold: 2\n",
     );
     let first = wait_status(&c, "checked", "became healthy", |s| {
-        s["health"] == "healthy"
+        s.instance.health == ServiceHealth::Healthy
     });
-    assert_eq!(state(&first), "running");
+    assert_eq!(state(&first), ServiceState::Running);
     let old = pid(&first);
     std::fs::remove_file(dir.join("healthy")).unwrap();
     let restarted = wait_status(&c, "checked", "was restarted", |s| {
-        s["generation"].as_u64() > first["generation"].as_u64()
+        s.instance.generation > first.instance.generation
     });
     wait_dead(old, "the unhealthy process");
     assert!(
@@ -189,11 +204,11 @@ fn failing_health_check_restarts_the_service() {
     );
     std::fs::write(dir.join("healthy"), "").unwrap();
     let healed = wait_status(&c, "checked", "became healthy again", |s| {
-        s["health"] == "healthy" && state(s) == "running"
+        s.instance.health == ServiceHealth::Healthy && state(s) == ServiceState::Running
     });
-    assert!(healed["restarts"].as_u64() >= Some(1), "{healed}");
+    assert!(healed.instance.restarts >= 1, "{healed:?}");
     assert_ne!(pid(&healed), old);
-    assert!(restarted["generation"].as_u64() >= Some(2));
+    assert!(restarted.instance.generation >= 2);
 }
 
 #[test]
@@ -210,12 +225,15 @@ fn stop_kills_a_stubborn_process_group_after_the_timeout() {
     );
     let leader = read_pid(&dir.join("stubborn.leader"));
     let child = read_pid(&dir.join("stubborn.child"));
-    wait_status(&c, "stubborn", "ran", |s| state(s) == "running");
+    wait_status(&c, "stubborn", "ran", |s| state(s) == ServiceState::Running);
     let started = Instant::now();
     let out = c.ctl(&["-o", "json", "svc", "stop", "stubborn"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let took = started.elapsed();
-    assert_eq!(json(&stdout(&out))["state"], "stopped");
+    assert_eq!(
+        parse::<ServiceDetail>(&stdout(&out)).instance.state,
+        ServiceState::Stopped
+    );
     assert!(
         took >= Duration::from_millis(900),
         "SIGTERM is ignored, so only the 1 s timeout can end it; took {took:?}"
@@ -225,10 +243,14 @@ fn stop_kills_a_stubborn_process_group_after_the_timeout() {
     assert_eq!(count_procs(&["sleep", &token.to_string()]), 0);
     assert!(c.log("coord").contains("did not stop in time"));
     let s = status(&c, "stubborn").unwrap();
-    assert_eq!(s["desired"], "stopped");
+    assert_eq!(s.instance.desired, DesiredState::Stopped);
     assert!(
-        s["last_exit"].as_str().unwrap_or("").contains("SIGKILL"),
-        "{s}"
+        s.instance
+            .last_exit
+            .as_deref()
+            .unwrap_or("")
+            .contains("SIGKILL"),
+        "{s:?}"
     );
 }
 
@@ -238,14 +260,14 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
     let _coord = coordinator(&c);
     c.login_admin();
     let dir = c.services_dir("coord");
-    let ls = || json(&c.ctl_ok(&["-o", "json", "svc", "ls"]));
+    let ls = || parse::<ServiceList>(&c.ctl_ok(&["-o", "json", "svc", "ls"]));
 
     write_manifest(
         &dir,
         "hot",
         "command: /bin/sleep\nargs: ['1001']\ntags: [a]\n",
     );
-    let v1 = wait_status(&c, "hot", "started", |s| state(s) == "running");
+    let v1 = wait_status(&c, "hot", "started", |s| state(s) == ServiceState::Running);
     let pid1 = pid(&v1);
 
     // Discovery-only change: applied in place, same process.
@@ -254,9 +276,11 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
         "hot",
         "command: /bin/sleep\nargs: ['1001']\ntags: [b]\nports: {http: 8080}\n",
     );
-    let v2 = wait_status(&c, "hot", "got its new tags", |s| s["tags"][0] == "b");
+    let v2 = wait_status(&c, "hot", "got its new tags", |s| {
+        s.instance.tags.first().is_some_and(|t| t == "b")
+    });
     assert_eq!(pid(&v2), pid1);
-    assert_eq!(v2["ports"]["http"], 8080);
+    assert_eq!(v2.instance.ports.get("http"), Some(&8080));
 
     // Process change: restarted with the new arguments.
     write_manifest(
@@ -265,9 +289,9 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
         "command: /bin/sleep\nargs: ['1002']\ntags: [b]\n",
     );
     let v3 = wait_status(&c, "hot", "restarted", |s| {
-        s["generation"].as_u64() > v2["generation"].as_u64() && state(s) == "running"
+        s.instance.generation > v2.instance.generation && state(s) == ServiceState::Running
     });
-    assert_eq!(v3["command"], serde_json::json!(["/bin/sleep", "1002"]));
+    assert_eq!(v3.command, ["/bin/sleep", "1002"]);
     wait_dead(pid1, "the old process");
 
     // A broken edit is reported with file and line and changes nothing.
@@ -276,13 +300,9 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
         "hot",
         "command: /bin/sleep\nargs: ['1003']\nrestart:\n  polcy: never\n",
     );
-    let problems = wait_for(WAIT, || {
-        let v = ls();
-        let p = v["manifest_errors"].as_array()?.first()?.clone();
-        Some(p)
-    })
-    .expect("the bad manifest was never reported");
-    let error = problems["error"].as_str().unwrap();
+    let problems = wait_for(WAIT, || ls().manifest_errors.into_iter().next())
+        .expect("the bad manifest was never reported");
+    let error = problems.error.as_str();
     assert!(error.contains("hot.yaml:4:"), "{error}");
     assert!(error.contains("did you mean `policy`?"), "{error}");
     let text = stderr(&c.ctl(&["svc", "ls"]));
@@ -294,21 +314,19 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
 
     // Another good service alongside is untouched by the broken one.
     write_manifest(&dir, "other", "command: /bin/sleep\nargs: ['1004']\n");
-    wait_status(&c, "other", "started", |s| state(s) == "running");
+    wait_status(&c, "other", "started", |s| {
+        state(s) == ServiceState::Running
+    });
 
     // Deleting the manifest stops the service and removes it from discovery.
     std::fs::remove_file(dir.join("hot.yaml")).unwrap();
     wait_dead(pid(&v3), "the deleted service");
     let gone = wait_for(WAIT, || {
         let v = ls();
-        let names: Vec<String> = v["services"]
-            .as_array()?
-            .iter()
-            .filter_map(|s| s["name"].as_str().map(str::to_string))
-            .collect();
-        (names == ["other"] && v["manifest_errors"].as_array()?.is_empty()).then_some(())
+        let names: Vec<&str> = v.services.iter().map(|s| s.name.as_str()).collect();
+        (names == ["other"] && v.manifest_errors.is_empty()).then_some(())
     });
-    assert!(gone.is_some(), "{}", ls());
+    assert!(gone.is_some(), "{:?}", ls());
 }
 
 #[test]
@@ -320,8 +338,8 @@ fn desired_state_survives_restarts_and_a_crash_leaves_no_strays() {
     let token = 800_000 + std::process::id() % 100_000;
     write_manifest(&dir, "keep", &family_script(&dir, "keep", token, false));
     write_manifest(&dir, "off", "command: /bin/sleep\nargs: ['1005']\n");
-    wait_status(&c, "keep", "ran", |s| state(s) == "running");
-    wait_status(&c, "off", "ran", |s| state(s) == "running");
+    wait_status(&c, "keep", "ran", |s| state(s) == ServiceState::Running);
+    wait_status(&c, "off", "ran", |s| state(s) == ServiceState::Running);
     c.ctl_ok(&["svc", "stop", "off"]);
 
     // A graceful stop of p2pd stops the whole family.
@@ -336,9 +354,13 @@ fn desired_state_survives_restarts_and_a_crash_leaves_no_strays() {
     }
     let mut coord = c.spawn("coord", 1, false, None);
     assert!(c.wait_log("coord", "p2pd ready"));
-    wait_status(&c, "keep", "came back", |s| state(s) == "running");
-    let off = wait_status(&c, "off", "was listed", |s| state(s) == "stopped");
-    assert_eq!(off["desired"], "stopped");
+    wait_status(&c, "keep", "came back", |s| {
+        state(s) == ServiceState::Running
+    });
+    let off = wait_status(&c, "off", "was listed", |s| {
+        state(s) == ServiceState::Stopped
+    });
+    assert_eq!(off.instance.desired, DesiredState::Stopped);
     assert_eq!(count_procs(&["/bin/sleep", "1005"]), 0);
 
     // SIGKILL: the leader dies with p2pd; the grandchild is left until the next start,
@@ -354,7 +376,7 @@ fn desired_state_survives_restarts_and_a_crash_leaves_no_strays() {
     let mut coord = c.spawn("coord", 1, false, None);
     assert!(c.wait_log("coord", "p2pd ready"));
     let s = wait_status(&c, "keep", "came back after the crash", |s| {
-        state(s) == "running"
+        state(s) == ServiceState::Running
     });
     wait_dead(child, "the stray grandchild");
     assert!(c.log("coord").contains("left behind by a previous run"));
@@ -370,13 +392,10 @@ fn desired_state_survives_restarts_and_a_crash_leaves_no_strays() {
     assert_eq!(count_procs(&["sleep", &token.to_string()]), 0);
 }
 
-fn instances(c: &Cluster, args: &[&str]) -> Vec<Value> {
+fn instances(c: &Cluster, args: &[&str]) -> Vec<ServiceInstance> {
     let mut all = vec!["-o", "json", "svc", "ls"];
     all.extend_from_slice(args);
-    json(&c.ctl_ok(&all))["services"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+    parse::<ServiceList>(&c.ctl_ok(&all)).services
 }
 
 fn start_time_ns(dir: &Path) -> u64 {
@@ -406,23 +425,23 @@ fn control_is_forwarded_to_the_node_running_the_service() {
     let found = wait_for(WAIT, || {
         let v = instances(&c, &[]);
         v.iter()
-            .find(|i| i["name"] == "web" && i["state"] == "running")
+            .find(|i| i.name == "web" && i.state == ServiceState::Running)
             .cloned()
     })
     .expect("the coordinator never saw web");
-    assert_eq!(found["node_id"], "w2");
-    assert_eq!(found["addresses"][0], c.ip(2).to_string());
-    assert_eq!(found["ports"]["http"], 8080);
+    assert_eq!(found.node_id, "w2");
+    assert_eq!(found.addresses[0], c.ip(2).to_string());
+    assert_eq!(found.ports.get("http"), Some(&8080));
 
     // A restart sent to the coordinator acts on the worker.
     let before = status(&c, "web").unwrap();
-    assert_eq!(before["node_id"], "w2");
+    assert_eq!(before.instance.node_id, "w2");
     let out = c.ctl(&["-o", "json", "svc", "restart", "web"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let after = json(&stdout(&out));
-    assert_eq!(after["node_id"], "w2");
-    assert!(after["generation"].as_u64() > before["generation"].as_u64());
-    assert_ne!(after["pid"], before["pid"]);
+    let after: ServiceDetail = parse(&stdout(&out));
+    assert_eq!(after.instance.node_id, "w2");
+    assert!(after.instance.generation > before.instance.generation);
+    assert_ne!(after.instance.pid, before.instance.pid);
     wait_dead(pid(&before), "the old web process on w2");
     assert!(
         c.log("w2").contains("forwarded_by=coord"),
@@ -458,7 +477,7 @@ fn control_is_forwarded_to_the_node_running_the_service() {
     wait_for(WAIT, || {
         let healthy = instances(&c, &[])
             .iter()
-            .filter(|i| i["name"] == "roll" && i["health"] == "healthy")
+            .filter(|i| i.name == "roll" && i.health == ServiceHealth::Healthy)
             .count();
         (healthy == 2).then_some(())
     })
@@ -520,8 +539,8 @@ fn control_is_forwarded_to_the_node_running_the_service() {
         let v = instances(&c, &[]);
         let back = v
             .iter()
-            .any(|i| i["name"] == "roll" && i["node_id"] == "w2" && i["state"] == "running");
-        let stale = v.iter().any(|i| i["name"] == "web");
+            .any(|i| i.name == "roll" && i.node_id == "w2" && i.state == ServiceState::Running);
+        let stale = v.iter().any(|i| i.name == "web");
         (back && !stale).then_some(())
     });
     assert!(settled.is_some(), "{:?}", instances(&c, &[]));
