@@ -65,7 +65,7 @@ impl Dissemination {
         self.urgent = true;
     }
 
-    pub fn take_urgent(&mut self) -> bool {
+    fn take_urgent(&mut self) -> bool {
         std::mem::take(&mut self.urgent)
     }
 
@@ -94,9 +94,12 @@ impl Dissemination {
         self.out.push_back(Output::Send { to, payload });
     }
 
-    /// Runs the gossip round if it is due (or `force`d), and schedules the next one.
-    pub fn tick(
+    /// Runs gossip rounds as `when` says: the urgent one and the scheduled one on a tick
+    /// (then schedules the next), only an urgent one after a packet, or one right now.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run(
         &mut self,
+        when: Round,
         now: Millis,
         cfg: &Config,
         me: &str,
@@ -104,10 +107,15 @@ impl Dissemination {
         rng: &mut SmallRng,
         stats: &mut Stats,
     ) {
-        if self.take_urgent() {
+        let (first, scheduled) = match when {
+            Round::Now => (true, false),
+            Round::IfUrgent => (self.take_urgent(), false),
+            Round::Scheduled => (self.take_urgent(), now >= self.next_gossip),
+        };
+        if first {
             self.round(now, cfg, me, table, rng, stats);
         }
-        if now >= self.next_gossip {
+        if scheduled {
             self.round(now, cfg, me, table, rng, stats);
             self.next_gossip = now + cfg.gossip_interval;
         }
@@ -115,7 +123,7 @@ impl Dissemination {
 
     /// Sends queued news to `gossip_fanout` random members of the live ring and of the
     /// recently dead.
-    pub fn round(
+    fn round(
         &mut self,
         now: Millis,
         cfg: &Config,
@@ -163,6 +171,17 @@ impl Dissemination {
             self.send(cfg, members, stats, addr, Msg::Gossip, Vec::new());
         }
     }
+}
+
+/// When [`Dissemination::run`] gossips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Round {
+    /// A timer tick: a pending urgent round, and the periodic one when due.
+    Scheduled,
+    /// After a packet: only if something urgent (a conviction, a refutation) is queued.
+    IfUrgent,
+    /// Now, whatever is pending (a graceful leave).
+    Now,
 }
 
 /// How many times each update is sent: `retransmit_mult · ceil(log10(N+1))`.

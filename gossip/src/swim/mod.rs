@@ -10,7 +10,7 @@ use rand::rngs::SmallRng;
 
 use crate::Millis;
 use crate::config::Config;
-use crate::dissemination::Dissemination;
+use crate::dissemination::{Dissemination, Round};
 mod merge;
 mod metadata;
 mod table;
@@ -231,23 +231,17 @@ impl Swim {
                 incarnation: inc,
             },
         );
-        self.gossip_round(now);
+        self.gossip(Round::Now, now);
     }
 
     pub fn leave_sent(&self) -> bool {
         !self.gossip.has_member_update(&self.me)
     }
 
-    fn gossip_round(&mut self, now: Millis) {
+    fn gossip(&mut self, when: Round, now: Millis) {
         let (cfg, me) = (&self.cfg, self.me.as_str());
-        self.gossip.round(
-            now,
-            cfg,
-            me,
-            &mut self.table,
-            &mut self.rng,
-            &mut self.stats,
-        );
+        let (table, rng, stats) = (&mut self.table, &mut self.rng, &mut self.stats);
+        self.gossip.run(when, now, cfg, me, table, rng, stats);
     }
 
     /// The earliest time [`Swim::tick`] has work to do.
@@ -280,15 +274,7 @@ impl Swim {
         prober.start_if_due(now, &mut parts);
         self.expire_suspicions(now);
         // A conviction or a refutation goes out now, not at the next gossip tick.
-        let (cfg, me) = (&self.cfg, self.me.as_str());
-        self.gossip.tick(
-            now,
-            cfg,
-            me,
-            &mut self.table,
-            &mut self.rng,
-            &mut self.stats,
-        );
+        self.gossip(Round::Scheduled, now);
         if now >= self.sync.next() {
             self.reap(now);
             let (cfg, me) = (&self.cfg, self.me.as_str());
@@ -325,8 +311,6 @@ impl Swim {
         }
         let (prober, mut parts) = self.prober_parts();
         prober.handle(now, from, packet.msg, &mut parts);
-        if self.gossip.take_urgent() {
-            self.gossip_round(now);
-        }
+        self.gossip(Round::IfUrgent, now);
     }
 }
