@@ -103,6 +103,7 @@ async fn main() {
         ips: vec![IpAddr::from([192, 0, 2, 1])],
         dns_names: vec!["n1.example".into()],
         validity: Duration::from_secs(90 * 86400),
+        coordinator: false,
     };
     let started = Instant::now();
     let mut n = 0u64;

@@ -12,12 +12,14 @@ use p2pd::config::{Config, ConfigError, DEFAULT_CONFIG_PATH, LogFormat, NodeName
 use p2pd::logs::capture::CaptureSlot;
 use p2pd::node::bootstrap::{self, initialize};
 use p2pd::node::{AgentOptions, start};
-use p2pd::secrets::password::{PasswordSources, read_secret_file};
+use p2pd::secrets::password::{EnvSecrets, PasswordSources, read_secret_file, take_env_secrets};
 use p2pd::secrets::vault::{KdfParams, Vault};
 use zeroize::Zeroizing;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Before any thread exists: secrets leave the environment, so services never see them.
+    let secrets = take_env_secrets();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -28,7 +30,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli, &secrets)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One line an operator can act on; the chain gives the cause.
@@ -98,32 +100,33 @@ fn init_tracing(config: &Config, override_level: Option<&str>) -> CaptureSlot {
     capture
 }
 
-fn password_sources(args: &NodeArgs) -> PasswordSources {
+fn password_sources(args: &NodeArgs, secrets: &EnvSecrets) -> PasswordSources {
     PasswordSources {
         argv: args.password.clone(),
         file: args.password_file.clone(),
+        env: secrets.password.clone(),
     }
 }
 
-async fn run(cli: Cli) -> Result<()> {
+async fn run(cli: Cli, secrets: &EnvSecrets) -> Result<()> {
     match cli.command {
-        None => run_node(&cli.node).await,
+        None => run_node(&cli.node, secrets).await,
         Some(Cmd::Init {
             admin_password_file,
-        }) => run_init(&cli.node, admin_password_file.as_deref()).await,
+        }) => run_init(&cli.node, secrets, admin_password_file.as_deref()).await,
         Some(Cmd::Dev(dev)) => run_dev(&cli.node, dev).await,
-        Some(Cmd::Vault(VaultCmd::Ls)) => vault_ls(&cli.node),
+        Some(Cmd::Vault(VaultCmd::Ls)) => vault_ls(&cli.node, secrets),
         Some(Cmd::Vault(VaultCmd::Rekey { new_password_file })) => {
-            vault_rekey(&cli.node, new_password_file)
+            vault_rekey(&cli.node, secrets, new_password_file)
         }
     }
 }
 
-async fn run_node(args: &NodeArgs) -> Result<()> {
+async fn run_node(args: &NodeArgs, secrets: &EnvSecrets) -> Result<()> {
     let config = load_config(args)?;
     let log_capture = init_tracing(&config, args.log_level.as_deref());
     let join_token = join_token(args, &config)?;
-    let password = password_sources(args).resolve("Vault password", false)?;
+    let password = password_sources(args, secrets).resolve("Vault password", false)?;
     let agent = start(AgentOptions {
         config,
         password,
@@ -187,7 +190,11 @@ async fn wait_for_signal() -> Result<()> {
     Ok(())
 }
 
-async fn run_init(args: &NodeArgs, admin_password_file: Option<&Path>) -> Result<()> {
+async fn run_init(
+    args: &NodeArgs,
+    secrets: &EnvSecrets,
+    admin_password_file: Option<&Path>,
+) -> Result<()> {
     let config = load_config(args)?;
     init_tracing(&config, args.log_level.as_deref());
     if !config.coordinator_mode {
@@ -201,7 +208,7 @@ async fn run_init(args: &NodeArgs, admin_password_file: Option<&Path>) -> Result
         );
     }
     let admin = admin_password_file.map(read_secret_file).transpose()?;
-    let password = password_sources(args).resolve("New vault password", true)?;
+    let password = password_sources(args, secrets).resolve("New vault password", true)?;
     std::fs::create_dir_all(&config.state_directory).with_context(|| {
         format!(
             "cannot create state directory {}",
@@ -248,9 +255,9 @@ fn vault_file(args: &NodeArgs) -> Result<PathBuf> {
     Ok(bootstrap::vault_path(&config.state_directory))
 }
 
-fn vault_ls(args: &NodeArgs) -> Result<()> {
+fn vault_ls(args: &NodeArgs, secrets: &EnvSecrets) -> Result<()> {
     let path = vault_file(args)?;
-    let password = password_sources(args).resolve("Vault password", false)?;
+    let password = password_sources(args, secrets).resolve("Vault password", false)?;
     let vault = Vault::open_read_only(&path, &password)?;
     println!("{:<24} {:>8}", "ENTRY", "BYTES");
     for (name, size) in vault.list() {
@@ -259,13 +266,17 @@ fn vault_ls(args: &NodeArgs) -> Result<()> {
     Ok(())
 }
 
-fn vault_rekey(args: &NodeArgs, new_password_file: Option<PathBuf>) -> Result<()> {
+fn vault_rekey(
+    args: &NodeArgs,
+    secrets: &EnvSecrets,
+    new_password_file: Option<PathBuf>,
+) -> Result<()> {
     let path = vault_file(args)?;
-    let password = password_sources(args).resolve("Current vault password", false)?;
+    let password = password_sources(args, secrets).resolve("Current vault password", false)?;
     let mut vault = Vault::open(&path, &password)?;
-    let new_password = match (new_password_file, std::env::var("P2PD_NEW_PASSWORD")) {
+    let new_password = match (new_password_file, &secrets.new_password) {
         (Some(f), _) => read_secret_file(&f)?,
-        (None, Ok(p)) if !p.is_empty() => Zeroizing::new(p),
+        (None, Some(p)) => p.clone(),
         _ => p2pd::secrets::password::prompt_on_tty("New vault password", true)?,
     };
     vault.rekey(&new_password)?;

@@ -162,7 +162,7 @@ async fn client_mistakes_get_4xx_json_never_500() {
     // A raw HTTP client pinned to the CA, to send malformed requests the typed client cannot.
     let tls = p2p_shared::tls::client_config(
         ServerTrust::Pinned(a.ca_fingerprint.clone()),
-        None,
+        Default::default(),
         None,
         None,
     )

@@ -332,7 +332,7 @@ async fn raw_mtls(
     );
     let mut cfg = p2p_shared::tls::client_config(
         ServerTrust::CaCert(node.ca_der.clone()),
-        None,
+        Default::default(),
         Some(cell),
         None,
     )

@@ -16,7 +16,7 @@ use crate::api::{
     UserInfo, UserList, WhoAmI,
 };
 pub use crate::tls::ServerTrust;
-use crate::tls::{CertCell, RevocationList, client_config};
+use crate::tls::{CertCell, PeerRequirements, RevocationList, client_config};
 
 /// How to reach and authenticate to one node.
 #[derive(Debug)]
@@ -33,6 +33,9 @@ pub struct ClientOptions {
     pub revoked: Option<Arc<RevocationList>>,
     /// Require the server to be this node (checked against its certificate identity).
     pub expected_node: Option<String>,
+    /// Require the server to be a coordinator (its certificate carries the role). Always
+    /// on when a `token` is set: a JWT is never sent to anyone else.
+    pub require_coordinator: bool,
     pub timeout: Duration,
 }
 
@@ -45,6 +48,7 @@ impl ClientOptions {
             identity: None,
             revoked: None,
             expected_node: None,
+            require_coordinator: false,
             timeout: Duration::from_secs(10),
         }
     }
@@ -149,7 +153,11 @@ fn certificate_failure(err: &reqwest::Error) -> bool {
 impl ApiClient {
     pub fn new(opts: ClientOptions) -> Result<Self, ClientError> {
         let base = normalise_server(&opts.server)?;
-        let tls = client_config(opts.trust, opts.expected_node, opts.identity, opts.revoked)?;
+        let peer = PeerRequirements {
+            node: opts.expected_node,
+            coordinator: opts.require_coordinator || opts.token.is_some(),
+        };
+        let tls = client_config(opts.trust, peer, opts.identity, opts.revoked)?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .https_only(true)
@@ -171,10 +179,6 @@ impl ApiClient {
 
     pub fn base_url(&self) -> &str {
         &self.base
-    }
-
-    pub fn set_token(&mut self, token: Option<String>) {
-        self.token = token;
     }
 
     pub(crate) async fn call<B: Serialize, T: DeserializeOwned>(

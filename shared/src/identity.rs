@@ -1,7 +1,8 @@
 //! Certificate identities. A node certificate carries the URI SAN
-//! `spiffe://<cluster_id>/node/<node_id>`; an operator certificate carries
-//! `spiffe://<cluster_id>/user/<role>/<name>`. Authorisation decisions use these, never IP or
-//! DNS SANs.
+//! `spiffe://<cluster_id>/node/<node_id>`, and a coordinator's also
+//! `spiffe://<cluster_id>/coordinator/<node_id>` (its role, set by the CA's policy); an
+//! operator certificate carries `spiffe://<cluster_id>/user/<role>/<name>`. Authorisation
+//! decisions use these, never IP or DNS SANs.
 
 use x509_parser::extensions::GeneralName;
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -36,6 +37,11 @@ impl NodeIdentity {
 
     pub fn to_uri(&self) -> String {
         format!("{SCHEME}{}/node/{}", self.cluster_id, self.node_id)
+    }
+
+    /// The URI SAN that gives this node the coordinator role.
+    pub fn coordinator_uri(&self) -> String {
+        format!("{SCHEME}{}/coordinator/{}", self.cluster_id, self.node_id)
     }
 
     pub fn parse_uri(uri: &str) -> Result<Self, IdentityError> {
@@ -136,6 +142,25 @@ impl Principal {
             })
             .unwrap_or(Err(IdentityError::Missing))
     }
+}
+
+/// Whether a DER certificate names its node a coordinator: it carries the coordinator URI
+/// SAN for the same cluster and node as its node identity.
+pub fn names_coordinator(der: &[u8]) -> bool {
+    let Ok(node) = NodeIdentity::from_cert_der(der) else {
+        return false;
+    };
+    let wanted = node.coordinator_uri();
+    let Ok((_, cert)) = X509Certificate::from_der(der) else {
+        return false;
+    };
+    let Ok(Some(sans)) = cert.subject_alternative_name() else {
+        return false;
+    };
+    sans.value
+        .general_names
+        .iter()
+        .any(|n| matches!(n, GeneralName::URI(uri) if *uri == wanted))
 }
 
 /// Node ids and cluster ids: 1-63 characters of `[a-z0-9-_.]`, starting alphanumeric, so

@@ -121,9 +121,17 @@ impl ServerTrust {
 pub struct ClusterServerVerifier {
     trust: ServerTrust,
     expected_node: Option<String>,
+    require_coordinator: bool,
     revoked: Option<Arc<RevocationList>>,
     algorithms: WebPkiSupportedAlgorithms,
 }
+
+/// A server that had to be a coordinator presented a certificate without that role.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the server is not a coordinator of this cluster: its certificate has no coordinator role (a worker, or a coordinator that has not renewed its certificate since its upgrade)"
+)]
+pub struct NotCoordinator;
 
 impl ClusterServerVerifier {
     pub fn new(
@@ -134,9 +142,17 @@ impl ClusterServerVerifier {
         Self {
             trust,
             expected_node,
+            require_coordinator: false,
             revoked: None,
             algorithms: provider.signature_verification_algorithms,
         }
+    }
+
+    /// Also require the coordinator role (for anything that sends a password, a token, a
+    /// join secret, or trusts what the server says about the cluster).
+    pub fn coordinator_only(mut self) -> Self {
+        self.require_coordinator = true;
+        self
     }
 
     /// Also refuse servers whose certificate serial is on `list`.
@@ -181,6 +197,11 @@ impl ServerCertVerifier for ClusterServerVerifier {
         {
             return Err(rustls::Error::InvalidCertificate(
                 rustls::CertificateError::NotValidForName,
+            ));
+        }
+        if self.require_coordinator && !crate::identity::names_coordinator(end_entity) {
+            return Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::Other(rustls::OtherError(Arc::new(NotCoordinator))),
             ));
         }
         if let Some(list) = &self.revoked
@@ -390,15 +411,27 @@ pub fn crypto_provider() -> Arc<CryptoProvider> {
         .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
 }
 
+/// What a client requires of the node it connects to.
+#[derive(Debug, Clone, Default)]
+pub struct PeerRequirements {
+    /// The peer must be this node.
+    pub node: Option<String>,
+    /// The peer must be a coordinator.
+    pub coordinator: bool,
+}
+
 /// Builds a rustls client configuration for talking to cluster nodes.
 pub fn client_config(
     trust: ServerTrust,
-    expected_node: Option<String>,
+    peer: PeerRequirements,
     identity: Option<Arc<CertCell>>,
     revoked: Option<Arc<RevocationList>>,
 ) -> Result<rustls::ClientConfig, rustls::Error> {
     let provider = crypto_provider();
-    let mut verifier = ClusterServerVerifier::new(trust, expected_node, &provider);
+    let mut verifier = ClusterServerVerifier::new(trust, peer.node, &provider);
+    if peer.coordinator {
+        verifier = verifier.coordinator_only();
+    }
     if let Some(list) = revoked {
         verifier = verifier.with_revocations(list);
     }

@@ -69,7 +69,8 @@ impl Cluster {
         let mut text = format!(
             "node_id: {name}\nport: {}\nbind_address: {}\nchallenge_port: {}\n\
              state_directory: {}\nshutdown_timeout: 5s\ncert_check_interval: 1s\n\
-             services_directory: {}\nservices_reload_interval: 200ms\n",
+             services_directory: {}\nservices_reload_interval: 200ms\n\
+             services_default_user: root\n",
             self.port,
             self.ip(host),
             self.challenge_port,

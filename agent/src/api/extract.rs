@@ -107,14 +107,37 @@ fn principal(parts: &Parts, state: &AppState) -> Option<Principal> {
 #[derive(Debug, Clone)]
 pub struct NodeCaller {
     pub node_id: String,
+    /// Its certificate gives it the coordinator role.
+    pub coordinator: bool,
+}
+
+impl NodeCaller {
+    /// Refuses callers whose certificate does not carry the coordinator role.
+    pub fn require_coordinator(&self, what: &str) -> Result<(), ApiError> {
+        if self.coordinator {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "only a coordinator may {what}; the certificate of {} has no coordinator role",
+                self.node_id
+            )))
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for NodeCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let coordinator = parts
+            .extensions
+            .get::<ConnInfo>()
+            .is_some_and(|c| c.coordinator);
         match principal(parts, state) {
-            Some(Principal::Node(n)) => Ok(NodeCaller { node_id: n.node_id }),
+            Some(Principal::Node(n)) => Ok(NodeCaller {
+                node_id: n.node_id,
+                coordinator,
+            }),
             Some(Principal::Operator(_)) => Err(ApiError::Forbidden(
                 "this route is for cluster nodes; an operator certificate is not enough".into(),
             )),

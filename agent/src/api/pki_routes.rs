@@ -320,12 +320,7 @@ pub(super) async fn node_renew(
     State(s): State<AppState>,
     node: NodeCaller,
 ) -> Result<Json<RenewResult>, ApiError> {
-    if !s.pki.is_coordinator(&node.node_id) {
-        return Err(ApiError::Forbidden(format!(
-            "only a coordinator may ask for a renewal; {} is not one",
-            node.node_id
-        )));
-    }
+    node.require_coordinator("ask for a renewal")?;
     let result = s
         .renewer
         .renew_now()

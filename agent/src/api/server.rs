@@ -28,6 +28,8 @@ pub struct ConnInfo {
     pub peer_cert: Option<CertificateDer<'static>>,
     /// Who that certificate names.
     pub principal: Option<Principal>,
+    /// The certificate gives its node the coordinator role.
+    pub coordinator: bool,
 }
 
 pub struct ServeOptions {
@@ -96,10 +98,14 @@ pub async fn serve(
             let principal = peer_cert
                 .as_ref()
                 .and_then(|c| Principal::from_cert_der(c).ok());
+            let coordinator = peer_cert
+                .as_ref()
+                .is_some_and(|c| p2p_shared::identity::names_coordinator(c));
             let info = ConnInfo {
                 remote,
                 peer_cert,
                 principal,
+                coordinator,
             };
             let svc = app.layer(axum::Extension(info));
             let builder = Builder::new(TokioExecutor::new());

@@ -191,12 +191,7 @@ pub(super) async fn node_control(
     Path((name, action)): Path<(String, String)>,
 ) -> Result<Json<ServiceDetail>, ApiError> {
     let action = parse_action(&action)?;
-    if !s.pki.is_coordinator(&node.node_id) {
-        return Err(ApiError::Forbidden(format!(
-            "only a coordinator may forward service control; {} is not one",
-            node.node_id
-        )));
-    }
+    node.require_coordinator("forward service control")?;
     tracing::info!(service = %name, action = action.as_str(), forwarded_by = %node.node_id, "service control");
     s.services
         .control(&name, action)

@@ -81,6 +81,9 @@ pub struct ConfigFile {
     /// How often the services directory is checked for added, changed or removed manifests.
     #[serde(deserialize_with = "de_duration")]
     pub services_reload_interval: Duration,
+    /// When p2pd runs as root, services whose manifest has no `user:` run as this user
+    /// (default `nobody`), so none gets root (or the vault) by accident.
+    pub services_default_user: Option<String>,
     /// Log records older than this are deleted.
     #[serde(deserialize_with = "de_duration")]
     pub log_retention: Duration,
@@ -116,6 +119,7 @@ impl Default for ConfigFile {
             gossip_compression_threshold: 256,
             services_directory: None,
             services_reload_interval: Duration::from_secs(1),
+            services_default_user: None,
             log_retention: Duration::from_secs(7 * 86400),
             max_log_entries: 1_000_000,
         }
@@ -156,6 +160,7 @@ impl From<ConfigFile> for Config {
             services: ServicesConfig {
                 directory: f.services_directory,
                 reload_interval: f.services_reload_interval,
+                default_user: f.services_default_user,
             },
             logs: LogsConfig {
                 retention: f.log_retention,
@@ -191,6 +196,7 @@ pub const KEYS: &[&str] = &[
     "gossip_compression_threshold",
     "services_directory",
     "services_reload_interval",
+    "services_default_user",
     "log_retention",
     "max_log_entries",
 ];

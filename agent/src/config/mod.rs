@@ -75,11 +75,14 @@ pub struct GossipConfig {
     pub compression_threshold: usize,
 }
 
-/// The services directory and how often it is rescanned.
+/// The services directory, how often it is rescanned, and who services run as.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServicesConfig {
     pub directory: Option<PathBuf>,
     pub reload_interval: Duration,
+    /// When p2pd runs as root: the user of services whose manifest names none (`None`:
+    /// `nobody`).
+    pub default_user: Option<String>,
 }
 
 /// Retention of the node's log database.

@@ -64,6 +64,8 @@ pub enum RotationError {
     Encode(#[from] serde_json::Error),
     #[error("bad keyring: {0}")]
     Keys(#[from] super::seal::KeyringError),
+    #[error(transparent)]
+    Task(#[from] crate::blocking::TaskFailed),
     /// Replacing it would cut every node off the gossip, so this is never done silently.
     #[error(
         "the gossip keyring in vault {vault} is unreadable ({reason}); restore the vault from a backup, or copy the keyring from another coordinator; a new key would cut every node off"
@@ -230,17 +232,17 @@ pub fn spawn_follower(
         path: "/v1/cluster/gossip-keys",
         known,
         apply: Box::new(move |ring: GossipKeyring| {
-            if ring.keys.is_empty() {
-                return;
-            }
-            match install(&vault, &m, &ring) {
-                Ok(()) => tracing::info!(
-                    version = ring.version,
-                    keys = ring.keys.len(),
-                    "gossip keyring updated"
-                ),
-                Err(e) => tracing::warn!(error = %e, "cannot install the gossip keyring"),
-            }
+            let (vault, m) = (vault.clone(), m.clone());
+            Box::pin(async move {
+                if ring.keys.is_empty() {
+                    return;
+                }
+                let (version, keys) = (ring.version, ring.keys.len());
+                match crate::blocking::run(move || install(&vault, &m, &ring)).await {
+                    Ok(()) => tracing::info!(version, keys, "gossip keyring updated"),
+                    Err(e) => tracing::warn!(error = %e, "cannot install the gossip keyring"),
+                }
+            })
         }),
     };
     follow::spawn(pki, configured, follow, shutdown)

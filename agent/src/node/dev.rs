@@ -66,6 +66,8 @@ pub async fn start_dev(
         }
     };
     let admin_password = random_hex(12);
+    // A local cluster runs its services as the developer who started it.
+    let dev_user = crate::services::launch::agent_user().ok().map(|u| u.name);
     let mut config = Config {
         node_id: NodeName::parse("coordinator").ok(),
         coordinator_mode: true,
@@ -75,6 +77,7 @@ pub async fn start_dev(
     config.http.port = port;
     config.http.bind_address = [127, 0, 0, 1].into();
     config.services.directory = services_dir.clone();
+    config.services.default_user = dev_user.clone();
     let coordinator = start(AgentOptions {
         config,
         // The dev vault lives and dies with the temporary directory.
@@ -99,6 +102,7 @@ pub async fn start_dev(
         config.http.port = port;
         config.http.bind_address = ip;
         config.services.directory = services_dir.clone();
+        config.services.default_user = dev_user.clone();
         let worker = start(AgentOptions {
             config,
             password: random_hex(16),

@@ -95,7 +95,7 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     // 7. Membership.
     let membership = tasks.membership(&basics, &identity, sockets.gossip)?;
     // 8. Renewal, and on workers the revocation and keyring followers.
-    let renewer = tasks.certificates(&basics, &identity, &membership);
+    let renewer = tasks.certificates(&basics, &identity, &membership)?;
     // 9. Logs, then the service supervisor.
     let logs = tasks.logs(&basics, &pki, opts.log_capture).await?;
     let services = tasks.services(&basics, &membership, &logs)?;

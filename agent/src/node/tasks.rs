@@ -111,7 +111,7 @@ impl Tasks {
         b: &Basics,
         identity: &Identity,
         membership: &Arc<Membership>,
-    ) -> RenewHandle {
+    ) -> Result<RenewHandle, AgentError> {
         let (config, vault, pki) = (&b.config, &b.vault, &identity.pki);
         let http = config.http.clone();
         let (renewer, task) = renew::spawn(
@@ -120,7 +120,13 @@ impl Tasks {
                 vault: vault.clone(),
                 source: identity.source.clone(),
                 addresses: Box::new(move || advertised_ips(&http)),
-                hostname: dns_hostname(),
+                // Only a coordinator's own certificate names its host (it knows its host);
+                // the CA cannot check a worker's claim, so worker certificates have none.
+                hostname: if config.coordinator_mode {
+                    dns_hostname()
+                } else {
+                    None
+                },
                 api_port: b.endpoint.port,
                 config: config.pki.clone(),
             },
@@ -130,9 +136,10 @@ impl Tasks {
         if !config.coordinator_mode {
             self.handles.push(revocations::spawn_follower(
                 pki.clone(),
+                b.store.clone(),
                 config.coordinator_addresses.clone(),
                 self.shutdown.clone(),
-            ));
+            )?);
             self.handles.push(rotation::spawn_follower(
                 pki.clone(),
                 config.coordinator_addresses.clone(),
@@ -141,7 +148,7 @@ impl Tasks {
                 self.shutdown.clone(),
             ));
         }
-        renewer
+        Ok(renewer)
     }
 
     /// Step 9a: the log database and its writer thread, the process's tracing layer

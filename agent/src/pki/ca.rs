@@ -63,6 +63,8 @@ pub struct NodeCertRequest {
     pub ips: Vec<IpAddr>,
     pub dns_names: Vec<String>,
     pub validity: Duration,
+    /// Give the node the coordinator role (a second URI SAN).
+    pub coordinator: bool,
 }
 
 fn random_serial() -> SerialNumber {
@@ -148,6 +150,9 @@ impl ClusterCa {
     ) -> Result<IssuedCert, CaError> {
         let identity = NodeIdentity::new(&self.cluster_id, &req.node_id);
         let mut sans = vec![san_uri(&identity.to_uri())?];
+        if req.coordinator {
+            sans.push(san_uri(&identity.coordinator_uri())?);
+        }
         sans.extend(req.ips.iter().map(|ip| SanType::IpAddress(*ip)));
         for name in &req.dns_names {
             let dns = name
@@ -237,6 +242,8 @@ pub struct CertInfo {
     pub ips: Vec<IpAddr>,
     pub dns_names: Vec<String>,
     pub identity: Option<NodeIdentity>,
+    /// The certificate gives its node the coordinator role.
+    pub coordinator: bool,
 }
 
 impl CertInfo {
@@ -266,6 +273,7 @@ impl CertInfo {
             ips,
             dns_names,
             identity: NodeIdentity::from_cert_der(der).ok(),
+            coordinator: p2p_shared::identity::names_coordinator(der),
         })
     }
 }
@@ -284,6 +292,7 @@ mod tests {
             ips: vec![IpAddr::from([127, 0, 0, 5])],
             dns_names: vec!["w1.example".into()],
             validity: Duration::from_secs(90 * 86400),
+            coordinator: false,
         };
         let a = ca.issue_node_cert(&req, &key, now).unwrap();
         let b = ca.issue_node_cert(&req, &key, now).unwrap();

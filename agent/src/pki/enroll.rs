@@ -143,6 +143,8 @@ pub async fn obtain(
     );
     opts.timeout = timeout;
     opts.expected_node = target.node_id.clone();
+    // The request carries the join secret or asks for our identity: coordinators only.
+    opts.require_coordinator = true;
     if let Credential::Current { cell, revoked, .. } = cred {
         opts.identity = Some(cell.clone());
         opts.revoked = Some(revoked.clone());

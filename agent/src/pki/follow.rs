@@ -3,6 +3,8 @@
 //! soon as its version differs from `V` (or when the wait ends), then apply what came back.
 //! Coordinators are tried in turn; failures back off with jitter.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,6 +38,10 @@ impl Versioned for p2p_shared::api::GossipKeyring {
     }
 }
 
+/// What [`Follow::apply`] returns: the work of taking a new version (it may write to disk,
+/// so it runs as a future the follower awaits).
+pub type Applying = Pin<Box<dyn Future<Output = ()> + Send>>;
+
 /// What to follow and what to do with each new version.
 pub struct Follow<T> {
     /// For log lines: "revocations", "the gossip keyring".
@@ -44,8 +50,9 @@ pub struct Follow<T> {
     pub path: &'static str,
     /// The version this node already holds, if any.
     pub known: Option<u64>,
-    /// Takes every version other than the one held.
-    pub apply: Box<dyn FnMut(T) + Send>,
+    /// Takes every version newer than the one held. An older one (a coordinator restored
+    /// from a backup, or one that lies) is refused: a follower never goes back.
+    pub apply: Box<dyn FnMut(T) -> Applying + Send>,
 }
 
 /// Follows until shutdown, through the configured coordinators and those learned since.
@@ -66,7 +73,7 @@ pub fn spawn<T: Versioned>(
             };
             let poll = async {
                 let client =
-                    pki.peer_client(target.address.clone(), target.node_id.clone(), PEER_TIMEOUT)?;
+                    pki.coordinator_client(target.address.clone(), target.node_id.clone(), PEER_TIMEOUT)?;
                 client
                     .long_poll::<T>(follow.path, follow.known, LONG_POLL)
                     .await
@@ -79,10 +86,20 @@ pub fn spawn<T: Versioned>(
                 Ok(value) => {
                     backoff.reset();
                     let version = value.version();
-                    if follow.known != Some(version) {
-                        tracing::debug!(what = follow.what, version, "followed a new version");
-                        (follow.apply)(value);
-                        follow.known = Some(version);
+                    match follow.known {
+                        Some(known) if version < known => {
+                            tracing::warn!(what = follow.what, coordinator = %target.address, offered = version, held = known, "refusing an older version than the one held");
+                            index += 1;
+                            if !backoff.wait(&mut shutdown).await {
+                                return;
+                            }
+                        }
+                        Some(known) if version == known => {}
+                        _ => {
+                            tracing::debug!(what = follow.what, version, "followed a new version");
+                            (follow.apply)(value).await;
+                            follow.known = Some(version);
+                        }
                     }
                 }
                 Err(e) => {

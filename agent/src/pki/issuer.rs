@@ -235,11 +235,14 @@ impl Issuer {
             }
         }
 
+        // No DNS SAN: the coordinator cannot check a claimed host name (the call-back proves
+        // addresses only), and our own clients authorise by the URI identity.
         let cert_req = NodeCertRequest {
             node_id: req.node_id.clone(),
             ips: addresses.clone(),
-            dns_names: req.hostname.iter().cloned().collect(),
+            dns_names: Vec::new(),
             validity: self.node_validity,
+            coordinator: false,
         };
         let issued = self.ca.issue_node_cert(&cert_req, &public_key, now)?;
         self.store.apply(&Command::RecordCert {

@@ -118,6 +118,26 @@ impl NodePki {
         p2p_shared::ApiClient::new(opts)
     }
 
+    /// An mTLS client to a coordinator: the peer's certificate must carry the coordinator
+    /// role, so a worker can never pose as one (to collect secrets or feed stale state).
+    pub fn coordinator_client(
+        &self,
+        server: String,
+        expected: Option<String>,
+        timeout: std::time::Duration,
+    ) -> Result<p2p_shared::ApiClient, p2p_shared::ClientError> {
+        let mut opts = p2p_shared::ClientOptions::new(
+            server,
+            p2p_shared::ServerTrust::CaCert(self.ca_der.clone()),
+        );
+        opts.identity = Some(self.cell.clone());
+        opts.revoked = Some(self.revoked.clone());
+        opts.expected_node = expected;
+        opts.require_coordinator = true;
+        opts.timeout = timeout;
+        p2p_shared::ApiClient::new(opts)
+    }
+
     /// The node `node_id` with certificate material `m`.
     pub fn from_material(
         node_id: &str,
@@ -179,13 +199,5 @@ impl NodePki {
 
     pub fn set_coordinators(&self, list: Vec<CoordinatorInfo>) {
         *self.coordinators.write().unwrap_or_else(|p| p.into_inner()) = list;
-    }
-
-    pub fn is_coordinator(&self, node_id: &str) -> bool {
-        self.coordinators
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .any(|c| c.node_id == node_id)
     }
 }

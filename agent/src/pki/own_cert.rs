@@ -71,6 +71,7 @@ pub fn ensure_coordinator_cert(
         identity: &identity,
         ips,
         hostname,
+        coordinator: true,
     };
     let reason = renewal_reason(info.as_ref(), &wanted, now, policy.renew_before);
     if let (None, Some(cert_der), Some(info), Some(key)) =
@@ -89,6 +90,7 @@ pub fn ensure_coordinator_cert(
         ips: ips.to_vec(),
         dns_names: hostname.map(|h| vec![h.to_string()]).unwrap_or_default(),
         validity: policy.validity,
+        coordinator: true,
     };
     let issued = ca.issue_node_cert(&req, &key, now)?;
     let key_der = Zeroizing::new(key.serialize_der());

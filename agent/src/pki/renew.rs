@@ -202,6 +202,7 @@ async fn run(
                     identity: &identity,
                     ips: &ips,
                     hostname: ctx.hostname.as_deref(),
+                    coordinator: matches!(ctx.source, Source::Local(_)),
                 },
                 now,
                 ctx.config.renew_before,
@@ -327,6 +328,7 @@ fn renew_locally(
         ips: claim.ips.clone(),
         dns_names: claim.hostname.iter().cloned().collect(),
         validity,
+        coordinator: true,
     };
     let issued = issuer
         .ca()

@@ -16,6 +16,8 @@ pub enum RenewReason {
     IdentityChanged,
     AddressNotCovered(IpAddr),
     HostnameNotCovered(String),
+    /// The certificate lacks the coordinator role the node has (or has one it lost).
+    RoleChanged,
     ExpiresSoon {
         days_left: i64,
     },
@@ -34,6 +36,7 @@ impl std::fmt::Display for RenewReason {
             RenewReason::HostnameNotCovered(h) => {
                 write!(f, "host name {h} is not in the certificate")
             }
+            RenewReason::RoleChanged => write!(f, "the certificate does not carry the node's role"),
             RenewReason::ExpiresSoon { days_left } => {
                 write!(f, "certificate expires in {days_left} days")
             }
@@ -48,6 +51,8 @@ pub struct Wanted<'a> {
     pub identity: &'a NodeIdentity,
     pub ips: &'a [IpAddr],
     pub hostname: Option<&'a str>,
+    /// The node is a coordinator: its certificate must say so.
+    pub coordinator: bool,
 }
 
 pub fn renewal_reason(
@@ -61,6 +66,9 @@ pub fn renewal_reason(
     };
     if cert.identity.as_ref() != Some(wanted.identity) {
         return Some(RenewReason::IdentityChanged);
+    }
+    if cert.coordinator != wanted.coordinator {
+        return Some(RenewReason::RoleChanged);
     }
     if let Some(ip) = wanted.ips.iter().find(|ip| !cert.ips.contains(ip)) {
         return Some(RenewReason::AddressNotCovered(*ip));
@@ -93,7 +101,28 @@ mod tests {
             ips: vec![IpAddr::from([192, 0, 2, 1])],
             dns_names: vec!["w1".into()],
             identity: Some(NodeIdentity::new("c", "w1")),
+            coordinator: false,
         }
+    }
+
+    #[test]
+    fn a_coordinator_without_the_role_in_its_certificate_renews() {
+        let now = OffsetDateTime::UNIX_EPOCH + 1000 * DAY;
+        let id = NodeIdentity::new("c", "w1");
+        let ips = [IpAddr::from([192, 0, 2, 1])];
+        let wanted = Wanted {
+            identity: &id,
+            ips: &ips,
+            hostname: None,
+            coordinator: true,
+        };
+        assert_eq!(
+            renewal_reason(Some(&cert(now)), &wanted, now, 30 * DAY),
+            Some(RenewReason::RoleChanged)
+        );
+        let mut with_role = cert(now);
+        with_role.coordinator = true;
+        assert_eq!(renewal_reason(Some(&with_role), &wanted, now, 30 * DAY), None);
     }
 
     #[test]
@@ -105,6 +134,7 @@ mod tests {
             identity: &id,
             ips: &ips,
             hostname: Some("w1"),
+            coordinator: false,
         };
         let c = cert(issued);
         let at = |days: u32| renewal_reason(Some(&c), &wanted, issued + days * DAY, 30 * DAY);
@@ -129,6 +159,7 @@ mod tests {
             identity: &id,
             ips: &ips,
             hostname: Some("W1"),
+            coordinator: false,
         };
         assert_eq!(
             renewal_reason(None, &base, now, 30 * DAY),

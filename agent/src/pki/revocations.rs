@@ -14,7 +14,8 @@ use p2p_shared::api::RevocationSnapshot;
 
 use super::NodePki;
 use super::follow::{self, Follow};
-use crate::store::{Store, StoreError};
+use crate::blocking;
+use crate::store::{RevocationCopy, Store, StoreError};
 
 /// Loads the store's current revocations into `list`.
 pub fn refresh_from_store(store: &Store, list: &RevocationList) -> Result<(), StoreError> {
@@ -24,25 +25,45 @@ pub fn refresh_from_store(store: &Store, list: &RevocationList) -> Result<(), St
     Ok(())
 }
 
-/// A worker's follower: every new revocation list replaces the one it enforces.
+/// A worker's follower: every newer revocation list is stored first, then enforced.
 pub fn spawn_follower(
     pki: Arc<NodePki>,
+    store: Arc<Store>,
     configured: Vec<String>,
     shutdown: watch::Receiver<bool>,
-) -> tokio::task::JoinHandle<()> {
+) -> Result<tokio::task::JoinHandle<()>, StoreError> {
+    // The copy from the last run is in force before the node serves anything.
+    let known = match store.revocation_copy()? {
+        Some(copy) => {
+            pki.revoked.replace(copy.serials.into_iter().collect());
+            Some(copy.version)
+        }
+        None => None,
+    };
     let list = pki.revoked.clone();
     let follow = Follow {
         what: "revocations",
         path: "/v1/cluster/revocations",
-        known: None,
+        known,
         apply: Box::new(move |snapshot: RevocationSnapshot| {
-            tracing::debug!(
-                version = snapshot.version,
-                revoked = snapshot.serials.len(),
-                "revocation list updated"
-            );
-            list.replace(snapshot.serials.into_iter().collect());
+            let (list, store) = (list.clone(), store.clone());
+            Box::pin(async move {
+                tracing::debug!(
+                    version = snapshot.version,
+                    revoked = snapshot.serials.len(),
+                    "revocation list updated"
+                );
+                let copy = RevocationCopy {
+                    version: snapshot.version,
+                    serials: snapshot.serials,
+                };
+                let saved = copy.clone();
+                if let Err(e) = blocking::run(move || store.save_revocation_copy(&saved)).await {
+                    tracing::warn!(error = %e, "cannot store the revocation list; enforcing it in memory only");
+                }
+                list.replace(copy.serials.into_iter().collect());
+            })
         }),
     };
-    follow::spawn(pki, configured, follow, shutdown)
+    Ok(follow::spawn(pki, configured, follow, shutdown))
 }

@@ -29,11 +29,50 @@ pub enum PasswordError {
     Mismatch,
 }
 
-/// The sources given on the command line.
-#[derive(Debug, Default, Clone)]
+/// The sources given on the command line, and the password that came through
+/// `P2PD_PASSWORD` (taken out of the environment by [`take_env_secrets`]).
+#[derive(Default, Clone)]
 pub struct PasswordSources {
     pub argv: Option<String>,
     pub file: Option<PathBuf>,
+    pub env: Option<Zeroizing<String>>,
+}
+
+impl std::fmt::Debug for PasswordSources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordSources")
+            .field("file", &self.file)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The variables that carry secrets into p2pd.
+pub const SECRET_VARS: &[&str] = &[ENV_VAR, "P2PD_JOIN_TOKEN", "P2PD_NEW_PASSWORD"];
+
+/// Secrets that came through the environment.
+#[derive(Default)]
+pub struct EnvSecrets {
+    pub password: Option<Zeroizing<String>>,
+    pub new_password: Option<Zeroizing<String>>,
+}
+
+/// Reads the secret variables and removes them from the process environment, so nothing
+/// p2pd starts later (or reads its environment) finds them. (`/proc/PID/environ` still shows
+/// the environment p2pd was started with: prefer a password file or the systemd
+/// credential.) Call it before any other thread exists.
+#[allow(unsafe_code)]
+pub fn take_env_secrets() -> EnvSecrets {
+    let take = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty()).map(Zeroizing::new);
+    let secrets = EnvSecrets {
+        password: take(ENV_VAR),
+        new_password: take("P2PD_NEW_PASSWORD"),
+    };
+    for name in SECRET_VARS {
+        // SAFETY: called by `main` before the async runtime or any other thread starts, so
+        // nothing reads or writes the environment concurrently.
+        unsafe { std::env::remove_var(name) };
+    }
+    secrets
 }
 
 /// Reads a secret from a file, dropping one trailing newline.
@@ -70,8 +109,8 @@ impl PasswordSources {
         if let Some(path) = &self.file {
             return read_secret_file(path);
         }
-        if let Ok(p) = std::env::var(ENV_VAR) {
-            return non_empty(Zeroizing::new(p));
+        if let Some(p) = &self.env {
+            return non_empty(p.clone());
         }
         if let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") {
             let path = Path::new(&dir).join(CREDENTIAL_NAME);

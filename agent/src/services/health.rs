@@ -8,7 +8,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::Event;
-use super::manifest::{HealthCheck, Probe, SUPERVISOR_ENV};
+use super::launch::{self, Program, RunAs};
+use super::manifest::{HealthCheck, Probe};
 
 /// Which process a checker judges: its verdicts name it, so the supervisor can ignore a
 /// replaced checker's or an old process's.
@@ -24,6 +25,7 @@ pub fn spawn_checker(
     who: Checked,
     check: HealthCheck,
     cwd: PathBuf,
+    run_as: RunAs,
     marker: String,
     http: &mut Option<reqwest::Client>,
     events: mpsc::UnboundedSender<Event>,
@@ -52,7 +54,13 @@ pub fn spawn_checker(
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            let ok = run_probe(&probe, check.timeout, client.as_ref(), &cwd, &marker).await;
+            let target = Target {
+                cwd: &cwd,
+                run_as: &run_as,
+                marker: &marker,
+                service: &who.name,
+            };
+            let ok = run_probe(&probe, check.timeout, client.as_ref(), &target).await;
             // A slow starter is not failing yet: only successes count during start_period.
             if !ok && tokio::time::Instant::now() < grace_ends {
                 continue;
@@ -70,13 +78,20 @@ pub fn spawn_checker(
     })
 }
 
+/// What a command probe runs as and where (the same user and directory as the service).
+pub struct Target<'a> {
+    pub cwd: &'a std::path::Path,
+    pub run_as: &'a RunAs,
+    pub marker: &'a str,
+    pub service: &'a str,
+}
+
 /// One probe; anything but a clear success within `timeout` is a failure.
 pub async fn run_probe(
     probe: &Probe,
     timeout: Duration,
     http: Option<&reqwest::Client>,
-    cwd: &std::path::Path,
-    marker: &str,
+    target: &Target<'_>,
 ) -> bool {
     match probe {
         Probe::Http(url) => {
@@ -96,16 +111,20 @@ pub async fn run_probe(
             let Some((program, args)) = argv.split_first() else {
                 return false;
             };
-            let child = tokio::process::Command::new(program)
-                .args(args)
-                .env(SUPERVISOR_ENV, marker)
-                .current_dir(cwd)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .process_group(0)
-                .kill_on_drop(true)
-                .spawn();
+            let env = std::collections::BTreeMap::new();
+            let child = launch::command(&Program {
+                command: program,
+                args,
+                env: &env,
+                cwd: target.cwd,
+                run_as: target.run_as,
+                marker: target.marker,
+                service: target.service,
+            })
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn();
             let Ok(mut child) = child else {
                 return false;
             };
@@ -159,14 +178,14 @@ mod tests {
 
     async fn probe(p: Probe) -> bool {
         let http = http_client().unwrap();
-        run_probe(
-            &p,
-            Duration::from_millis(500),
-            Some(&http),
-            Path::new("/"),
-            "test-marker",
-        )
-        .await
+        let run_as = super::super::launch::agent_user().unwrap();
+        let target = Target {
+            cwd: Path::new("/"),
+            run_as: &run_as,
+            marker: "test-marker",
+            service: "probe-test",
+        };
+        run_probe(&p, Duration::from_millis(500), Some(&http), &target).await
     }
 
     use std::path::Path;

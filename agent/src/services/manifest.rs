@@ -15,7 +15,7 @@ use crate::config::yaml::{Located, Schema};
 
 /// The environment variable that marks every supervised process with the supervisor that
 /// started it (see `process.rs`); a manifest may not set it.
-pub const SUPERVISOR_ENV: &str = "P2PD_SUPERVISOR";
+pub const SUPERVISOR_ENV: &str = "P2P_SUPERVISOR";
 const MAX_PORTS: usize = 16;
 const MAX_TAGS: usize = 16;
 
@@ -29,9 +29,17 @@ pub struct Manifest {
     pub command: String,
     #[serde(default)]
     pub args: Vec<String>,
-    /// Added to p2pd's own environment.
+    /// The service's environment, beside an allow-list of p2pd's own (`PATH`, locale, time
+    /// zone); nothing else of p2pd's environment is passed on.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// Run as this user (its uid, primary group and home). Default: as p2pd when p2pd is not
+    /// root; `services_default_user` (`nobody`) when it is.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Run with this group instead of the user's primary group.
+    #[serde(default)]
+    pub group: Option<String>,
     /// Default: the services directory. Relative paths are relative to it.
     #[serde(default)]
     pub working_directory: Option<PathBuf>,
@@ -178,6 +186,8 @@ const KEYS: &[&str] = &[
     "command",
     "args",
     "env",
+    "user",
+    "group",
     "working_directory",
     "restart",
     "policy",
@@ -280,7 +290,7 @@ impl Manifest {
                 return Err(fail(
                     "env",
                     format!("invalid environment variable name `{key}`"),
-                    "names may not be empty, contain '=' or be P2PD_SUPERVISOR (reserved)",
+                    "names may not be empty, contain '=' or be P2P_SUPERVISOR (reserved)",
                 ));
             }
         }
@@ -416,6 +426,8 @@ impl Manifest {
             || self.args != other.args
             || self.env != other.env
             || self.working_directory != other.working_directory
+            || self.user != other.user
+            || self.group != other.group
     }
 }
 
@@ -495,7 +507,7 @@ mod tests {
                 "backoff",
             ),
             ("command: x\nports: {http: 0}\n", 2, "between 1 and 65535"),
-            ("command: x\nenv: {P2PD_SUPERVISOR: x}\n", 2, "reserved"),
+            ("command: x\nenv: {P2P_SUPERVISOR: x}\n", 2, "reserved"),
             ("name: Bad Name\ncommand: x\n", 1, "letter or digit"),
             ("args: []\n", 1, "required"),
         ] {

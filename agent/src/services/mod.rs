@@ -4,6 +4,7 @@
 
 pub mod discovery;
 pub mod health;
+pub mod launch;
 pub mod machine;
 pub mod manifest;
 pub mod process;

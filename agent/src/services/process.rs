@@ -4,7 +4,7 @@
 //! Nothing outlives the agent:
 //! - a graceful stop of `p2pd` stops every group (stop signal, deadline, SIGKILL);
 //! - the group leader gets SIGKILL from the kernel when `p2pd` dies (`PR_SET_PDEATHSIG`);
-//! - every supervised process carries `P2PD_SUPERVISOR=<marker>` in its environment, where
+//! - every supervised process carries `P2P_SUPERVISOR=<marker>` in its environment, where
 //!   the marker names this agent's state directory; at start-up the agent kills every
 //!   process still carrying its marker (what a crash left behind, grandchildren included)
 //!   before it starts any service, so nothing runs twice.
@@ -20,6 +20,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::sync::mpsc;
 
 use super::machine::Exit;
+use super::launch::{self, Program, RunAs};
 use super::manifest::{Manifest, SUPERVISOR_ENV};
 use super::{Event, LogSink, Stream};
 
@@ -36,45 +37,47 @@ pub fn marker_for(state_dir: &Path) -> String {
 /// Why a service's process could not be started.
 #[derive(Debug, thiserror::Error)]
 pub enum SpawnError {
-    #[error("cannot run `{program}`: {source}")]
+    #[error("cannot run `{program}` as user {user}: {source}")]
     Exec {
         program: String,
+        user: String,
         source: std::io::Error,
     },
     #[error("the process exited before it could be watched")]
     Vanished,
+    #[error(transparent)]
+    User(#[from] super::launch::LaunchError),
 }
 
-/// Starts `manifest`'s program in a new process group and watches it: output lines go to
-/// `sink`, the exit to `events`. Returns the pid (also the process group id).
+/// Starts `manifest`'s program in a new process group, as `run_as`, and watches it: output
+/// lines go to `sink`, the exit to `events`. Returns the pid (also the process group id).
 pub fn spawn(
     manifest: &Manifest,
     base_dir: &Path,
+    run_as: &RunAs,
     marker: &str,
     generation: u64,
     events: mpsc::UnboundedSender<Event>,
     sink: LogSink,
 ) -> Result<u32, SpawnError> {
-    let mut cmd = tokio::process::Command::new(&manifest.command);
-    cmd.args(&manifest.args)
-        .envs(&manifest.env)
-        .env(SUPERVISOR_ENV, marker)
-        .env("P2PD_SERVICE", &manifest.name)
-        .current_dir(
-            manifest
-                .working_directory
-                .as_ref()
-                .map(|d| base_dir.join(d))
-                .unwrap_or_else(|| base_dir.to_path_buf()),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .kill_on_drop(false);
-    die_with_parent(&mut cmd);
+    let cwd = manifest
+        .working_directory
+        .as_ref()
+        .map(|d| base_dir.join(d))
+        .unwrap_or_else(|| base_dir.to_path_buf());
+    let mut cmd = launch::command(&Program {
+        command: &manifest.command,
+        args: &manifest.args,
+        env: &manifest.env,
+        cwd: &cwd,
+        run_as,
+        marker,
+        service: &manifest.name,
+    });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|source| SpawnError::Exec {
         program: manifest.command.clone(),
+        user: run_as.name.clone(),
         source,
     })?;
     let pid = child.id().ok_or(SpawnError::Vanished)?;
@@ -109,19 +112,6 @@ pub fn spawn(
         });
     });
     Ok(pid)
-}
-
-/// Asks the kernel to SIGKILL the child when the thread that spawned it dies (`p2pd`
-/// crashing); the marker scan at the next start catches its descendants.
-#[allow(unsafe_code)]
-fn die_with_parent(cmd: &mut tokio::process::Command) {
-    // SAFETY: the closure runs between fork and exec and only calls prctl(2), which is
-    // async-signal-safe; it allocates nothing and touches no lock.
-    unsafe {
-        cmd.pre_exec(|| {
-            nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(std::io::Error::from)
-        });
-    }
 }
 
 /// Sends `signal` to the whole process group led by `pid`. A group that is already gone is
@@ -178,7 +168,12 @@ fn emit(sink: &LogSink, service: &str, stream: Stream, line: &mut Vec<u8>) {
 /// Kills every process carrying this agent's marker: what a crashed previous run left
 /// behind. Returns how many it killed.
 pub fn kill_strays(marker: &str) -> usize {
-    let needle = format!("{SUPERVISOR_ENV}={marker}");
+    // Also the marker's name before 0.1 renamed it, so an upgrade finds what an older run
+    // left behind.
+    let needles = [
+        format!("{SUPERVISOR_ENV}={marker}"),
+        format!("P2PD_SUPERVISOR={marker}"),
+    ];
     let me = std::process::id();
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return 0;
@@ -199,7 +194,10 @@ pub fn kill_strays(marker: &str) -> usize {
         let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
             continue;
         };
-        if environ.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
+        if environ
+            .split(|b| *b == 0)
+            .any(|v| needles.iter().any(|n| v == n.as_bytes()))
+        {
             tracing::warn!(
                 pid,
                 "killing a process left behind by a previous run of p2pd"

@@ -4,10 +4,12 @@
 //! writes. Commands are plain serialisable data, so replicating them between coordinators
 //! (a Raft log feeding `apply`) changes no caller.
 
+mod local;
 mod members;
 mod pki;
 mod services;
 
+pub use local::RevocationCopy;
 pub use members::{MemberRecord, MembershipSnapshot};
 pub use pki::{CertRecord, JoinTokenRecord};
 
@@ -30,6 +32,8 @@ pub enum StoreError {
     /// A conditional command whose condition does not hold; nothing was changed.
     #[error(transparent)]
     Rejected(#[from] Rejection),
+    #[error(transparent)]
+    Task(#[from] crate::blocking::TaskFailed),
 }
 
 /// Why a conditional command changed nothing. Part of a command's outcome, so every replica
@@ -105,7 +109,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 4;
+const SCHEMA_VERSION: i64 = 5;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -148,6 +152,12 @@ const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         desired TEXT NOT NULL,
         updated_at INTEGER NOT NULL
+     );",
+    // v5: a worker's copy of the revocation list it follows (node-local, see local.rs)
+    "CREATE TABLE revocation_copy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL,
+        serials TEXT NOT NULL
      );",
 ];
 

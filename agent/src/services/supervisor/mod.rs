@@ -16,7 +16,9 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, watch};
 
 use super::machine::{Action, Machine, Millis, Policy};
+use super::launch::{self, RunAs};
 use super::manifest::Manifest;
+use super::process::SpawnError;
 use super::{ControlError, Event, Request, Services, Snapshot, SupervisorOptions, health, process};
 
 mod reload;
@@ -40,6 +42,8 @@ struct Slot {
     removing: bool,
     cpu_percent: Option<f32>,
     rss_bytes: Option<u64>,
+    /// Who the running process runs as (health-check commands run as the same user).
+    run_as: Option<RunAs>,
 }
 
 impl Slot {
@@ -335,16 +339,28 @@ impl Supervisor {
                     }
                     slot.stop_checker();
                     let generation = slot.machine.generation();
-                    match process::spawn(
-                        &slot.manifest,
-                        &base,
-                        &self.opts.marker,
-                        generation,
-                        self.events.clone(),
-                        self.opts.sink.clone(),
-                    ) {
-                        Ok(pid) => {
+                    let started = launch::run_as(
+                        slot.manifest.user.as_deref(),
+                        slot.manifest.group.as_deref(),
+                        self.opts.config.default_user.as_deref(),
+                    )
+                    .map_err(SpawnError::from)
+                    .and_then(|run_as| {
+                        let pid = process::spawn(
+                            &slot.manifest,
+                            &base,
+                            &run_as,
+                            &self.opts.marker,
+                            generation,
+                            self.events.clone(),
+                            self.opts.sink.clone(),
+                        )?;
+                        Ok((pid, run_as))
+                    });
+                    match started {
+                        Ok((pid, run_as)) => {
                             slot.pid = Some(pid);
+                            slot.run_as = Some(run_as.clone());
                             if let Some(check) = slot.manifest.health.clone() {
                                 slot.checker_id += 1;
                                 slot.checker = Some(health::spawn_checker(
@@ -355,6 +371,7 @@ impl Supervisor {
                                     },
                                     check,
                                     base.clone(),
+                                    run_as,
                                     self.opts.marker.clone(),
                                     &mut self.http,
                                     self.events.clone(),

@@ -138,6 +138,7 @@ impl Supervisor {
                     removing: false,
                     cpu_percent: None,
                     rss_bytes: None,
+                    run_as: None,
                 },
             );
             self.apply(&name, actions);
@@ -172,7 +173,9 @@ impl Supervisor {
             if health_changed && slot.machine.is_up() {
                 slot.stop_checker();
                 slot.machine.reset_health();
-                if let Some(check) = slot.manifest.health.clone() {
+                if let (Some(check), Some(run_as)) =
+                    (slot.manifest.health.clone(), slot.run_as.clone())
+                {
                     slot.checker_id += 1;
                     slot.checker = Some(health::spawn_checker(
                         health::Checked {
@@ -182,6 +185,7 @@ impl Supervisor {
                         },
                         check,
                         self.dir.clone().unwrap_or_default(),
+                        run_as,
                         self.opts.marker.clone(),
                         &mut self.http,
                         self.events.clone(),
