@@ -64,6 +64,8 @@ impl Session {
         let pin = Fingerprint::parse(fingerprint).map_err(|e| CtlError::usage(e.to_string()))?;
         let mut opts = ClientOptions::new(server, ServerTrust::Pinned(pin));
         opts.token = token;
+        // Used for login: the password goes to a coordinator only.
+        opts.require_coordinator = true;
         opts.timeout = Duration::from_secs(self.global.timeout.max(1));
         Ok(ApiClient::new(opts)?)
     }

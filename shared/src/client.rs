@@ -240,7 +240,11 @@ impl ApiClient {
         req: reqwest::RequestBuilder,
     ) -> Result<reqwest::Response, ClientError> {
         let resp = req.send().await.map_err(|e| {
-            let (server, reason) = (self.base.clone(), describe(&e));
+            let (server, mut reason) = (self.base.clone(), describe(&e));
+            // rustls prints our own verifier's reason as a Debug value: say it in words.
+            if reason.contains("OtherError(NotCoordinator)") {
+                reason = crate::tls::NotCoordinator.to_string();
+            }
             if certificate_failure(&e) {
                 ClientError::Rejected { server, reason }
             } else {

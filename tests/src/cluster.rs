@@ -26,6 +26,8 @@ pub fn block() -> (u8, u8) {
 pub struct Cluster {
     /// Extra YAML appended to every node's config.
     pub extra_config: String,
+    /// Extra environment for every `p2pd` started.
+    pub extra_env: Vec<(String, String)>,
     pub dir: tempfile::TempDir,
     pub net: (u8, u8),
     pub port: u16,
@@ -43,6 +45,7 @@ impl Cluster {
         let net = block();
         Self {
             extra_config: String::new(),
+            extra_env: Vec::new(),
             dir: tempfile::tempdir().unwrap(),
             net,
             port: 20000 + (std::process::id() % 20000) as u16,
@@ -104,6 +107,7 @@ impl Cluster {
         if let Some(t) = token {
             cmd.env("P2PD_JOIN_TOKEN", t);
         }
+        cmd.envs(self.extra_env.iter().map(|(k, v)| (k, v)));
         Proc::spawn(&mut cmd)
     }
 

@@ -74,8 +74,7 @@ async fn ship_until_error(
     target: &Target,
     shipped: &mut bool,
 ) -> Result<(), ShipError> {
-    let client =
-        pki.coordinator_client(target.address.clone(), target.node_id.clone(), TIMEOUT)?;
+    let client = pki.coordinator_client(target.address.clone(), target.node_id.clone(), TIMEOUT)?;
     let mut cursor = client.log_cursor().await?.last_seq;
     let mut own = logs.own_seq();
     let own_last = *own.borrow();

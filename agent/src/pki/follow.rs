@@ -72,8 +72,11 @@ pub fn spawn<T: Versioned>(
                 return;
             };
             let poll = async {
-                let client =
-                    pki.coordinator_client(target.address.clone(), target.node_id.clone(), PEER_TIMEOUT)?;
+                let client = pki.coordinator_client(
+                    target.address.clone(),
+                    target.node_id.clone(),
+                    PEER_TIMEOUT,
+                )?;
                 client
                     .long_poll::<T>(follow.path, follow.known, LONG_POLL)
                     .await

@@ -122,7 +122,10 @@ mod tests {
         );
         let mut with_role = cert(now);
         with_role.coordinator = true;
-        assert_eq!(renewal_reason(Some(&with_role), &wanted, now, 30 * DAY), None);
+        assert_eq!(
+            renewal_reason(Some(&with_role), &wanted, now, 30 * DAY),
+            None
+        );
     }
 
     #[test]

@@ -62,7 +62,12 @@ pub struct EnvSecrets {
 /// credential.) Call it before any other thread exists.
 #[allow(unsafe_code)]
 pub fn take_env_secrets() -> EnvSecrets {
-    let take = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty()).map(Zeroizing::new);
+    let take = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(Zeroizing::new)
+    };
     let secrets = EnvSecrets {
         password: take(ENV_VAR),
         new_password: take("P2PD_NEW_PASSWORD"),

@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::sync::mpsc;
 
-use super::machine::Exit;
 use super::launch::{self, Program, RunAs};
+use super::machine::Exit;
 use super::manifest::{Manifest, SUPERVISOR_ENV};
 use super::{Event, LogSink, Stream};
 

@@ -15,8 +15,8 @@ use p2p_shared::services::{
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, watch};
 
-use super::machine::{Action, Machine, Millis, Policy};
 use super::launch::{self, RunAs};
+use super::machine::{Action, Machine, Millis, Policy};
 use super::manifest::Manifest;
 use super::process::SpawnError;
 use super::{ControlError, Event, Request, Services, Snapshot, SupervisorOptions, health, process};

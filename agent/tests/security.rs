@@ -1,0 +1,96 @@
+//! Security properties with in-process agents over real TLS: a worker cannot pose as a
+//! coordinator, and clients that need a coordinator refuse anything else.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
+mod common;
+use common::*;
+
+use std::time::Duration;
+
+use p2p_shared::jointoken::JoinToken;
+use p2p_shared::{ApiClient, ClientError, ClientOptions, ServerTrust};
+use p2pd::node::RunningAgent;
+use p2pd::pki::enroll::{Claim, Credential, Target, obtain};
+
+fn admin_token(coord: &RunningAgent) -> String {
+    coord.issue_token("admin", p2p_shared::Role::Admin).unwrap()
+}
+
+fn ca_der(coord: &RunningAgent) -> rustls_pki_types::CertificateDer<'static> {
+    p2pd::pki::ca::pem_to_der(coord.ca_pem()).unwrap()
+}
+
+fn rejected_as_not_coordinator(err: &ClientError) -> bool {
+    matches!(err, ClientError::Rejected { reason, .. } if reason.contains("not a coordinator"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_cannot_pose_as_the_coordinator() {
+    let (net, dir, coord) = cluster().await;
+    let text = coord
+        .create_join_token(Duration::from_secs(600), None, 2)
+        .unwrap();
+    let w1 = worker(&net, 2, "w1", dir.path(), &coord, Some(&text))
+        .await
+        .unwrap();
+
+    // Enrolment through the worker (same CA, so the token's pin matches) is refused at the
+    // handshake: the join secret never reaches it, and the token keeps its use.
+    let token = JoinToken::parse(&text).unwrap();
+    let claim = Claim {
+        node_id: "w9".into(),
+        ips: vec![net.ip(9)],
+        hostname: None,
+        api_port: 1,
+        challenge_port: net.challenge_port,
+    };
+    let via_worker = Target {
+        address: w1.local_addr.to_string(),
+        node_id: None,
+    };
+    let Err(err) = obtain(
+        &via_worker,
+        &claim,
+        &Credential::Token(&token),
+        Duration::from_secs(10),
+    )
+    .await
+    else {
+        panic!("a worker signed a certificate");
+    };
+    assert!(err.to_string().contains("not a coordinator"), "{err}");
+    let mut o = ClientOptions::new(
+        format!("https://{}", coord.local_addr),
+        ServerTrust::CaCert(ca_der(&coord)),
+    );
+    o.token = Some(admin_token(&coord));
+    let listed = ApiClient::new(o).unwrap().join_tokens().await.unwrap();
+    assert_eq!(listed.tokens[0].uses_left, 1, "the token was spent");
+
+    // What followers, log shipping and renewal use: the coordinator role is required.
+    let coordinator_only = |addr: std::net::SocketAddr| {
+        let mut o = ClientOptions::new(
+            format!("https://{addr}"),
+            ServerTrust::CaCert(ca_der(&coord)),
+        );
+        o.require_coordinator = true;
+        ApiClient::new(o).unwrap()
+    };
+    let err = coordinator_only(w1.local_addr).health().await.unwrap_err();
+    assert!(rejected_as_not_coordinator(&err), "{err}");
+    // The real coordinator has the role (it reissued its own certificate with it at start).
+    coordinator_only(coord.local_addr).health().await.unwrap();
+
+    // A JWT is never sent to a worker: a client with a token requires the role by itself.
+    let mut o = ClientOptions::new(
+        format!("https://{}", w1.local_addr),
+        ServerTrust::Pinned(coord.ca_fingerprint.clone()),
+    );
+    o.token = Some(admin_token(&coord));
+    let err = ApiClient::new(o).unwrap().whoami().await.unwrap_err();
+    assert!(rejected_as_not_coordinator(&err), "{err}");
+
+    w1.shutdown().await;
+    coord.shutdown().await;
+}
