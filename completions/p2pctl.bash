@@ -250,6 +250,9 @@ _p2pctl() {
             p2pctl__subcmd__help__subcmd__user,passwd)
                 cmd="p2pctl__subcmd__help__subcmd__user__subcmd__passwd"
                 ;;
+            p2pctl__subcmd__help__subcmd__user,revoke-sessions)
+                cmd="p2pctl__subcmd__help__subcmd__user__subcmd__revoke__subcmd__sessions"
+                ;;
             p2pctl__subcmd__help__subcmd__user,rm)
                 cmd="p2pctl__subcmd__help__subcmd__user__subcmd__rm"
                 ;;
@@ -349,6 +352,9 @@ _p2pctl() {
             p2pctl__subcmd__user,passwd)
                 cmd="p2pctl__subcmd__user__subcmd__passwd"
                 ;;
+            p2pctl__subcmd__user,revoke-sessions)
+                cmd="p2pctl__subcmd__user__subcmd__revoke__subcmd__sessions"
+                ;;
             p2pctl__subcmd__user,rm)
                 cmd="p2pctl__subcmd__user__subcmd__rm"
                 ;;
@@ -363,6 +369,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__user__subcmd__help,passwd)
                 cmd="p2pctl__subcmd__user__subcmd__help__subcmd__passwd"
+                ;;
+            p2pctl__subcmd__user__subcmd__help,revoke-sessions)
+                cmd="p2pctl__subcmd__user__subcmd__help__subcmd__revoke__subcmd__sessions"
                 ;;
             p2pctl__subcmd__user__subcmd__help,rm)
                 cmd="p2pctl__subcmd__user__subcmd__help__subcmd__rm"
@@ -1650,7 +1659,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__user)
-            opts="add ls rm passwd"
+            opts="add ls rm passwd revoke-sessions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1692,6 +1701,20 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__user__subcmd__passwd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__user__subcmd__revoke__subcmd__sessions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2748,7 +2771,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user)
-            opts="-o -h --output --context --config --endpoint --timeout --help add ls rm passwd help"
+            opts="-o -h --output --context --config --endpoint --timeout --help add ls rm passwd revoke-sessions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2832,7 +2855,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__help)
-            opts="add ls rm passwd help"
+            opts="add ls rm passwd revoke-sessions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2901,6 +2924,20 @@ _p2pctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        p2pctl__subcmd__user__subcmd__help__subcmd__revoke__subcmd__sessions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         p2pctl__subcmd__user__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2954,7 +2991,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__passwd)
-            opts="-o -h --password-file --output --context --config --endpoint --timeout --help"
+            opts="-o -h --password-file --current-password-file --output --context --config --endpoint --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2964,6 +3001,48 @@ _p2pctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --current-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__user__subcmd__revoke__subcmd__sessions)
+            opts="-o -h --output --context --config --endpoint --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --output)
                     COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
                     return 0

@@ -192,7 +192,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand add 'Create a user'
             cand ls 'List users'
             cand rm 'Delete a user'
-            cand passwd 'Set a user''s password (admins: anyone''s; others: their own)'
+            cand passwd 'Set a user''s password (admins: anyone''s; others: their own, with the current one). Every session of the user ends'
+            cand revoke-sessions 'End every session (token) of a user (admins: anyone''s; others: their own)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;user;add'= {
@@ -229,6 +230,17 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         }
         &'p2pctl;user;passwd'= {
             cand --password-file 'File holding the new password (else P2PCTL_NEW_PASSWORD, else a prompt)'
+            cand --current-password-file 'File holding your current password, when you change your own (else P2PCTL_PASSWORD, else a prompt; admins changing someone else''s need none)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;user;revoke-sessions'= {
             cand -o 'Output format'
             cand --output 'Output format'
             cand --context 'Context to use instead of the current one'
@@ -242,7 +254,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand add 'Create a user'
             cand ls 'List users'
             cand rm 'Delete a user'
-            cand passwd 'Set a user''s password (admins: anyone''s; others: their own)'
+            cand passwd 'Set a user''s password (admins: anyone''s; others: their own, with the current one). Every session of the user ends'
+            cand revoke-sessions 'End every session (token) of a user (admins: anyone''s; others: their own)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;user;help;add'= {
@@ -252,6 +265,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;user;help;rm'= {
         }
         &'p2pctl;user;help;passwd'= {
+        }
+        &'p2pctl;user;help;revoke-sessions'= {
         }
         &'p2pctl;user;help;help'= {
         }
@@ -659,7 +674,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand add 'Create a user'
             cand ls 'List users'
             cand rm 'Delete a user'
-            cand passwd 'Set a user''s password (admins: anyone''s; others: their own)'
+            cand passwd 'Set a user''s password (admins: anyone''s; others: their own, with the current one). Every session of the user ends'
+            cand revoke-sessions 'End every session (token) of a user (admins: anyone''s; others: their own)'
         }
         &'p2pctl;help;user;add'= {
         }
@@ -668,6 +684,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;user;rm'= {
         }
         &'p2pctl;help;user;passwd'= {
+        }
+        &'p2pctl;help;user;revoke-sessions'= {
         }
         &'p2pctl;help;token'= {
             cand create 'Create a join token and print it (shown only this once)'

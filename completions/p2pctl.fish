@@ -157,20 +157,21 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_sub
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List every node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''"
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -l context -d 'Context to use instead of the current one' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -l timeout -d 'Request timeout in seconds' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -s h -l help -d 'Print help'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "add" -d 'Create a user'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "ls" -d 'List users'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "rm" -d 'Delete a user'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "passwd" -d 'Set a user\'s password (admins: anyone\'s; others: their own)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -f -a "add" -d 'Create a user'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -f -a "ls" -d 'List users'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -f -a "rm" -d 'Delete a user'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -f -a "passwd" -d 'Set a user\'s password (admins: anyone\'s; others: their own, with the current one). Every session of the user ends'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -f -a "revoke-sessions" -d 'End every session (token) of a user (admins: anyone\'s; others: their own)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l role -d 'admin, operator or viewer' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l password-file -d 'File holding the new user\'s password (else P2PCTL_NEW_PASSWORD, else a prompt)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -201,6 +202,7 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout in seconds' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l password-file -d 'File holding the new password (else P2PCTL_NEW_PASSWORD, else a prompt)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l current-password-file -d 'File holding your current password, when you change your own (else P2PCTL_PASSWORD, else a prompt; admins changing someone else\'s need none)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
@@ -210,10 +212,20 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l timeout -d 'Request timeout in seconds' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -s h -l help -d 'Print help'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a user'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List users'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a user'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Set a user\'s password (admins: anyone\'s; others: their own)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Set a user\'s password (admins: anyone\'s; others: their own, with the current one). Every session of the user ends'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "revoke-sessions" -d 'End every session (token) of a user (admins: anyone\'s; others: their own)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -523,7 +535,8 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a user'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "ls" -d 'List users'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "rm" -d 'Delete a user'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "passwd" -d 'Set a user\'s password (admins: anyone\'s; others: their own)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "passwd" -d 'Set a user\'s password (admins: anyone\'s; others: their own, with the current one). Every session of the user ends'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "revoke-sessions" -d 'End every session (token) of a user (admins: anyone\'s; others: their own)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Create a join token and print it (shown only this once)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "ls" -d 'List join tokens (never their secrets)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "revoke" -d 'Refuse a token from now on'

@@ -350,11 +350,18 @@ pub enum UserCmd {
     Ls,
     /// Delete a user.
     Rm { name: String },
-    /// Set a user's password (admins: anyone's; others: their own).
+    /// Set a user's password (admins: anyone's; others: their own, with the current one).
+    /// Every session of the user ends.
     Passwd {
         name: String,
         /// File holding the new password (else P2PCTL_NEW_PASSWORD, else a prompt).
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
+        /// File holding your current password, when you change your own (else
+        /// P2PCTL_PASSWORD, else a prompt; admins changing someone else's need none).
+        #[arg(long, value_name = "FILE")]
+        current_password_file: Option<PathBuf>,
     },
+    /// End every session (token) of a user (admins: anyone's; others: their own).
+    RevokeSessions { name: String },
 }

@@ -213,6 +213,10 @@ impl std::fmt::Debug for CreateUserRequest {
 #[derive(Clone, Serialize, Deserialize)]
 pub struct SetPasswordRequest {
     pub password: String,
+    /// The account's current password: required when users change their own (an admin
+    /// resetting someone's does not need it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_password: Option<String>,
 }
 
 impl std::fmt::Debug for SetPasswordRequest {

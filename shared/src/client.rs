@@ -340,6 +340,14 @@ impl ApiClient {
             .map(|_| ())
     }
 
+    /// Ends every session of `name` (`POST /v1/users/{name}/sessions/revoke`).
+    pub async fn revoke_user_sessions(&self, name: &str) -> Result<(), ClientError> {
+        let path = format!("/v1/users/{}/sessions/revoke", encode_segment(name));
+        self.call::<(), serde_json::Value>(Method::POST, &path, None)
+            .await
+            .map(|_| ())
+    }
+
     pub async fn set_password(
         &self,
         name: &str,

@@ -164,3 +164,100 @@ fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() }
 }
+
+#[test]
+fn an_operator_certificate_named_after_an_account_cannot_change_its_password() {
+    let c = Cluster::new();
+    let _procs = c.start_nodes(1);
+    c.ctl_ok(&[
+        "cert",
+        "issue",
+        "--user",
+        "admin",
+        "--role",
+        "viewer",
+        "--context-name",
+        "fake-admin",
+    ]);
+    let out = p2p_tests::p2pctl(
+        &c.path("p2pctl.toml"),
+        &["--context", "fake-admin", "user", "passwd", "admin"],
+        &[
+            ("P2PCTL_NEW_PASSWORD", "taken-over-123"),
+            ("P2PCTL_PASSWORD", "unknown"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // The real admin still signs in with the original password.
+    c.login_admin();
+    c.ctl_ok(&["whoami"]);
+}
+
+#[test]
+fn password_changes_and_revocations_end_a_users_sessions() {
+    let c = Cluster::new();
+    let _procs = c.start_nodes(1);
+    let ctl =
+        |args: &[&str], env: &[(&str, &str)]| p2p_tests::p2pctl(&c.path("p2pctl.toml"), args, env);
+    let out = ctl(
+        &["user", "add", "vera", "--role", "viewer"],
+        &[("P2PCTL_NEW_PASSWORD", "vera-password-1")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let login = |password: &str| {
+        ctl(
+            &["login", "--user", "vera", "--name", "vera"],
+            &[("P2PCTL_PASSWORD", password)],
+        )
+    };
+    assert!(login("vera-password-1").status.success());
+    let whoami = || ctl(&["--context", "vera", "whoami"], &[]);
+    assert!(whoami().status.success(), "{}", stderr(&whoami()));
+
+    // Her own change needs the current password...
+    let wrong = ctl(
+        &["--context", "vera", "user", "passwd", "vera"],
+        &[
+            ("P2PCTL_PASSWORD", "not-her-password"),
+            ("P2PCTL_NEW_PASSWORD", "vera-password-2"),
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
+    assert!(
+        whoami().status.success(),
+        "a refused change ended the session"
+    );
+    let changed = ctl(
+        &["--context", "vera", "user", "passwd", "vera"],
+        &[
+            ("P2PCTL_PASSWORD", "vera-password-1"),
+            ("P2PCTL_NEW_PASSWORD", "vera-password-2"),
+        ],
+    );
+    assert!(changed.status.success(), "{}", stderr(&changed));
+    // ...and ends her sessions.
+    assert_eq!(whoami().status.code(), Some(3), "{}", stderr(&whoami()));
+    assert!(!login("vera-password-1").status.success());
+    assert!(login("vera-password-2").status.success());
+    assert!(whoami().status.success());
+
+    // An admin ends them too.
+    let admin = admin_context(&c);
+    let out = ctl(
+        &["--context", &admin, "user", "revoke-sessions", "vera"],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(whoami().status.code(), Some(3), "{}", stderr(&whoami()));
+}
+
+/// The context `login_admin` wrote (named after the server; `login --name` made another
+/// one current since).
+fn admin_context(c: &Cluster) -> String {
+    let rows: Vec<serde_json::Value> = parse(&c.ctl_ok(&["context", "ls", "-o", "json"]));
+    rows.iter()
+        .find(|r| r["user"] == "admin")
+        .and_then(|r| r["name"].as_str())
+        .unwrap()
+        .to_string()
+}

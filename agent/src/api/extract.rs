@@ -84,6 +84,15 @@ impl FromRequestParts<AppState> for Caller {
                 "this token was logged out".into(),
             ));
         }
+        let generation = control
+            .store
+            .session_generation(&claims.sub)
+            .map_err(ApiError::internal)?;
+        if claims.generation != generation {
+            return Err(ApiError::Unauthenticated(
+                "this session was ended (password changed, account removed, or sessions revoked): sign in again".into(),
+            ));
+        }
         Ok(Caller {
             user: claims.sub,
             role: claims.role,

@@ -7,7 +7,8 @@
 //! | `POST /v1/auth/logout`, `GET /v1/auth/whoami` | any signed-in role |
 //! | `GET /v1/nodes`, `GET /v1/nodes/{id}` | any signed-in role |
 //! | `GET/POST /v1/users`, `DELETE /v1/users/{name}` | admin |
-//! | `PUT /v1/users/{name}/password` | admin, or the user themself |
+//! | `PUT /v1/users/{name}/password` | admin, or the user themself (token + current password) |
+//! | `POST /v1/users/{name}/sessions/revoke` | admin, or the user themself |
 //! | `GET/POST /v1/tokens`, `POST /v1/tokens/{id}/revoke` | admin |
 //! | `POST /v1/enroll` | anyone holding a join token |
 //! | `GET /v1/certs`, `GET /v1/nodes/{id}/cert` | any signed-in role |
@@ -88,6 +89,10 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route("/v1/users", get(op::list_users).post(op::create_user))
         .route("/v1/users/{name}", axum::routing::delete(op::delete_user))
         .route("/v1/users/{name}/password", put(op::set_password))
+        .route(
+            "/v1/users/{name}/sessions/revoke",
+            post(op::revoke_sessions),
+        )
         .route("/v1/tokens", get(pk::list_tokens).post(pk::create_token))
         .route("/v1/tokens/{id}/revoke", post(pk::revoke_token))
         .route("/v1/enroll", post(pk::enroll))

@@ -47,10 +47,14 @@ pub(super) async fn login(
             "invalid user name or password".into(),
         ));
     };
-    let (token, claims) = s
-        .control()?
+    let control = s.control()?;
+    let generation = control
+        .store
+        .session_generation(&user.name)
+        .map_err(ApiError::internal)?;
+    let (token, claims) = control
         .tokens
-        .issue(&user.name, user.role, OffsetDateTime::now_utc())
+        .issue(&user.name, user.role, generation, OffsetDateTime::now_utc())
         .map_err(ApiError::internal)?;
     tracing::info!(user = %user.name, role = %user.role, remote = %conn.remote, "login");
     Ok(Json(LoginResponse {
@@ -150,22 +154,75 @@ pub(super) async fn delete_user(
     let users = s.control()?.users.clone();
     let target = name.clone();
     blocking(move || users.remove(&target)).await?;
+    end_sessions(&s, &name)?;
     tracing::info!(user = %name, by = %caller.user, "user removed");
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Refuses every token `user` holds from now on.
+fn end_sessions(s: &AppState, user: &str) -> Result<(), ApiError> {
+    s.control()?
+        .store
+        .apply(&Command::RevokeUserSessions {
+            user: user.to_string(),
+        })
+        .map_err(ApiError::internal)
+}
+
+/// `POST /v1/users/{name}/sessions/revoke`: an admin ends anyone's sessions, a user their own.
+pub(super) async fn revoke_sessions(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    if caller.user != name || caller.method != p2p_shared::api::AuthMethod::Jwt {
+        caller.require(Role::Admin)?;
+    }
+    let users = s.control()?.users.clone();
+    let target = name.clone();
+    let exists = blocking(move || Ok(users.list()?.iter().any(|u| u.name == target))).await?;
+    if !exists {
+        return Err(ApiError::NotFound(format!("no user named `{name}`")));
+    }
+    end_sessions(&s, &name)?;
+    tracing::info!(user = %name, by = %caller.user, "sessions revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// An admin may set anyone's password. Anyone else only their own, signed in with a token
+/// of that very account (an operator certificate that happens to carry the name is not the
+/// account) and with the current password. Either way the account's sessions end.
 pub(super) async fn set_password(
     State(s): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<SetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    if caller.user != name {
-        caller.require(Role::Admin)?;
-    }
     let users = s.control()?.users.clone();
+    if !caller.role.allows(Role::Admin) {
+        let own_account = caller.user == name && caller.method == p2p_shared::api::AuthMethod::Jwt;
+        if !own_account {
+            return Err(ApiError::Forbidden(format!(
+                "only an admin may change the password of `{name}`; users change their own while signed in with their password"
+            )));
+        }
+        let current = req.current_password.clone().ok_or_else(|| {
+            ApiError::BadRequest("changing your own password needs the current one".into())
+        })?;
+        let (u, target) = (users.clone(), name.clone());
+        let account = blocking(move || u.authenticate(&target, &current)).await?;
+        match account {
+            Some(a) if a.role == caller.role => {}
+            _ => {
+                return Err(ApiError::Forbidden(
+                    "the current password is wrong, or the account changed since this session began".into(),
+                ));
+            }
+        }
+    }
     let target = name.clone();
     blocking(move || users.set_password(&target, &req.password)).await?;
+    end_sessions(&s, &name)?;
     tracing::info!(user = %name, by = %caller.user, "password changed");
     Ok(StatusCode::NO_CONTENT)
 }

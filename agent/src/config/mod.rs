@@ -231,6 +231,12 @@ impl Config {
                     .into(),
             ));
         }
+        if pki.token_ttl < Duration::from_secs(60) || pki.token_ttl > Duration::from_secs(7 * 86400)
+        {
+            return Err(err(
+                "token_ttl must be between 1m and 7d (a stolen token is good for that long)".into(),
+            ));
+        }
         if pki.cert_check_interval < Duration::from_millis(100) {
             return Err(err("cert_check_interval must be at least 100ms".into()));
         }

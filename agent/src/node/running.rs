@@ -88,9 +88,10 @@ impl RunningAgent {
     /// Mints an operator token directly (used by `p2pd dev` to hand `p2pctl` a ready context).
     pub fn issue_token(&self, user: &str, role: Role) -> Result<String, AgentError> {
         let control = self.state.control.as_ref().ok_or(AgentError::NotEnrolled)?;
+        let generation = control.store.session_generation(user)?;
         control
             .tokens
-            .issue(user, role, OffsetDateTime::now_utc())
+            .issue(user, role, generation, OffsetDateTime::now_utc())
             .map(|(t, _)| t)
             .map_err(|e| AgentError::Bootstrap(e.into()))
     }

@@ -15,12 +15,20 @@ pub struct Claims {
     pub role: Role,
     pub jti: String,
     pub iat: i64,
+    /// Not valid before (= `iat`).
+    #[serde(default)]
+    pub nbf: i64,
     pub exp: i64,
     pub iss: String,
     pub aud: String,
+    /// The user's session generation at issue: a later revocation refuses the token.
+    #[serde(default)]
+    pub generation: u64,
 }
 
 const AUDIENCE: &str = "p2pctl";
+/// Seconds of clock difference between coordinators that still pass.
+const LEEWAY: i64 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
@@ -70,6 +78,7 @@ impl TokenKeys {
         &self,
         user: &str,
         role: Role,
+        generation: u64,
         now: OffsetDateTime,
     ) -> Result<(String, Claims), TokenError> {
         let mut jti = [0u8; 16];
@@ -79,24 +88,40 @@ impl TokenKeys {
             role,
             jti: hex::encode(jti),
             iat: now.unix_timestamp(),
+            nbf: now.unix_timestamp(),
             exp: (now + self.ttl).unix_timestamp(),
             iss: self.issuer.clone(),
             aud: AUDIENCE.to_string(),
+            generation,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.encoding)?;
         Ok((token, claims))
     }
 
-    /// Signature, algorithm, issuer, audience and expiry; revocation is the caller's check.
+    /// Signature, algorithm, issuer, audience, expiry, not-before and issue time (none in
+    /// the future, and no lifetime longer than this cluster issues); revocation is the
+    /// caller's check.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        self.verify_at(token, OffsetDateTime::now_utc())
+    }
+
+    fn verify_at(&self, token: &str, now: OffsetDateTime) -> Result<Claims, TokenError> {
         let mut v = Validation::new(Algorithm::EdDSA);
         v.set_issuer(&[&self.issuer]);
         v.set_audience(&[AUDIENCE]);
-        v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        v.leeway = 5;
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+        v.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        v.validate_nbf = true;
+        v.leeway = LEEWAY as u64;
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
             .map(|d| d.claims)
-            .map_err(|_| TokenError::Invalid)
+            .map_err(|_| TokenError::Invalid)?;
+        let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
+        let issued_in_future = claims.iat > now.unix_timestamp() + LEEWAY;
+        let too_long = claims.exp.saturating_sub(claims.iat) > ttl + LEEWAY;
+        if issued_in_future || too_long {
+            return Err(TokenError::Invalid);
+        }
+        Ok(claims)
     }
 }
 
@@ -113,7 +138,7 @@ mod tests {
     fn issue_and_verify() {
         let k = keys("c1", 3600);
         let (tok, claims) = k
-            .issue("alice", Role::Operator, OffsetDateTime::now_utc())
+            .issue("alice", Role::Operator, 0, OffsetDateTime::now_utc())
             .unwrap();
         assert_eq!(k.verify(&tok).unwrap(), claims);
         assert_eq!(claims.jti.len(), 32);
@@ -123,11 +148,11 @@ mod tests {
     fn refuses_expired_foreign_and_tampered() {
         let k = keys("c1", 60);
         let past = OffsetDateTime::now_utc() - Duration::from_secs(3600);
-        let (old, _) = k.issue("a", Role::Admin, past).unwrap();
+        let (old, _) = k.issue("a", Role::Admin, 0, past).unwrap();
         assert!(k.verify(&old).is_err(), "expired token accepted");
         let other = keys("c1", 60);
         let (foreign, _) = other
-            .issue("a", Role::Admin, OffsetDateTime::now_utc())
+            .issue("a", Role::Admin, 0, OffsetDateTime::now_utc())
             .unwrap();
         assert!(
             k.verify(&foreign).is_err(),
@@ -138,7 +163,7 @@ mod tests {
             ..keys("c1", 60)
         };
         let (t, _) = k
-            .issue("a", Role::Admin, OffsetDateTime::now_utc())
+            .issue("a", Role::Admin, 0, OffsetDateTime::now_utc())
             .unwrap();
         assert!(wrong_iss.verify(&t).is_err());
         // Flip the role in the payload: signature no longer matches.
@@ -149,5 +174,39 @@ mod tests {
         let forged = b64.encode(payload.replace("admin", "viewer"));
         let tampered = format!("{}.{}.{}", parts[0], forged, parts[2]);
         assert!(k.verify(&tampered).is_err());
+    }
+
+    #[test]
+    fn refuses_tokens_from_the_future_and_longer_than_the_ttl() {
+        let k = keys("c1", 600);
+        let now = OffsetDateTime::now_utc();
+        // Issued an hour from now (a coordinator with a clock far ahead, or a forger).
+        let (future, _) = k
+            .issue("a", Role::Admin, 0, now + Duration::from_secs(3600))
+            .unwrap();
+        assert!(
+            k.verify(&future).is_err(),
+            "a token not valid yet was accepted"
+        );
+        // Signed by a key whose holder set a week-long lifetime.
+        let long = keys("c1", 7 * 86400);
+        let same_key = TokenKeys {
+            ttl: Duration::from_secs(600),
+            ..long
+        };
+        let (t, _) = TokenKeys {
+            ttl: Duration::from_secs(7 * 86400),
+            encoding: same_key.encoding.clone(),
+            decoding: same_key.decoding.clone(),
+            issuer: "c1".into(),
+        }
+        .issue("a", Role::Admin, 0, now)
+        .unwrap();
+        assert!(
+            same_key.verify(&t).is_err(),
+            "a week-long token was accepted"
+        );
+        let (ok, _) = same_key.issue("a", Role::Admin, 0, now).unwrap();
+        assert!(same_key.verify(&ok).is_ok());
     }
 }

@@ -72,6 +72,9 @@ pub enum Command {
     RecordCert { cert: CertRecord },
     /// Revoke a certificate by serial; bumps the revocation version.
     RevokeCert { serial: String, now: i64 },
+    /// End every session (JWT) of a user: a password change, a deleted account, or an
+    /// admin's `user revoke-sessions`. Tokens carry the generation they were issued in.
+    RevokeUserSessions { user: String },
 }
 
 /// A node as the control plane records it.
@@ -109,7 +112,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 5;
+const SCHEMA_VERSION: i64 = 6;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -158,6 +161,11 @@ const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY CHECK (id = 1),
         version INTEGER NOT NULL,
         serials TEXT NOT NULL
+     );",
+    // v6: per-user session generations (a JWT of an older generation is refused)
+    "CREATE TABLE user_sessions (
+        user TEXT PRIMARY KEY,
+        generation INTEGER NOT NULL
      );",
 ];
 
@@ -237,6 +245,13 @@ impl Store {
                     params![node.node_id, to_json(node)?],
                 )?;
             }
+            Command::RevokeUserSessions { user } => {
+                tx.execute(
+                    "INSERT INTO user_sessions (user, generation) VALUES (?1, 1)
+                     ON CONFLICT(user) DO UPDATE SET generation = generation + 1",
+                    params![user],
+                )?;
+            }
             Command::CreateJoinToken { .. }
             | Command::ConsumeJoinToken { .. }
             | Command::RevokeJoinToken { .. }
@@ -270,6 +285,19 @@ impl Store {
             )
             .optional()?;
         Ok(found.is_some())
+    }
+
+    /// The generation a user's tokens must carry (0 until a first revocation).
+    pub fn session_generation(&self, user: &str) -> Result<u64, StoreError> {
+        let g: Option<i64> = self
+            .lock()
+            .query_row(
+                "SELECT generation FROM user_sessions WHERE user = ?1",
+                params![user],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(g.unwrap_or(0).max(0) as u64)
     }
 
     pub fn nodes(&self) -> Result<Vec<NodeRecord>, StoreError> {

@@ -58,16 +58,43 @@ pub async fn user_cmd(env: &Session, cmd: UserCmd) -> Result<(), CtlError> {
         UserCmd::Passwd {
             name,
             password_file,
+            current_password_file,
         } => {
+            // Your own password: the server wants the current one too.
+            let own = env
+                .context()
+                .ok()
+                .and_then(|(_, c)| c.user.clone())
+                .is_some_and(|u| u == name);
+            let current_password = if own {
+                Some(read_password(
+                    current_password_file.as_ref(),
+                    "P2PCTL_PASSWORD",
+                    "Current password: ",
+                )?)
+            } else {
+                None
+            };
             let password = read_password(
                 password_file.as_ref(),
                 "P2PCTL_NEW_PASSWORD",
                 &format!("New password for {name}: "),
             )?;
             client
-                .set_password(&name, &SetPasswordRequest { password })
+                .set_password(
+                    &name,
+                    &SetPasswordRequest {
+                        password,
+                        current_password,
+                    },
+                )
                 .await?;
-            eprintln!("Password of `{name}` changed");
+            eprintln!("Password of `{name}` changed; every session of `{name}` has ended");
+            Ok(())
+        }
+        UserCmd::RevokeSessions { name } => {
+            client.revoke_user_sessions(&name).await?;
+            eprintln!("Every session of `{name}` has ended");
             Ok(())
         }
     }
