@@ -94,3 +94,51 @@ async fn a_worker_cannot_pose_as_the_coordinator() {
     w1.shutdown().await;
     coord.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_sent_request_on_the_challenge_port_does_not_stop_a_renewal() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use tokio::io::AsyncWriteExt;
+    let (net, dir, coord) = cluster().await;
+    let text = coord
+        .create_join_token(Duration::from_secs(600), None, 1)
+        .unwrap();
+    let w1 = worker(&net, 2, "w1", dir.path(), &coord, Some(&text))
+        .await
+        .unwrap();
+    // Whenever the responder is up, a client opens a request, sends half of it, and holds
+    // it open for good.
+    let held = Arc::new(AtomicBool::new(false));
+    let attacker = {
+        let (held, addr) = (held.clone(), (net.ip(2), net.challenge_port));
+        tokio::spawn(async move {
+            loop {
+                if let Ok(mut s) = tokio::net::TcpStream::connect(addr).await
+                    && s.write_all(b"GET /.well-known/p2p-chal").await.is_ok()
+                {
+                    held.store(true, Ordering::SeqCst);
+                    let _open_forever = s;
+                    std::future::pending::<()>().await;
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        })
+    };
+    // Renew until the attacker got in during a renewal; each renewal must still finish.
+    for _ in 0..20 {
+        let renewed = tokio::time::timeout(Duration::from_secs(20), w1.renew_now()).await;
+        let result = renewed.expect("a renewal hung on the held-open connection");
+        result.unwrap();
+        if held.load(Ordering::SeqCst) {
+            break;
+        }
+    }
+    assert!(
+        held.load(Ordering::SeqCst),
+        "the attacker never reached the responder"
+    );
+    attacker.abort();
+    w1.shutdown().await;
+    coord.shutdown().await;
+}

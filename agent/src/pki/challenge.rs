@@ -29,6 +29,13 @@ pub const MAX_ANSWER_BYTES: usize = 256;
 pub const CALLBACK_TIMEOUT: Duration = Duration::from_secs(3);
 /// Most addresses one request may claim (each costs a call-back).
 pub const MAX_CLAIMED_ADDRESSES: usize = 16;
+/// The responder's bounds: it answers the coordinator's one call-back per address, nothing
+/// more, and nobody can keep it from stopping.
+const MAX_RESPONDER_CONNECTIONS: usize = 2;
+const MAX_RESPONDER_TOTAL: usize = 16;
+const HEADER_TIMEOUT: Duration = Duration::from_secs(2);
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
+const STOP_TIMEOUT: Duration = Duration::from_secs(1);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChallengeError {
@@ -132,29 +139,93 @@ impl Responder {
                     return Err(ChallengeError::Bind { addr, source });
                 }
             };
-            let mut rx = stop.subscribe();
-            let app = app.clone();
-            tasks.push(tokio::spawn(async move {
-                let shutdown = async move {
-                    let _ = rx.wait_for(|s| *s).await;
-                };
-                if let Err(e) = axum::serve(listener, app)
-                    .with_graceful_shutdown(shutdown)
-                    .await
-                {
-                    tracing::warn!(%addr, error = %e, "challenge responder failed");
-                }
-            }));
+            tasks.push(tokio::spawn(accept_loop(
+                listener,
+                app.clone(),
+                stop.subscribe(),
+            )));
         }
         Ok(Self { port, stop, tasks })
     }
 
+    /// Stops accepting at once; a connection still open ends on its own deadline, so no
+    /// client (a half-sent request, a slow reader) can hold up enrolment or renewal.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        for t in self.tasks {
-            let _ = t.await;
+        for mut t in self.tasks {
+            if tokio::time::timeout(STOP_TIMEOUT, &mut t).await.is_err() {
+                t.abort();
+                tracing::warn!(
+                    port = self.port,
+                    "the challenge responder did not stop in time"
+                );
+            }
         }
         tracing::info!(port = self.port, "Temporary HTTP server stopped");
+    }
+}
+
+/// Open connections per source address, so one client cannot take every slot.
+#[derive(Clone, Default)]
+struct Slots(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<IpAddr, usize>>>);
+
+/// A taken slot; gives it back when dropped.
+struct Slot(Slots, IpAddr);
+
+impl Slots {
+    fn take(&self, from: IpAddr) -> Option<Slot> {
+        let mut open = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let total: usize = open.values().sum();
+        let mine = open.entry(from).or_default();
+        if *mine >= MAX_RESPONDER_CONNECTIONS || total >= MAX_RESPONDER_TOTAL {
+            return None;
+        }
+        *mine += 1;
+        Some(Slot(self.clone(), from))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = (self.0).0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.1) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.1);
+            }
+        }
+    }
+}
+
+/// Serves plain HTTP/1.1 on one address until `stop`: at most
+/// [`MAX_RESPONDER_CONNECTIONS`] at once per source (more are closed unanswered), headers
+/// within [`HEADER_TIMEOUT`], one request per connection, and the whole connection within
+/// [`CONNECTION_TIMEOUT`].
+async fn accept_loop(listener: TcpListener, app: Router, mut stop: watch::Receiver<bool>) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    let slots = Slots::default();
+    loop {
+        let accepted = tokio::select! {
+            _ = stop.wait_for(|s| *s) => return,
+            a = listener.accept() => a,
+        };
+        let Ok((tcp, from)) = accepted else {
+            continue;
+        };
+        let Some(slot) = slots.take(from.ip()) else {
+            continue;
+        };
+        let svc = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .keep_alive(false)
+                .serve_connection(TokioIo::new(tcp), svc);
+            let _ = tokio::time::timeout(CONNECTION_TIMEOUT, conn).await;
+        });
     }
 }
 
@@ -288,6 +359,31 @@ mod tests {
         r.stop().await;
         let err = v.check(lo, lo, "s3cret").await.unwrap_err();
         assert!(err.to_string().contains("failed"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_half_sent_request_neither_blocks_answers_nor_the_stop() {
+        use tokio::io::AsyncWriteExt;
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let lo = ip("127.0.0.1");
+        let r = Responder::start(&[lo], port, "s3cret").await.unwrap();
+        // A client starts a request and never finishes it.
+        let mut stuck = tokio::net::TcpStream::connect((lo, port)).await.unwrap();
+        stuck
+            .write_all(b"GET /.well-known/p2p-challenge/ab")
+            .await
+            .unwrap();
+        // The coordinator's call-back is still answered meanwhile...
+        let v = Verifier::new(port).unwrap();
+        v.check(lo, lo, "s3cret").await.unwrap();
+        // ...and stopping does not wait for the stuck client.
+        let stopped = tokio::time::timeout(Duration::from_secs(3), r.stop()).await;
+        assert!(stopped.is_ok(), "stop() hung on a half-sent request");
+        assert!(tokio::net::TcpStream::connect((lo, port)).await.is_err());
+        drop(stuck);
     }
 
     #[tokio::test]

@@ -29,6 +29,8 @@ pub enum EnrollError {
     Csr(#[from] rcgen::Error),
     #[error("the coordinator's answer is not acceptable: {0}")]
     BadResponse(String),
+    #[error("no certificate within {0:?}")]
+    TimedOut(Duration),
 }
 
 impl EnrollError {
@@ -42,7 +44,7 @@ impl EnrollError {
                 ),
                 Some(s) => s == 429 || s >= 500,
             },
-            EnrollError::Challenge(_) => true,
+            EnrollError::Challenge(_) | EnrollError::TimedOut(_) => true,
             EnrollError::Csr(_) | EnrollError::BadResponse(_) => false,
         }
     }
@@ -104,8 +106,21 @@ impl Obtained {
     }
 }
 
-/// Asks `target` for a certificate; runs the challenge responder meanwhile.
+/// Asks `target` for a certificate; runs the challenge responder meanwhile. The whole
+/// attempt (responder, request, stop) ends by `timeout` plus a little.
 pub async fn obtain(
+    target: &Target,
+    claim: &Claim,
+    cred: &Credential<'_>,
+    timeout: Duration,
+) -> Result<Obtained, EnrollError> {
+    let deadline = timeout + Duration::from_secs(5);
+    tokio::time::timeout(deadline, attempt(target, claim, cred, timeout))
+        .await
+        .map_err(|_| EnrollError::TimedOut(deadline))?
+}
+
+async fn attempt(
     target: &Target,
     claim: &Claim,
     cred: &Credential<'_>,
