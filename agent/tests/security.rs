@@ -142,3 +142,79 @@ async fn a_half_sent_request_on_the_challenge_port_does_not_stop_a_renewal() {
     w1.shutdown().await;
     coord.shutdown().await;
 }
+
+/// A TLS server with a coordinator certificate of its own CA that answers every request
+/// with `head` and then `body_len` bytes of JSON-ish filler.
+async fn hostile_server(
+    head: &'static str,
+    body_len: usize,
+) -> (String, rustls_pki_types::CertificateDer<'static>) {
+    use p2pd::pki::ca::{ClusterCa, NodeCertRequest};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let now = time::OffsetDateTime::now_utc();
+    let ca = ClusterCa::generate("evil", now).unwrap();
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let req = NodeCertRequest {
+        node_id: "c1".into(),
+        ips: vec![std::net::IpAddr::from([127, 0, 0, 1])],
+        dns_names: vec![],
+        validity: Duration::from_secs(3600),
+        coordinator: true,
+    };
+    let issued = ca.issue_node_cert(&req, &key, now).unwrap();
+    let chain = vec![issued.cert_der.clone(), ca.cert_der().clone()];
+    let cell = p2p_shared::tls::CertCell::from_parts(chain, &key.serialize_der()).unwrap();
+    let provider = p2p_shared::tls::crypto_provider();
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_cert_resolver(std::sync::Arc::new(cell));
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut buf = [0u8; 4096];
+                let _ = tls.read(&mut buf).await;
+                let _ = tls.write_all(head.as_bytes()).await;
+                let chunk = vec![b' '; 64 * 1024];
+                let mut sent = 0;
+                while sent < body_len {
+                    if tls.write_all(&chunk).await.is_err() {
+                        return;
+                    }
+                    sent += chunk.len();
+                }
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    (format!("https://{addr}"), ca.cert_der().clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_response_is_cut_off_with_a_clear_error() {
+    for head in [
+        // No length announced: the body simply does not end.
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n",
+        // An error body, announced as huge.
+        "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 100000000\r\n\r\n",
+    ] {
+        let (server, ca) = hostile_server(head, 100 * 1024 * 1024).await;
+        let mut o = ClientOptions::new(server, ServerTrust::CaCert(ca));
+        o.require_coordinator = true;
+        let err = ApiClient::new(o).unwrap().health().await.unwrap_err();
+        assert!(
+            matches!(err, ClientError::TooLarge { .. }),
+            "not cut off: {err}"
+        );
+        assert!(err.to_string().contains("cut off"), "{err}");
+    }
+}

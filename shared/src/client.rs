@@ -74,7 +74,17 @@ pub enum ClientError {
     },
     #[error("unexpected response from {server}: {reason}")]
     Decode { server: String, reason: String },
+    /// A body longer than this call accepts was cut off (a hostile or broken peer).
+    #[error("{server} sent more than {limit} bytes; the response was cut off")]
+    TooLarge { server: String, limit: usize },
 }
+
+/// Longest body a call reads unless it says otherwise.
+pub const MAX_RESPONSE: usize = 32 * 1024 * 1024;
+/// Longest error body read.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+/// Longest line of an NDJSON stream.
+pub const MAX_STREAM_LINE: usize = 256 * 1024;
 
 impl ClientError {
     /// HTTP status of an API error, if the server answered with one.
@@ -204,7 +214,7 @@ impl ApiClient {
         if let Some(body) = body {
             req = req.json(body);
         }
-        let bytes = self.exchange(req).await?;
+        let bytes = self.exchange(req, MAX_RESPONSE).await?;
         let bytes = if bytes.is_empty() {
             &b"null"[..]
         } else {
@@ -217,11 +227,41 @@ impl ApiClient {
     }
 
     /// Sends `req`; a transport failure, a refused certificate or a non-2xx status becomes
-    /// the matching `ClientError`, otherwise the body is returned.
-    async fn exchange(&self, req: reqwest::RequestBuilder) -> Result<Vec<u8>, ClientError> {
+    /// the matching `ClientError`, otherwise the body (at most `limit` bytes) is returned.
+    async fn exchange(
+        &self,
+        req: reqwest::RequestBuilder,
+        limit: usize,
+    ) -> Result<Vec<u8>, ClientError> {
         let resp = self.send(req).await?;
-        let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
-        Ok(bytes.to_vec())
+        self.read_capped(resp, limit).await
+    }
+
+    /// Reads a body chunk by chunk and stops at `limit` bytes, so a peer cannot make us
+    /// buffer without bound.
+    pub(crate) async fn read_capped(
+        &self,
+        mut resp: reqwest::Response,
+        limit: usize,
+    ) -> Result<Vec<u8>, ClientError> {
+        if resp.content_length().is_some_and(|n| n > limit as u64) {
+            return Err(self.too_large(limit));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(|e| self.unreachable(&e))? {
+            if body.len() + chunk.len() > limit {
+                return Err(self.too_large(limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    pub(crate) fn too_large(&self, limit: usize) -> ClientError {
+        ClientError::TooLarge {
+            server: self.base.clone(),
+            limit,
+        }
     }
 
     /// A request to `path` carrying this client's credentials.
@@ -253,7 +293,7 @@ impl ApiClient {
         })?;
         let status = resp.status();
         if !status.is_success() {
-            let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
+            let bytes = self.read_capped(resp, MAX_ERROR_BODY).await?;
             return Err(api_error(status, &bytes));
         }
         Ok(resp)
@@ -266,8 +306,9 @@ impl ApiClient {
         }
     }
 
-    /// One push-pull step between nodes (`POST /v1/gossip/sync`): opaque compressed bytes.
-    pub async fn gossip_sync(&self, body: Vec<u8>) -> Result<Vec<u8>, ClientError> {
+    /// One push-pull step between nodes (`POST /v1/gossip/sync`): opaque compressed bytes,
+    /// at most `limit` of them.
+    pub async fn gossip_sync(&self, body: Vec<u8>, limit: usize) -> Result<Vec<u8>, ClientError> {
         let url = format!("{}/v1/gossip/sync", self.base);
         let req = self
             .http
@@ -277,7 +318,7 @@ impl ApiClient {
                 "application/x-p2p-gossip-sync",
             )
             .body(body);
-        self.exchange(req).await
+        self.exchange(req, limit).await
     }
 
     /// This node's membership and gossip counters.

@@ -21,7 +21,7 @@ impl ApiClient {
         let resp = self
             .send(self.request(Method::GET, "/v1/logs").query(&query))
             .await?;
-        let bytes = resp.bytes().await.map_err(|e| self.unreachable(&e))?;
+        let bytes = self.read_capped(resp, crate::client::MAX_RESPONSE).await?;
         serde_json::from_slice(&bytes).map_err(|e| ClientError::Decode {
             server: self.base_url().to_string(),
             reason: e.to_string(),
@@ -49,6 +49,15 @@ impl ApiClient {
         let mut pending: Vec<u8> = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.unreachable(&e))? {
             pending.extend_from_slice(&chunk);
+            // One line may not grow without bound while we wait for its end.
+            let open_line = pending.len()
+                - pending
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |i| i + 1);
+            if open_line > crate::client::MAX_STREAM_LINE {
+                return Err(self.too_large(crate::client::MAX_STREAM_LINE));
+            }
             while let Some(end) = pending.iter().position(|b| *b == b'\n') {
                 let line: Vec<u8> = pending.drain(..=end).collect();
                 let line = &line[..line.len() - 1];

@@ -72,7 +72,7 @@ impl AppState {
 }
 
 /// Push-pull bodies are compressed views of the whole cluster: larger than API requests.
-const GOSSIP_SYNC_MAX_BODY: usize = 8 * 1024 * 1024;
+const GOSSIP_SYNC_MAX_BODY: usize = crate::membership::MAX_SYNC_BODY;
 /// A shipped batch: up to 512 records of up to 16 KiB each, plus JSON overhead.
 const LOG_BATCH_MAX_BODY: usize = 16 * 1024 * 1024;
 

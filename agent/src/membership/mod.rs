@@ -18,7 +18,7 @@ use tokio::sync::Notify;
 
 pub use runner::{MembershipOptions, Running, build, spawn};
 pub use seal::{Keys, Sealer};
-pub use sync::{SYNC_CONTENT_TYPE, SyncError};
+pub use sync::{MAX_SYNC_BODY, SYNC_CONTENT_TYPE, SyncError};
 
 /// Metadata keys every node publishes.
 pub const META_ROLE: &str = "role";

@@ -14,6 +14,8 @@ use crate::pki::NodePki;
 pub const SYNC_CONTENT_TYPE: &str = "application/x-p2p-gossip-sync";
 /// Largest decompressed sync body accepted (a full view of ~20 000 members with metadata).
 const MAX_SYNC_PLAIN: usize = 4 * 1024 * 1024;
+/// Largest sync body on the wire, either way (LZ4 never grows a body by much).
+pub const MAX_SYNC_BODY: usize = 2 * MAX_SYNC_PLAIN;
 const SYNC_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
@@ -70,7 +72,9 @@ pub async fn exchange(m: &Membership, client: &ApiClient, join: bool) -> Result<
         }
     };
     for _ in 0..2 {
-        let body = client.gossip_sync(encode_body(&req.encode())).await?;
+        let body = client
+            .gossip_sync(encode_body(&req.encode()), MAX_SYNC_BODY)
+            .await?;
         let plain = decode_body(&body)?;
         let resp = SyncResponse::decode(&plain).map_err(|e| SyncError::Malformed(e.to_string()))?;
         let next = m.core().sync_continue(m.clock.now(), resp);
