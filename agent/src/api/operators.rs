@@ -14,6 +14,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, Caller};
 use super::server;
+use crate::logs::untrusted;
 use crate::operators::users::{UserError, UserRecord};
 use crate::store::{Command, ts};
 
@@ -42,7 +43,7 @@ pub(super) async fn login(
     let (name, password) = (req.user.clone(), req.password);
     let found = blocking(move || users.authenticate(&name, &password)).await?;
     let Some(user) = found else {
-        tracing::warn!(user = %req.user, remote = %conn.remote, "failed login");
+        tracing::warn!(user = %untrusted(&req.user), remote = %conn.remote, "failed login");
         return Err(ApiError::Unauthenticated(
             "invalid user name or password".into(),
         ));

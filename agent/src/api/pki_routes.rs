@@ -20,6 +20,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, Caller, LongPoll, NodeCaller};
 use super::server::ConnInfo;
+use crate::logs::untrusted;
 use crate::pki::issuer::Authorization;
 use crate::pki::revocations::refresh_from_store;
 use crate::store::Command;
@@ -114,7 +115,13 @@ pub(super) async fn enroll(
         .issue_node(&req, Authorization::JoinToken, conn.remote.ip(), now())
         .await;
     if let Err(e) = &result {
-        tracing::warn!(node_id = %req.node_id, remote = %conn.remote, token_id = ?req.token_id, error = %e, "enrolment refused");
+        tracing::warn!(
+            node_id = %untrusted(&req.node_id),
+            remote = %conn.remote,
+            token_id = %untrusted(req.token_id.as_deref().unwrap_or("")),
+            error = %untrusted(&e.to_string()),
+            "enrolment refused"
+        );
     }
     Ok(Json(result?))
 }
@@ -137,7 +144,7 @@ pub(super) async fn cluster_renew(
         )
         .await;
     if let Err(e) = &result {
-        tracing::warn!(node_id = %node.node_id, remote = %conn.remote, error = %e, "renewal refused");
+        tracing::warn!(node_id = %node.node_id, remote = %conn.remote, error = %untrusted(&e.to_string()), "renewal refused");
     }
     Ok(Json(result?))
 }

@@ -90,6 +90,8 @@ pub struct ConfigFile {
     /// Most log records kept in this node's log database (the oldest go first). On
     /// coordinators this counts every node's records.
     pub max_log_entries: u64,
+    /// Most records kept of any one node, so one noisy node cannot evict the others'.
+    pub max_log_entries_per_node: u64,
 }
 
 impl Default for ConfigFile {
@@ -122,6 +124,7 @@ impl Default for ConfigFile {
             services_default_user: None,
             log_retention: Duration::from_secs(7 * 86400),
             max_log_entries: 1_000_000,
+            max_log_entries_per_node: 200_000,
         }
     }
 }
@@ -165,6 +168,7 @@ impl From<ConfigFile> for Config {
             logs: LogsConfig {
                 retention: f.log_retention,
                 max_entries: f.max_log_entries,
+                max_entries_per_node: f.max_log_entries_per_node,
             },
         }
     }
@@ -199,6 +203,7 @@ pub const KEYS: &[&str] = &[
     "services_default_user",
     "log_retention",
     "max_log_entries",
+    "max_log_entries_per_node",
 ];
 
 impl Config {

@@ -90,6 +90,8 @@ pub struct ServicesConfig {
 pub struct LogsConfig {
     pub retention: Duration,
     pub max_entries: u64,
+    /// Most records kept of any one node (so one noisy node cannot evict the others').
+    pub max_entries_per_node: u64,
 }
 
 impl Default for Config {
@@ -250,6 +252,9 @@ impl Config {
             return Err(err(
                 "max_log_entries must be at least 10 and log_retention at least 1m".into(),
             ));
+        }
+        if self.logs.max_entries_per_node < 10 {
+            return Err(err("max_log_entries_per_node must be at least 10".into()));
         }
         if self.services.reload_interval < Duration::from_millis(100) {
             return Err(err("services_reload_interval must be at least 100ms".into()));

@@ -69,6 +69,8 @@ pub struct Logs {
     published: broadcast::Sender<Arc<LogRecord>>,
     own_seq: watch::Receiver<u64>,
     reader: Arc<Mutex<Connection>>,
+    /// How far back an ingested record's time may lie.
+    retention: std::time::Duration,
 }
 
 impl std::fmt::Debug for Logs {
@@ -97,6 +99,7 @@ impl Logs {
             published: published.clone(),
             own_seq,
             reader: Arc::new(Mutex::new(reader)),
+            retention: opts.config.retention,
         };
         let spawned = std::thread::Builder::new()
             .name("p2pd-logs".into())
@@ -151,8 +154,14 @@ impl Logs {
         self.dropped.load(Ordering::Relaxed)
     }
 
-    /// Stores records another node shipped; returns the highest seq now held for it.
+    /// Stores records another node shipped; returns the highest seq now held for it. Each
+    /// record is admitted as this node's rules say (see [`admit`]).
     pub async fn ingest(&self, records: Vec<LogRecord>) -> Result<u64, LogStoreError> {
+        let now = now_ms();
+        let records = records
+            .into_iter()
+            .map(|r| admit(r, now, self.retention))
+            .collect();
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Input::Ingest { records, reply })
@@ -213,6 +222,48 @@ fn now_ms() -> OffsetDateTime {
 }
 
 /// Cuts `message` to `MAX_MESSAGE` bytes on a character boundary.
+/// What another node's record may say: a time within our retention and at most a minute
+/// ahead of our clock (a skewed or hostile clock must not pin a record forever, nor push
+/// others out), and fields no longer than our own records' limits.
+pub fn admit(mut r: LogRecord, now: OffsetDateTime, retention: std::time::Duration) -> LogRecord {
+    let oldest = now
+        .checked_sub(time::Duration::try_from(retention).unwrap_or(time::Duration::MAX))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let newest = now + time::Duration::minutes(1);
+    r.timestamp = r.timestamp.clamp(oldest, newest);
+    r.message = bounded(&r.message);
+    r.source = short(&r.source, 64);
+    r.stream = short(&r.stream, 16);
+    r
+}
+
+fn short(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+/// Text from outside (a user name at a failed login, a node id in a refused request, an
+/// error that quotes them) as it may appear in our own log: control characters escaped, at
+/// most 160 characters, so it can neither forge log lines nor flood them.
+pub fn untrusted(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == 160 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn bounded(message: &str) -> String {
     if message.len() <= MAX_MESSAGE {
         return message.to_string();
@@ -342,8 +393,64 @@ impl Writer {
                 time::Duration::try_from(self.opts.config.retention).unwrap_or(time::Duration::MAX),
             )
             .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        if let Err(e) = store::prune(conn, oldest, self.opts.config.max_entries) {
+        let config = &self.opts.config;
+        if let Err(e) = store::prune(
+            conn,
+            oldest,
+            config.max_entries,
+            config.max_entries_per_node,
+        ) {
             tracing::error!(target: "p2pd::logs", error = %e, "cannot prune the log database");
         }
+    }
+}
+
+#[cfg(test)]
+mod admission_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+    use super::*;
+
+    fn record(at: OffsetDateTime, message: String) -> LogRecord {
+        LogRecord {
+            node_id: "w1".into(),
+            seq: 1,
+            timestamp: at,
+            source: "s".repeat(500),
+            stream: "stdout".into(),
+            level: LogLevel::Info,
+            message,
+        }
+    }
+
+    #[test]
+    fn ingested_records_keep_to_our_clock_and_sizes() {
+        let now = OffsetDateTime::now_utc();
+        let day = std::time::Duration::from_secs(86400);
+        let future = admit(
+            record(now + time::Duration::days(365), "x".into()),
+            now,
+            day,
+        );
+        assert_eq!(future.timestamp, now + time::Duration::minutes(1));
+        let ancient = admit(record(OffsetDateTime::UNIX_EPOCH, "x".into()), now, day);
+        assert_eq!(ancient.timestamp, now - time::Duration::days(1));
+        let huge = admit(record(now, "y".repeat(10 * MAX_MESSAGE)), now, day);
+        assert!(
+            huge.message.len() < MAX_MESSAGE + 64,
+            "{}",
+            huge.message.len()
+        );
+        assert_eq!(huge.source.len(), 64);
+    }
+
+    #[test]
+    fn untrusted_text_cannot_forge_or_flood_lines() {
+        let forged = untrusted("bob\nINFO p2pd ready node_id=evil\u{1b}[31m");
+        assert!(
+            !forged.contains('\n') && !forged.contains('\u{1b}'),
+            "{forged}"
+        );
+        assert!(forged.starts_with("bob\\n"), "{forged}");
+        assert!(untrusted(&"a".repeat(10_000)).chars().count() <= 161);
     }
 }

@@ -255,12 +255,24 @@ pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<LogRecord>, LogSt
 
 /// Deletes records older than `oldest` and, beyond that, the oldest records above
 /// `max_entries`. Returns how many went.
+/// Deletes records older than `oldest`, then each node's beyond its newest `per_node` (so one
+/// noisy node cannot evict the others' history), then the oldest beyond `max_entries`.
 pub fn prune(
     conn: &Connection,
     oldest: OffsetDateTime,
     max_entries: u64,
+    per_node: u64,
 ) -> Result<u64, LogStoreError> {
-    let aged = conn.execute("DELETE FROM logs WHERE ts_ms < ?1", params![ms(oldest)])?;
+    let mut aged = conn.execute("DELETE FROM logs WHERE ts_ms < ?1", params![ms(oldest)])?;
+    // Numbering is gap-free per node, so the newest `per_node` are those within that many
+    // of the node's last number.
+    let per_node = i64::try_from(per_node).unwrap_or(i64::MAX);
+    aged += conn.execute(
+        "DELETE FROM logs WHERE rowid IN (
+             SELECT l.rowid FROM logs l JOIN cursors c ON c.node_id = l.node_id
+             WHERE l.seq <= c.last_seq - ?1)",
+        params![per_node],
+    )?;
     let count: i64 = conn.query_row("SELECT count(*) FROM logs", [], |r| r.get(0))?;
     let excess = (count.max(0) as u64).saturating_sub(max_entries);
     let mut trimmed = 0;
@@ -431,7 +443,7 @@ mod tests {
             ));
         }
         insert(&mut c, batch).unwrap();
-        let gone = prune(&c, now - Duration::days(7), 25).unwrap();
+        let gone = prune(&c, now - Duration::days(7), 25, 1000).unwrap();
         assert_eq!(gone, 15);
         let left = query_all(
             &c,
@@ -446,5 +458,43 @@ mod tests {
         // A pruned record shipped again is not stored twice.
         let again = rec("a", 3, now, "s", LogLevel::Info, "old");
         assert!(insert(&mut c, vec![again]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn one_noisy_node_cannot_evict_the_others() {
+        let (_d, mut c) = db();
+        let now = OffsetDateTime::now_utc();
+        let quiet: Vec<LogRecord> = (1..=5)
+            .map(|i| rec("quiet", i, now, "s", LogLevel::Info, "q"))
+            .collect();
+        let noisy: Vec<LogRecord> = (1..=500)
+            .map(|i| {
+                rec(
+                    "noisy",
+                    i,
+                    now + Duration::milliseconds(1),
+                    "s",
+                    LogLevel::Info,
+                    "n",
+                )
+            })
+            .collect();
+        insert(&mut c, quiet).unwrap();
+        insert(&mut c, noisy).unwrap();
+        // The global cap alone would drop the quiet node's older records first.
+        prune(&c, now - Duration::days(7), 400, 100).unwrap();
+        let count = |node: &str| {
+            query_all(
+                &c,
+                LogQuery {
+                    node: Some(node.into()),
+                    limit: Some(10_000),
+                    ..Default::default()
+                },
+            )
+            .len()
+        };
+        assert_eq!(count("quiet"), 5);
+        assert_eq!(count("noisy"), 100);
     }
 }

@@ -105,13 +105,54 @@ fn text(r: &LogRecord, wide: bool, colour: bool) -> String {
         .unwrap_or_else(|_| rfc3339(r.timestamp));
     format!(
         "{at} {}{seq} {}[{}] {level} {}",
-        r.node_id, r.source, r.stream, r.message
+        printable(&r.node_id),
+        printable(&r.source),
+        printable(&r.stream),
+        printable(&r.message)
     )
+}
+
+/// Text as it may reach a terminal: control characters (escape sequences that could move
+/// the cursor, recolour, or rewrite the title) are shown escaped, tabs kept.
+fn printable(s: &str) -> String {
+    if !s.chars().any(|c| c.is_control() && c != '\t') {
+        return s.to_string();
+    }
+    s.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() && c != '\t' {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let r = LogRecord {
+            node_id: "w1".into(),
+            seq: 1,
+            timestamp: OffsetDateTime::UNIX_EPOCH,
+            source: "svc".into(),
+            stream: "stdout".into(),
+            level: p2p_shared::logs::LogLevel::Info,
+            message: "ok\u{1b}[2J\u{1b}]0;owned\u{7}\rfake line\tend".into(),
+        };
+        let line = text(&r, false, false);
+        assert!(
+            !line.chars().any(|c| c.is_control() && c != '\t'),
+            "{line:?}"
+        );
+        assert!(line.contains("\\u{1b}[2J"), "{line}");
+        assert!(line.ends_with("fake line\tend"), "{line}");
+    }
 
     #[test]
     fn since_takes_ages_and_times() {
