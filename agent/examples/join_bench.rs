@@ -75,10 +75,12 @@ async fn main() {
             challenge_port,
         };
         let started = Instant::now();
+        let key = p2pd::pki::enroll::new_key().unwrap();
         obtain(
             &target,
             &claim,
             &Credential::Token(&token),
+            &key,
             Duration::from_secs(10),
         )
         .await

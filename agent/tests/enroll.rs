@@ -52,6 +52,7 @@ async fn test_node(
         &target,
         &claim,
         &Credential::Token(&token),
+        &p2pd::pki::enroll::new_key().unwrap(),
         Duration::from_secs(10),
     )
     .await

@@ -53,6 +53,7 @@ async fn a_worker_cannot_pose_as_the_coordinator() {
         &via_worker,
         &claim,
         &Credential::Token(&token),
+        &p2pd::pki::enroll::new_key().unwrap(),
         Duration::from_secs(10),
     )
     .await
@@ -217,4 +218,106 @@ async fn an_oversized_response_is_cut_off_with_a_clear_error() {
         );
         assert!(err.to_string().contains("cut off"), "{err}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_replaces_the_previous_certificate() {
+    use p2p_shared::tls::{CertCell, RevocationList};
+    use p2pd::pki::enroll::new_key;
+    use std::sync::Arc;
+    let net = Net::new();
+    let dir = tempfile::tempdir().unwrap();
+    let coord = coordinator_with(&net, dir.path(), |c| {
+        c.pki.superseded_grace = Duration::from_secs(1);
+    })
+    .await;
+    let text = coord
+        .create_join_token(Duration::from_secs(600), None, 2)
+        .unwrap();
+    // Leaked so credentials built from it live as long as the test's futures need.
+    let token: &'static JoinToken = Box::leak(Box::new(JoinToken::parse(&text).unwrap()));
+    let claim = Claim {
+        node_id: "n1".into(),
+        ips: vec![net.ip(5)],
+        hostname: None,
+        api_port: 1,
+        challenge_port: net.challenge_port,
+    };
+    let at_coord = Target {
+        address: coord.local_addr.to_string(),
+        node_id: None,
+    };
+    let ask = |cred: Credential<'static>, key: rcgen::KeyPair| {
+        let (claim, target) = (claim.clone(), at_coord.clone());
+        async move { obtain(&target, &claim, &cred, &key, Duration::from_secs(10)).await }
+    };
+    let same_key = |k: &rcgen::KeyPair| rcgen::KeyPair::try_from(k.serialize_der()).unwrap();
+
+    // Enrolment with a key, then the same request again (as if the answer was lost): the
+    // same certificate, and the token is not spent twice.
+    let key1 = new_key().unwrap();
+    let Ok(first) = ask(Credential::Token(token), same_key(&key1)).await else {
+        panic!("enrolment failed");
+    };
+    let Ok(again) = ask(Credential::Token(token), same_key(&key1)).await else {
+        panic!("the retried enrolment failed");
+    };
+    assert_eq!(again.info.serial_hex, first.info.serial_hex);
+    let mut o = ClientOptions::new(
+        format!("https://{}", coord.local_addr),
+        ServerTrust::CaCert(ca_der(&coord)),
+    );
+    o.token = Some(admin_token(&coord));
+    let admin = ApiClient::new(o).unwrap();
+    assert_eq!(admin.join_tokens().await.unwrap().tokens[0].uses_left, 1);
+
+    // Renewal with the first certificate gives a second one.
+    let with = |o: &p2pd::pki::enroll::Obtained| {
+        let cell =
+            CertCell::from_parts(vec![o.cert_der.clone(), o.ca_der.clone()], &o.key_pkcs8).unwrap();
+        (Arc::new(cell), o.ca_der.clone())
+    };
+    let (cell1, ca) = with(&first);
+    let current = |cell: &Arc<CertCell>| Credential::Current {
+        ca_der: ca.clone(),
+        cell: cell.clone(),
+        revoked: Arc::new(RevocationList::default()),
+    };
+    let key2 = new_key().unwrap();
+    let Ok(second) = ask(current(&cell1), same_key(&key2)).await else {
+        panic!("renewal failed");
+    };
+    assert_ne!(second.info.serial_hex, first.info.serial_hex);
+    // The first cannot renew again (a copy of it renews nothing)...
+    let Err(refused) = ask(current(&cell1), new_key().unwrap()).await else {
+        panic!("a superseded certificate renewed");
+    };
+    assert!(refused.to_string().contains("replaced"), "{refused}");
+    // ...except to fetch the second again with the second's own key.
+    let Ok(retried) = ask(current(&cell1), same_key(&key2)).await else {
+        panic!("the retried renewal failed");
+    };
+    assert_eq!(retried.info.serial_hex, second.info.serial_hex);
+
+    // After the grace, the first is refused at the handshake; the second works.
+    let status_with = |cell: Arc<CertCell>| {
+        let mut o = ClientOptions::new(
+            format!("https://{}", coord.local_addr),
+            ServerTrust::CaCert(ca.clone()),
+        );
+        o.identity = Some(cell);
+        ApiClient::new(o).unwrap()
+    };
+    let refused = poll(Duration::from_secs(15), || {
+        let c = status_with(cell1.clone());
+        async move { matches!(c.node_status().await, Err(ClientError::Rejected { .. })) }
+    })
+    .await;
+    assert!(
+        refused,
+        "the replaced certificate still works after the grace"
+    );
+    let (cell2, _) = with(&second);
+    status_with(cell2).node_status().await.unwrap();
+    coord.shutdown().await;
 }

@@ -86,7 +86,10 @@ impl From<crate::pki::issuer::IssueError> for ApiError {
             E::TokenScoped { .. } | E::NotOwnCertificate { .. } | E::ChallengeFailed(_) => {
                 ApiError::Forbidden(message)
             }
-            E::AlreadyEnrolled(_) => ApiError::Conflict(message),
+            E::AlreadyEnrolled(_) | E::Rejected(R::AlreadyEnrolled { .. }) => {
+                ApiError::Conflict(message)
+            }
+            E::Superseded { .. } => ApiError::Forbidden(message),
             E::Store(_) | E::Ca(_) | E::CallbackClient(_) => ApiError::Internal(message),
         }
     }

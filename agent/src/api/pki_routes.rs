@@ -133,11 +133,17 @@ pub(super) async fn cluster_renew(
     ApiJson(req): ApiJson<CertRequest>,
 ) -> Result<Json<CertIssued>, ApiError> {
     let issuer = &s.control()?.issuer;
+    let serial = conn
+        .peer_cert
+        .as_ref()
+        .and_then(|c| p2p_shared::tls::cert_serial_hex(c))
+        .unwrap_or_default();
     let result = issuer
         .issue_node(
             &req,
             Authorization::Renewal {
                 node_id: &node.node_id,
+                serial: &serial,
             },
             conn.remote.ip(),
             now(),

@@ -59,6 +59,9 @@ pub struct ConfigFile {
     /// Renew a node certificate when less than this is left.
     #[serde(deserialize_with = "de_duration")]
     pub renew_before: Duration,
+    /// After a renewal, the previous certificate keeps working this long, then is revoked.
+    #[serde(deserialize_with = "de_duration")]
+    pub superseded_grace: Duration,
     /// How long in-flight requests get to finish on shutdown.
     #[serde(deserialize_with = "de_duration")]
     pub shutdown_timeout: Duration,
@@ -113,6 +116,7 @@ impl Default for ConfigFile {
             token_ttl: Duration::from_secs(12 * 3600),
             cert_validity: Duration::from_secs(90 * 86400),
             renew_before: Duration::from_secs(30 * 86400),
+            superseded_grace: Duration::from_secs(300),
             shutdown_timeout: Duration::from_secs(10),
             max_request_body_bytes: 64 * 1024,
             max_connections: 1024,
@@ -154,6 +158,7 @@ impl From<ConfigFile> for Config {
                 cert_validity: f.cert_validity,
                 renew_before: f.renew_before,
                 token_ttl: f.token_ttl,
+                superseded_grace: f.superseded_grace,
             },
             gossip: GossipConfig {
                 interval_min: f.gossip_interval_min,
@@ -192,6 +197,7 @@ pub const KEYS: &[&str] = &[
     "token_ttl",
     "cert_validity",
     "renew_before",
+    "superseded_grace",
     "shutdown_timeout",
     "max_request_body_bytes",
     "max_connections",

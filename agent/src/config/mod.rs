@@ -65,6 +65,9 @@ pub struct PkiConfig {
     pub renew_before: Duration,
     /// Lifetime of operator JWTs.
     pub token_ttl: Duration,
+    /// How long a node's previous certificate keeps working after a renewal (open
+    /// connections move over); then it is revoked.
+    pub superseded_grace: Duration,
 }
 
 /// Push-pull anti-entropy and datagram compression.
@@ -238,6 +241,9 @@ impl Config {
             return Err(err(
                 "token_ttl must be between 1m and 7d (a stolen token is good for that long)".into(),
             ));
+        }
+        if pki.superseded_grace < Duration::from_secs(1) {
+            return Err(err("superseded_grace must be at least 1s".into()));
         }
         if pki.cert_check_interval < Duration::from_millis(100) {
             return Err(err("cert_check_interval must be at least 100ms".into()));

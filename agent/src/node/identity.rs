@@ -246,6 +246,10 @@ async fn enrol(
     };
     let deadline = Instant::now() + JOIN_DEADLINE;
     let mut backoff = Backoff::new(Duration::from_secs(30));
+    let key = crate::pki::enroll::new_key().map_err(|source| AgentError::Enroll {
+        coordinator: String::new(),
+        source,
+    })?;
     loop {
         let mut last = None;
         for address in &config.coordinator_addresses {
@@ -254,7 +258,15 @@ async fn enrol(
                 node_id: None,
             };
             tracing::info!(coordinator = %address, token_id = %token.token_id, "requesting a certificate with the join token");
-            match obtain(&target, &claim, &Credential::Token(token), ENROL_TIMEOUT).await {
+            match obtain(
+                &target,
+                &claim,
+                &Credential::Token(token),
+                &key,
+                ENROL_TIMEOUT,
+            )
+            .await
+            {
                 Ok(got) => return Ok(got),
                 Err(source) => {
                     let transient = source.is_transient();

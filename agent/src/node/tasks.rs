@@ -133,6 +133,14 @@ impl Tasks {
             self.shutdown.clone(),
         );
         self.handles.push(task);
+        if let Some(control) = &identity.control {
+            self.handles.push(revocations::spawn_superseder(
+                control.issuer.clone(),
+                pki.clone(),
+                config.pki.superseded_grace,
+                self.shutdown.clone(),
+            ));
+        }
         if !config.coordinator_mode {
             self.handles.push(revocations::spawn_follower(
                 pki.clone(),

@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 /// Root validity: 10 years.
 pub const CA_VALIDITY: Duration = Duration::from_secs(10 * 365 * 86400);
 /// Certificates start a minute in the past so small clock skew between nodes is harmless.
-const BACKDATE: Duration = Duration::from_secs(60);
+pub const BACKDATE: Duration = Duration::from_secs(60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaError {

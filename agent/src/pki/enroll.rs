@@ -106,16 +106,24 @@ impl Obtained {
     }
 }
 
-/// Asks `target` for a certificate; runs the challenge responder meanwhile. The whole
-/// attempt (responder, request, stop) ends by `timeout` plus a little.
+/// A new key for a certificate request. Generate one per renewal or enrolment and reuse it
+/// for every attempt, so a coordinator that already signed (and whose answer was lost)
+/// answers the retry with the same certificate.
+pub fn new_key() -> Result<KeyPair, EnrollError> {
+    Ok(KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?)
+}
+
+/// Asks `target` for a certificate for `key`; runs the challenge responder meanwhile. The
+/// whole attempt (responder, request, stop) ends by `timeout` plus a little.
 pub async fn obtain(
     target: &Target,
     claim: &Claim,
     cred: &Credential<'_>,
+    key: &KeyPair,
     timeout: Duration,
 ) -> Result<Obtained, EnrollError> {
     let deadline = timeout + Duration::from_secs(5);
-    tokio::time::timeout(deadline, attempt(target, claim, cred, timeout))
+    tokio::time::timeout(deadline, attempt(target, claim, cred, key, timeout))
         .await
         .map_err(|_| EnrollError::TimedOut(deadline))?
 }
@@ -124,9 +132,9 @@ async fn attempt(
     target: &Target,
     claim: &Claim,
     cred: &Credential<'_>,
+    key: &KeyPair,
     timeout: Duration,
 ) -> Result<Obtained, EnrollError> {
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, claim.node_id.clone());
@@ -181,7 +189,7 @@ async fn attempt(
             "Certificate request failed"
         ),
     }
-    check_issued(result?, &key, claim, cred)
+    check_issued(result?, key, claim, cred)
 }
 
 /// Accepts the answer only if it is a certificate for our key and our identity, chained to

@@ -22,7 +22,7 @@ use crate::pki::ca::{CaError, CertInfo, ClusterCa, NodeCertRequest};
 use crate::pki::own_cert::is_dns_name;
 use crate::secrets::random_hex;
 use crate::store::{
-    CertRecord, Command, JoinTokenRecord, NodeRecord, Rejection, Store, StoreError,
+    CertRecord, Command, JoinTokenRecord, JoinUse, NodeRecord, Rejection, Store, StoreError, ts,
 };
 
 /// Default and longest lifetime of operator certificates.
@@ -55,6 +55,11 @@ pub enum IssueError {
         "node {0} is already enrolled; to re-enrol it use a token made with --node-id {0}, or revoke its certificate first"
     )]
     AlreadyEnrolled(String),
+    /// A renewal with a certificate that a newer one replaced.
+    #[error(
+        "certificate {serial} was replaced by a newer one and cannot renew; restart the node with a join token made with --node-id if it lost the newer one"
+    )]
+    Superseded { serial: String },
     /// The store refused a conditional command (a token used up by a racing join, a serial
     /// it does not know).
     #[error(transparent)]
@@ -81,8 +86,8 @@ impl From<CaError> for IssueError {
 pub enum Authorization<'a> {
     /// A new node with the join token in the request.
     JoinToken,
-    /// An enrolled node, authenticated by its current certificate over mTLS.
-    Renewal { node_id: &'a str },
+    /// An enrolled node, authenticated over mTLS by its current certificate (`serial`).
+    Renewal { node_id: &'a str, serial: &'a str },
 }
 
 pub struct Issuer {
@@ -110,6 +115,12 @@ fn public_key_of(csr_pem: &str) -> Result<rcgen::PublicKey, IssueError> {
     Ok(csr.public_key)
 }
 
+/// SHA-256 (hex) of a public key's SubjectPublicKeyInfo, as `SpkiPin` writes it.
+fn spki_of(key: &impl rcgen::PublicKeyData) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(key.subject_public_key_info()))
+}
+
 /// The store's record of a certificate the CA just signed.
 pub fn record_of(der: &[u8], kind: CertKind, subject: &str) -> Result<CertRecord, IssueError> {
     let info = CertInfo::from_der(der).ok_or_else(|| {
@@ -117,7 +128,11 @@ pub fn record_of(der: &[u8], kind: CertKind, subject: &str) -> Result<CertRecord
             "a freshly signed certificate does not parse".into(),
         ))
     })?;
+    let spki = p2p_shared::tls::SpkiPin::of_cert(der).map(|p| p.to_string());
     Ok(CertRecord {
+        spki,
+        token_id: None,
+        pem: None,
         serial: info.serial_hex,
         kind,
         subject: subject.to_string(),
@@ -197,15 +212,39 @@ impl Issuer {
             ));
         }
         let public_key = public_key_of(&req.csr_pem)?;
+        let spki = spki_of(&public_key);
         let unix_now = now.unix_timestamp();
 
-        let token_id = match auth {
-            Authorization::JoinToken => Some(self.check_token(req, unix_now)?),
-            Authorization::Renewal { node_id } => {
+        let join = match auth {
+            Authorization::JoinToken => {
+                let token = self.check_token(req, unix_now)?;
+                // The same request again (its answer was lost): the same certificate.
+                if let Some(again) = self.reissue(&spki, req, Some(&token.token_id), unix_now)? {
+                    return Ok(again);
+                }
+                self.check_token_status(&token, req, unix_now)?;
+                Some(JoinUse {
+                    token_id: token.token_id.clone(),
+                    scoped: token.node_id.is_some(),
+                    now: unix_now,
+                })
+            }
+            Authorization::Renewal { node_id, serial } => {
                 if node_id != req.node_id {
                     return Err(IssueError::NotOwnCertificate {
                         caller: node_id.to_string(),
                         subject: req.node_id.clone(),
+                    });
+                }
+                let latest = self.store.latest_cert(CertKind::Node, node_id)?;
+                if latest.as_ref().is_some_and(|c| c.serial != serial) {
+                    // A superseded certificate renews nothing, except to fetch the newer
+                    // one again when that is what it asked for (same key: a lost answer).
+                    if let Some(again) = self.reissue(&spki, req, None, unix_now)? {
+                        return Ok(again);
+                    }
+                    return Err(IssueError::Superseded {
+                        serial: serial.to_string(),
                     });
                 }
                 None
@@ -220,20 +259,6 @@ impl Issuer {
                 .collect();
             return Err(IssueError::ChallengeFailed(why.join("; ")));
         }
-        // The token is used up only once everything else has passed, so a failed call-back
-        // does not cost the operator a token; the conditional update keeps racing joins from
-        // using it more often than allowed.
-        if let Some(token_id) = &token_id {
-            match self.store.apply(&Command::ConsumeJoinToken {
-                token_id: token_id.clone(),
-                now: unix_now,
-            }) {
-                Ok(()) => {}
-                // A racing join used the token up meanwhile.
-                Err(StoreError::Rejected(r)) => return Err(IssueError::Rejected(r)),
-                Err(e) => return Err(e.into()),
-            }
-        }
 
         // No DNS SAN: the coordinator cannot check a claimed host name (the call-back proves
         // addresses only), and our own clients authorise by the URI identity.
@@ -245,9 +270,21 @@ impl Issuer {
             coordinator: false,
         };
         let issued = self.ca.issue_node_cert(&cert_req, &public_key, now)?;
-        self.store.apply(&Command::RecordCert {
-            cert: record_of(&issued.cert_der, CertKind::Node, &req.node_id)?,
-        })?;
+        let mut record = record_of(&issued.cert_der, CertKind::Node, &req.node_id)?;
+        record.token_id = join.as_ref().map(|j| j.token_id.clone());
+        record.pem = Some(issued.cert_pem.clone());
+        let token_id = record.token_id.clone();
+        // The token is used up only once everything else has passed (a failed call-back
+        // does not cost the operator a token), in the same step that records the
+        // certificate: racing joins can neither overuse it nor both take one name.
+        match self
+            .store
+            .apply(&Command::IssueNodeCert { cert: record, join })
+        {
+            Ok(()) => {}
+            Err(StoreError::Rejected(r)) => return Err(IssueError::Rejected(r)),
+            Err(e) => return Err(e.into()),
+        }
         let previous = self.store.node(&req.node_id)?;
         let node = NodeRecord {
             node_id: req.node_id.clone(),
@@ -290,8 +327,9 @@ impl Issuer {
         })
     }
 
-    /// Checks the join token in `req`; returns its id.
-    fn check_token(&self, req: &CertRequest, now: i64) -> Result<String, IssueError> {
+    /// The join token `req` presents, if its id and secret are right (the same answer for an
+    /// unknown id and a wrong secret).
+    fn check_token(&self, req: &CertRequest, _now: i64) -> Result<JoinTokenRecord, IssueError> {
         let (Some(id), Some(secret)) = (&req.token_id, &req.token_secret) else {
             return Err(IssueError::TokenRequired);
         };
@@ -301,11 +339,21 @@ impl Issuer {
         let Some(token) = self.store.join_token(id)? else {
             return Err(IssueError::BadToken);
         };
-        // Same answer for an unknown id and a wrong secret; the status is only told to
-        // someone who holds the secret.
         if token.secret_hash != secret_hash(secret) {
             return Err(IssueError::BadToken);
         }
+        Ok(token)
+    }
+
+    /// Whether the token may enrol `req`'s node now; its status is told only to someone
+    /// who holds its secret.
+    fn check_token_status(
+        &self,
+        token: &JoinTokenRecord,
+        req: &CertRequest,
+        now: i64,
+    ) -> Result<(), IssueError> {
+        let id = &token.token_id;
         let status = token.status(now);
         if status != p2p_shared::api::JoinTokenStatus::Active {
             return Err(IssueError::TokenUnusable {
@@ -314,24 +362,62 @@ impl Issuer {
             });
         }
         match &token.node_id {
-            Some(scoped) if scoped != &req.node_id => {
-                return Err(IssueError::TokenScoped {
-                    id: id.clone(),
-                    node: scoped.clone(),
-                });
-            }
-            Some(_) => {}
+            Some(scoped) if scoped != &req.node_id => Err(IssueError::TokenScoped {
+                id: id.clone(),
+                node: scoped.clone(),
+            }),
+            Some(_) => Ok(()),
             None => {
-                // An unscoped token must not take over a name that is in use.
+                // Early, for a clear error before the call-back; the store checks again in
+                // the step that uses the token.
                 if let Some(cert) = self.store.latest_cert(CertKind::Node, &req.node_id)?
                     && cert.revoked_at.is_none()
                     && cert.not_after > now
                 {
                     return Err(IssueError::AlreadyEnrolled(req.node_id.clone()));
                 }
+                Ok(())
             }
         }
-        Ok(token.token_id)
+    }
+
+    /// The certificate already issued for this key to this node (and, for an enrolment,
+    /// under this token), if it is still valid: the answer to a retried request.
+    fn reissue(
+        &self,
+        spki: &str,
+        req: &CertRequest,
+        token_id: Option<&str>,
+        now: i64,
+    ) -> Result<Option<CertIssued>, IssueError> {
+        let Some(prev) = self.store.cert_by_key(spki)? else {
+            return Ok(None);
+        };
+        let same = prev.kind == CertKind::Node
+            && prev.subject == req.node_id
+            && prev.revoked_at.is_none()
+            && prev.not_after > now
+            && (token_id.is_none() || prev.token_id.as_deref() == token_id);
+        let Some(cert_pem) = prev.pem.clone().filter(|_| same) else {
+            return Ok(None);
+        };
+        tracing::info!(node_id = %req.node_id, serial = %prev.serial, "answering a retried request with the certificate already issued");
+        Ok(Some(CertIssued {
+            cluster_id: self.ca.cluster_id().to_string(),
+            node_id: req.node_id.clone(),
+            cert_pem,
+            ca_pem: self.ca.cert_pem().to_string(),
+            serial: prev.serial.clone(),
+            not_after: ts(prev.not_after),
+            addresses: prev
+                .ip_addresses
+                .iter()
+                .filter_map(|a| a.parse().ok())
+                .collect(),
+            rejected_addresses: Vec::new(),
+            coordinators: self.coordinators.clone(),
+            gossip_keyring: Some(self.gossip_keys.borrow().clone()),
+        }))
     }
 
     /// Calls back every claimed address in parallel.
@@ -458,6 +544,27 @@ impl Issuer {
             cert: record_of(cert_der, CertKind::Node, node_id)?,
         })?;
         Ok(())
+    }
+
+    /// Revokes the node certificates a renewal replaced at least `grace` ago; wakes the
+    /// long-pollers when that revoked any. True if it did.
+    pub fn revoke_superseded(
+        &self,
+        now: OffsetDateTime,
+        grace: Duration,
+    ) -> Result<bool, StoreError> {
+        let before = self.store.revocation_version()?;
+        let cutoff = now - grace - crate::pki::ca::BACKDATE;
+        self.store.apply(&Command::RevokeSuperseded {
+            now: now.unix_timestamp(),
+            issued_before: cutoff.unix_timestamp(),
+        })?;
+        let after = self.store.revocation_version()?;
+        if after != before {
+            tracing::info!("revoked node certificates replaced by a renewal");
+            self.revocations.send_replace(after);
+        }
+        Ok(after != before)
     }
 
     /// Revokes certificates by serial; wakes every long-poller.

@@ -288,11 +288,15 @@ async fn renew(
         revoked: ctx.pki.revoked.clone(),
     };
     let mut backoff = Backoff::new(MAX_BACKOFF);
+    let key = super::enroll::new_key().map_err(|source| RenewError::Coordinator {
+        coordinator: String::new(),
+        source,
+    })?;
     loop {
         let mut last = RenewError::NoCoordinator;
         let claim = claim();
         for target in targets(configured, &ctx.pki) {
-            match obtain(&target, &claim, &cred, REQUEST_TIMEOUT).await {
+            match obtain(&target, &claim, &cred, &key, REQUEST_TIMEOUT).await {
                 Ok(got) => return Ok(got),
                 Err(source) => {
                     let transient = source.is_transient();

@@ -14,6 +14,7 @@ use p2p_shared::api::RevocationSnapshot;
 
 use super::NodePki;
 use super::follow::{self, Follow};
+use super::issuer::Issuer;
 use crate::blocking;
 use crate::store::{RevocationCopy, Store, StoreError};
 
@@ -23,6 +24,42 @@ pub fn refresh_from_store(store: &Store, list: &RevocationList) -> Result<(), St
     let serials: HashSet<String> = store.revoked_serials(now)?.into_iter().collect();
     list.replace(serials);
     Ok(())
+}
+
+/// A coordinator's task: revokes the certificates renewals replaced once their grace has
+/// passed, and enforces the result itself.
+pub fn spawn_superseder(
+    issuer: Arc<Issuer>,
+    pki: Arc<NodePki>,
+    grace: std::time::Duration,
+    mut shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let every = (grace / 2).clamp(
+        std::time::Duration::from_millis(200),
+        std::time::Duration::from_secs(10),
+    );
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => return,
+                _ = tick.tick() => {}
+            }
+            let (issuer, pki) = (issuer.clone(), pki.clone());
+            let swept = blocking::run(move || {
+                let now = OffsetDateTime::now_utc();
+                if issuer.revoke_superseded(now, grace)? {
+                    refresh_from_store(issuer.store(), &pki.revoked)?;
+                }
+                Ok::<_, StoreError>(())
+            })
+            .await;
+            if let Err(e) = swept {
+                tracing::warn!(error = %e, "cannot revoke superseded certificates");
+            }
+        }
+    })
 }
 
 /// A worker's follower: every newer revocation list is stored first, then enforced.

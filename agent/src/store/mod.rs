@@ -11,7 +11,7 @@ mod services;
 
 pub use local::RevocationCopy;
 pub use members::{MemberRecord, MembershipSnapshot};
-pub use pki::{CertRecord, JoinTokenRecord};
+pub use pki::{CertRecord, JoinTokenRecord, JoinUse};
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -50,6 +50,10 @@ pub enum Rejection {
     },
     #[error("no certificate with serial {serial}")]
     UnknownCertificate { serial: String },
+    #[error(
+        "node {node_id} is already enrolled; to re-enrol it use a token made with --node-id {node_id}, or revoke its certificate first"
+    )]
+    AlreadyEnrolled { node_id: String },
 }
 
 /// A state change. Applying the same command twice leaves the same state.
@@ -75,6 +79,16 @@ pub enum Command {
     /// End every session (JWT) of a user: a password change, a deleted account, or an
     /// admin's `user revoke-sessions`. Tokens carry the generation they were issued in.
     RevokeUserSessions { user: String },
+    /// Record a node certificate the CA signed; with `join`, use one join of that token in
+    /// the same step, rejected unless it is active and (for a token not scoped to the node)
+    /// the name holds no valid certificate.
+    IssueNodeCert {
+        cert: CertRecord,
+        join: Option<JoinUse>,
+    },
+    /// Revoke every node certificate superseded by a later-recorded one of its subject whose
+    /// `not_before` is no later than `issued_before`: the renewal's grace period has passed.
+    RevokeSuperseded { now: i64, issued_before: i64 },
 }
 
 /// A node as the control plane records it.
@@ -112,7 +126,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 6;
+const SCHEMA_VERSION: i64 = 7;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -167,6 +181,9 @@ const MIGRATIONS: &[&str] = &[
         user TEXT PRIMARY KEY,
         generation INTEGER NOT NULL
      );",
+    // v7: the public key of each certificate, for retried requests
+    "ALTER TABLE certs ADD COLUMN spki TEXT;
+     CREATE INDEX certs_spki ON certs(spki) WHERE spki IS NOT NULL;",
 ];
 
 pub struct Store {
@@ -256,6 +273,8 @@ impl Store {
             | Command::ConsumeJoinToken { .. }
             | Command::RevokeJoinToken { .. }
             | Command::RecordCert { .. }
+            | Command::IssueNodeCert { .. }
+            | Command::RevokeSuperseded { .. }
             | Command::RevokeCert { .. } => pki::apply(&tx, cmd)?,
         }
         tx.execute(

@@ -8,6 +8,15 @@ use serde::{Deserialize, Serialize};
 
 use super::{Command, Rejection, Store, StoreError, from_json, to_json, ts};
 
+/// A join token used by an [`Command::IssueNodeCert`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinUse {
+    pub token_id: String,
+    /// The token names this node, so it may replace a certificate the node holds.
+    pub scoped: bool,
+    pub now: i64,
+}
+
 /// A join token as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JoinTokenRecord {
@@ -65,6 +74,16 @@ pub struct CertRecord {
     /// Filled from the `revoked_at` column on reads; never part of a `RecordCert`.
     #[serde(default, skip_serializing)]
     pub revoked_at: Option<i64>,
+    /// SHA-256 (hex) of the certificate's public key: a retried request for the same key
+    /// gets this certificate again instead of a second one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spki: Option<String>,
+    /// The join token it was issued for (enrolments).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_id: Option<String>,
+    /// The certificate itself, PEM (certificates are public), to answer such a retry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pem: Option<String>,
 }
 
 impl CertRecord {
@@ -153,20 +172,44 @@ pub(super) fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<(), StoreErro
             }
             Ok(())
         }
-        Command::RecordCert { cert } => {
-            tx.execute(
-                "INSERT INTO certs (serial, kind, subject, not_before, not_after, record)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT(serial) DO NOTHING",
-                params![
-                    cert.serial,
-                    kind_str(cert.kind),
-                    cert.subject,
-                    cert.not_before,
-                    cert.not_after,
-                    to_json(cert)?
-                ],
+        Command::RecordCert { cert } => record_cert(tx, cert),
+        Command::IssueNodeCert { cert, join } => {
+            if let Some(join) = join {
+                let mut token = load_token(tx, &join.token_id)?;
+                let status = token.status(join.now);
+                if status != JoinTokenStatus::Active {
+                    return Err(Rejection::TokenNotActive {
+                        token_id: join.token_id.clone(),
+                        status,
+                    }
+                    .into());
+                }
+                // Checked here, in the same transaction as the token's use, so two racing
+                // joins under one name cannot both pass.
+                if !join.scoped && holds_valid_cert(tx, &cert.subject, join.now)? {
+                    return Err(Rejection::AlreadyEnrolled {
+                        node_id: cert.subject.clone(),
+                    }
+                    .into());
+                }
+                token.uses_left -= 1;
+                save_token(tx, &token)?;
+            }
+            record_cert(tx, cert)
+        }
+        Command::RevokeSuperseded { now, issued_before } => {
+            let changed = tx.execute(
+                "UPDATE certs SET revoked_at = ?1
+                 WHERE kind = 'node' AND revoked_at IS NULL AND not_after > ?1
+                   AND EXISTS (SELECT 1 FROM certs newer
+                               WHERE newer.kind = certs.kind AND newer.subject = certs.subject
+                                 AND newer.rowid > certs.rowid
+                                 AND newer.not_before <= ?2)",
+                params![now, issued_before],
             )?;
+            if changed > 0 {
+                bump_revocation_version(tx)?;
+            }
             Ok(())
         }
         Command::RevokeCert { serial, now } => {
@@ -190,15 +233,50 @@ pub(super) fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<(), StoreErro
                 }
                 return Ok(());
             }
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('revocation_version', '1')
-                 ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-                [],
-            )?;
-            Ok(())
+            bump_revocation_version(tx)
         }
         _ => Err(StoreError::Corrupt("not a PKI command".into())),
     }
+}
+
+fn bump_revocation_version(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('revocation_version', '1')
+         ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [],
+    )?;
+    Ok(())
+}
+
+fn record_cert(tx: &Transaction<'_>, cert: &CertRecord) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO certs (serial, kind, subject, not_before, not_after, record, spki)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(serial) DO NOTHING",
+        params![
+            cert.serial,
+            kind_str(cert.kind),
+            cert.subject,
+            cert.not_before,
+            cert.not_after,
+            to_json(cert)?,
+            cert.spki
+        ],
+    )?;
+    Ok(())
+}
+
+/// Whether `node` holds a node certificate that is neither revoked nor expired at `now`.
+fn holds_valid_cert(tx: &Transaction<'_>, node: &str, now: i64) -> Result<bool, StoreError> {
+    let found: Option<i64> = tx
+        .query_row(
+            "SELECT 1 FROM certs WHERE kind = 'node' AND subject = ?1
+             AND revoked_at IS NULL AND not_after > ?2 LIMIT 1",
+            params![node, now],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(found.is_some())
 }
 
 fn cert_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, Option<i64>)> {
@@ -242,6 +320,21 @@ impl Store {
             c.query_row(
                 "SELECT record, revoked_at FROM certs WHERE serial = ?1",
                 params![serial],
+                cert_from_row,
+            )
+            .optional()?
+            .map(decode_cert)
+            .transpose()
+        })
+    }
+
+    /// The newest certificate issued for a public key (SHA-256 hex of its SPKI).
+    pub fn cert_by_key(&self, spki: &str) -> Result<Option<CertRecord>, StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT record, revoked_at FROM certs WHERE spki = ?1
+                 ORDER BY not_before DESC, rowid DESC LIMIT 1",
+                params![spki],
                 cert_from_row,
             )
             .optional()?
@@ -345,6 +438,9 @@ mod tests {
             not_before,
             not_after: not_before + 1000,
             revoked_at: None,
+            spki: None,
+            token_id: None,
+            pem: None,
         }
     }
 
@@ -443,5 +539,41 @@ mod tests {
         assert_eq!(current, vec!["02", "03"]);
         let api = all[1].0.to_api(100, all[1].1);
         assert_eq!(api.status, CertStatus::Superseded);
+    }
+
+    #[test]
+    fn one_name_one_enrolment_even_for_racing_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("s.db")).unwrap();
+        for id in ["a", "b"] {
+            s.apply(&Command::CreateJoinToken {
+                token: token(id, 1, 100),
+            })
+            .unwrap();
+        }
+        let issue = |token_id: &str, serial: &str| {
+            s.apply(&Command::IssueNodeCert {
+                cert: cert(serial, "w1", 10),
+                join: Some(JoinUse {
+                    token_id: token_id.into(),
+                    scoped: false,
+                    now: 20,
+                }),
+            })
+        };
+        issue("a", "01").unwrap();
+        // Both joins passed their checks before either was recorded; the store decides.
+        assert!(matches!(
+            issue("b", "02"),
+            Err(StoreError::Rejected(Rejection::AlreadyEnrolled { .. }))
+        ));
+        // The losing token was not spent, and no second certificate exists.
+        assert_eq!(s.join_token("b").unwrap().unwrap().uses_left, 1);
+        assert!(s.cert("02").unwrap().is_none());
+        // A used-up token is refused in the same step.
+        assert!(matches!(
+            issue("a", "03"),
+            Err(StoreError::Rejected(Rejection::TokenNotActive { .. }))
+        ));
     }
 }

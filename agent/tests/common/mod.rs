@@ -64,8 +64,19 @@ pub fn base_config(net: &Net, host: u8, name: &str, state: &Path) -> Config {
 }
 
 pub async fn coordinator(net: &Net, state: &Path) -> RunningAgent {
+    coordinator_with(net, state, |_| {}).await
+}
+
+/// A coordinator whose configuration `tweak` adjusts first.
+pub async fn coordinator_with(
+    net: &Net,
+    state: &Path,
+    tweak: impl FnOnce(&mut Config),
+) -> RunningAgent {
+    let mut config = base_config(net, 1, "coord", state);
+    tweak(&mut config);
     start(AgentOptions {
-        config: base_config(net, 1, "coord", state),
+        config,
         password: Zeroizing::new("vault-pw".into()),
         kdf: FAST,
         admin_password: Some(Zeroizing::new(ADMIN_PW.into())),
