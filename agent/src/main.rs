@@ -18,8 +18,10 @@ use zeroize::Zeroizing;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Before any thread exists: secrets leave the environment, so services never see them.
+    // Before any thread exists: secrets leave the environment, so services never see them,
+    // and nothing p2pd creates (vault, databases, lock files) is readable by anyone else.
     let secrets = take_env_secrets();
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -216,14 +218,18 @@ async fn run_init(
         )
     })?;
     let outcome = tokio::task::spawn_blocking(move || {
-        initialize(&vault_path, &password, admin, KdfParams::DEFAULT)
+        // Shown before the vault is written: a crash cannot lose it.
+        let keep = |pw: &str| {
+            println!("Admin user: admin, password: {pw}");
+            Ok(())
+        };
+        initialize(&vault_path, &password, admin, KdfParams::DEFAULT, keep)
     })
     .await??;
     println!("Initialised cluster {}", outcome.cluster_id);
     println!("CA fingerprint: {}", outcome.fingerprint);
-    match &outcome.generated_admin_password {
-        Some(pw) => println!("Admin user: admin, password: {}", pw.as_str()),
-        None => println!("Admin user: admin (password from the given file)"),
+    if outcome.generated_admin_password.is_none() {
+        println!("Admin user: admin (password from the given file)");
     }
     println!(
         "Sign in with: p2pctl login --server https://HOST:{} --ca-fingerprint {} --user admin",

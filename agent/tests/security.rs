@@ -321,3 +321,56 @@ async fn a_renewal_replaces_the_previous_certificate() {
     status_with(cell2).node_status().await.unwrap();
     coord.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_files_are_closed_to_other_users() {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let net = Net::new();
+    let dir = tempfile::tempdir().unwrap();
+    // An operator made the state directory with the usual 0755.
+    std::fs::DirBuilder::new()
+        .mode(0o755)
+        .create(dir.path().join("coord"))
+        .unwrap();
+    let coord = coordinator(&net, dir.path()).await;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let state = dir.path().join("coord");
+    assert_eq!(mode(&state), 0o700, "state directory");
+    for file in ["vault.p2p", "vault.p2p.lock", "store.db", "logs.db"] {
+        assert_eq!(mode(&state.join(file)), 0o600, "{file}");
+    }
+    coord.shutdown().await;
+}
+
+#[test]
+fn a_first_start_writes_the_vault_once_after_the_admin_password_is_kept() {
+    use p2pd::node::bootstrap::{BootstrapError, initialize};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.p2p");
+    // Keeping the generated password fails (a full disk, say): no vault is left behind that
+    // nobody knows the admin password of.
+    let failed = initialize(&path, "pw", None, FAST, |_| {
+        Err(BootstrapError::MissingEntry("simulated"))
+    });
+    assert!(failed.is_err());
+    assert!(
+        !path.exists(),
+        "a vault was written before the password was kept"
+    );
+    let mut kept = String::new();
+    let outcome = initialize(&path, "pw", None, FAST, |pw| {
+        kept = pw.to_string();
+        Ok(())
+    })
+    .unwrap();
+    drop(outcome);
+    assert_eq!(kept.len(), 24);
+    let vault = p2pd::secrets::Vault::open_read_only(&path, "pw").unwrap();
+    let names: Vec<String> = vault.list().into_iter().map(|(n, _)| n).collect();
+    for entry in ["cluster_id", "ca.crt", "ca.key", "jwt.key", "users"] {
+        assert!(
+            names.iter().any(|n| n == entry),
+            "{entry} missing: {names:?}"
+        );
+    }
+}

@@ -18,7 +18,7 @@ pub enum LogStoreError {
     Pattern(String),
     #[error(transparent)]
     Task(#[from] crate::blocking::TaskFailed),
-    #[error("cannot start the log writer thread: {0}")]
+    #[error("cannot start the log writer or prepare its file: {0}")]
     Thread(std::io::Error),
     #[error("the log writer has stopped")]
     Stopped,
@@ -52,6 +52,7 @@ pub const MAX_LIMIT: u32 = 10_000;
 pub const DEFAULT_LIMIT: u32 = 100;
 
 pub fn open(path: &Path) -> Result<Connection, LogStoreError> {
+    crate::store::private_file(path).map_err(LogStoreError::Thread)?;
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // NORMAL in WAL mode: a power loss may lose the last transactions, a crash of p2pd

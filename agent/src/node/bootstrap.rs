@@ -59,14 +59,18 @@ pub struct InitOutcome {
     pub generated_admin_password: Option<Zeroizing<String>>,
 }
 
-/// Creates the vault of a new cluster: cluster id, CA, JWT key, the admin user.
+/// Creates the vault of a new cluster: cluster id, CA, JWT key, the admin user. A generated
+/// admin password is handed to `keep` (to print or write it) before the vault is written, so
+/// a crash can never leave a vault whose admin password nobody saw.
 pub fn initialize(
     vault_path: &Path,
     password: &str,
     admin_password: Option<Zeroizing<String>>,
     kdf: KdfParams,
+    keep: impl FnOnce(&str) -> Result<(), BootstrapError>,
 ) -> Result<InitOutcome, BootstrapError> {
-    let mut vault = Vault::create(vault_path, password, kdf)?;
+    // Everything in memory first; `seed_admin` writes the vault once, with every entry.
+    let mut vault = Vault::create_unsaved(vault_path, password, kdf)?;
     let cluster_id = random_hex(8).to_string();
     let ca = ClusterCa::generate(&cluster_id, OffsetDateTime::now_utc())?;
     vault.put(entries::CLUSTER_ID, cluster_id.as_bytes().to_vec());
@@ -77,6 +81,7 @@ pub fn initialize(
         Some(p) => (p, None),
         None => {
             let p = random_hex(12);
+            keep(&p)?;
             (p.clone(), Some(p))
         }
     };

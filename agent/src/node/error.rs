@@ -38,6 +38,10 @@ pub enum AgentError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "the state directory {path} belongs to uid {owner}, not to this p2pd; it holds the vault and keys: fix its owner (chown) or choose another state_directory"
+    )]
+    StateDirNotOurs { path: PathBuf, owner: u32 },
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,

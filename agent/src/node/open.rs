@@ -15,17 +15,34 @@ use crate::config::Config;
 use crate::secrets::{KdfParams, Vault};
 use crate::store::Store;
 
-/// Creates the state directory (0700) if it does not exist.
+/// Creates the state directory (0700) if it does not exist, and makes sure it is ours and
+/// closed to everyone else: a wider mode is narrowed (with a warning), a directory of
+/// another user is refused.
 pub fn state_directory(path: &Path) -> Result<(), AgentError> {
-    use std::os::unix::fs::DirBuilderExt;
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    let io = |source| AgentError::StateDir {
+        path: path.to_path_buf(),
+        source,
+    };
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(path)
-        .map_err(|source| AgentError::StateDir {
+        .map_err(io)?;
+    let meta = std::fs::metadata(path).map_err(io)?;
+    let me = nix::unistd::Uid::effective().as_raw();
+    if meta.uid() != me {
+        return Err(AgentError::StateDirNotOurs {
             path: path.to_path_buf(),
-            source,
-        })
+            owner: meta.uid(),
+        });
+    }
+    let mode = meta.mode() & 0o777;
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
+        tracing::warn!(path = %path.display(), mode = format!("{mode:o}"), "the state directory was open to others; it is 0700 now");
+    }
+    Ok(())
 }
 
 /// The vault as opened (or created) by this start.
@@ -55,8 +72,10 @@ pub async fn vault(
         (v, None)
     } else if config.coordinator_mode {
         let admin = admin_password;
+        let dir = state_dir.to_path_buf();
         let outcome = blocking::run(move || {
-            Ok::<_, AgentError>(bootstrap::initialize(&path, &password, admin, kdf)?)
+            let keep = |pw: &str| write_initial_password(&dir, pw);
+            Ok::<_, AgentError>(bootstrap::initialize(&path, &password, admin, kdf, keep)?)
         })
         .await?;
         tracing::info!(
@@ -73,9 +92,6 @@ pub async fn vault(
         return Err(AgentError::NotEnrolled);
     };
     let kdf = started.elapsed();
-    if let Some(pw) = &generated_admin_password {
-        write_initial_password(state_dir, pw)?;
-    }
     Ok(Opened {
         vault,
         generated_admin_password,
@@ -83,7 +99,7 @@ pub async fn vault(
     })
 }
 
-fn write_initial_password(state_dir: &Path, pw: &str) -> Result<(), AgentError> {
+fn write_initial_password(state_dir: &Path, pw: &str) -> Result<(), BootstrapError> {
     let path = bootstrap::initial_password_path(state_dir);
     p2p_shared::fsutil::write_atomic(&path, format!("{pw}\n").as_bytes(), 0o600).map_err(
         |source| BootstrapError::Write {

@@ -158,10 +158,12 @@ fn take_lock(path: &Path) -> Result<File, VaultError> {
         path: lp.clone(),
         source,
     };
+    use std::os::unix::fs::OpenOptionsExt;
     let file = File::options()
         .create(true)
         .truncate(false)
         .write(true)
+        .mode(0o600)
         .open(&lp)
         .map_err(io)?;
     match file.try_lock() {
@@ -234,6 +236,18 @@ fn read_file(path: &Path) -> Result<Vec<u8>, VaultError> {
 impl Vault {
     /// Creates a new, empty vault (and writes it). Fails if one exists.
     pub fn create(path: &Path, password: &str, params: KdfParams) -> Result<Self, VaultError> {
+        let vault = Self::create_unsaved(path, password, params)?;
+        vault.save()?;
+        Ok(vault)
+    }
+
+    /// A new vault in memory, holding the lock of `path` but not written yet: put every
+    /// entry, then `save` once, so a crash never leaves a half-initialised vault behind.
+    pub fn create_unsaved(
+        path: &Path,
+        password: &str,
+        params: KdfParams,
+    ) -> Result<Self, VaultError> {
         if path.exists() {
             return Err(VaultError::AlreadyExists(path.to_path_buf()));
         }
@@ -255,7 +269,6 @@ impl Vault {
             entries: BTreeMap::new(),
             _lock: Some(lock),
         };
-        vault.save()?;
         Ok(vault)
     }
 

@@ -34,6 +34,11 @@ pub enum StoreError {
     Rejected(#[from] Rejection),
     #[error(transparent)]
     Task(#[from] crate::blocking::TaskFailed),
+    #[error("cannot prepare {path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// Why a conditional command changed nothing. Part of a command's outcome, so every replica
@@ -196,8 +201,24 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Makes `path` a file only its owner reads and writes (creating it if needed), before
+/// SQLite opens it: its journal and WAL files then get the same mode.
+pub fn private_file(path: &Path) -> Result<(), std::io::Error> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
 impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        private_file(path).map_err(|e| StoreError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a logout acknowledged to the operator survives power loss, not just a crash.
