@@ -899,7 +899,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__rotate__subcmd__gossip__subcmd__key)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --force --output --context --config --endpoint --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -574,7 +574,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --timeout 'Request timeout in seconds'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
+            cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -585,6 +585,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --force 'Remove the old key even if some members did not confirm the new one (they are cut off from gossip until they fetch the new keyring from a coordinator)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -599,7 +600,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --help 'Print help'
         }
         &'p2pctl;cluster;help'= {
-            cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
+            cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -738,7 +739,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;logs'= {
         }
         &'p2pctl;help;cluster'= {
-            cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy)'
+            cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
         }
         &'p2pctl;help;cluster;rotate-gossip-key'= {

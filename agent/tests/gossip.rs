@@ -179,7 +179,7 @@ async fn key_rotation_reaches_every_node_and_flaps_nobody() {
     let before: Vec<_> = all.iter().map(|a| a.membership().incarnations()).collect();
     let old = keyring_of(&coord);
 
-    let outcome = admin(&coord).rotate_gossip_key().await.unwrap();
+    let outcome = admin(&coord).rotate_gossip_key(false).await.unwrap();
     assert!(outcome.old_key_removed, "{outcome:?}");
     assert!(outcome.lagging.is_empty(), "{outcome:?}");
     assert_eq!(outcome.version, old.version + 3);
@@ -213,5 +213,79 @@ async fn key_rotation_reaches_every_node_and_flaps_nobody() {
     );
     w3.shutdown().await;
     w2.shutdown().await;
+    coord.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_counts_only_confirmations_made_over_mtls() {
+    let net = Net::new();
+    let dir = tempfile::tempdir().unwrap();
+    let coord = coordinator_with(&net, dir.path(), |c| {
+        c.gossip.rotation_timeout = Duration::from_secs(2);
+    })
+    .await;
+    // A holder of the gossip key (no certificate) joins the gossip as "ghost", answers
+    // probes so it stays alive, and claims in its metadata to hold any keyring.
+    let ring = keyring_of(&coord);
+    let sealer = Sealer::new(Keys::from_api(&ring).unwrap(), 1 << 20);
+    let ghost = UdpSocket::bind((net.ip(9), 0)).await.unwrap();
+    let ghost_addr = ghost.local_addr().unwrap();
+    let coord_udp = coord.local_addr;
+    let claim = Packet {
+        msg: Msg::Gossip,
+        updates: vec![
+            p2p_gossip::Update::Alive {
+                node: "ghost".into(),
+                incarnation: 1,
+                addrs: vec![ghost_addr],
+            },
+            p2p_gossip::Update::Meta {
+                node: "ghost".into(),
+                key: "gossip_keyring".into(),
+                value: Some("999".into()),
+                version: 1,
+            },
+        ],
+    };
+    ghost
+        .send_to(&sealer.seal(&claim.encode()).unwrap(), coord_udp)
+        .await
+        .unwrap();
+    let responder = tokio::spawn(async move {
+        let mut buf = vec![0u8; 2048];
+        loop {
+            let Ok((n, from)) = ghost.recv_from(&mut buf).await else {
+                return;
+            };
+            if let Ok(plain) = sealer.open(&buf[..n])
+                && let Ok(p) = Packet::decode(&plain)
+                && let Msg::Ping { seq, .. } = p.msg
+            {
+                let ack = Packet {
+                    msg: Msg::Ack { seq },
+                    updates: vec![],
+                };
+                let _ = ghost
+                    .send_to(&sealer.seal(&ack.encode()).unwrap(), from)
+                    .await;
+            }
+        }
+    });
+    let listed = poll(Duration::from_secs(10), || async {
+        coord.membership().node("ghost").is_some()
+    })
+    .await;
+    assert!(listed, "the ghost never joined");
+
+    // Its metadata is not a confirmation: it cannot answer over mTLS, so it lags, and the
+    // old key stays valid.
+    let outcome = admin(&coord).rotate_gossip_key(false).await.unwrap();
+    assert_eq!(outcome.lagging, vec!["ghost".to_string()], "{outcome:?}");
+    assert!(!outcome.old_key_removed, "{outcome:?}");
+    // An admin can force the old key out anyway.
+    let forced = admin(&coord).rotate_gossip_key(true).await.unwrap();
+    assert!(forced.old_key_removed, "{forced:?}");
+    assert_eq!(keyring_of(&coord).keys.len(), 1);
+    responder.abort();
     coord.shutdown().await;
 }

@@ -2,9 +2,12 @@
 //! `limit` times. Fewest-sent first, newest first among equals, so fresh news (a refutation,
 //! a death) overtakes old news; a newer update about the same subject replaces the old one.
 
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
+
 use crate::wire::{Update, encoded_len};
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Subject {
     Member(String),
     Meta(String, String),
@@ -20,31 +23,43 @@ fn subject(u: &Update) -> Subject {
 #[derive(Debug)]
 struct Entry {
     update: Update,
-    subject: Subject,
     len: usize,
     transmits: u32,
     id: u64,
 }
 
+/// Sending order: fewest transmissions first, then newest first.
+type Rank = (u32, Reverse<u64>, Subject);
+
+/// The queue: entries by subject (one per subject, so a push replaces in O(log n)) and the
+/// same entries in sending order, so taking a packet's worth never sorts everything.
 #[derive(Debug, Default)]
 pub(crate) struct BroadcastQueue {
-    entries: Vec<Entry>,
+    entries: HashMap<Subject, Entry>,
+    order: BTreeSet<Rank>,
     next_id: u64,
 }
 
 impl BroadcastQueue {
     pub fn push(&mut self, update: Update) {
         let subject = subject(&update);
-        self.entries.retain(|e| e.subject != subject);
+        if let Some(old) = self.entries.remove(&subject) {
+            self.order
+                .remove(&(old.transmits, Reverse(old.id), subject.clone()));
+        }
         let len = encoded_len(&update);
         self.next_id += 1;
-        self.entries.push(Entry {
-            update,
+        self.order
+            .insert((0, Reverse(self.next_id), subject.clone()));
+        self.entries.insert(
             subject,
-            len,
-            transmits: 0,
-            id: self.next_id,
-        });
+            Entry {
+                update,
+                len,
+                transmits: 0,
+                id: self.next_id,
+            },
+        );
     }
 
     pub fn is_empty(&self) -> bool {
@@ -54,31 +69,45 @@ impl BroadcastQueue {
     /// Takes updates that fit in `budget` bytes, counting one transmission for each and
     /// dropping those that reached `limit`.
     pub fn take(&mut self, mut budget: usize, limit: u32) -> Vec<Update> {
-        if self.entries.is_empty() {
-            return Vec::new();
-        }
-        self.entries
-            .sort_by(|a, b| a.transmits.cmp(&b.transmits).then(b.id.cmp(&a.id)));
-        let mut out = Vec::new();
-        for e in self.entries.iter_mut() {
-            if e.len <= budget {
+        let mut picked = Vec::new();
+        for rank in &self.order {
+            if let Some(e) = self.entries.get(&rank.2)
+                && e.len <= budget
+            {
                 budget -= e.len;
-                e.transmits += 1;
-                out.push(e.update.clone());
+                picked.push(rank.clone());
             }
             if budget < 8 {
                 break;
             }
         }
-        self.entries.retain(|e| e.transmits < limit);
+        let mut out = Vec::with_capacity(picked.len());
+        for rank in picked {
+            self.order.remove(&rank);
+            let (_, id, subject) = rank;
+            let Some(e) = self.entries.get_mut(&subject) else {
+                continue;
+            };
+            e.transmits += 1;
+            out.push(e.update.clone());
+            self.order.insert((e.transmits, id, subject));
+        }
+        // Everything sent `limit` times goes (the limit shrinks when members are reaped).
+        while let Some(last) = self.order.last() {
+            if last.0 < limit {
+                break;
+            }
+            if let Some(last) = self.order.pop_last() {
+                self.entries.remove(&last.2);
+            }
+        }
         out
     }
 
     /// True while an update about `node`'s membership is still queued.
     pub fn has_member_update(&self, node: &str) -> bool {
         self.entries
-            .iter()
-            .any(|e| matches!(&e.subject, Subject::Member(n) if n == node))
+            .contains_key(&Subject::Member(node.to_string()))
     }
 }
 

@@ -10,6 +10,7 @@
 mod broadcast;
 mod config;
 mod dissemination;
+mod exchange;
 mod member;
 mod probe;
 pub mod sim;
@@ -19,9 +20,13 @@ mod sync;
 mod wire;
 
 pub use config::Config;
+pub use exchange::{Exchange, PAGE_BYTES};
 pub use member::{Member, MetaEntry, State};
 pub use suspicion::suspicion_timeout;
-pub use swim::{Event, Output, Stats, Swim};
+pub use swim::{
+    Event, MAX_INCARNATION, MAX_INCARNATION_STEP, MAX_META_BYTES, MAX_META_KEYS, Output, Stats,
+    Swim,
+};
 pub use sync::{DigestEntry, SyncRequest, SyncResponse};
 pub use wire::{DecodeError, Msg, Packet, Update};
 

@@ -48,6 +48,16 @@ pub struct MetaEntry {
     pub version: u64,
 }
 
+/// Member names follow the cluster's node-id rule: 1-63 of `[a-z0-9-_.]`, starting with a
+/// letter or digit (a name from gossip is also a file name, a URI part and a log field).
+pub fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
 #[derive(Debug, Clone)]
 pub struct Member {
     pub name: String,

@@ -445,12 +445,8 @@ impl Sim {
             return;
         }
         let now = self.now;
-        let mut req = if join {
-            self.nodes[a].swim.join_request()
-        } else {
-            self.nodes[a].swim.sync_start()
-        };
-        for _ in 0..3 {
+        let mut ex = self.nodes[a].swim.start_exchange(join);
+        while let Some(req) = ex.next_request() {
             let bytes = req.encode();
             self.sync_bytes[a] += bytes.len() as u64;
             let Ok(decoded) = SyncRequest::decode(&bytes) else {
@@ -461,10 +457,7 @@ impl Sim {
             let Ok(resp) = SyncResponse::decode(&resp) else {
                 return;
             };
-            match self.nodes[a].swim.sync_continue(now, resp) {
-                Some(next) => req = next,
-                None => break,
-            }
+            self.nodes[a].swim.continue_exchange(now, &mut ex, resp);
         }
         for i in [a, b] {
             self.collect_events(i);

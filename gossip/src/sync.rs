@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::Millis;
+use crate::exchange::PAGE_BYTES;
 use crate::member::{Member, State};
 use rand::rngs::SmallRng;
 
@@ -47,18 +48,36 @@ fn meta_hash(m: &Member) -> u64 {
 pub enum SyncRequest {
     /// Step 1: "is your view the same as mine?"
     Hash { hash: [u8; 16], members: u32 },
-    /// Step 2 (or a join): my digest and what you lack according to yours.
+    /// Step 2 (or a join) in one message: my digest and what you lack according to yours.
+    /// Answered with `Updates` (all of it); kept for peers that do not page yet.
     Push {
         digest: Vec<DigestEntry>,
         updates: Vec<Update>,
+    },
+    /// One page of an exchange (see `exchange.rs`): my digest, a page of what you lack, and,
+    /// with `pull_after`, a request for a page of what I lack among your members whose names
+    /// sort after it (`""` for the first).
+    Page {
+        digest: Vec<DigestEntry>,
+        updates: Vec<Update>,
+        pull_after: Option<String>,
     },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SyncResponse {
     InSync,
-    Digest { digest: Vec<DigestEntry> },
-    Updates { updates: Vec<Update> },
+    Digest {
+        digest: Vec<DigestEntry>,
+    },
+    Updates {
+        updates: Vec<Update>,
+    },
+    /// A page of what the initiator lacks; `next` is where the following page starts.
+    Page {
+        updates: Vec<Update>,
+        next: Option<String>,
+    },
 }
 
 impl SyncRequest {
@@ -146,6 +165,23 @@ impl Swim {
                     updates: self.deltas(&digest),
                 }
             }
+            SyncRequest::Page {
+                digest,
+                updates,
+                pull_after,
+            } => {
+                self.apply_sync(now, updates);
+                match pull_after {
+                    Some(after) => {
+                        let (updates, next) = self.deltas_page(&digest, &after, PAGE_BYTES);
+                        SyncResponse::Page { updates, next }
+                    }
+                    None => SyncResponse::Page {
+                        updates: Vec::new(),
+                        next: None,
+                    },
+                }
+            }
         }
     }
 
@@ -157,7 +193,7 @@ impl Swim {
                 digest: self.digest(),
                 updates: self.deltas(&digest),
             }),
-            SyncResponse::Updates { updates } => {
+            SyncResponse::Updates { updates } | SyncResponse::Page { updates, .. } => {
                 self.apply_sync(now, updates);
                 None
             }
@@ -202,16 +238,50 @@ impl Swim {
 
     /// What a peer with digest `theirs` lacks.
     pub fn deltas(&self, theirs: &[DigestEntry]) -> Vec<Update> {
+        self.deltas_page(theirs, "", usize::MAX).0
+    }
+
+    /// What a peer with digest `theirs` lacks of the members whose names sort after `after`,
+    /// whole members at a time, up to about `budget` encoded bytes (at least one member's
+    /// worth); with the name to continue after, if more remain.
+    pub fn deltas_page(
+        &self,
+        theirs: &[DigestEntry],
+        after: &str,
+        budget: usize,
+    ) -> (Vec<Update>, Option<String>) {
         let theirs: HashMap<&str, &DigestEntry> =
             theirs.iter().map(|e| (e.node.as_str(), e)).collect();
         let mut out = Vec::new();
-        let mut members: Vec<(&String, &Member)> = self.table().iter().collect();
+        let mut size = 0usize;
+        let mut members: Vec<(&String, &Member)> = self
+            .table()
+            .iter()
+            .filter(|(name, _)| name.as_str() > after)
+            .collect();
         members.sort_by(|a, b| a.0.cmp(b.0));
+        let mut last: Option<&String> = None;
         for (name, m) in members {
-            let known_meta = match theirs.get(name.as_str()) {
+            let mut mine = Vec::new();
+            self.member_deltas(m, theirs.get(name.as_str()).copied(), &mut mine);
+            let bytes: usize = mine.iter().map(crate::wire::encoded_len).sum();
+            if size > 0 && size + bytes > budget {
+                return (out, last.cloned());
+            }
+            size += bytes;
+            out.extend(mine);
+            last = Some(name);
+        }
+        (out, None)
+    }
+
+    /// What a peer that knows `theirs` of member `m` lacks of it.
+    fn member_deltas(&self, m: &Member, theirs: Option<&DigestEntry>, out: &mut Vec<Update>) {
+        {
+            let known_meta = match theirs {
                 // A member they never heard of or already forgot: introduce it only if it is
                 // live; reviving the dead would undo every node's reaping.
-                None if !m.state.is_live() => continue,
+                None if !m.state.is_live() => return,
                 None => {
                     // Unknown to them: introduce the member before any bad news about it.
                     out.push(Update::Alive {
@@ -249,7 +319,6 @@ impl Swim {
                 }
             }
         }
-        out
     }
 
     /// Push-pull interval: longer in a big quiet cluster, at the minimum while it churns.

@@ -274,3 +274,186 @@ fn absurd_incarnations_are_refused() {
         "a forged incarnation must not be adopted"
     );
 }
+
+/// Feeds `updates` to `swim` as one gossip packet from a stranger.
+fn inject(swim: &mut Swim, updates: Vec<p2p_gossip::Update>) {
+    let packet = p2p_gossip::Packet {
+        msg: p2p_gossip::Msg::Gossip,
+        updates,
+    };
+    swim.handle_packet(1, addr("192.0.2.9:1"), &packet.encode());
+}
+
+#[test]
+fn member_names_follow_the_node_id_rule() {
+    let mut a = Swim::new(Config::lan(), "a", vec![addr("192.0.2.1:1")], 1, 1, 0);
+    for name in [
+        "Bad",
+        "has space",
+        "new\nline",
+        "",
+        "-x",
+        &"l".repeat(64),
+        "ok-1.b_c",
+    ] {
+        inject(
+            &mut a,
+            vec![p2p_gossip::Update::Alive {
+                node: name.to_string(),
+                incarnation: 1,
+                addrs: vec![addr("192.0.2.5:1")],
+            }],
+        );
+    }
+    let names: Vec<String> = a.members().map(|m| m.name.clone()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(a.member("ok-1.b_c").is_some());
+}
+
+#[test]
+fn an_incarnation_far_above_the_known_one_cannot_evict_a_member() {
+    let mut a = Swim::new(Config::lan(), "a", vec![addr("192.0.2.1:1")], 1, 1, 0);
+    let alive = |inc| p2p_gossip::Update::Alive {
+        node: "b".into(),
+        incarnation: inc,
+        addrs: vec![addr("192.0.2.2:1")],
+    };
+    inject(&mut a, vec![alive(3)]);
+    // Declared dead near the top of the range: b could never out-bid it. Refused.
+    for inc in [p2p_gossip::MAX_INCARNATION - 1, 3 + (1 << 21)] {
+        inject(
+            &mut a,
+            vec![p2p_gossip::Update::Dead {
+                node: "b".into(),
+                incarnation: inc,
+                from: "x".into(),
+            }],
+        );
+        assert_eq!(a.member("b").map(|m| m.state), Some(State::Alive), "{inc}");
+        assert_eq!(a.member("b").map(|m| m.incarnation), Some(3));
+    }
+    // An ordinary step still counts, and b's refutation one above it wins again.
+    inject(
+        &mut a,
+        vec![p2p_gossip::Update::Dead {
+            node: "b".into(),
+            incarnation: 4,
+            from: "x".into(),
+        }],
+    );
+    assert_eq!(a.member("b").map(|m| m.state), Some(State::Dead));
+    inject(&mut a, vec![alive(5)]);
+    assert_eq!(a.member("b").map(|m| m.state), Some(State::Alive));
+    // A claim about a itself that far up is not answered by jumping there.
+    inject(
+        &mut a,
+        vec![p2p_gossip::Update::Suspect {
+            node: "a".into(),
+            incarnation: 1 << 30,
+            from: "x".into(),
+        }],
+    );
+    assert_eq!(a.incarnation(), 1);
+}
+
+#[test]
+fn metadata_per_member_is_capped() {
+    let mut a = Swim::new(Config::lan(), "a", vec![addr("192.0.2.1:1")], 1, 1, 0);
+    let mut updates = vec![p2p_gossip::Update::Alive {
+        node: "b".into(),
+        incarnation: 1,
+        addrs: vec![addr("192.0.2.2:1")],
+    }];
+    for i in 0..500u64 {
+        updates.push(p2p_gossip::Update::Meta {
+            node: "b".into(),
+            key: format!("k{i}"),
+            value: Some("v".repeat(100)),
+            version: i + 1,
+        });
+    }
+    for chunk in updates.chunks(8) {
+        inject(&mut a, chunk.to_vec());
+    }
+    let b = a.member("b").unwrap();
+    assert!(
+        b.meta.len() <= p2p_gossip::MAX_META_KEYS,
+        "{}",
+        b.meta.len()
+    );
+    let bytes: usize = b
+        .meta
+        .iter()
+        .map(|(k, e)| k.len() + e.value.as_ref().map_or(0, String::len))
+        .sum();
+    assert!(bytes <= p2p_gossip::MAX_META_BYTES, "{bytes}");
+    assert!(a.stats().meta_refused > 0);
+    // Its own metadata obeys the same caps.
+    let big = Some("x".repeat(p2p_gossip::MAX_META_BYTES + 1));
+    a.set_meta("huge", big);
+    assert!(!a.member("a").unwrap().meta.contains_key("huge"));
+}
+
+#[test]
+fn a_join_into_a_thousand_nodes_with_fifty_services_each_is_paged() {
+    // The seed knows 1000 members, each with 50 service announcements.
+    let mut seed = Swim::new(Config::lan(), "seed", vec![addr("192.0.2.1:1")], 1, 1, 0);
+    for n in 0..1000u32 {
+        let node = format!("n{n:04}");
+        let mut updates = vec![p2p_gossip::Update::Alive {
+            node: node.clone(),
+            incarnation: 1,
+            addrs: vec![SocketAddr::from((
+                [10, 0, (n / 250) as u8, (n % 250) as u8],
+                8801,
+            ))],
+        }];
+        for s in 0..50u64 {
+            updates.push(p2p_gossip::Update::Meta {
+                node: node.clone(),
+                key: format!("svc.service-{s:02}"),
+                value: Some(format!(
+                    r#"{{"state":"running","health":"healthy","desired":"running","ports":{{"http":{}}},"pid":{},"restarts":0,"generation":1}}"#,
+                    8000 + s,
+                    1000 + s
+                )),
+                version: s + 1,
+            });
+        }
+        for chunk in updates.chunks(10) {
+            inject(&mut seed, chunk.to_vec());
+        }
+    }
+    assert_eq!(seed.members().count(), 1001);
+    // A new node joins through it: every message stays well under the 4 MiB the agent
+    // accepts, and afterwards it knows everything.
+    let mut joiner = Swim::new(Config::lan(), "joiner", vec![addr("192.0.2.7:1")], 1, 7, 0);
+    let mut ex = joiner.start_exchange(true);
+    let mut largest = 0usize;
+    let mut rounds = 0;
+    while let Some(req) = ex.next_request() {
+        let req = SyncRequest::decode(&req.encode()).unwrap();
+        let resp = seed.handle_sync(1, req);
+        let bytes = resp.encode();
+        largest = largest.max(bytes.len());
+        let resp = p2p_gossip::SyncResponse::decode(&bytes).unwrap();
+        joiner.continue_exchange(1, &mut ex, resp);
+        rounds += 1;
+    }
+    assert!(
+        rounds > 2,
+        "the view came in {rounds} message(s): not paged"
+    );
+    assert!(largest < 2 * 1024 * 1024, "a page of {largest} bytes");
+    assert_eq!(joiner.members().count(), 1002);
+    assert!(
+        joiner
+            .members()
+            .filter(|m| m.name.starts_with('n'))
+            .all(|m| m.meta.len() == 50)
+    );
+    assert!(
+        seed.member("joiner").is_some(),
+        "the seed did not learn the joiner"
+    );
+}

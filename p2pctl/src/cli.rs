@@ -108,9 +108,15 @@ pub enum Command {
 pub enum ClusterCmd {
     /// Replace the gossip encryption key on every node, without restarts or false failures:
     /// the new key is added, then made primary, then the old one removed, each step
-    /// confirmed by every live member. Exits non-zero if some member lagged (the old key then
-    /// stays valid so it is not cut off; run it again once the member is healthy).
-    RotateGossipKey,
+    /// confirmed by every live member over mTLS. Exits non-zero if some member lagged (the
+    /// old key then stays valid so it is not cut off; run it again once the member is
+    /// healthy, or use --force).
+    RotateGossipKey {
+        /// Remove the old key even if some members did not confirm the new one (they are cut
+        /// off from gossip until they fetch the new keyring from a coordinator).
+        #[arg(long)]
+        force: bool,
+    },
     /// Membership and gossip transport counters of the node the request goes to (pick it
     /// with --endpoint): members by state, probes, refutations, local health, and
     /// datagrams dropped as oversized, malformed, wrongly keyed or replayed.

@@ -538,6 +538,9 @@ pub struct NodeStatus {
     pub cert_not_after: OffsetDateTime,
     /// Who called, as the node read it from the client certificate.
     pub caller: String,
+    /// The gossip keyring version this node holds (what a key rotation waits for).
+    #[serde(default)]
+    pub keyring_version: u64,
 }
 
 /// Every error response: `{ "error": { "code": "...", "message": "..." } }`.

@@ -327,12 +327,13 @@ impl ApiClient {
             .await
     }
 
-    /// Rotates the cluster gossip key (admin).
-    pub async fn rotate_gossip_key(&self) -> Result<GossipKeyRotation, ClientError> {
-        self.call_with_timeout::<(), _>(
+    /// Rotates the cluster gossip key (admin); with `force`, the old key goes even if some
+    /// members did not confirm the new one.
+    pub async fn rotate_gossip_key(&self, force: bool) -> Result<GossipKeyRotation, ClientError> {
+        self.call_with_timeout(
             Method::POST,
             "/v1/cluster/gossip-key/rotate",
-            None,
+            Some(&serde_json::json!({ "force": force })),
             Some(Duration::from_secs(150)),
         )
         .await

@@ -58,10 +58,26 @@ pub(super) async fn keys(
     Ok(Json(ring))
 }
 
+/// Body of `POST /v1/cluster/gossip-key/rotate` (optional).
+#[derive(Debug, Default, serde::Deserialize)]
+pub(super) struct RotateRequest {
+    /// Remove the old key even if some members did not confirm the new one.
+    #[serde(default)]
+    force: bool,
+}
+
 pub(super) async fn rotate(
     State(s): State<AppState>,
     caller: Caller,
+    body: Bytes,
 ) -> Result<Json<GossipKeyRotation>, ApiError> {
+    let force = if body.is_empty() {
+        false
+    } else {
+        serde_json::from_slice::<RotateRequest>(&body)
+            .map_err(|e| ApiError::BadRequest(format!("invalid rotation request: {e}")))?
+            .force
+    };
     caller.require(Role::Admin)?;
     let control = s.control()?;
     let Some(_one_at_a_time) = control.keyring.try_start_rotation() else {
@@ -69,9 +85,10 @@ pub(super) async fn rotate(
             "a gossip key rotation is already running".into(),
         ));
     };
-    let outcome = crate::membership::rotation::rotate(&control.keyring, &s.membership)
-        .await
-        .map_err(ApiError::internal)?;
+    let outcome =
+        crate::membership::rotation::rotate(&control.keyring, &s.membership, &s.pki, force)
+            .await
+            .map_err(ApiError::internal)?;
     tracing::info!(user = %caller.user, version = outcome.version, lagging = ?outcome.lagging, "gossip key rotated");
     Ok(Json(outcome))
 }

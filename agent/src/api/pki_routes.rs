@@ -326,6 +326,7 @@ pub(super) async fn node_status(State(s): State<AppState>, node: NodeCaller) -> 
         cert_serial: current.info.serial_hex,
         cert_not_after: current.info.not_after,
         caller: node.node_id,
+        keyring_version: s.membership.sealer.key_version(),
     })
 }
 

@@ -92,9 +92,17 @@ fn peer(s: &AppState, node: &str, timeout: Duration) -> Result<p2p_shared::ApiCl
         .map_err(ApiError::internal)
 }
 
+/// A service's command line can carry secrets in its arguments: only admins see it.
+fn redacted(mut d: ServiceDetail, caller: &Caller) -> ServiceDetail {
+    if !caller.role.allows(Role::Admin) {
+        d.command.clear();
+    }
+    d
+}
+
 pub(super) async fn status(
     State(s): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(name): Path<String>,
     Query(filter): Query<NodeFilter>,
 ) -> Result<Json<ServiceStatusList>, ApiError> {
@@ -123,7 +131,7 @@ pub(super) async fn status(
     };
     while let Some(joined) = asks.join_next().await {
         match joined.map_err(ApiError::internal)? {
-            (_, Ok(detail)) => out.instances.push(detail),
+            (_, Ok(detail)) => out.instances.push(redacted(detail, &caller)),
             (node_id, Err(error)) => out.unreachable.push(NodeProblem { node_id, error }),
         }
     }
@@ -157,7 +165,7 @@ pub(super) async fn control(
             .services
             .control(&name, action)
             .await
-            .map(Json)
+            .map(|d| Json(redacted(d, &caller)))
             .map_err(control_error);
     }
     if s.control.is_none() {
@@ -167,7 +175,7 @@ pub(super) async fn control(
     client
         .node_service_action(&name, action)
         .await
-        .map(Json)
+        .map(|d| Json(redacted(d, &caller)))
         .map_err(|e| match e.status() {
             Some(404) => ApiError::NotFound(e.to_string()),
             _ => ApiError::BadGateway(format!("node {node} did not {}: {e}", action.as_str())),

@@ -77,6 +77,10 @@ pub struct ConfigFile {
     pub gossip_interval_max: Duration,
     /// Gossip payloads larger than this many bytes are LZ4-compressed.
     pub gossip_compression_threshold: usize,
+    /// Each step of `p2pctl cluster rotate-gossip-key` waits this long for every live member
+    /// to confirm (over mTLS) that it holds the new keyring.
+    #[serde(deserialize_with = "de_duration")]
+    pub gossip_rotation_timeout: Duration,
     /// Directory of service manifests (one YAML file per service); relative paths are
     /// relative to the config file. Default: `services/` beside the config file; none when
     /// there is no config file.
@@ -123,6 +127,7 @@ impl Default for ConfigFile {
             gossip_interval_min: Duration::from_secs(5),
             gossip_interval_max: Duration::from_secs(30),
             gossip_compression_threshold: 256,
+            gossip_rotation_timeout: Duration::from_secs(40),
             services_directory: None,
             services_reload_interval: Duration::from_secs(1),
             services_default_user: None,
@@ -164,6 +169,7 @@ impl From<ConfigFile> for Config {
                 interval_min: f.gossip_interval_min,
                 interval_max: f.gossip_interval_max,
                 compression_threshold: f.gossip_compression_threshold,
+                rotation_timeout: f.gossip_rotation_timeout,
             },
             services: ServicesConfig {
                 directory: f.services_directory,
@@ -204,6 +210,7 @@ pub const KEYS: &[&str] = &[
     "gossip_interval_min",
     "gossip_interval_max",
     "gossip_compression_threshold",
+    "gossip_rotation_timeout",
     "services_directory",
     "services_reload_interval",
     "services_default_user",

@@ -76,6 +76,8 @@ pub struct GossipConfig {
     pub interval_min: Duration,
     pub interval_max: Duration,
     pub compression_threshold: usize,
+    /// How long each step of a key rotation waits for every live member to confirm.
+    pub rotation_timeout: Duration,
 }
 
 /// The services directory, how often it is rescanned, and who services run as.
@@ -266,6 +268,9 @@ impl Config {
             return Err(err("services_reload_interval must be at least 100ms".into()));
         }
         let g = &self.gossip;
+        if g.rotation_timeout < Duration::from_secs(1) {
+            return Err(err("gossip_rotation_timeout must be at least 1s".into()));
+        }
         if g.interval_min < Duration::from_millis(100) || g.interval_max < g.interval_min {
             return Err(err(
                 "gossip_interval_min must be at least 100ms and not above gossip_interval_max"

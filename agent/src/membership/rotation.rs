@@ -18,11 +18,12 @@ use tokio::sync::watch;
 
 use super::seal::{Keys, generate_key};
 use super::{META_KEYRING, Membership};
+use crate::pki::NodePki;
 use crate::pki::follow::{self, Follow};
 use crate::secrets::entries;
 use crate::secrets::vault::Vault;
 
-const STEP_TIMEOUT: Duration = Duration::from_secs(40);
+const CONFIRM_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// A coordinator's gossip keyring: where it is kept, the version in force (long-pollers
 /// wait on it), and the lock that lets one rotation run at a time.
@@ -31,14 +32,17 @@ pub struct Keyring {
     vault: Arc<Mutex<Vault>>,
     current: watch::Sender<GossipKeyring>,
     rotating: tokio::sync::Mutex<()>,
+    /// How long each rotation step waits for confirmations.
+    step_timeout: Duration,
 }
 
 impl Keyring {
-    pub fn new(vault: Arc<Mutex<Vault>>, ring: GossipKeyring) -> Self {
+    pub fn new(vault: Arc<Mutex<Vault>>, ring: GossipKeyring, step_timeout: Duration) -> Self {
         Self {
             vault,
             current: watch::Sender::new(ring),
             rotating: tokio::sync::Mutex::new(()),
+            step_timeout,
         }
     }
 
@@ -131,28 +135,55 @@ fn publish(keyring: &Keyring, m: &Membership, ring: GossipKeyring) -> Result<(),
     Ok(())
 }
 
-/// Live members that do not yet report keyring `version`.
-fn lagging(m: &Membership, version: u64) -> Vec<String> {
+/// Live members other than this node: name, whether gossip says it holds `version`, and
+/// where to ask it.
+fn live_members(m: &Membership, version: u64) -> Vec<(String, bool, String)> {
     let core = m.core();
-    let mut v: Vec<String> = core
-        .members()
-        .filter(|x| x.state == State::Alive)
-        .filter(|x| {
-            x.meta_value(META_KEYRING)
+    core.members()
+        .filter(|x| x.state == State::Alive && x.name != m.node_id)
+        .map(|x| {
+            let says = x
+                .meta_value(META_KEYRING)
                 .and_then(|s| s.parse::<u64>().ok())
-                .unwrap_or(0)
-                < version
+                .is_some_and(|v| v >= version);
+            let at = x.preferred.or_else(|| x.addrs.first().copied());
+            (
+                x.name.clone(),
+                says,
+                at.map(|a| a.to_string()).unwrap_or_default(),
+            )
         })
-        .map(|x| x.name.clone())
-        .collect();
-    v.sort();
-    v
+        .collect()
 }
 
-async fn confirmed(m: &Membership, version: u64) -> Vec<String> {
-    let deadline = Instant::now() + STEP_TIMEOUT;
+/// Waits until every live member confirms keyring `version`; returns those that did not in
+/// time. Gossip metadata only says whom to ask: a confirmation counts when the member itself
+/// says so over mTLS (anyone holding the gossip key could forge the metadata).
+async fn confirmed(m: &Membership, pki: &NodePki, version: u64, timeout: Duration) -> Vec<String> {
+    let deadline = Instant::now() + timeout;
+    let mut done = std::collections::BTreeSet::new();
     loop {
-        let lag = lagging(m, version);
+        let members = live_members(m, version);
+        for (name, says, at) in &members {
+            if done.contains(name) || !*says {
+                continue;
+            }
+            let asked = pki
+                .peer_client(format!("https://{at}"), Some(name.clone()), CONFIRM_TIMEOUT)
+                .map(|c| async move { c.node_status().await });
+            if let Ok(ask) = asked
+                && let Ok(status) = ask.await
+                && status.keyring_version >= version
+            {
+                done.insert(name.clone());
+            }
+        }
+        let mut lag: Vec<String> = members
+            .into_iter()
+            .map(|(name, _, _)| name)
+            .filter(|n| !done.contains(n))
+            .collect();
+        lag.sort();
         if lag.is_empty() || Instant::now() >= deadline {
             return lag;
         }
@@ -161,10 +192,13 @@ async fn confirmed(m: &Membership, version: u64) -> Vec<String> {
 }
 
 /// Rolls a new key out in the three confirmed steps. Take [`Keyring::try_start_rotation`]
-/// first.
+/// first. With `force`, members that do not confirm do not stop it: the old key is removed
+/// anyway (they are cut off until they fetch the new keyring).
 pub async fn rotate(
     keyring: &Keyring,
     m: &Arc<Membership>,
+    pki: &NodePki,
+    force: bool,
 ) -> Result<GossipKeyRotation, RotationError> {
     let current = keyring.current();
     let new_key = generate_key();
@@ -174,8 +208,8 @@ pub async fn rotate(
     let mut keys = current.keys.clone();
     keys.push(new_key.clone());
     publish(keyring, m, GossipKeyring { version: v, keys })?;
-    let lag = confirmed(m, v).await;
-    if !lag.is_empty() {
+    let lag = confirmed(m, pki, v, keyring.step_timeout).await;
+    if !lag.is_empty() && !force {
         return Ok(outcome(m, v, lag, false));
     }
 
@@ -183,8 +217,8 @@ pub async fn rotate(
     let mut keys = vec![new_key.clone()];
     keys.extend(current.keys.iter().cloned());
     publish(keyring, m, GossipKeyring { version: v, keys })?;
-    let lag = confirmed(m, v).await;
-    if !lag.is_empty() {
+    let lag = confirmed(m, pki, v, keyring.step_timeout).await;
+    if !lag.is_empty() && !force {
         return Ok(outcome(m, v, lag, false));
     }
 
@@ -197,7 +231,7 @@ pub async fn rotate(
             keys: vec![new_key],
         },
     )?;
-    let lag = confirmed(m, v).await;
+    let lag = confirmed(m, pki, v, keyring.step_timeout).await;
     Ok(outcome(m, v, lag, true))
 }
 

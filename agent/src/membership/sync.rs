@@ -61,30 +61,21 @@ pub fn client_for(
     pki.peer_client(server, expected, SYNC_TIMEOUT)
 }
 
-/// Initiator side: one full exchange (a join sends everything at once).
+/// Initiator side: one exchange, page by page (see `p2p_gossip::Exchange`).
 pub async fn exchange(m: &Membership, client: &ApiClient, join: bool) -> Result<(), SyncError> {
-    let mut req = {
-        let core = m.core();
-        if join {
-            core.join_request()
-        } else {
-            core.sync_start()
-        }
-    };
-    for _ in 0..2 {
+    let mut ex = m.core().start_exchange(join);
+    loop {
+        let Some(req) = ex.next_request() else {
+            return Ok(());
+        };
         let body = client
             .gossip_sync(encode_body(&req.encode()), MAX_SYNC_BODY)
             .await?;
         let plain = decode_body(&body)?;
         let resp = SyncResponse::decode(&plain).map_err(|e| SyncError::Malformed(e.to_string()))?;
-        let next = m.core().sync_continue(m.clock.now(), resp);
+        m.core().continue_exchange(m.clock.now(), &mut ex, resp);
         m.wake.notify_one();
-        match next {
-            Some(r) => req = r,
-            None => return Ok(()),
-        }
     }
-    Ok(())
 }
 
 /// Orders a peer's addresses so those the kernel has a route to come first (connecting a

@@ -136,7 +136,7 @@ async fn coordinator(
     let v = vault.clone();
     let ring =
         blocking::run(move || rotation::ensure_keyring(&v).map_err(AgentError::from)).await?;
-    let keyring = Keyring::new(vault.clone(), ring);
+    let keyring = Keyring::new(vault.clone(), ring, config.gossip.rotation_timeout);
     let issuer = Arc::new(Issuer::new(
         ca,
         store.clone(),

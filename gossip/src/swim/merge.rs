@@ -5,9 +5,9 @@
 
 use std::net::SocketAddr;
 
-use super::{Event, MAX_INCARNATION, Swim};
+use super::{Event, MAX_INCARNATION, MAX_INCARNATION_STEP, Swim};
 use crate::Millis;
-use crate::member::{Member, State};
+use crate::member::{Member, State, valid_name};
 use crate::suspicion::Suspicion;
 use crate::wire::Update;
 
@@ -95,11 +95,22 @@ impl Swim {
     pub(crate) fn apply_update(&mut self, now: Millis, u: Update) -> bool {
         // Incarnations and versions only ever step by one; a value near the top of the range
         // is an attempt to make a member unrefutable.
+        let held = |node: &str| self.table.get(node).map(|m| m.incarnation);
         let absurd = match &u {
-            Update::Alive { incarnation, .. }
-            | Update::Suspect { incarnation, .. }
-            | Update::Dead { incarnation, .. }
-            | Update::Left { incarnation, .. } => *incarnation > MAX_INCARNATION,
+            Update::Alive {
+                node, incarnation, ..
+            }
+            | Update::Suspect {
+                node, incarnation, ..
+            }
+            | Update::Dead {
+                node, incarnation, ..
+            }
+            | Update::Left { node, incarnation } => {
+                *incarnation > MAX_INCARNATION
+                    || held(node)
+                        .is_some_and(|h| *incarnation > h.saturating_add(MAX_INCARNATION_STEP))
+            }
             Update::Meta { version, .. } => *version > MAX_INCARNATION,
         };
         if absurd {
@@ -150,7 +161,7 @@ impl Swim {
         }
         match self.table.get_mut(&node) {
             None => {
-                if self.table.len() >= self.cfg.max_members {
+                if self.table.len() >= self.cfg.max_members || !valid_name(&node) {
                     return false;
                 }
                 self.table

@@ -2,7 +2,21 @@
 //! higher version; a node that hears of a version of its own it does not remember publishes
 //! above it.
 
-use super::{Event, Swim};
+use super::{Event, MAX_META_BYTES, MAX_META_KEYS, Swim};
+use crate::member::Member;
+
+/// Whether `m` may hold `key` = `value` within the per-member caps.
+fn fits(m: &Member, key: &str, value: Option<&str>) -> bool {
+    let size = |k: &str, v: Option<&str>| k.len() + v.map_or(0, str::len);
+    let others: usize = m
+        .meta
+        .iter()
+        .filter(|(k, _)| k.as_str() != key)
+        .map(|(k, e)| size(k, e.value.as_deref()))
+        .sum();
+    let keys = m.meta.len() + usize::from(!m.meta.contains_key(key));
+    keys <= MAX_META_KEYS && others + size(key, value) <= MAX_META_BYTES
+}
 use crate::member::MetaEntry;
 use crate::wire::Update;
 
@@ -13,6 +27,10 @@ impl Swim {
             return;
         };
         if me.meta.get(key).map(|e| &e.value) == Some(&value) {
+            return;
+        }
+        if !fits(me, key, value.as_deref()) {
+            self.stats.meta_refused += 1;
             return;
         }
         me.meta_version += 1;
@@ -84,6 +102,10 @@ impl Swim {
             return false;
         };
         if m.meta.get(&key).is_some_and(|e| e.version >= version) {
+            return false;
+        }
+        if !fits(m, &key, value.as_deref()) {
+            self.stats.meta_refused += 1;
             return false;
         }
         m.meta.insert(

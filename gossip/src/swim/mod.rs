@@ -26,6 +26,14 @@ use crate::wire::{Packet, Update};
 /// Largest incarnation or metadata version accepted (far beyond any real count of restarts
 /// and refutations, far below overflow).
 pub const MAX_INCARNATION: u64 = 1 << 48;
+/// Largest step an update may take above the incarnation we hold of a member. Honest
+/// incarnations step by one per refutation or restart; a jump to near the top of the range
+/// would leave the member no room to refute, so it is refused, and walking there takes an
+/// attacker 2^28 forged (and each refuted) updates.
+pub const MAX_INCARNATION_STEP: u64 = 1 << 20;
+/// Most metadata keys one member may carry, and their total size in bytes (keys and values).
+pub const MAX_META_KEYS: usize = 128;
+pub const MAX_META_BYTES: usize = 32 * 1024;
 
 /// What the caller must do.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +76,8 @@ pub struct Stats {
     pub probes_failed: u64,
     pub refutations: u64,
     pub stalls: u64,
+    /// Metadata updates refused for exceeding the per-member caps.
+    pub meta_refused: u64,
 }
 
 /// One node's membership core. The member table and the merge rules live here; the failure

@@ -22,9 +22,9 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
                     .unwrap_or_default()
             })
         }
-        ClusterCmd::RotateGossipKey => {
+        ClusterCmd::RotateGossipKey { force } => {
             eprintln!("rotating the gossip key: each step waits for every live member…");
-            let r = env.client()?.rotate_gossip_key().await?;
+            let r = env.client()?.rotate_gossip_key(force).await?;
             print(out, &r, |_| {
                 let mut text = format!(
                     "keyring version {}: {} member(s) confirmed; old key {}",
