@@ -100,6 +100,9 @@ _p2pctl() {
             p2pctl__subcmd__cluster,help)
                 cmd="p2pctl__subcmd__cluster__subcmd__help"
                 ;;
+            p2pctl__subcmd__cluster,limit-stats)
+                cmd="p2pctl__subcmd__cluster__subcmd__limit__subcmd__stats"
+                ;;
             p2pctl__subcmd__cluster,rotate-gossip-key)
                 cmd="p2pctl__subcmd__cluster__subcmd__rotate__subcmd__gossip__subcmd__key"
                 ;;
@@ -108,6 +111,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__cluster__subcmd__help,help)
                 cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__help"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__help,limit-stats)
+                cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__limit__subcmd__stats"
                 ;;
             p2pctl__subcmd__cluster__subcmd__help,rotate-gossip-key)
                 cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__rotate__subcmd__gossip__subcmd__key"
@@ -195,6 +201,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__help__subcmd__cluster,gossip-stats)
                 cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__gossip__subcmd__stats"
+                ;;
+            p2pctl__subcmd__help__subcmd__cluster,limit-stats)
+                cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__limit__subcmd__stats"
                 ;;
             p2pctl__subcmd__help__subcmd__cluster,rotate-gossip-key)
                 cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__rotate__subcmd__gossip__subcmd__key"
@@ -767,7 +776,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster)
-            opts="-o -h --output --context --config --endpoint --timeout --help rotate-gossip-key gossip-stats help"
+            opts="-o -h --output --context --config --endpoint --timeout --help rotate-gossip-key gossip-stats limit-stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -843,7 +852,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__help)
-            opts="rotate-gossip-key gossip-stats help"
+            opts="rotate-gossip-key gossip-stats limit-stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -884,6 +893,20 @@ _p2pctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        p2pctl__subcmd__cluster__subcmd__help__subcmd__limit__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         p2pctl__subcmd__cluster__subcmd__help__subcmd__rotate__subcmd__gossip__subcmd__key)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -891,6 +914,44 @@ _p2pctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__limit__subcmd__stats)
+            opts="-o -h --output --context --config --endpoint --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1295,7 +1356,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__cluster)
-            opts="rotate-gossip-key gossip-stats"
+            opts="rotate-gossip-key gossip-stats limit-stats"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1309,6 +1370,20 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__cluster__subcmd__gossip__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__cluster__subcmd__limit__subcmd__stats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -576,6 +576,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --help 'Print help'
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+            cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;cluster;rotate-gossip-key'= {
@@ -599,14 +600,27 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'p2pctl;cluster;limit-stats'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'p2pctl;cluster;help'= {
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+            cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;cluster;help;rotate-gossip-key'= {
         }
         &'p2pctl;cluster;help;gossip-stats'= {
+        }
+        &'p2pctl;cluster;help;limit-stats'= {
         }
         &'p2pctl;cluster;help;help'= {
         }
@@ -741,10 +755,13 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;cluster'= {
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+            cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
         }
         &'p2pctl;help;cluster;rotate-gossip-key'= {
         }
         &'p2pctl;help;cluster;gossip-stats'= {
+        }
+        &'p2pctl;help;cluster;limit-stats'= {
         }
         &'p2pctl;help;version'= {
         }

@@ -27,6 +27,8 @@ pub struct NodeContext {
     pub logs: Logs,
     /// Becomes true when the node shuts down (ends follow streams).
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// Connection pools, request budgets and login throttling (the listener shares them).
+    pub limits: Arc<crate::limits::Limits>,
     /// Present on coordinators only.
     pub control: Option<ControlPlane>,
 }

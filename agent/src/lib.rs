@@ -2,7 +2,7 @@
 //! arguments and calls into here, so tests can run many agents in one process.
 //!
 //! Modules by layer (ARCHITECTURE.md, "Layers"; `tests/tidy.rs` enforces it): foundations
-//! (`clock`, `config`, `secrets`, `store`), subsystems (`pki`, `operators`, `membership`,
+//! (`clock`, `config`, `limits`, `secrets`, `store`), subsystems (`pki`, `operators`, `membership`,
 //! `logs`, `services`), the shared `context`, the `api`, and the composition root `node`.
 
 pub mod api;
@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod context;
+pub mod limits;
 pub mod logs;
 pub mod membership;
 pub mod node;

@@ -16,12 +16,24 @@ use p2pd::secrets::password::{EnvSecrets, PasswordSources, read_secret_file, tak
 use p2pd::secrets::vault::{KdfParams, Vault};
 use zeroize::Zeroizing;
 
+/// Every connection is a file descriptor, and the usual soft limit (1024) is below what
+/// the connection pools admit: take the hard limit, which needs no privilege.
+fn raise_open_file_limit() {
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    if let Ok((soft, hard)) = getrlimit(Resource::RLIMIT_NOFILE)
+        && soft < hard
+    {
+        let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Before any thread exists: secrets leave the environment, so services never see them,
     // and nothing p2pd creates (vault, databases, lock files) is readable by anyone else.
     let secrets = take_env_secrets();
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
+    raise_open_file_limit();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,6 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
+mod common;
+use common::client;
+
 use std::path::Path;
 
 use p2p_shared::api::{CreateUserRequest, LoginRequest, NodeRole, NodeState};
@@ -38,15 +41,6 @@ async fn agent(state: &Path) -> RunningAgent {
     })
     .await
     .expect("agent starts")
-}
-
-fn client(a: &RunningAgent, token: Option<String>) -> ApiClient {
-    let mut o = ClientOptions::new(
-        format!("https://{}", a.local_addr),
-        ServerTrust::Pinned(a.ca_fingerprint.clone()),
-    );
-    o.token = token;
-    ApiClient::new(o).unwrap()
 }
 
 async fn login(a: &RunningAgent, user: &str, pw: &str) -> String {

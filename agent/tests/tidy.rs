@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// modules of a lower layer; within a layer, modules do not import one another.
 const LAYERS: &[&[&str]] = &[
     &["blocking", "clock", "config", "retry"],
-    &["cli", "secrets", "store"],
+    &["cli", "limits", "secrets", "store"],
     &["pki", "operators"],
     &["membership", "logs"],
     &["services"],

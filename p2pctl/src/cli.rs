@@ -11,7 +11,7 @@ use clap_complete::engine::ArgValueCompleter;
     name = "p2pctl",
     version,
     about = "Operate a p2p-core cluster",
-    after_help = "Exit codes: 0 ok, 1 error, 2 usage, 3 not signed in or forbidden, 4 not found, 5 server unreachable."
+    after_help = "Exit codes: 0 ok, 1 error, 2 usage, 3 not signed in or forbidden, 4 not found, 5 server unreachable, 6 rate limited (after waiting out one Retry-After for reads)."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -121,6 +121,10 @@ pub enum ClusterCmd {
     /// with --endpoint): members by state, probes, refutations, local health, and
     /// datagrams dropped as oversized, malformed, wrongly keyed or replayed.
     GossipStats,
+    /// Overload counters of the node the request goes to (pick it with --endpoint):
+    /// requests allowed and refused per rate-limit class, connections per pool (open,
+    /// evicted to make room, refused), open follows, failed and throttled logins.
+    LimitStats,
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,7 +2,8 @@
 
 use p2p_shared::ClientError;
 
-/// 0 ok, 1 error, 2 usage, 3 not authenticated or forbidden, 4 not found, 5 unreachable.
+/// 0 ok, 1 error, 2 usage, 3 not authenticated or forbidden, 4 not found, 5 unreachable,
+/// 6 rate limited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     Error = 1,
@@ -10,6 +11,7 @@ pub enum Exit {
     Auth = 3,
     NotFound = 4,
     Unreachable = 5,
+    RateLimited = 6,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +38,7 @@ impl From<ClientError> for CtlError {
     fn from(e: ClientError) -> Self {
         let exit = match &e {
             ClientError::Unreachable { .. } => Exit::Unreachable,
+            ClientError::RateLimited { .. } => Exit::RateLimited,
             ClientError::Rejected { .. } => Exit::Auth,
             ClientError::InvalidServer(_) => Exit::Usage,
             ClientError::Api {

@@ -67,6 +67,7 @@ impl Session {
         // Used for login: the password goes to a coordinator only.
         opts.require_coordinator = true;
         opts.timeout = Duration::from_secs(self.global.timeout.max(1));
+        opts.wait_out_rate_limit = Some(rate_limit_notice());
         Ok(ApiClient::new(opts)?)
     }
 
@@ -78,6 +79,7 @@ impl Session {
         let mut opts = ClientOptions::new(server, ServerTrust::Pinned(pin));
         opts.token = ctx.token.clone();
         opts.timeout = Duration::from_secs(self.global.timeout.max(1));
+        opts.wait_out_rate_limit = Some(rate_limit_notice());
         if let (Some(cert), Some(key)) = (&ctx.client_cert, &ctx.client_key) {
             let cell = CertCell::from_pem_files(cert, key).map_err(|e| {
                 CtlError::new(
@@ -93,4 +95,15 @@ impl Session {
     pub(crate) fn save(&self) -> Result<(), CtlError> {
         Ok(self.config.save(&self.path)?)
     }
+}
+
+/// Says on stderr that a read is waiting out the server's rate limit (once, then it fails
+/// with exit code 6).
+fn rate_limit_notice() -> p2p_shared::RateLimitNotice {
+    p2p_shared::RateLimitNotice(std::sync::Arc::new(|wait: Duration| {
+        eprintln!(
+            "p2pctl: rate limited by the server; retrying in {} s",
+            wait.as_secs().max(1)
+        );
+    }))
 }

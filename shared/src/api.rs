@@ -379,6 +379,45 @@ impl std::fmt::Debug for GossipKeyring {
     }
 }
 
+/// `GET /v1/limits`: one node's overload counters since it started.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LimitStats {
+    pub node_id: String,
+    /// Request budgets per route class (`login`, `read`, `write`, `node`, `enroll`).
+    pub classes: Vec<LimitClassStats>,
+    /// Connection pools (`handshake`, `public`, `node`).
+    pub pools: Vec<ConnectionPoolStats>,
+    pub streams_open: u64,
+    /// Follows refused because the caller (or the node) had the most open.
+    pub streams_refused: u64,
+    /// Log queries refused because the caller (or the node) had the most running.
+    pub queries_refused: u64,
+    /// Wrong passwords.
+    pub logins_failed: u64,
+    /// Logins refused before any check (account backoff, or every hashing slot busy).
+    pub logins_refused: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct LimitClassStats {
+    pub class: String,
+    pub allowed: u64,
+    pub limited: u64,
+    /// Callers with a budget in use now.
+    pub tracked: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ConnectionPoolStats {
+    pub pool: String,
+    pub open: u64,
+    pub admitted: u64,
+    /// Idle connections closed to make room for a new one.
+    pub evicted: u64,
+    /// Connections turned away (the pool or the source full of busy connections).
+    pub refused: u64,
+}
+
 /// `GET /v1/gossip/stats`: one node's membership and gossip transport counters (since start).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct GossipStats {

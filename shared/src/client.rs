@@ -37,6 +37,22 @@ pub struct ClientOptions {
     /// on when a `token` is set: a JWT is never sent to anyone else.
     pub require_coordinator: bool,
     pub timeout: Duration,
+    /// For idempotent calls refused with 429: wait out the server's `Retry-After` once
+    /// (if at most [`MAX_RATE_LIMIT_WAIT`]), telling this callback first, then retry.
+    pub wait_out_rate_limit: Option<RateLimitNotice>,
+}
+
+/// Longest `Retry-After` a client waits out by itself.
+pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(30);
+
+/// Told how long the client waits before retrying a rate-limited call.
+#[derive(Clone)]
+pub struct RateLimitNotice(pub Arc<dyn Fn(Duration) + Send + Sync>);
+
+impl std::fmt::Debug for RateLimitNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RateLimitNotice")
+    }
 }
 
 impl ClientOptions {
@@ -50,6 +66,7 @@ impl ClientOptions {
             expected_node: None,
             require_coordinator: false,
             timeout: Duration::from_secs(10),
+            wait_out_rate_limit: None,
         }
     }
 }
@@ -77,6 +94,12 @@ pub enum ClientError {
     /// A body longer than this call accepts was cut off (a hostile or broken peer).
     #[error("{server} sent more than {limit} bytes; the response was cut off")]
     TooLarge { server: String, limit: usize },
+    /// 429: over a request budget; the server names the limit and when to come back.
+    #[error("{message} (429 rate_limited)")]
+    RateLimited {
+        retry_after: Option<Duration>,
+        message: String,
+    },
 }
 
 /// Longest body a call reads unless it says otherwise.
@@ -91,6 +114,7 @@ impl ClientError {
     pub fn status(&self) -> Option<u16> {
         match self {
             ClientError::Api { status, .. } => Some(*status),
+            ClientError::RateLimited { .. } => Some(429),
             _ => None,
         }
     }
@@ -101,6 +125,7 @@ pub struct ApiClient {
     http: reqwest::Client,
     base: String,
     token: Option<String>,
+    wait_out_rate_limit: Option<RateLimitNotice>,
 }
 
 fn describe(err: &reqwest::Error) -> String {
@@ -175,6 +200,9 @@ impl ApiClient {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(opts.timeout.min(Duration::from_secs(5)))
             .timeout(opts.timeout)
+            // Below the servers' idle_connection_timeout (60 s by default): the client
+            // closes an idle connection first, so no request races the server's close.
+            .pool_idle_timeout(Duration::from_secs(50))
             .build()
             .map_err(|e| ClientError::Unreachable {
                 server: base.clone(),
@@ -184,6 +212,7 @@ impl ApiClient {
             http,
             base,
             token: opts.token,
+            wait_out_rate_limit: opts.wait_out_rate_limit,
         })
     }
 
@@ -207,14 +236,30 @@ impl ApiClient {
         body: Option<&B>,
         timeout: Option<Duration>,
     ) -> Result<T, ClientError> {
-        let mut req = self.request(method, path);
-        if let Some(t) = timeout {
-            req = req.timeout(t);
-        }
-        if let Some(body) = body {
-            req = req.json(body);
-        }
-        let bytes = self.exchange(req, MAX_RESPONSE).await?;
+        let build = || {
+            let mut req = self.request(method.clone(), path);
+            if let Some(t) = timeout {
+                req = req.timeout(t);
+            }
+            if let Some(body) = body {
+                req = req.json(body);
+            }
+            req
+        };
+        let bytes = match self.exchange(build(), MAX_RESPONSE).await {
+            Err(ClientError::RateLimited {
+                retry_after: Some(wait),
+                ..
+            }) if method == Method::GET
+                && wait <= MAX_RATE_LIMIT_WAIT
+                && let Some(notice) = &self.wait_out_rate_limit =>
+            {
+                (notice.0)(wait);
+                tokio::time::sleep(wait).await;
+                self.exchange(build(), MAX_RESPONSE).await?
+            }
+            other => other?,
+        };
         let bytes = if bytes.is_empty() {
             &b"null"[..]
         } else {
@@ -293,8 +338,24 @@ impl ApiClient {
         })?;
         let status = resp.status();
         if !status.is_success() {
+            let retry_after = resp
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
             let bytes = self.read_capped(resp, MAX_ERROR_BODY).await?;
-            return Err(api_error(status, &bytes));
+            return Err(match api_error(status, &bytes) {
+                ClientError::Api {
+                    status: 429,
+                    message,
+                    ..
+                } => ClientError::RateLimited {
+                    retry_after,
+                    message,
+                },
+                other => other,
+            });
         }
         Ok(resp)
     }
@@ -319,6 +380,11 @@ impl ApiClient {
             )
             .body(body);
         self.exchange(req, limit).await
+    }
+
+    /// This node's rate-limit, connection-pool and login counters.
+    pub async fn limit_stats(&self) -> Result<crate::api::LimitStats, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/limits", None).await
     }
 
     /// This node's membership and gossip counters.

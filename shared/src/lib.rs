@@ -17,5 +17,5 @@ mod services_client;
 pub mod tls;
 
 pub use api::Role;
-pub use client::{ApiClient, ClientError, ClientOptions, ServerTrust};
+pub use client::{ApiClient, ClientError, ClientOptions, RateLimitNotice, ServerTrust};
 pub use identity::NodeIdentity;

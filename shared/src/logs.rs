@@ -131,6 +131,10 @@ pub struct LogQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogList {
     pub records: Vec<LogRecord>,
+    /// The node stopped before finding every match (it scans at most 500 000 records and
+    /// answers at most 8 MiB): narrow the query with a time range, node or service.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// Node to coordinator: records of the calling node, in sequence order.

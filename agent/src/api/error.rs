@@ -33,6 +33,9 @@ pub enum ApiError {
     /// Temporarily unable (shutting down).
     #[error("{0}")]
     Unavailable(String),
+    /// Over a request budget or a concurrency cap: 429 with `Retry-After`.
+    #[error("rate limited ({}): {}; retry in {} s", .0.class, .0.reason, retry_secs(.0))]
+    RateLimited(crate::limits::rate::Limited),
     /// A fault of ours; the string is logged, the client sees a generic message.
     #[error("internal error")]
     Internal(String),
@@ -58,6 +61,7 @@ impl ApiError {
             ApiError::NotCoordinator => (StatusCode::MISDIRECTED_REQUEST, "not_coordinator"),
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "node_unreachable"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -112,6 +116,31 @@ impl IntoResponse for ApiError {
             resp.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if let ApiError::RateLimited(limited) = &self {
+            rate_limit_headers(resp.headers_mut(), limited);
+        }
         resp
+    }
+}
+
+/// Whole seconds to wait, rounded up, at least one (`Retry-After` takes integers).
+fn retry_secs(l: &crate::limits::rate::Limited) -> u64 {
+    let d = l.retry_after;
+    (d.as_secs() + u64::from(d.subsec_nanos() > 0)).max(1)
+}
+
+/// `Retry-After`, and the IETF httpapi draft's `RateLimit-Policy` (quota per window) and
+/// `RateLimit` (remaining, seconds until reset) for the budget that refused.
+fn rate_limit_headers(h: &mut axum::http::HeaderMap, l: &crate::limits::rate::Limited) {
+    let secs = retry_secs(l);
+    h.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    if let Some(rate) = l.rate {
+        let policy = format!("\"{}\";q={};w=60", l.class, rate.per_minute);
+        let state = format!("\"{}\";r=0;t={secs}", l.class);
+        for (name, value) in [("ratelimit-policy", policy), ("ratelimit", state)] {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                h.insert(name, v);
+            }
+        }
     }
 }

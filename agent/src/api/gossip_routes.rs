@@ -1,5 +1,5 @@
 //! Membership routes: push-pull between nodes, the gossip keyring for nodes, and its
-//! rotation for admins.
+//! rotation for admins; and the node's counters (gossip, limits) for operators.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -95,4 +95,12 @@ pub(super) async fn rotate(
 
 pub(super) async fn stats(State(s): State<AppState>, _caller: Caller) -> Json<GossipStats> {
     Json(s.membership.stats())
+}
+
+/// `GET /v1/limits`: this node's overload counters.
+pub(super) async fn limit_stats(
+    State(s): State<AppState>,
+    _caller: Caller,
+) -> Json<p2p_shared::api::LimitStats> {
+    Json(s.limits.stats(&s.node_id))
 }

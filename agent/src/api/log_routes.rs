@@ -17,6 +17,7 @@ use tokio::sync::{broadcast, mpsc};
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, Caller, NodeCaller};
+use crate::limits::rate::Caller as Budget;
 use crate::logs::{Filter, LogStoreError, Logs};
 
 /// A quiet follow stream sends an empty line this often, so idle proxies keep it and a
@@ -26,24 +27,38 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 fn store_error(e: LogStoreError) -> ApiError {
     match e {
         LogStoreError::Pattern(_) => ApiError::BadRequest(e.to_string()),
+        LogStoreError::Busy => ApiError::Unavailable(e.to_string()),
         other => ApiError::internal(other),
     }
 }
 
 pub(super) async fn query(
     State(s): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Query(q): Query<LogQuery>,
 ) -> Result<Response, ApiError> {
     let follow = q.follow;
     let filter = Filter::new(q).map_err(store_error)?;
+    let who = Budget::User(caller.user.clone());
+    let refused = |limited: crate::limits::rate::Limited| {
+        s.limits.report_refusal(&limited);
+        ApiError::RateLimited(limited)
+    };
+    // A follow holds its slot for as long as it streams; a query while it searches.
+    let stream_slot = if follow {
+        Some(s.limits.streams.open(&who).map_err(refused)?)
+    } else {
+        None
+    };
+    let query_slot = s.limits.queries.open(&who).map_err(refused)?;
     if !follow {
-        let records = s.logs.query(filter).await.map_err(store_error)?;
-        return Ok(Json(LogList { records }).into_response());
+        let (records, truncated) = s.logs.query(filter).await.map_err(store_error)?;
+        return Ok(Json(LogList { records, truncated }).into_response());
     }
     // Subscribe before reading the history, so nothing falls between the two.
     let live = s.logs.subscribe();
-    let history = s.logs.query(filter.clone()).await.map_err(store_error)?;
+    let (history, _) = s.logs.query(filter.clone()).await.map_err(store_error)?;
+    drop(query_slot);
     let (tx, rx) = mpsc::channel::<Bytes>(256);
     tokio::spawn(stream_records(
         s.logs.clone(),
@@ -52,6 +67,7 @@ pub(super) async fn query(
         live,
         tx,
         s.shutdown.clone(),
+        stream_slot,
     ));
     let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()
@@ -75,6 +91,7 @@ async fn stream_records(
     mut live: broadcast::Receiver<Arc<LogRecord>>,
     tx: mpsc::Sender<Bytes>,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
+    _slot: Option<crate::limits::rate::StreamSlot>,
 ) {
     let mut sent: HashMap<String, u64> = HashMap::new();
     for r in &history {

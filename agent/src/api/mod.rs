@@ -19,7 +19,7 @@
 //! | `POST /v1/node/renew` | a coordinator (mTLS) |
 //! | `POST /v1/gossip/sync`, `GET /v1/cluster/gossip-keys` | a node (mTLS) |
 //! | `POST /v1/cluster/gossip-key/rotate` | admin |
-//! | `GET /v1/gossip/stats` | any signed-in role (every node) |
+//! | `GET /v1/gossip/stats`, `GET /v1/limits` | any signed-in role (every node) |
 //! | `GET /v1/services`, `GET /v1/services/{name}` | any signed-in role (every node) |
 //! | `POST /v1/services/{name}/{start,stop,restart}` | operator (any node for its own services; coordinators forward) |
 //! | `GET /v1/node/services/{name}` | a node (mTLS) |
@@ -34,6 +34,8 @@
 pub mod error;
 pub mod extract;
 mod gossip_routes;
+mod inflight;
+pub mod limit;
 mod log_routes;
 mod operators;
 mod pki_routes;
@@ -111,6 +113,7 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         )
         .route("/v1/cluster/gossip-keys", get(gossip_routes::keys))
         .route("/v1/gossip/stats", get(gossip_routes::stats))
+        .route("/v1/limits", get(gossip_routes::limit_stats))
         .route("/v1/cluster/gossip-key/rotate", post(gossip_routes::rotate))
         .route("/v1/services", get(service_routes::list))
         .route("/v1/services/{name}", get(service_routes::status))
@@ -132,6 +135,11 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit::limit,
+        ))
+        .layer(axum::middleware::from_fn(inflight::track))
         .with_state(state)
 }
 

@@ -14,6 +14,8 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, Caller};
 use super::server;
+use crate::limits::login::NotNow;
+use crate::limits::rate::Limited;
 use crate::logs::untrusted;
 use crate::operators::users::{UserError, UserRecord};
 use crate::store::{Command, ts};
@@ -40,14 +42,25 @@ pub(super) async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let users = s.control()?.users.clone();
+    let guard = &s.limits.logins;
+    // Too many failures of this account lately, or every hashing slot busy: 429 before
+    // any Argon2 work.
+    let slot = guard.admit(&req.user).await.map_err(|not_now| {
+        let limited = login_refusal(&req.user, not_now);
+        s.limits.report_refusal(&limited);
+        ApiError::RateLimited(limited)
+    })?;
     let (name, password) = (req.user.clone(), req.password);
     let found = blocking(move || users.authenticate(&name, &password)).await?;
+    drop(slot);
     let Some(user) = found else {
+        guard.failed(&req.user, tokio::time::Instant::now());
         tracing::warn!(user = %untrusted(&req.user), remote = %conn.remote, "failed login");
         return Err(ApiError::Unauthenticated(
             "invalid user name or password".into(),
         ));
     };
+    guard.succeeded(&user.name);
     let control = s.control()?;
     let generation = control
         .store
@@ -65,6 +78,26 @@ pub(super) async fn login(
         role: user.role,
         expires_at: ts(claims.exp),
     }))
+}
+
+fn login_refusal(user: &str, not_now: NotNow) -> Limited {
+    match not_now {
+        NotNow::Backoff(wait) => Limited {
+            class: "login",
+            retry_after: wait,
+            rate: None,
+            reason: format!(
+                "too many failed logins for {} lately; each failure makes the next wait longer",
+                untrusted(user)
+            ),
+        },
+        NotNow::Busy => Limited {
+            class: "login",
+            retry_after: std::time::Duration::from_secs(1),
+            rate: None,
+            reason: "every password check slot is busy".into(),
+        },
+    }
 }
 
 pub(super) async fn logout(

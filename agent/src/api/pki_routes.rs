@@ -111,6 +111,18 @@ pub(super) async fn enroll(
     ApiJson(req): ApiJson<CertRequest>,
 ) -> Result<Json<CertIssued>, ApiError> {
     let issuer = &s.control()?.issuer;
+    // Besides the per-source budget at the door: one per token, so guessing a token's
+    // secret from many addresses is as slow as from one.
+    if let Some(id) = req.token_id.as_deref().filter(|id| is_token_id(id)) {
+        let token = crate::limits::rate::Caller::Token(id.to_string());
+        s.limits
+            .budgets
+            .check(crate::config::limits::Class::Enroll, &token)
+            .map_err(|limited| {
+                s.limits.report_refusal(&limited);
+                ApiError::RateLimited(limited)
+            })?;
+    }
     let result = issuer
         .issue_node(&req, Authorization::JoinToken, conn.remote.ip(), now())
         .await;
@@ -124,6 +136,11 @@ pub(super) async fn enroll(
         );
     }
     Ok(Json(result?))
+}
+
+fn is_token_id(id: &str) -> bool {
+    id.len() == p2p_shared::jointoken::TOKEN_ID_HEX
+        && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 pub(super) async fn cluster_renew(

@@ -10,6 +10,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use super::limits::{
+    Cidr, DEFAULT_ENROLL, DEFAULT_LOGIN, DEFAULT_NODE, DEFAULT_STREAMS_PER_CALLER, LimitsConfig,
+    Rate, RateLimitsFile, de_rpc_burst, de_rpc_requests,
+};
 use super::{
     Config, ConfigError, DEFAULT_CHALLENGE_PORT, DEFAULT_PORT, GossipConfig, HttpConfig, LogFormat,
     LogLevel, LogsConfig, NodeName, PkiConfig, ServicesConfig, de_duration,
@@ -67,8 +71,34 @@ pub struct ConfigFile {
     pub shutdown_timeout: Duration,
     /// Largest request body the API accepts, in bytes (larger gets 413).
     pub max_request_body_bytes: usize,
-    /// Most concurrent TLS connections the listener serves.
+    /// Most connections without a node certificate (operators, browsers, anyone); when
+    /// full, the one idle longest is closed to make room.
     pub max_connections: usize,
+    /// Most of those from one source address (IPv6: one /64).
+    pub max_connections_per_source: usize,
+    /// Connections with a node certificate of this cluster have a pool of their own.
+    pub max_node_connections: usize,
+    /// A connection must send its first request header within this long.
+    #[serde(deserialize_with = "de_duration")]
+    pub request_header_timeout: Duration,
+    /// A connection with no request in flight for this long is closed.
+    #[serde(deserialize_with = "de_duration")]
+    pub idle_connection_timeout: Duration,
+    /// Requests per minute each operator may make, reads and writes counted apart.
+    #[serde(deserialize_with = "de_rpc_requests")]
+    pub rate_limit_rpc_requests: u32,
+    /// How many of those may come at once.
+    #[serde(deserialize_with = "de_rpc_burst")]
+    pub rate_limit_rpc_burst: u32,
+    /// Per route class (`login`, `read`, `write`, `node`, `enroll`: `requests` per minute
+    /// and `burst`; `stream`: `concurrent`), what differs from the defaults.
+    pub rate_limits: RateLimitsFile,
+    /// Reverse proxies (addresses or blocks) whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<Cidr>,
+    /// Password checks that run at once (0: one per core); more wait briefly, then 429.
+    pub max_concurrent_logins: usize,
+    /// Callers tracked per route class; past it, new source addresses share one budget.
+    pub max_tracked_callers: usize,
     /// Push-pull anti-entropy interval: at the minimum while the cluster churns, growing
     /// toward the maximum with cluster size when it is quiet.
     #[serde(deserialize_with = "de_duration")]
@@ -124,6 +154,16 @@ impl Default for ConfigFile {
             shutdown_timeout: Duration::from_secs(10),
             max_request_body_bytes: 64 * 1024,
             max_connections: 1024,
+            max_connections_per_source: 64,
+            max_node_connections: 2048,
+            request_header_timeout: Duration::from_secs(10),
+            idle_connection_timeout: Duration::from_secs(60),
+            rate_limit_rpc_requests: 600,
+            rate_limit_rpc_burst: 100,
+            rate_limits: RateLimitsFile::default(),
+            trusted_proxies: Vec::new(),
+            max_concurrent_logins: 0,
+            max_tracked_callers: 100_000,
             gossip_interval_min: Duration::from_secs(5),
             gossip_interval_max: Duration::from_secs(30),
             gossip_compression_threshold: 256,
@@ -140,6 +180,7 @@ impl Default for ConfigFile {
 
 impl From<ConfigFile> for Config {
     fn from(f: ConfigFile) -> Self {
+        let limits = limits_section(&f);
         Config {
             node_id: f.node_id,
             coordinator_mode: f.coordinator_mode,
@@ -154,9 +195,9 @@ impl From<ConfigFile> for Config {
                 bind_address: f.bind_address,
                 advertise_address: f.advertise_address,
                 max_request_body_bytes: f.max_request_body_bytes,
-                max_connections: f.max_connections,
                 shutdown_timeout: f.shutdown_timeout,
             },
+            limits,
             pki: PkiConfig {
                 challenge_port: f.challenge_port,
                 cert_check_interval: f.cert_check_interval,
@@ -185,6 +226,34 @@ impl From<ConfigFile> for Config {
     }
 }
 
+fn limits_section(f: &ConfigFile) -> LimitsConfig {
+    let rpc = Rate {
+        per_minute: f.rate_limit_rpc_requests,
+        burst: f.rate_limit_rpc_burst,
+    };
+    let r = &f.rate_limits;
+    let over =
+        |o: Option<super::limits::RateOverride>, base: Rate| o.map_or(base, |o| o.over(base));
+    LimitsConfig {
+        max_connections: f.max_connections,
+        max_connections_per_source: f.max_connections_per_source,
+        max_node_connections: f.max_node_connections,
+        request_header_timeout: f.request_header_timeout,
+        idle_connection_timeout: f.idle_connection_timeout,
+        login: over(r.login, DEFAULT_LOGIN),
+        read: over(r.read, rpc),
+        write: over(r.write, rpc),
+        node: over(r.node, DEFAULT_NODE),
+        enroll: over(r.enroll, DEFAULT_ENROLL),
+        streams_per_caller: r
+            .stream
+            .map_or(DEFAULT_STREAMS_PER_CALLER, |s| s.concurrent),
+        trusted_proxies: f.trusted_proxies.clone(),
+        max_concurrent_logins: f.max_concurrent_logins,
+        max_tracked_callers: f.max_tracked_callers,
+    }
+}
+
 /// Every key, for "did you mean" hints.
 pub const KEYS: &[&str] = &[
     "node_id",
@@ -207,6 +276,16 @@ pub const KEYS: &[&str] = &[
     "shutdown_timeout",
     "max_request_body_bytes",
     "max_connections",
+    "max_connections_per_source",
+    "max_node_connections",
+    "request_header_timeout",
+    "idle_connection_timeout",
+    "rate_limit_rpc_requests",
+    "rate_limit_rpc_burst",
+    "rate_limits",
+    "trusted_proxies",
+    "max_concurrent_logins",
+    "max_tracked_callers",
     "gossip_interval_min",
     "gossip_interval_max",
     "gossip_compression_threshold",
@@ -334,6 +413,61 @@ mod tests {
             if !needle.is_empty() {
                 assert!(hint.as_deref().unwrap_or("").contains(needle), "{err}");
             }
+        }
+    }
+
+    #[test]
+    fn rate_limits_override_per_class_and_refuse_nonsense_with_a_line() {
+        let c = parse(
+            "rate_limit_rpc_requests: 120\nrate_limit_rpc_burst: 7\nrate_limits:\n  read: {requests: 30}\n  login: {burst: 2}\n  stream: {concurrent: 3}\ntrusted_proxies: [192.0.2.0/24]\n",
+        )
+        .unwrap();
+        let l = &c.limits;
+        assert_eq!(
+            (l.read.per_minute, l.read.burst),
+            (30, 7),
+            "read: own rate, rpc burst"
+        );
+        assert_eq!(
+            (l.write.per_minute, l.write.burst),
+            (120, 7),
+            "write: the rpc default"
+        );
+        assert_eq!((l.login.per_minute, l.login.burst), (20, 2));
+        assert_eq!(l.streams_per_caller, 3);
+        assert!(l.trusted_proxies[0].contains("192.0.2.9".parse().unwrap()));
+        for (text, line, needle) in [
+            (
+                "rate_limits:\n  reads: {requests: 5}\n",
+                2,
+                "unknown field `reads`",
+            ),
+            (
+                "rate_limits:\n  read:\n    requests: 0\n",
+                3,
+                "between 1 and",
+            ),
+            (
+                "node_id: a\nrate_limit_rpc_burst: 99999999\n",
+                2,
+                "between 1 and",
+            ),
+            (
+                "rate_limits:\n  stream: {requests: 5}\n",
+                2,
+                "unknown field `requests`",
+            ),
+            ("trusted_proxies: ['192.0.2.0/40']\n", 1, "address block"),
+        ] {
+            let err = parse(text).unwrap_err();
+            let ConfigError::Invalid {
+                line: got, message, ..
+            } = &err
+            else {
+                panic!("{text}: unexpected error {err}");
+            };
+            assert_eq!(*got, line, "{text}: {err}");
+            assert!(message.contains(needle), "{text}: {err}");
         }
     }
 

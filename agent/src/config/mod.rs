@@ -3,6 +3,7 @@
 //! the subsystem that uses them, so each one takes its own section.
 
 pub mod file;
+pub mod limits;
 pub mod yaml;
 
 use std::net::IpAddr;
@@ -36,6 +37,7 @@ pub struct Config {
     pub log_level: LogLevel,
     pub log_format: LogFormat,
     pub http: HttpConfig,
+    pub limits: limits::LimitsConfig,
     pub pki: PkiConfig,
     pub gossip: GossipConfig,
     pub services: ServicesConfig,
@@ -50,7 +52,6 @@ pub struct HttpConfig {
     /// Default: `bind_address` if specific, else every non-loopback interface address.
     pub advertise_address: Option<IpAddr>,
     pub max_request_body_bytes: usize,
-    pub max_connections: usize,
     /// How long in-flight requests get to finish on shutdown.
     pub shutdown_timeout: Duration,
 }
@@ -253,8 +254,26 @@ impl Config {
         if http.max_request_body_bytes < 1024 {
             return Err(err("max_request_body_bytes must be at least 1024".into()));
         }
-        if http.max_connections == 0 {
-            return Err(err("max_connections must be at least 1".into()));
+        let l = &self.limits;
+        if l.max_connections == 0
+            || l.max_connections_per_source == 0
+            || l.max_node_connections == 0
+        {
+            return Err(err(
+                "max_connections, max_connections_per_source and max_node_connections must be at least 1"
+                    .into(),
+            ));
+        }
+        if l.request_header_timeout < Duration::from_secs(1)
+            || l.idle_connection_timeout < l.request_header_timeout
+        {
+            return Err(err(
+                "request_header_timeout must be at least 1s and idle_connection_timeout not below it"
+                    .into(),
+            ));
+        }
+        if l.max_tracked_callers < 100 {
+            return Err(err("max_tracked_callers must be at least 100".into()));
         }
         if self.logs.max_entries < 10 || self.logs.retention < Duration::from_secs(60) {
             return Err(err(

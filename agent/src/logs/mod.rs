@@ -32,6 +32,10 @@ const QUEUE: usize = 8192;
 const BATCH: usize = 1024;
 /// Longest message kept; longer ones are cut (and marked).
 pub const MAX_MESSAGE: usize = 16 * 1024;
+/// Read-only connections: queries run side by side, at most this many at once.
+const READERS: usize = 3;
+/// How long a query waits for a free reader before it is refused.
+const READ_WAIT: Duration = Duration::from_secs(5);
 /// How often the writer enforces retention.
 const PRUNE_EVERY: Duration = Duration::from_secs(10);
 
@@ -68,7 +72,7 @@ pub struct Logs {
     dropped: Arc<AtomicU64>,
     published: broadcast::Sender<Arc<LogRecord>>,
     own_seq: watch::Receiver<u64>,
-    reader: Arc<Mutex<Connection>>,
+    readers: Arc<Readers>,
     /// How far back an ingested record's time may lie.
     retention: std::time::Duration,
 }
@@ -86,7 +90,7 @@ impl Logs {
     /// runs until every handle is dropped. Call within a tokio runtime.
     pub fn start(path: &Path, opts: LogOptions) -> Result<Logs, LogStoreError> {
         let mut writer = store::open(path)?;
-        let reader = store::open(path)?;
+        let readers = Readers::open(path)?;
         let next = store::last_seq(&writer, &opts.node_id)? + 1;
         let (tx, mut rx) = mpsc::channel(QUEUE);
         let (published, _) = broadcast::channel(4096);
@@ -98,7 +102,7 @@ impl Logs {
             dropped: dropped.clone(),
             published: published.clone(),
             own_seq,
-            reader: Arc::new(Mutex::new(reader)),
+            readers: Arc::new(readers),
             retention: opts.config.retention,
         };
         let spawned = std::thread::Builder::new()
@@ -190,14 +194,25 @@ impl Logs {
         &self,
         f: impl FnOnce(&Connection) -> Result<T, LogStoreError> + Send + 'static,
     ) -> impl std::future::Future<Output = Result<T, LogStoreError>> {
-        let reader = self.reader.clone();
-        crate::blocking::run(move || {
-            let conn = reader.lock().unwrap_or_else(|p| p.into_inner());
-            f(&conn)
-        })
+        let readers = self.readers.clone();
+        async move {
+            let _permit = tokio::time::timeout(READ_WAIT, readers.slots.acquire())
+                .await
+                .map_err(|_| LogStoreError::Busy)?
+                .map_err(|_| LogStoreError::Stopped)?;
+            let readers2 = readers.clone();
+            crate::blocking::run(move || {
+                let conn = readers2.take().ok_or(LogStoreError::Stopped)?;
+                let out = f(&conn);
+                readers2.give_back(conn);
+                out
+            })
+            .await
+        }
     }
 
-    pub async fn query(&self, filter: Filter) -> Result<Vec<LogRecord>, LogStoreError> {
+    /// Matching records, and whether a cap cut the search short (see `store::query`).
+    pub async fn query(&self, filter: Filter) -> Result<(Vec<LogRecord>, bool), LogStoreError> {
         self.read(move |c| store::query(c, &filter)).await
     }
 
@@ -213,6 +228,35 @@ impl Logs {
     }
 }
 
+/// The read-only connections and the permits that hand them out.
+struct Readers {
+    conns: Mutex<Vec<Connection>>,
+    slots: tokio::sync::Semaphore,
+}
+
+impl Readers {
+    fn open(path: &Path) -> Result<Readers, LogStoreError> {
+        let conns = (0..READERS)
+            .map(|_| store::open_reader(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Readers {
+            conns: Mutex::new(conns),
+            slots: tokio::sync::Semaphore::new(READERS),
+        })
+    }
+
+    fn take(&self) -> Option<Connection> {
+        self.conns.lock().unwrap_or_else(|p| p.into_inner()).pop()
+    }
+
+    fn give_back(&self, conn: Connection) {
+        self.conns
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(conn);
+    }
+}
+
 /// Now, to the millisecond: the precision records are stored with, so a followed record
 /// and the same record queried later look the same.
 fn now_ms() -> OffsetDateTime {
@@ -221,7 +265,6 @@ fn now_ms() -> OffsetDateTime {
         .unwrap_or(now)
 }
 
-/// Cuts `message` to `MAX_MESSAGE` bytes on a character boundary.
 /// What another node's record may say: a time within our retention and at most a minute
 /// ahead of our clock (a skewed or hostile clock must not pin a record forever, nor push
 /// others out), and fields no longer than our own records' limits.
@@ -264,6 +307,7 @@ pub fn untrusted(text: &str) -> String {
     out
 }
 
+/// Cuts `message` to `MAX_MESSAGE` bytes on a character boundary.
 fn bounded(message: &str) -> String {
     if message.len() <= MAX_MESSAGE {
         return message.to_string();

@@ -1,5 +1,5 @@
 //! The log database: its own SQLite file (`logs.db`) beside the store, so log volume never
-//! slows control-plane writes. One writer connection (the writer thread) and one reader.
+//! slows control-plane writes. One writer connection (the writer thread) and a few read-only ones.
 //!
 //! Records are keyed by (node_id, seq), which makes a re-shipped batch a no-op. Indexes
 //! serve the query shapes: by time, by node, by source (service) and by level.
@@ -22,6 +22,8 @@ pub enum LogStoreError {
     Thread(std::io::Error),
     #[error("the log writer has stopped")]
     Stopped,
+    #[error("every log reader is busy; try again shortly")]
+    Busy,
 }
 
 const SCHEMA: &str = "
@@ -49,7 +51,22 @@ CREATE TABLE IF NOT EXISTS cursors (
 
 /// Most records one query returns.
 pub const MAX_LIMIT: u32 = 10_000;
+/// Most rows one query reads (a `--grep` that matches nothing must not read a million).
+pub const MAX_SCAN: usize = 500_000;
+/// Most message bytes one answer carries.
+pub const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
 pub const DEFAULT_LIMIT: u32 = 100;
+
+/// A read-only connection to the database the writer created.
+pub fn open_reader(path: &Path) -> Result<Connection, LogStoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.pragma_update(None, "cache_size", -256)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
 
 pub fn open(path: &Path) -> Result<Connection, LogStoreError> {
     crate::store::private_file(path).map_err(LogStoreError::Thread)?;
@@ -202,12 +219,22 @@ impl Filter {
     }
 }
 
-/// The newest `limit` records matching `filter`, returned oldest first.
-pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<LogRecord>, LogStoreError> {
+/// The newest `limit` records matching `filter`, oldest first, and whether the scan or
+/// answer cap cut the search short.
+pub fn query(conn: &Connection, filter: &Filter) -> Result<(Vec<LogRecord>, bool), LogStoreError> {
+    query_capped(conn, filter, MAX_SCAN, MAX_ANSWER_BYTES)
+}
+
+fn query_capped(
+    conn: &Connection,
+    filter: &Filter,
+    max_scan: usize,
+    max_bytes: usize,
+) -> Result<(Vec<LogRecord>, bool), LogStoreError> {
     let q = &filter.query;
     let limit = q.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
     if limit == 0 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     }
     let mut sql = String::from(
         "SELECT node_id, seq, ts_ms, source, stream, level, message FROM logs WHERE 1=1",
@@ -237,13 +264,24 @@ pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<LogRecord>, LogSt
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(args), row)?;
     let mut out = Vec::with_capacity(limit.min(1024));
+    let (mut scanned, mut bytes, mut truncated) = (0usize, 0usize, false);
     for r in rows {
+        if scanned == max_scan {
+            truncated = true;
+            break;
+        }
+        scanned += 1;
         let r = r?;
         if filter
             .pattern
             .as_ref()
             .is_none_or(|p| p.is_match(&r.message))
         {
+            bytes += r.message.len() + r.source.len() + r.node_id.len();
+            if bytes > max_bytes {
+                truncated = true;
+                break;
+            }
             out.push(r);
             if out.len() >= limit {
                 break;
@@ -251,11 +289,9 @@ pub fn query(conn: &Connection, filter: &Filter) -> Result<Vec<LogRecord>, LogSt
         }
     }
     out.reverse();
-    Ok(out)
+    Ok((out, truncated))
 }
 
-/// Deletes records older than `oldest` and, beyond that, the oldest records above
-/// `max_entries`. Returns how many went.
 /// Deletes records older than `oldest`, then each node's beyond its newest `per_node` (so one
 /// noisy node cannot evict the others' history), then the oldest beyond `max_entries`.
 pub fn prune(
@@ -414,8 +450,52 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_query_stops_at_its_scan_and_answer_caps() {
+        let (_d, mut c) = db();
+        let t = OffsetDateTime::now_utc();
+        let batch: Vec<_> = (1..=50)
+            .map(|i| {
+                rec(
+                    "w1",
+                    i,
+                    t + Duration::milliseconds(i as i64),
+                    "web",
+                    LogLevel::Info,
+                    "0123456789",
+                )
+            })
+            .collect();
+        insert(&mut c, batch).unwrap();
+        let nothing = Filter::new(LogQuery {
+            grep: Some("never matches".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            query_capped(&c, &nothing, 20, 1 << 20).unwrap(),
+            (vec![], true)
+        );
+        assert_eq!(
+            query_capped(&c, &nothing, 100, 1 << 20).unwrap(),
+            (vec![], false)
+        );
+        let all = Filter::new(LogQuery {
+            limit: Some(1000),
+            ..Default::default()
+        })
+        .unwrap();
+        // Each record counts 10 + 3 + 2 bytes: 100 bytes hold 6 of them, the newest.
+        let (got, truncated) = query_capped(&c, &all, 1000, 100).unwrap();
+        assert!(truncated);
+        assert_eq!(
+            got.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            [45, 46, 47, 48, 49, 50]
+        );
+    }
+
     fn query_all(c: &Connection, q: LogQuery) -> Vec<LogRecord> {
-        query(c, &Filter::new(q).unwrap()).unwrap()
+        query(c, &Filter::new(q).unwrap()).unwrap().0
     }
 
     #[test]

@@ -5,7 +5,7 @@
 pub mod rotation;
 mod runner;
 pub mod seal;
-mod sync;
+pub mod sync;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 

@@ -213,7 +213,7 @@ impl Tasks {
 
     /// Step 10: the accept loop, and the running node that owns every task.
     pub fn serve(
-        self,
+        mut self,
         b: Basics,
         identity: Identity,
         subsystems: Subsystems,
@@ -221,6 +221,7 @@ impl Tasks {
         generated_admin_password: Option<Zeroizing<String>>,
     ) -> RunningAgent {
         let config = &b.config;
+        let limits = crate::limits::Limits::new(&config.limits);
         let state = AppState::new(NodeContext {
             node_id: b.node_id.clone(),
             role: role(config),
@@ -231,13 +232,16 @@ impl Tasks {
             services: subsystems.services,
             logs: subsystems.logs,
             shutdown: self.shutdown.clone(),
+            limits: limits.clone(),
             control: identity.control,
         });
         let opts = ServeOptions {
-            max_connections: config.http.max_connections,
             drain_timeout: config.http.shutdown_timeout,
             revoked: state.pki.revoked.clone(),
+            limits: limits.clone(),
         };
+        self.handles
+            .push(spawn_sweeper(limits, self.shutdown.clone()));
         let app = router(state.clone(), config.http.max_request_body_bytes);
         let listener = serving.listener;
         let server = tokio::spawn(serve(
@@ -275,4 +279,20 @@ pub struct Serving {
     pub listener: Listener,
     pub tls: Arc<rustls::ServerConfig>,
     pub timings: StartupTimings,
+}
+
+/// Every few seconds, forgets callers whose request budget is full again.
+fn spawn_sweeper(
+    limits: std::sync::Arc<crate::limits::Limits>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(10));
+        loop {
+            tokio::select! {
+                _ = tick.tick() => limits.budgets.sweep(),
+                _ = shutdown.changed() => return,
+            }
+        }
+    })
 }

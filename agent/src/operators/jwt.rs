@@ -105,20 +105,25 @@ impl TokenKeys {
         self.verify_at(token, OffsetDateTime::now_utc())
     }
 
-    fn verify_at(&self, token: &str, now: OffsetDateTime) -> Result<Claims, TokenError> {
+    /// [`TokenKeys::verify`] on an injected clock.
+    pub fn verify_at(&self, token: &str, now: OffsetDateTime) -> Result<Claims, TokenError> {
         let mut v = Validation::new(Algorithm::EdDSA);
         v.set_issuer(&[&self.issuer]);
         v.set_audience(&[AUDIENCE]);
         v.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        v.validate_nbf = true;
-        v.leeway = LEEWAY as u64;
+        // Times are checked below against `now`, not the library's own clock.
+        v.validate_exp = false;
+        v.validate_nbf = false;
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
             .map(|d| d.claims)
             .map_err(|_| TokenError::Invalid)?;
+        let now = now.unix_timestamp();
         let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
-        let issued_in_future = claims.iat > now.unix_timestamp() + LEEWAY;
-        let too_long = claims.exp.saturating_sub(claims.iat) > ttl + LEEWAY;
-        if issued_in_future || too_long {
+        let expired = claims.exp.saturating_add(LEEWAY) < now;
+        let not_yet = claims.nbf > now.saturating_add(LEEWAY);
+        let issued_in_future = claims.iat > now.saturating_add(LEEWAY);
+        let too_long = claims.exp.saturating_sub(claims.iat) > ttl.saturating_add(LEEWAY);
+        if expired || not_yet || issued_in_future || too_long {
             return Err(TokenError::Invalid);
         }
         Ok(claims)
@@ -174,6 +179,19 @@ mod tests {
         let forged = b64.encode(payload.replace("admin", "viewer"));
         let tampered = format!("{}.{}.{}", parts[0], forged, parts[2]);
         assert!(k.verify(&tampered).is_err());
+    }
+
+    #[test]
+    fn validity_window_follows_the_injected_clock() {
+        let k = keys("c1", 600);
+        let at = OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let (t, _) = k.issue("a", Role::Admin, 0, at).unwrap();
+        let secs = |s: u64| Duration::from_secs(s);
+        assert!(k.verify_at(&t, at).is_ok());
+        assert!(k.verify_at(&t, at + secs(600 + LEEWAY as u64)).is_ok());
+        assert!(k.verify_at(&t, at + secs(600 + LEEWAY as u64 + 1)).is_err());
+        assert!(k.verify_at(&t, at - secs(LEEWAY as u64)).is_ok());
+        assert!(k.verify_at(&t, at - secs(LEEWAY as u64 + 1)).is_err());
     }
 
     #[test]

@@ -173,13 +173,16 @@ fn take_lock(path: &Path) -> Result<File, VaultError> {
     }
 }
 
-struct Header {
-    params: KdfParams,
+/// The plaintext part of a vault file: what the password is stretched with.
+pub struct Header {
+    pub params: KdfParams,
     salt: [u8; SALT_LEN],
     check: [u8; CHECK_LEN],
 }
 
-fn parse_header(path: &Path, bytes: &[u8]) -> Result<Header, VaultError> {
+/// Reads and checks the header of a vault file's bytes (`path` names it in errors); a
+/// crafted header is refused before any key derivation.
+pub fn parse_header(path: &Path, bytes: &[u8]) -> Result<Header, VaultError> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(if MAGIC.starts_with(bytes) {
             VaultError::Truncated(path.to_path_buf())
@@ -291,8 +294,12 @@ impl Vault {
     }
 
     fn decrypt(path: &Path, password: &str) -> Result<Self, VaultError> {
-        let bytes = read_file(path)?;
-        let header = parse_header(path, &bytes)?;
+        Self::decode(path, &read_file(path)?, password)
+    }
+
+    /// Decrypts a vault file's bytes (`path` names it in errors); the result holds no lock.
+    pub fn decode(path: &Path, bytes: &[u8], password: &str) -> Result<Self, VaultError> {
+        let header = parse_header(path, bytes)?;
         let master = derive_master(password, &header.salt, header.params)?;
         let check = subkey(&master, b"check");
         if check[..CHECK_LEN] != header.check {

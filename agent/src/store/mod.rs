@@ -8,6 +8,7 @@ mod local;
 mod members;
 mod pki;
 mod services;
+mod sessions;
 
 pub use local::RevocationCopy;
 pub use members::{MemberRecord, MembershipSnapshot};
@@ -193,6 +194,7 @@ const MIGRATIONS: &[&str] = &[
 
 pub struct Store {
     conn: Mutex<Connection>,
+    sessions: std::sync::RwLock<sessions::Sessions>,
 }
 
 impl std::fmt::Debug for Store {
@@ -229,8 +231,11 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let store = Self {
             conn: Mutex::new(conn),
+            sessions: Default::default(),
         };
         store.migrate()?;
+        let loaded = sessions::Sessions::load(&store.lock())?;
+        *store.sessions.write().unwrap_or_else(|p| p.into_inner()) = loaded;
         Ok(store)
     }
 
@@ -304,6 +309,10 @@ impl Store {
             [],
         )?;
         tx.commit()?;
+        self.sessions
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .applied(cmd);
         Ok(())
     }
 
@@ -315,29 +324,22 @@ impl Store {
         f(&self.lock())
     }
 
+    /// From memory (see `sessions.rs`): asked on every authenticated request.
     pub fn is_token_revoked(&self, jti: &str) -> Result<bool, StoreError> {
-        let conn = self.lock();
-        let found: Option<i64> = conn
-            .query_row(
-                "SELECT 1 FROM revoked_tokens WHERE jti = ?1",
-                params![jti],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(found.is_some())
+        Ok(self
+            .sessions
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_revoked(jti))
     }
 
-    /// The generation a user's tokens must carry (0 until a first revocation).
+    /// The generation a user's tokens must carry (0 until a first revocation), from memory.
     pub fn session_generation(&self, user: &str) -> Result<u64, StoreError> {
-        let g: Option<i64> = self
-            .lock()
-            .query_row(
-                "SELECT generation FROM user_sessions WHERE user = ?1",
-                params![user],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(g.unwrap_or(0).max(0) as u64)
+        Ok(self
+            .sessions
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .generation(user))
     }
 
     pub fn nodes(&self) -> Result<Vec<NodeRecord>, StoreError> {

@@ -128,3 +128,13 @@ pub async fn poll<F: Future<Output = bool>>(timeout: Duration, mut f: impl FnMut
     }
     false
 }
+
+/// A client of `a`, trusting its CA, signed in with `token` if given.
+pub fn client(a: &RunningAgent, token: Option<String>) -> p2p_shared::ApiClient {
+    let mut o = p2p_shared::ClientOptions::new(
+        format!("https://{}", a.local_addr),
+        p2p_shared::ServerTrust::Pinned(a.ca_fingerprint.clone()),
+    );
+    o.token = token;
+    p2p_shared::ApiClient::new(o).unwrap()
+}

@@ -1,4 +1,4 @@
-//! `p2pctl cluster gossip-stats` and `cluster rotate-gossip-key`.
+//! `p2pctl cluster gossip-stats`, `cluster limit-stats` and `cluster rotate-gossip-key`.
 
 use crate::cli::ClusterCmd;
 use crate::error::{CtlError, Exit};
@@ -20,6 +20,38 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
                             .join("\n")
                     })
                     .unwrap_or_default()
+            })
+        }
+        ClusterCmd::LimitStats => {
+            let st = env.client()?.limit_stats().await?;
+            print(out, &st, |_| {
+                let mut lines = vec![format!(
+                    "{:<10} {:>10} {:>10} {:>8}",
+                    "CLASS", "ALLOWED", "LIMITED", "CALLERS"
+                )];
+                for c in &st.classes {
+                    lines.push(format!(
+                        "{:<10} {:>10} {:>10} {:>8}",
+                        c.class, c.allowed, c.limited, c.tracked
+                    ));
+                }
+                lines.push(String::new());
+                lines.push(format!(
+                    "{:<10} {:>10} {:>10} {:>8} {:>8}",
+                    "POOL", "OPEN", "ADMITTED", "EVICTED", "REFUSED"
+                ));
+                for p in &st.pools {
+                    lines.push(format!(
+                        "{:<10} {:>10} {:>10} {:>8} {:>8}",
+                        p.pool, p.open, p.admitted, p.evicted, p.refused
+                    ));
+                }
+                lines.push(String::new());
+                lines.push(format!(
+                    "streams open {}, refused {}; queries refused {}; logins failed {}, throttled {}",
+                    st.streams_open, st.streams_refused, st.queries_refused, st.logins_failed, st.logins_refused
+                ));
+                lines.join("\n")
             })
         }
         ClusterCmd::RotateGossipKey { force } => {
