@@ -383,6 +383,8 @@ impl std::fmt::Debug for GossipKeyring {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LimitStats {
     pub node_id: String,
+    /// False when the node runs with `rate_limiting: false` (budgets off; connection caps stay).
+    pub rate_limiting: bool,
     /// Request budgets per route class (`login`, `read`, `write`, `node`, `enroll`).
     pub classes: Vec<LimitClassStats>,
     /// Connection pools (`handshake`, `public`, `node`).

@@ -205,6 +205,25 @@ fn budgets_are_per_verified_caller_from_yaml_and_p2pctl_waits_out_retry_after() 
 }
 
 #[test]
+fn rate_limiting_false_switches_the_budgets_off_and_says_so() {
+    let mut c = Cluster::new();
+    c.extra_config =
+        "rate_limiting: false\nrate_limits:\n  read: {requests: 60, burst: 1}\n".into();
+    let _procs = c.start_nodes(1);
+    let token = admin_token(&c);
+    let auth = format!("Authorization: Bearer {token}");
+    let url = c.url(1, "/v1/nodes");
+    let codes: Vec<u16> = (0..5)
+        .map(|_| curl(c.ip(50), &url, &["-H", &auth]).0)
+        .collect();
+    assert_eq!(codes, [200; 5], "no budget applies when switched off");
+    let stats = c.ctl(&["-o", "json", "cluster", "limit-stats"]);
+    assert!(stats.status.success(), "{}", stderr(&stats));
+    let stats = json(&String::from_utf8_lossy(&stats.stdout));
+    assert_eq!(stats["rate_limiting"], false, "{stats}");
+}
+
+#[test]
 fn a_login_flood_is_throttled_per_account_while_others_sign_in() {
     let c = Cluster::new();
     let _procs = c.start_nodes(1);

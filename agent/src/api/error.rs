@@ -94,7 +94,9 @@ impl From<crate::pki::issuer::IssueError> for ApiError {
                 ApiError::Conflict(message)
             }
             E::Superseded { .. } => ApiError::Forbidden(message),
-            E::Store(_) | E::Ca(_) | E::CallbackClient(_) => ApiError::Internal(message),
+            E::Store(_) | E::Ca(_) | E::CallbackClient(_) | E::Task(_) => {
+                ApiError::Internal(message)
+            }
         }
     }
 }

@@ -29,7 +29,11 @@ pub(super) async fn sync(
             "expected {SYNC_CONTENT_TYPE}"
         )));
     }
-    // Decompressing and merging a large view is CPU work: keep it off the async workers.
+    // Decompressing and merging a large view is CPU work: keep it off the async workers,
+    // and only a few at a time (a busy node answers 503; the peer tries another later).
+    let _slot = s.limits.syncs.try_acquire().map_err(|_| {
+        ApiError::Unavailable("too many push-pull exchanges at once; try later".into())
+    })?;
     let membership = s.membership.clone();
     let reply = crate::blocking::run(move || {
         membership.serve_sync(&body).map_err(|e| match e {

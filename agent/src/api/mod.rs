@@ -71,6 +71,18 @@ impl AppState {
     pub fn control(&self) -> Result<&ControlPlane, ApiError> {
         self.0.control.as_ref().ok_or(ApiError::NotCoordinator)
     }
+
+    /// Runs the store part of a handler on the blocking pool: a commit waits for the disk
+    /// (`synchronous=FULL`), and a slow disk must not stall the few async workers that
+    /// gossip and every other request share.
+    pub async fn on_store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&AppState, &ControlPlane) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        self.control()?;
+        let state = self.clone();
+        crate::blocking::run(move || f(&state, state.control()?)).await
+    }
 }
 
 /// Push-pull bodies are compressed views of the whole cluster: larger than API requests.

@@ -105,13 +105,15 @@ pub(super) async fn logout(
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
     if let (Some(jti), Some(exp)) = (caller.jti, caller.expires_at) {
-        s.control()?
-            .store
-            .apply(&Command::RevokeToken {
-                jti,
-                expires_at: exp,
-            })
-            .map_err(ApiError::internal)?;
+        s.on_store(move |_, c| {
+            c.store
+                .apply(&Command::RevokeToken {
+                    jti,
+                    expires_at: exp,
+                })
+                .map_err(ApiError::internal)
+        })
+        .await?;
         tracing::info!(user = %caller.user, "logout");
     }
     Ok(StatusCode::NO_CONTENT)
@@ -188,19 +190,20 @@ pub(super) async fn delete_user(
     let users = s.control()?.users.clone();
     let target = name.clone();
     blocking(move || users.remove(&target)).await?;
-    end_sessions(&s, &name)?;
+    end_sessions(&s, &name).await?;
     tracing::info!(user = %name, by = %caller.user, "user removed");
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Refuses every token `user` holds from now on.
-fn end_sessions(s: &AppState, user: &str) -> Result<(), ApiError> {
-    s.control()?
-        .store
-        .apply(&Command::RevokeUserSessions {
-            user: user.to_string(),
-        })
-        .map_err(ApiError::internal)
+async fn end_sessions(s: &AppState, user: &str) -> Result<(), ApiError> {
+    let user = user.to_string();
+    s.on_store(move |_, c| {
+        c.store
+            .apply(&Command::RevokeUserSessions { user })
+            .map_err(ApiError::internal)
+    })
+    .await
 }
 
 /// `POST /v1/users/{name}/sessions/revoke`: an admin ends anyone's sessions, a user their own.
@@ -218,7 +221,7 @@ pub(super) async fn revoke_sessions(
     if !exists {
         return Err(ApiError::NotFound(format!("no user named `{name}`")));
     }
-    end_sessions(&s, &name)?;
+    end_sessions(&s, &name).await?;
     tracing::info!(user = %name, by = %caller.user, "sessions revoked");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -256,7 +259,7 @@ pub(super) async fn set_password(
     }
     let target = name.clone();
     blocking(move || users.set_password(&target, &req.password)).await?;
-    end_sessions(&s, &name)?;
+    end_sessions(&s, &name).await?;
     tracing::info!(user = %name, by = %caller.user, "password changed");
     Ok(StatusCode::NO_CONTENT)
 }

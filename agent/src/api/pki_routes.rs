@@ -38,7 +38,7 @@ pub(super) async fn create_token(
     ApiJson(req): ApiJson<CreateJoinTokenRequest>,
 ) -> Result<(StatusCode, Json<JoinTokenCreated>), ApiError> {
     caller.require(Role::Admin)?;
-    let control = s.control()?;
+    s.control()?;
     if req.ttl_seconds == 0 || Duration::from_secs(req.ttl_seconds) > MAX_TOKEN_TTL {
         return Err(ApiError::BadRequest(
             "ttl must be between 1 second and 30 days".into(),
@@ -54,13 +54,17 @@ pub(super) async fn create_token(
     {
         return Err(ApiError::BadRequest(format!("invalid node name `{n}`")));
     }
-    let created = control.issuer.create_join_token(
-        &caller.user,
-        Duration::from_secs(req.ttl_seconds),
-        req.node_id.clone(),
-        req.uses,
-        now(),
-    )?;
+    let created = s
+        .on_store(move |_, c| {
+            Ok(c.issuer.create_join_token(
+                &caller.user,
+                Duration::from_secs(req.ttl_seconds),
+                req.node_id.clone(),
+                req.uses,
+                now(),
+            )?)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -71,10 +75,8 @@ pub(super) async fn list_tokens(
     caller.require(Role::Admin)?;
     let t = now().unix_timestamp();
     let tokens = s
-        .control()?
-        .store
-        .join_tokens()
-        .map_err(ApiError::internal)?;
+        .on_store(|_, c| c.store.join_tokens().map_err(ApiError::internal))
+        .await?;
     Ok(Json(JoinTokenList {
         tokens: tokens.iter().map(|r| r.to_api(t)).collect(),
     }))
@@ -86,22 +88,26 @@ pub(super) async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<Json<JoinTokenInfo>, ApiError> {
     caller.require(Role::Admin)?;
-    let store = &s.control()?.store;
-    if store.join_token(&id).map_err(ApiError::internal)?.is_none() {
-        return Err(ApiError::NotFound(format!("no join token with id {id}")));
-    }
     let t = now().unix_timestamp();
-    store
-        .apply(&Command::RevokeJoinToken {
-            token_id: id.clone(),
-            now: t,
+    let record = s
+        .on_store(move |_, c| {
+            let store = &c.store;
+            if store.join_token(&id).map_err(ApiError::internal)?.is_none() {
+                return Err(ApiError::NotFound(format!("no join token with id {id}")));
+            }
+            store
+                .apply(&Command::RevokeJoinToken {
+                    token_id: id.clone(),
+                    now: t,
+                })
+                .map_err(ApiError::internal)?;
+            tracing::info!(token_id = %id, by = %caller.user, "join token revoked");
+            store
+                .join_token(&id)
+                .map_err(ApiError::internal)?
+                .ok_or_else(|| ApiError::NotFound(format!("no join token with id {id}")))
         })
-        .map_err(ApiError::internal)?;
-    tracing::info!(token_id = %id, by = %caller.user, "join token revoked");
-    let record = store
-        .join_token(&id)
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::NotFound(format!("no join token with id {id}")))?;
+        .await?;
     Ok(Json(record.to_api(t)))
 }
 
@@ -180,12 +186,15 @@ pub(super) async fn revocations(
     let control = s.control()?;
     poll.until_changed(&mut control.issuer.revocation_watch(), |v| *v)
         .await;
-    let store = &control.store;
-    let version = store.revocation_version().map_err(ApiError::internal)?;
-    let serials = store
-        .revoked_serials(now().unix_timestamp())
-        .map_err(ApiError::internal)?;
-    Ok(Json(RevocationSnapshot { version, serials }))
+    s.on_store(|_, c| {
+        let version = c.store.revocation_version().map_err(ApiError::internal)?;
+        let serials = c
+            .store
+            .revoked_serials(now().unix_timestamp())
+            .map_err(ApiError::internal)?;
+        Ok(Json(RevocationSnapshot { version, serials }))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,7 +209,9 @@ pub(super) async fn list_certs(
     Query(q): Query<CertQuery>,
 ) -> Result<Json<CertList>, ApiError> {
     let t = now().unix_timestamp();
-    let certs = s.control()?.store.certs().map_err(ApiError::internal)?;
+    let certs = s
+        .on_store(|_, c| c.store.certs().map_err(ApiError::internal))
+        .await?;
     let certificates = certs
         .iter()
         .filter(|(_, current)| q.all || *current)
@@ -214,11 +225,14 @@ pub(super) async fn node_cert(
     _caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<CertSummary>, ApiError> {
-    let store = &s.control()?.store;
-    let cert = store
-        .latest_cert(CertKind::Node, &id)
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::NotFound(format!("no certificate for node `{id}`")))?;
+    let cert = s
+        .on_store(move |_, c| {
+            c.store
+                .latest_cert(CertKind::Node, &id)
+                .map_err(ApiError::internal)?
+                .ok_or_else(|| ApiError::NotFound(format!("no certificate for node `{id}`")))
+        })
+        .await?;
     Ok(Json(cert.to_api(now().unix_timestamp(), true)))
 }
 
@@ -228,16 +242,21 @@ pub(super) async fn renew_node_cert(
     Path(id): Path<String>,
 ) -> Result<Json<RenewResult>, ApiError> {
     caller.require(Role::Operator)?;
-    let store = &s.control()?.store;
+    s.control()?;
     if id == s.node_id {
         let result = s.renewer.renew_now().await.map_err(ApiError::internal)?;
         tracing::info!(node_id = %id, by = %caller.user, serial = %result.new_serial, "certificate renewed on request");
         return Ok(Json(result));
     }
-    let node = store
-        .node(&id)
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::NotFound(format!("no node named `{id}`")))?;
+    let wanted = id.clone();
+    let node = s
+        .on_store(move |_, c| {
+            c.store
+                .node(&wanted)
+                .map_err(ApiError::internal)?
+                .ok_or_else(|| ApiError::NotFound(format!("no node named `{wanted}`")))
+        })
+        .await?;
     let client = s
         .pki
         .peer_client(
@@ -262,7 +281,17 @@ pub(super) async fn revoke_cert(
     ApiJson(req): ApiJson<RevokeCertRequest>,
 ) -> Result<Json<RevokeCertResponse>, ApiError> {
     caller.require(Role::Admin)?;
-    let control = s.control()?;
+    s.on_store(move |s, control| revoke_now(s, control, &caller.user, &req))
+        .await
+        .map(Json)
+}
+
+fn revoke_now(
+    s: &AppState,
+    control: &crate::context::ControlPlane,
+    by: &str,
+    req: &RevokeCertRequest,
+) -> Result<RevokeCertResponse, ApiError> {
     let t = now().unix_timestamp();
     let targets: Vec<String> = match (&req.node_id, &req.serial) {
         (Some(node), None) => {
@@ -314,14 +343,14 @@ pub(super) async fn revoke_cert(
     }
     control.issuer.revoke(&targets, t)?;
     refresh_from_store(&control.store, &s.pki.revoked).map_err(ApiError::internal)?;
-    tracing::warn!(by = %caller.user, serials = ?targets, "certificates revoked");
+    tracing::warn!(by = %by, serials = ?targets, "certificates revoked");
     let mut revoked = Vec::new();
     for serial in &targets {
         if let Some(c) = control.store.cert(serial).map_err(ApiError::internal)? {
             revoked.push(c.to_api(t, false));
         }
     }
-    Ok(Json(RevokeCertResponse { revoked }))
+    Ok(RevokeCertResponse { revoked })
 }
 
 pub(super) async fn issue_operator_cert(
@@ -330,7 +359,12 @@ pub(super) async fn issue_operator_cert(
     ApiJson(req): ApiJson<OperatorCertRequest>,
 ) -> Result<(StatusCode, Json<OperatorCertIssued>), ApiError> {
     caller.require(Role::Admin)?;
-    let issued = s.control()?.issuer.issue_operator(&req, now())?;
+    let (issued, req) = s
+        .on_store(move |_, c| {
+            let issued = c.issuer.issue_operator(&req, now())?;
+            Ok((issued, req))
+        })
+        .await?;
     tracing::info!(user = %req.user, role = %req.role, by = %caller.user, "operator certificate issued");
     Ok((StatusCode::CREATED, Json(issued)))
 }

@@ -100,6 +100,9 @@ fn redacted(mut d: ServiceDetail, caller: &Caller) -> ServiceDetail {
     d
 }
 
+/// Nodes asked at once by one `svc status`.
+const FANOUT: usize = 16;
+
 pub(super) async fn status(
     State(s): State<AppState>,
     caller: Caller,
@@ -107,10 +110,21 @@ pub(super) async fn status(
     Query(filter): Query<NodeFilter>,
 ) -> Result<Json<ServiceStatusList>, ApiError> {
     let found = instances_of(&s, &name, filter.node.as_deref())?;
+    // A fan-out is an expensive query: one of the caller's few, and a few nodes at a time.
+    let _slot = s
+        .limits
+        .queries
+        .open(&crate::limits::rate::Caller::User(caller.user.clone()))
+        .map_err(|limited| {
+            s.limits.report_refusal(&limited);
+            ApiError::RateLimited(limited)
+        })?;
+    let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(FANOUT));
     let mut asks = tokio::task::JoinSet::new();
     for inst in found {
-        let (s, name) = (s.clone(), name.clone());
+        let (s, name, gate) = (s.clone(), name.clone(), gate.clone());
         asks.spawn(async move {
+            let _turn = gate.acquire_owned().await;
             let node = inst.node_id.clone();
             let result = if node == s.node_id {
                 s.services

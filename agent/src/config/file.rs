@@ -84,6 +84,9 @@ pub struct ConfigFile {
     /// A connection with no request in flight for this long is closed.
     #[serde(deserialize_with = "de_duration")]
     pub idle_connection_timeout: Duration,
+    /// Request budgets on (the default). Turn them off only behind a gateway that limits
+    /// for you; connection pools and login throttling stay on either way.
+    pub rate_limiting: bool,
     /// Requests per minute each operator may make, reads and writes counted apart.
     #[serde(deserialize_with = "de_rpc_requests")]
     pub rate_limit_rpc_requests: u32,
@@ -158,6 +161,7 @@ impl Default for ConfigFile {
             max_node_connections: 2048,
             request_header_timeout: Duration::from_secs(10),
             idle_connection_timeout: Duration::from_secs(60),
+            rate_limiting: true,
             rate_limit_rpc_requests: 600,
             rate_limit_rpc_burst: 100,
             rate_limits: RateLimitsFile::default(),
@@ -240,6 +244,7 @@ fn limits_section(f: &ConfigFile) -> LimitsConfig {
         max_node_connections: f.max_node_connections,
         request_header_timeout: f.request_header_timeout,
         idle_connection_timeout: f.idle_connection_timeout,
+        rate_limiting: f.rate_limiting,
         login: over(r.login, DEFAULT_LOGIN),
         read: over(r.read, rpc),
         write: over(r.write, rpc),
@@ -280,6 +285,7 @@ pub const KEYS: &[&str] = &[
     "max_node_connections",
     "request_header_timeout",
     "idle_connection_timeout",
+    "rate_limiting",
     "rate_limit_rpc_requests",
     "rate_limit_rpc_burst",
     "rate_limits",

@@ -62,6 +62,8 @@ pub struct LimitsConfig {
     pub request_header_timeout: Duration,
     /// A connection with no request in flight is closed after this long.
     pub idle_connection_timeout: Duration,
+    /// Request budgets on; off only behind a gateway that limits for us.
+    pub rate_limiting: bool,
     pub login: Rate,
     pub read: Rate,
     pub write: Rate,

@@ -20,6 +20,8 @@ const REPORT_EVERY: Duration = Duration::from_secs(60);
 
 /// Streams a node serves at most, whoever asks.
 const MAX_STREAMS: usize = 512;
+/// Push-pull exchanges served at once (each decompresses and merges a view).
+const MAX_SYNCS: usize = 4;
 /// Expensive queries (log searches, fan-outs) at once, per caller and in all.
 const QUERIES_PER_CALLER: usize = 4;
 const MAX_QUERIES: usize = 32;
@@ -31,6 +33,7 @@ pub struct Limits {
     pub budgets: rate::Budgets,
     pub streams: Arc<rate::Streams>,
     pub queries: Arc<rate::Streams>,
+    pub syncs: tokio::sync::Semaphore,
     pub logins: login::LoginGuard,
     reported: Mutex<HashMap<&'static str, (Option<Instant>, u64)>>,
 }
@@ -50,6 +53,7 @@ impl Limits {
             budgets: rate::Budgets::new(|c| config.rate(c), config.max_tracked_callers),
             streams: rate::Streams::new("stream", config.streams_per_caller as usize, MAX_STREAMS),
             queries: rate::Streams::new("query", QUERIES_PER_CALLER, MAX_QUERIES),
+            syncs: tokio::sync::Semaphore::new(MAX_SYNCS),
             logins: login::LoginGuard::new(config.max_concurrent_logins),
             config: config.clone(),
             reported: Mutex::new(HashMap::new()),
@@ -103,6 +107,7 @@ impl Limits {
             .collect();
         LimitStats {
             node_id: node_id.to_string(),
+            rate_limiting: self.config.rate_limiting,
             classes: self
                 .budgets
                 .stats()

@@ -67,6 +67,8 @@ pub enum IssueError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
+    Task(#[from] crate::blocking::TaskFailed),
+    #[error(transparent)]
     Ca(CaError),
     #[error("cannot build the call-back client: {0}")]
     CallbackClient(#[from] reqwest::Error),
@@ -106,6 +108,42 @@ impl std::fmt::Debug for Issuer {
             .field("ca", &self.ca)
             .finish_non_exhaustive()
     }
+}
+
+/// What can be checked of a request without the store.
+fn validate(req: &CertRequest) -> Result<(), IssueError> {
+    if !is_valid_name(&req.node_id) {
+        return Err(IssueError::InvalidRequest(format!(
+            "invalid node name `{}`",
+            req.node_id
+        )));
+    }
+    if req.addresses.is_empty() || req.addresses.len() > MAX_CLAIMED_ADDRESSES {
+        return Err(IssueError::InvalidRequest(format!(
+            "claim between 1 and {MAX_CLAIMED_ADDRESSES} addresses"
+        )));
+    }
+    if let Some(h) = &req.hostname
+        && !is_dns_name(h)
+    {
+        return Err(IssueError::InvalidRequest(format!(
+            "invalid host name `{h}`"
+        )));
+    }
+    if req.challenge_secret.len() < 32 || req.challenge_secret.len() > 128 {
+        return Err(IssueError::InvalidRequest(
+            "challenge secret must be 32 to 128 characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The outcome of the checks before the call-back.
+enum Authorized {
+    /// A retried request: its certificate, as issued the first time.
+    Again(Box<CertIssued>),
+    /// Go on; with a join token's use, for an enrolment.
+    Proceed(Option<JoinUse>),
 }
 
 fn public_key_of(csr_pem: &str) -> Result<rcgen::PublicKey, IssueError> {
@@ -181,76 +219,27 @@ impl Issuer {
     }
 
     /// Signs a node certificate for `req` after authorising and validating it.
+    /// Checks, calls the node back, signs and records. The store parts run on the blocking
+    /// pool (a commit waits for the disk); only the call-back runs on the async workers.
     pub async fn issue_node(
-        &self,
+        self: &Arc<Self>,
         req: &CertRequest,
         auth: Authorization<'_>,
         source: IpAddr,
         now: OffsetDateTime,
     ) -> Result<CertIssued, IssueError> {
-        if !is_valid_name(&req.node_id) {
-            return Err(IssueError::InvalidRequest(format!(
-                "invalid node name `{}`",
-                req.node_id
-            )));
-        }
-        if req.addresses.is_empty() || req.addresses.len() > MAX_CLAIMED_ADDRESSES {
-            return Err(IssueError::InvalidRequest(format!(
-                "claim between 1 and {MAX_CLAIMED_ADDRESSES} addresses"
-            )));
-        }
-        if let Some(h) = &req.hostname
-            && !is_dns_name(h)
-        {
-            return Err(IssueError::InvalidRequest(format!(
-                "invalid host name `{h}`"
-            )));
-        }
-        if req.challenge_secret.len() < 32 || req.challenge_secret.len() > 128 {
-            return Err(IssueError::InvalidRequest(
-                "challenge secret must be 32 to 128 characters".into(),
-            ));
-        }
-        let public_key = public_key_of(&req.csr_pem)?;
-        let spki = spki_of(&public_key);
-        let unix_now = now.unix_timestamp();
-
-        let join = match auth {
-            Authorization::JoinToken => {
-                let token = self.check_token(req, unix_now)?;
-                // The same request again (its answer was lost): the same certificate.
-                if let Some(again) = self.reissue(&spki, req, Some(&token.token_id), unix_now)? {
-                    return Ok(again);
-                }
-                self.check_token_status(&token, req, unix_now)?;
-                Some(JoinUse {
-                    token_id: token.token_id.clone(),
-                    scoped: token.node_id.is_some(),
-                    now: unix_now,
-                })
-            }
+        validate(req)?;
+        let renewal = match auth {
+            Authorization::JoinToken => None,
             Authorization::Renewal { node_id, serial } => {
-                if node_id != req.node_id {
-                    return Err(IssueError::NotOwnCertificate {
-                        caller: node_id.to_string(),
-                        subject: req.node_id.clone(),
-                    });
-                }
-                let latest = self.store.latest_cert(CertKind::Node, node_id)?;
-                if latest.as_ref().is_some_and(|c| c.serial != serial) {
-                    // A superseded certificate renews nothing, except to fetch the newer
-                    // one again when that is what it asked for (same key: a lost answer).
-                    if let Some(again) = self.reissue(&spki, req, None, unix_now)? {
-                        return Ok(again);
-                    }
-                    return Err(IssueError::Superseded {
-                        serial: serial.to_string(),
-                    });
-                }
-                None
+                Some((node_id.to_string(), serial.to_string()))
             }
         };
-
+        let (me, r) = (self.clone(), req.clone());
+        let join = match crate::blocking::run(move || me.authorize(&r, renewal, now)).await? {
+            Authorized::Again(issued) => return Ok(*issued),
+            Authorized::Proceed(join) => join,
+        };
         let (addresses, rejected) = self.call_back(req, source).await;
         if addresses.is_empty() {
             let why: Vec<String> = rejected
@@ -259,7 +248,62 @@ impl Issuer {
                 .collect();
             return Err(IssueError::ChallengeFailed(why.join("; ")));
         }
+        let (me, r) = (self.clone(), req.clone());
+        crate::blocking::run(move || me.sign_and_record(&r, join, addresses, rejected, now)).await
+    }
 
+    /// Whether `req` may have a certificate: the same one again (a retried request), or a
+    /// new one (with the join to use up, for an enrolment).
+    fn authorize(
+        &self,
+        req: &CertRequest,
+        renewal: Option<(String, String)>,
+        now: OffsetDateTime,
+    ) -> Result<Authorized, IssueError> {
+        let spki = spki_of(&public_key_of(&req.csr_pem)?);
+        let unix_now = now.unix_timestamp();
+        let again = |issued: Option<CertIssued>| issued.map(|i| Authorized::Again(Box::new(i)));
+        let Some((node_id, serial)) = renewal else {
+            let token = self.check_token(req, unix_now)?;
+            // The same request again (its answer was lost): the same certificate.
+            if let Some(a) = again(self.reissue(&spki, req, Some(&token.token_id), unix_now)?) {
+                return Ok(a);
+            }
+            self.check_token_status(&token, req, unix_now)?;
+            return Ok(Authorized::Proceed(Some(JoinUse {
+                token_id: token.token_id.clone(),
+                scoped: token.node_id.is_some(),
+                now: unix_now,
+            })));
+        };
+        if node_id != req.node_id {
+            return Err(IssueError::NotOwnCertificate {
+                caller: node_id,
+                subject: req.node_id.clone(),
+            });
+        }
+        let latest = self.store.latest_cert(CertKind::Node, &node_id)?;
+        if latest.as_ref().is_some_and(|c| c.serial != serial) {
+            // A superseded certificate renews nothing, except to fetch the newer one again
+            // when that is what it asked for (same key: a lost answer).
+            if let Some(a) = again(self.reissue(&spki, req, None, unix_now)?) {
+                return Ok(a);
+            }
+            return Err(IssueError::Superseded { serial });
+        }
+        Ok(Authorized::Proceed(None))
+    }
+
+    fn sign_and_record(
+        &self,
+        req: &CertRequest,
+        join: Option<JoinUse>,
+        addresses: Vec<IpAddr>,
+        rejected: Vec<RejectedAddress>,
+        now: OffsetDateTime,
+    ) -> Result<CertIssued, IssueError> {
+        let public_key = public_key_of(&req.csr_pem)?;
+        let unix_now = now.unix_timestamp();
         // No DNS SAN: the coordinator cannot check a claimed host name (the call-back proves
         // addresses only), and our own clients authorise by the URI identity.
         let cert_req = NodeCertRequest {

@@ -25,10 +25,14 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
         ClusterCmd::LimitStats => {
             let st = env.client()?.limit_stats().await?;
             print(out, &st, |_| {
-                let mut lines = vec![format!(
+                let mut lines = Vec::new();
+                if !st.rate_limiting {
+                    lines.push("rate limiting is off on this node (rate_limiting: false); connection caps still apply".to_string());
+                }
+                lines.push(format!(
                     "{:<10} {:>10} {:>10} {:>8}",
                     "CLASS", "ALLOWED", "LIMITED", "CALLERS"
-                )];
+                ));
                 for c in &st.classes {
                     lines.push(format!(
                         "{:<10} {:>10} {:>10} {:>8}",

@@ -36,7 +36,13 @@ pub async fn logs_cmd(
     let colour = std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     if !f.follow {
-        let records = client.logs(&query).await?.records;
+        let list = client.logs(&query).await?;
+        if list.truncated {
+            eprintln!(
+                "p2pctl: the node stopped searching before it found every match (it scans at most 500 000 records and answers at most 8 MiB); narrow with --since, --node or --service"
+            );
+        }
+        let records = list.records;
         return print(out, &records, |wide| {
             records
                 .iter()
