@@ -336,7 +336,13 @@ async fn state_files_are_closed_to_other_users() {
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     let state = dir.path().join("coord");
     assert_eq!(mode(&state), 0o700, "state directory");
-    for file in ["vault.p2p", "vault.p2p.lock", "store.db", "logs.db"] {
+    for file in [
+        "vault.p2p",
+        "vault.p2p.lock",
+        "store.db",
+        "local.db",
+        "logs.db",
+    ] {
         assert_eq!(mode(&state.join(file)), 0o600, "{file}");
     }
     coord.shutdown().await;

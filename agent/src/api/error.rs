@@ -90,9 +90,11 @@ impl From<crate::pki::issuer::IssueError> for ApiError {
             E::TokenScoped { .. } | E::NotOwnCertificate { .. } | E::ChallengeFailed(_) => {
                 ApiError::Forbidden(message)
             }
-            E::AlreadyEnrolled(_) | E::Rejected(R::AlreadyEnrolled { .. }) => {
+            E::AlreadyEnrolled(_)
+            | E::Rejected(R::AlreadyEnrolled { .. } | R::UserExists { .. } | R::LastAdmin) => {
                 ApiError::Conflict(message)
             }
+            E::Rejected(R::UnknownUser { .. }) => ApiError::NotFound(message),
             E::Superseded { .. } => ApiError::Forbidden(message),
             E::Store(_) | E::Ca(_) | E::CallbackClient(_) | E::Task(_) => {
                 ApiError::Internal(message)

@@ -32,7 +32,9 @@ fn user_error(e: UserError) -> ApiError {
         UserError::Exists(_) | UserError::LastAdmin => ApiError::Conflict(e.to_string()),
         UserError::NotFound(_) => ApiError::NotFound(e.to_string()),
         UserError::BadName(_) | UserError::WeakPassword => ApiError::BadRequest(e.to_string()),
-        UserError::Hash | UserError::Corrupt | UserError::Vault(_) => ApiError::internal(e),
+        UserError::Hash | UserError::Corrupt | UserError::Vault(_) | UserError::Store(_) => {
+            ApiError::internal(e)
+        }
     }
 }
 
@@ -162,7 +164,8 @@ pub(super) async fn list_users(
     caller: Caller,
 ) -> Result<Json<UserList>, ApiError> {
     caller.require(Role::Admin)?;
-    let users = s.control()?.users.list().map_err(user_error)?;
+    let users = s.control()?.users.clone();
+    let users = blocking(move || users.list()).await?;
     Ok(Json(UserList {
         users: users.iter().map(user_info).collect(),
     }))
@@ -190,7 +193,6 @@ pub(super) async fn delete_user(
     let users = s.control()?.users.clone();
     let target = name.clone();
     blocking(move || users.remove(&target)).await?;
-    end_sessions(&s, &name).await?;
     tracing::info!(user = %name, by = %caller.user, "user removed");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -259,7 +261,6 @@ pub(super) async fn set_password(
     }
     let target = name.clone();
     blocking(move || users.set_password(&target, &req.password)).await?;
-    end_sessions(&s, &name).await?;
     tracing::info!(user = %name, by = %caller.user, "password changed");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::config::GossipConfig as GossipSettings;
 use crate::pki::NodePki;
-use crate::store::{MemberRecord, MembershipSnapshot, Store, StoreError};
+use crate::store::{LocalStore, MemberRecord, MembershipSnapshot, StoreError};
 
 const HOUSEKEEPING: Duration = Duration::from_secs(2);
 const REJOIN_EVERY: Duration = Duration::from_secs(5);
@@ -43,9 +43,9 @@ pub struct MembershipOptions {
 /// known at the last run (join seeds beside the coordinators).
 pub fn build(
     opts: &MembershipOptions,
-    store: &Store,
+    local: &LocalStore,
 ) -> Result<(Arc<Membership>, Vec<SocketAddr>), StoreError> {
-    let snap = store.load_membership()?;
+    let snap = local.load_membership()?;
     let clock = Clock::new();
     let mut cfg = GossipConfig::lan();
     cfg.sync_interval_min = opts.gossip.interval_min.as_millis() as u64;
@@ -78,7 +78,7 @@ pub fn build(
 
 pub struct Running {
     pub pki: Arc<NodePki>,
-    pub store: Arc<Store>,
+    pub local: Arc<LocalStore>,
     pub seeds: Vec<String>,
     pub peers: Vec<SocketAddr>,
     pub own_api: String,
@@ -119,11 +119,11 @@ fn snapshot(m: &Membership) -> MembershipSnapshot {
 
 /// Saves the view; logs when the number of members saved changes (what a restart can rejoin
 /// through), not on every save.
-async fn persist(m: &Arc<Membership>, store: &Arc<Store>, saved: &mut Option<usize>) {
+async fn persist(m: &Arc<Membership>, local: &Arc<LocalStore>, saved: &mut Option<usize>) {
     let snap = snapshot(m);
     let members = snap.members.len();
-    let store = store.clone();
-    match tokio::task::spawn_blocking(move || store.save_membership(&snap)).await {
+    let local = local.clone();
+    match tokio::task::spawn_blocking(move || local.save_membership(&snap)).await {
         Ok(Ok(())) => {
             if *saved != Some(members) {
                 tracing::info!(members, "saved the membership view");
@@ -287,7 +287,7 @@ async fn run(
             _ = housekeeping.tick() => {
                 publish_meta(&m, &ctx.pki);
                 if dirty {
-                    persist(&m, &ctx.store, &mut saved).await;
+                    persist(&m, &ctx.local, &mut saved).await;
                     dirty = false;
                 }
                 let finished = joining.as_ref().is_none_or(|j| j.is_finished());
@@ -312,7 +312,7 @@ async fn run(
         tokio::time::sleep(Duration::from_millis(50)).await;
         m.core().tick(m.clock.now());
     }
-    persist(&m, &ctx.store, &mut saved).await;
+    persist(&m, &ctx.local, &mut saved).await;
     if let Some(j) = joining {
         j.abort();
     }

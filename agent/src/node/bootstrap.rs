@@ -44,6 +44,10 @@ pub fn store_path(state_dir: &Path) -> PathBuf {
     state_dir.join("store.db")
 }
 
+pub fn local_store_path(state_dir: &Path) -> PathBuf {
+    state_dir.join("local.db")
+}
+
 /// Where the first start writes a generated admin password (0600), like an appliance's
 /// "initial password" file; `p2pd init` prints it instead.
 pub fn initial_password_path(state_dir: &Path) -> PathBuf {

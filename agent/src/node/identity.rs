@@ -44,15 +44,10 @@ pub struct Identity {
 }
 
 pub async fn establish(b: &Basics, token: Option<&JoinToken>) -> Result<Identity, AgentError> {
-    let (config, node_id, vault, store, endpoint) = (
-        &b.config,
-        b.node_id.as_str(),
-        &b.vault,
-        &b.store,
-        &b.endpoint,
-    );
+    let (config, node_id, vault, endpoint) = (&b.config, b.node_id.as_str(), &b.vault, &b.endpoint);
     if config.coordinator_mode {
-        let (pki, control) = coordinator(config, node_id, vault, store, endpoint).await?;
+        let store = super::open::store(&config.state_directory).await?;
+        let (pki, control) = coordinator(config, node_id, vault, &store, endpoint).await?;
         let source = Source::Local(control.issuer.clone());
         Ok(Identity {
             pki: Arc::new(pki),
@@ -118,7 +113,14 @@ async fn coordinator(
     endpoint: &Endpoint,
 ) -> Result<(NodePki, ControlPlane), AgentError> {
     let (ca, node_cert, tokens) = coordinator_material(config, node_id, vault, endpoint)?;
-    let users = Users::new(vault.clone())?;
+    let users = Users::new(store.clone())?;
+    let moved = users.adopt_from_vault(vault)?;
+    if moved > 0 {
+        tracing::info!(
+            users = moved,
+            "moved operator accounts from the vault into the store"
+        );
+    }
     let now = OffsetDateTime::now_utc().unix_timestamp();
     store.apply(&Command::PruneRevokedTokens { now })?;
     let self_info = CoordinatorInfo {

@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::logs::capture::CaptureSlot;
 use crate::pki::server_tls::server_config;
 use crate::secrets::{KdfParams, Vault};
-use crate::store::Store;
+use crate::store::LocalStore;
 
 pub use error::AgentError;
 pub use running::RunningAgent;
@@ -54,7 +54,8 @@ pub(crate) struct Basics {
     pub config: Config,
     pub node_id: String,
     pub vault: Arc<Mutex<Vault>>,
-    pub store: Arc<Store>,
+    /// The node-local tables (`local.db`); coordinators' replicated store is in `ControlPlane`.
+    pub local: Arc<LocalStore>,
     pub endpoint: addresses::Endpoint,
 }
 
@@ -77,14 +78,15 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     // 4. Listener and gossip socket, bound but not serving.
     let sockets = addresses::Sockets::bind(&config.http).await?;
     let endpoint = addresses::Endpoint::new(&config.http, sockets.listener.local_addr);
-    // 5. Store and identity (a coordinator's control plane, or a worker's enrolment).
-    let store = open::store(&config.state_directory).await?;
+    // 5. Node-local store, and identity (a coordinator's control plane and its store, or
+    // a worker's enrolment).
+    let local = open::local_store(&config.state_directory).await?;
     let vault = Arc::new(Mutex::new(opened.vault));
     let basics = Basics {
         config,
         node_id,
         vault,
-        store,
+        local,
         endpoint,
     };
     let identity = identity::establish(&basics, opts.join_token.as_ref()).await?;

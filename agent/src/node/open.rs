@@ -13,7 +13,7 @@ use super::bootstrap::{self, BootstrapError};
 use crate::blocking;
 use crate::config::Config;
 use crate::secrets::{KdfParams, Vault};
-use crate::store::Store;
+use crate::store::{LocalStore, Store};
 
 /// Creates the state directory (0700) if it does not exist, and makes sure it is ours and
 /// closed to everyone else: a wider mode is narrowed (with a warning), a directory of
@@ -118,5 +118,15 @@ fn write_initial_password(state_dir: &Path, pw: &str) -> Result<(), BootstrapErr
 pub async fn store(state_dir: &Path) -> Result<Arc<Store>, AgentError> {
     let path = bootstrap::store_path(state_dir);
     let store = blocking::run(move || Ok::<_, AgentError>(Store::open(&path)?)).await?;
+    Ok(Arc::new(store))
+}
+
+/// Opens (or creates) the node-local store; a new one takes over the node-local tables an
+/// older p2pd kept in the store, so open it before the store.
+pub async fn local_store(state_dir: &Path) -> Result<Arc<LocalStore>, AgentError> {
+    let path = bootstrap::local_store_path(state_dir);
+    let legacy = bootstrap::store_path(state_dir);
+    let store =
+        blocking::run(move || Ok::<_, AgentError>(LocalStore::open(&path, &legacy)?)).await?;
     Ok(Arc::new(store))
 }

@@ -65,7 +65,7 @@ impl Tasks {
         identity: &Identity,
         socket: UdpSocket,
     ) -> Result<Arc<Membership>, AgentError> {
-        let (config, store, endpoint) = (&b.config, &b.store, &b.endpoint);
+        let (config, local, endpoint) = (&b.config, &b.local, &b.endpoint);
         let keyring = match &identity.control {
             Some(c) => Some(c.keyring.current()),
             // A worker fetches a fresh keyring from a coordinator at once (its follower
@@ -88,10 +88,10 @@ impl Tasks {
             gossip: config.gossip.clone(),
             keys,
         };
-        let (membership, peers) = membership::build(&opts, store)?;
+        let (membership, peers) = membership::build(&opts, local)?;
         let running = Running {
             pki: identity.pki.clone(),
-            store: store.clone(),
+            local: local.clone(),
             seeds: config.coordinator_addresses.clone(),
             peers,
             own_api: endpoint.api_address.clone(),
@@ -144,7 +144,7 @@ impl Tasks {
         if !config.coordinator_mode {
             self.handles.push(revocations::spawn_follower(
                 pki.clone(),
-                b.store.clone(),
+                b.local.clone(),
                 config.coordinator_addresses.clone(),
                 self.shutdown.clone(),
             )?);
@@ -201,7 +201,7 @@ impl Tasks {
                 config: config.services.clone(),
                 node_id: b.node_id.clone(),
                 marker: marker_for(&config.state_directory),
-                store: b.store.clone(),
+                local: b.local.clone(),
                 membership: membership.clone(),
                 sink: LogSink::new(logs.clone()),
             },

@@ -1,33 +1,20 @@
-//! Operator accounts, kept in the vault (entry `users`) with Argon2id password hashes.
+//! Operator accounts: the rules (names, password strength, hashing with Argon2id) and the
+//! checks. The accounts themselves are in the store (`store/users.rs`), so every
+//! coordinator knows them; a vault made by `p2pd init` carries the first admin until the
+//! coordinator's first start moves it into the store ([`Users::adopt_from_vault`]).
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use p2p_shared::Role;
 use p2p_shared::identity::is_valid_name;
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::secrets::entries;
 use crate::secrets::vault::{Vault, VaultError};
+use crate::store::{Command, Rejection, Store, StoreError};
 
-#[derive(Clone, Serialize, Deserialize, PartialEq)]
-pub struct UserRecord {
-    pub name: String,
-    pub role: Role,
-    /// PHC string (`$argon2id$...`).
-    pub password_hash: String,
-    pub created_at: i64,
-}
-
-impl std::fmt::Debug for UserRecord {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UserRecord")
-            .field("name", &self.name)
-            .field("role", &self.role)
-            .finish_non_exhaustive()
-    }
-}
+pub use crate::store::UserRecord;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -47,6 +34,19 @@ pub enum UserError {
     Corrupt,
     #[error(transparent)]
     Vault(#[from] VaultError),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for UserError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Rejected(Rejection::UserExists { name }) => UserError::Exists(name),
+            StoreError::Rejected(Rejection::UnknownUser { name }) => UserError::NotFound(name),
+            StoreError::Rejected(Rejection::LastAdmin) => UserError::LastAdmin,
+            other => UserError::Store(other),
+        }
+    }
 }
 
 pub const MIN_PASSWORD_LEN: usize = 8;
@@ -69,29 +69,47 @@ fn verify_hash(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Users, backed by the shared vault handle.
+/// Users, backed by the store.
 #[derive(Clone, Debug)]
 pub struct Users {
-    vault: Arc<Mutex<Vault>>,
+    store: Arc<Store>,
     /// Verified against when the user does not exist, so a login takes as long for an
     /// unknown name as for a wrong password (no user enumeration by timing).
     dummy_hash: Arc<String>,
 }
 
 impl Users {
-    pub fn new(vault: Arc<Mutex<Vault>>) -> Result<Self, UserError> {
+    pub fn new(store: Arc<Store>) -> Result<Self, UserError> {
         Ok(Self {
-            vault,
+            store,
             dummy_hash: Arc::new(hash_password("not-a-real-password")?),
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Vault> {
-        self.vault.lock().unwrap_or_else(|p| p.into_inner())
+    /// Moves accounts a vault still holds (the first admin, from `p2pd init`, or every
+    /// account of an older p2pd) into the store, then drops them from the vault. Accounts
+    /// already in the store win, so a crash between the two steps repeats harmlessly.
+    pub fn adopt_from_vault(&self, vault: &Mutex<Vault>) -> Result<usize, UserError> {
+        let mut vault = vault.lock().unwrap_or_else(|p| p.into_inner());
+        let held = read(&vault)?;
+        if held.is_empty() {
+            return Ok(0);
+        }
+        let mut moved = 0;
+        for user in held {
+            match self.store.apply(&Command::AddUser { user }) {
+                Ok(()) => moved += 1,
+                Err(StoreError::Rejected(Rejection::UserExists { .. })) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        vault.remove(entries::USERS);
+        vault.save()?;
+        Ok(moved)
     }
 
     pub fn list(&self) -> Result<Vec<UserRecord>, UserError> {
-        read(&self.lock())
+        Ok(self.store.users()?)
     }
 
     /// Checks a password; `None` for an unknown user or a wrong password alike.
@@ -100,8 +118,7 @@ impl Users {
         name: &str,
         password: &str,
     ) -> Result<Option<UserRecord>, UserError> {
-        let user = self.list()?.into_iter().find(|u| u.name == name);
-        match user {
+        match self.store.user(name)? {
             Some(u) if verify_hash(password, &u.password_hash) => Ok(Some(u)),
             Some(_) => Ok(None),
             None => {
@@ -116,49 +133,31 @@ impl Users {
             return Err(UserError::BadName(name.to_string()));
         }
         check_strength(password)?;
-        let hash = hash_password(password)?;
-        let mut vault = self.lock();
-        let mut users = read(&vault)?;
-        if users.iter().any(|u| u.name == name) {
-            return Err(UserError::Exists(name.to_string()));
-        }
         let rec = UserRecord {
             name: name.to_string(),
             role,
-            password_hash: hash,
+            password_hash: hash_password(password)?,
             created_at: OffsetDateTime::now_utc().unix_timestamp(),
         };
-        users.push(rec.clone());
-        write(&mut vault, &users)?;
+        self.store.apply(&Command::AddUser { user: rec.clone() })?;
         Ok(rec)
     }
 
+    /// Deletes the account and ends its sessions.
     pub fn remove(&self, name: &str) -> Result<(), UserError> {
-        let mut vault = self.lock();
-        let mut users = read(&vault)?;
-        let idx = users
-            .iter()
-            .position(|u| u.name == name)
-            .ok_or_else(|| UserError::NotFound(name.to_string()))?;
-        let admins = users.iter().filter(|u| u.role == Role::Admin).count();
-        if users[idx].role == Role::Admin && admins == 1 {
-            return Err(UserError::LastAdmin);
-        }
-        users.remove(idx);
-        write(&mut vault, &users)
+        let name = name.to_string();
+        Ok(self.store.apply(&Command::RemoveUser { name })?)
     }
 
+    /// Replaces the password and ends the account's sessions.
     pub fn set_password(&self, name: &str, password: &str) -> Result<(), UserError> {
         check_strength(password)?;
-        let hash = hash_password(password)?;
-        let mut vault = self.lock();
-        let mut users = read(&vault)?;
-        let user = users
-            .iter_mut()
-            .find(|u| u.name == name)
-            .ok_or_else(|| UserError::NotFound(name.to_string()))?;
-        user.password_hash = hash;
-        write(&mut vault, &users)
+        let password_hash = hash_password(password)?;
+        let name = name.to_string();
+        Ok(self.store.apply(&Command::SetUserPassword {
+            name,
+            password_hash,
+        })?)
     }
 }
 
@@ -213,7 +212,12 @@ mod tests {
         )
         .unwrap();
         seed_admin(&mut v, "admin", "admin-password").unwrap();
-        (dir, Users::new(Arc::new(Mutex::new(v))).unwrap())
+        let store = Arc::new(Store::open(&dir.path().join("store.db")).unwrap());
+        let users = Users::new(store).unwrap();
+        let vault = Mutex::new(v);
+        assert_eq!(users.adopt_from_vault(&vault).unwrap(), 1);
+        assert_eq!(users.adopt_from_vault(&vault).unwrap(), 0, "moved once");
+        (dir, users)
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::NodePki;
 use super::follow::{self, Follow};
 use super::issuer::Issuer;
 use crate::blocking;
-use crate::store::{RevocationCopy, Store, StoreError};
+use crate::store::{LocalStore, RevocationCopy, Store, StoreError};
 
 /// Loads the store's current revocations into `list`.
 pub fn refresh_from_store(store: &Store, list: &RevocationList) -> Result<(), StoreError> {
@@ -65,7 +65,7 @@ pub fn spawn_superseder(
 /// A worker's follower: every newer revocation list is stored first, then enforced.
 pub fn spawn_follower(
     pki: Arc<NodePki>,
-    store: Arc<Store>,
+    store: Arc<LocalStore>,
     configured: Vec<String>,
     shutdown: watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, StoreError> {

@@ -13,5 +13,6 @@ pub const NODE_KEY: &str = "node.key";
 pub const COORDINATORS: &str = "coordinators";
 /// The cluster gossip keyring (JSON `GossipKeyring`).
 pub const GOSSIP_KEYRING: &str = "gossip_keyring";
-/// Operator accounts (JSON, Argon2id hashes).
+/// Operator accounts (JSON, Argon2id hashes) written by `p2pd init`; the coordinator's
+/// first start moves them into the store and removes this entry.
 pub const USERS: &str = "users";

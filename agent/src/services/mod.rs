@@ -20,7 +20,7 @@ use crate::config::ServicesConfig;
 use crate::logs::Logs;
 use crate::logs::capture::parse_level;
 use crate::membership::{Clock, Membership};
-use crate::store::Store;
+use crate::store::LocalStore;
 use p2p_shared::logs::LogLevel;
 pub use supervisor::spawn;
 
@@ -165,7 +165,7 @@ pub struct SupervisorOptions {
     pub config: ServicesConfig,
     pub node_id: String,
     pub marker: String,
-    pub store: Arc<Store>,
+    pub local: Arc<LocalStore>,
     pub membership: Arc<Membership>,
     pub sink: LogSink,
 }

@@ -1,9 +1,9 @@
 //! This node's last view of the membership, so a restart can rejoin through any peer it knew
 //! (even with every coordinator down) and start above its old incarnation.
 //!
-//! Node-local state, not a control-plane [`super::Command`]: every node has its own view and
-//! nothing here is ever replicated. Saved as one transaction, so a crash leaves either the
-//! old or the new snapshot.
+//! Node-local state in `local.db` (see `local.rs`), not a control-plane [`super::Command`]:
+//! every node has its own view. Saved as one transaction, so a crash leaves either the old
+//! or the new snapshot.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError, from_json, to_json};
+use super::{LocalStore, StoreError, from_json, to_json};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberRecord {
@@ -30,7 +30,7 @@ pub struct MembershipSnapshot {
     pub members: Vec<MemberRecord>,
 }
 
-impl Store {
+impl LocalStore {
     pub fn save_membership(&self, snap: &MembershipSnapshot) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
@@ -80,7 +80,7 @@ mod tests {
     #[test]
     fn snapshot_round_trips_and_replaces() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("store.db");
+        let (path, legacy) = (dir.path().join("local.db"), dir.path().join("store.db"));
         let rec = |n: &str| MemberRecord {
             name: n.into(),
             incarnation: 3,
@@ -90,7 +90,7 @@ mod tests {
             state_changed_ms: 1,
         };
         {
-            let store = Store::open(&path).unwrap();
+            let store = LocalStore::open(&path, &legacy).unwrap();
             store
                 .save_membership(&MembershipSnapshot {
                     self_incarnation: 4,
@@ -104,7 +104,7 @@ mod tests {
                 })
                 .unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let store = LocalStore::open(&path, &legacy).unwrap();
         let snap = store.load_membership().unwrap();
         assert_eq!(snap.self_incarnation, 5);
         assert_eq!(snap.members, vec![rec("b")]);

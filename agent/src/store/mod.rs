@@ -9,10 +9,12 @@ mod members;
 mod pki;
 mod services;
 mod sessions;
+mod users;
 
-pub use local::RevocationCopy;
+pub use local::{LocalStore, RevocationCopy};
 pub use members::{MemberRecord, MembershipSnapshot};
 pub use pki::{CertRecord, JoinTokenRecord, JoinUse};
+pub use users::UserRecord;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -60,6 +62,12 @@ pub enum Rejection {
         "node {node_id} is already enrolled; to re-enrol it use a token made with --node-id {node_id}, or revoke its certificate first"
     )]
     AlreadyEnrolled { node_id: String },
+    #[error("user `{name}` already exists")]
+    UserExists { name: String },
+    #[error("no user named `{name}`")]
+    UnknownUser { name: String },
+    #[error("cannot remove or demote the last admin")]
+    LastAdmin,
 }
 
 /// A state change. Applying the same command twice leaves the same state.
@@ -95,6 +103,12 @@ pub enum Command {
     /// Revoke every node certificate superseded by a later-recorded one of its subject whose
     /// `not_before` is no later than `issued_before`: the renewal's grace period has passed.
     RevokeSuperseded { now: i64, issued_before: i64 },
+    /// Create an operator account; rejected if the name is taken.
+    AddUser { user: UserRecord },
+    /// Replace a user's password hash and end their sessions.
+    SetUserPassword { name: String, password_hash: String },
+    /// Delete an account and end its sessions; the last admin cannot be removed.
+    RemoveUser { name: String },
 }
 
 /// A node as the control plane records it.
@@ -132,7 +146,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 7;
+const SCHEMA_VERSION: i64 = 9;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -190,6 +204,17 @@ const MIGRATIONS: &[&str] = &[
     // v7: the public key of each certificate, for retried requests
     "ALTER TABLE certs ADD COLUMN spki TEXT;
      CREATE INDEX certs_spki ON certs(spki) WHERE spki IS NOT NULL;",
+    // v8: node-local tables live in local.db (copied there first, see local.rs), so that
+    // this database holds only replicated state
+    "DROP TABLE members;
+     DROP TABLE service_desired;
+     DROP TABLE revocation_copy;
+     DELETE FROM meta WHERE key = 'self_incarnation';",
+    // v9: operator accounts (they lived in the vault; see operators/users.rs)
+    "CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        record TEXT NOT NULL
+     );",
 ];
 
 pub struct Store {
@@ -302,6 +327,9 @@ impl Store {
             | Command::IssueNodeCert { .. }
             | Command::RevokeSuperseded { .. }
             | Command::RevokeCert { .. } => pki::apply(&tx, cmd)?,
+            Command::AddUser { .. }
+            | Command::SetUserPassword { .. }
+            | Command::RemoveUser { .. } => users::apply(&tx, cmd)?,
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('applied_commands', '1')

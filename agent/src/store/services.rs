@@ -2,17 +2,17 @@
 //! `p2pctl svc stop` stays stopped across a restart of `p2pd`, and across its manifest
 //! being renamed or written again; one without a row runs.
 //!
-//! Node-local state, not a control-plane [`super::Command`]: each node supervises its own
-//! services and nothing here is replicated.
+//! Node-local state in `local.db` (see `local.rs`), not a control-plane
+//! [`super::Command`]: each node supervises its own services.
 
 use std::collections::BTreeMap;
 
 use p2p_shared::services::DesiredState;
 use rusqlite::params;
 
-use super::{Store, StoreError};
+use super::{LocalStore, StoreError};
 
-impl Store {
+impl LocalStore {
     pub fn service_desired(&self) -> Result<BTreeMap<String, DesiredState>, StoreError> {
         let conn = self.lock();
         let mut stmt = conn.prepare("SELECT name, desired FROM service_desired")?;
@@ -64,9 +64,9 @@ mod tests {
     #[test]
     fn desired_state_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("store.db");
+        let (path, legacy) = (dir.path().join("local.db"), dir.path().join("store.db"));
         {
-            let s = Store::open(&path).unwrap();
+            let s = LocalStore::open(&path, &legacy).unwrap();
             s.set_service_desired("web", DesiredState::Stopped, 1)
                 .unwrap();
             s.set_service_desired("db", DesiredState::Stopped, 1)
@@ -77,7 +77,7 @@ mod tests {
                 .unwrap();
             s.forget_service("gone").unwrap();
         }
-        let s = Store::open(&path).unwrap();
+        let s = LocalStore::open(&path, &legacy).unwrap();
         let d = s.service_desired().unwrap();
         assert_eq!(d.len(), 2);
         assert_eq!(d["web"], DesiredState::Stopped);

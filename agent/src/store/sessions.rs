@@ -39,7 +39,9 @@ impl Sessions {
                 *e = (*e).max(*expires_at);
             }
             Command::PruneRevokedTokens { now } => self.revoked.retain(|_, exp| *exp >= *now),
-            Command::RevokeUserSessions { user } => {
+            Command::RevokeUserSessions { user }
+            | Command::SetUserPassword { name: user, .. }
+            | Command::RemoveUser { name: user } => {
                 *self.generations.entry(user.clone()).or_insert(0) += 1;
             }
             _ => {}

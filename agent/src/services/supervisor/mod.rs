@@ -94,7 +94,7 @@ pub fn spawn(
         clock: opts.membership.clock,
     };
     let sup = Supervisor {
-        desired: opts.store.service_desired()?,
+        desired: opts.local.service_desired()?,
         http: None,
         dir: opts.config.directory.clone(),
         opts,
@@ -300,7 +300,7 @@ impl Supervisor {
             ServiceAction::Stop => DesiredState::Stopped,
             ServiceAction::Start | ServiceAction::Restart => DesiredState::Running,
         };
-        self.opts.store.set_service_desired(
+        self.opts.local.set_service_desired(
             name,
             desired,
             OffsetDateTime::now_utc().unix_timestamp(),
