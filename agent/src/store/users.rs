@@ -29,8 +29,8 @@ impl std::fmt::Debug for UserRecord {
     }
 }
 
-fn get(tx: &Transaction<'_>, name: &str) -> Result<Option<UserRecord>, StoreError> {
-    let json: Option<String> = tx
+fn get(conn: &rusqlite::Connection, name: &str) -> Result<Option<UserRecord>, StoreError> {
+    let json: Option<String> = conn
         .query_row(
             "SELECT record FROM users WHERE name = ?1",
             params![name],
@@ -105,16 +105,7 @@ impl Store {
     }
 
     pub fn user(&self, name: &str) -> Result<Option<UserRecord>, StoreError> {
-        self.read(|conn| {
-            let json: Option<String> = conn
-                .query_row(
-                    "SELECT record FROM users WHERE name = ?1",
-                    params![name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            json.map(|j| from_json(&j)).transpose()
-        })
+        self.read(|conn| get(conn, name))
     }
 }
 
