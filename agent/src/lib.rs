@@ -17,6 +17,7 @@ pub mod membership;
 pub mod node;
 pub mod operators;
 pub mod pki;
+pub mod raft;
 pub mod retry;
 pub mod secrets;
 pub mod services;

@@ -382,6 +382,18 @@ impl ApiClient {
         self.exchange(req, limit).await
     }
 
+    /// A node-to-node call whose body and answer types belong to the agent (the Raft
+    /// messages between coordinators): POST `path` with a JSON body, within `timeout`.
+    pub async fn node_rpc<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        timeout: Duration,
+    ) -> Result<T, ClientError> {
+        self.call_with_timeout(Method::POST, path, Some(body), Some(timeout))
+            .await
+    }
+
     /// This node's rate-limit, connection-pool and login counters.
     pub async fn limit_stats(&self) -> Result<crate::api::LimitStats, ClientError> {
         self.call::<(), _>(Method::GET, "/v1/limits", None).await

@@ -7,6 +7,7 @@
 mod local;
 mod members;
 mod pki;
+pub mod replica;
 mod services;
 mod sessions;
 mod users;
@@ -292,56 +293,18 @@ impl Store {
     pub fn apply(&self, cmd: &Command) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        match cmd {
-            Command::RevokeToken { jti, expires_at } => {
-                tx.execute(
-                    "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?1, ?2)
-                     ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
-                    params![jti, expires_at],
-                )?;
-            }
-            Command::PruneRevokedTokens { now } => {
-                tx.execute(
-                    "DELETE FROM revoked_tokens WHERE expires_at < ?1",
-                    params![now],
-                )?;
-            }
-            Command::UpsertNode { node } => {
-                tx.execute(
-                    "INSERT INTO nodes (node_id, record) VALUES (?1, ?2)
-                     ON CONFLICT(node_id) DO UPDATE SET record = excluded.record",
-                    params![node.node_id, to_json(node)?],
-                )?;
-            }
-            Command::RevokeUserSessions { user } => {
-                tx.execute(
-                    "INSERT INTO user_sessions (user, generation) VALUES (?1, 1)
-                     ON CONFLICT(user) DO UPDATE SET generation = generation + 1",
-                    params![user],
-                )?;
-            }
-            Command::CreateJoinToken { .. }
-            | Command::ConsumeJoinToken { .. }
-            | Command::RevokeJoinToken { .. }
-            | Command::RecordCert { .. }
-            | Command::IssueNodeCert { .. }
-            | Command::RevokeSuperseded { .. }
-            | Command::RevokeCert { .. } => pki::apply(&tx, cmd)?,
-            Command::AddUser { .. }
-            | Command::SetUserPassword { .. }
-            | Command::RemoveUser { .. } => users::apply(&tx, cmd)?,
-        }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('applied_commands', '1')
-             ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-            [],
-        )?;
+        apply_in(&tx, cmd)?;
         tx.commit()?;
+        self.mirror(cmd);
+        Ok(())
+    }
+
+    /// Keeps the in-memory session view equal to the committed tables.
+    fn mirror(&self, cmd: &Command) {
         self.sessions
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .applied(cmd);
-        Ok(())
     }
 
     /// Runs a read-only query under the connection lock.
@@ -406,6 +369,55 @@ impl Store {
             .optional()?;
         Ok(v.and_then(|s| s.parse().ok()).unwrap_or(0))
     }
+}
+
+/// One command inside the caller's transaction: the change and the progress counter.
+fn apply_in(tx: &Connection, cmd: &Command) -> Result<(), StoreError> {
+    match cmd {
+        Command::RevokeToken { jti, expires_at } => {
+            tx.execute(
+                "INSERT INTO revoked_tokens (jti, expires_at) VALUES (?1, ?2)
+                 ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)",
+                params![jti, expires_at],
+            )?;
+        }
+        Command::PruneRevokedTokens { now } => {
+            tx.execute(
+                "DELETE FROM revoked_tokens WHERE expires_at < ?1",
+                params![now],
+            )?;
+        }
+        Command::UpsertNode { node } => {
+            tx.execute(
+                "INSERT INTO nodes (node_id, record) VALUES (?1, ?2)
+                 ON CONFLICT(node_id) DO UPDATE SET record = excluded.record",
+                params![node.node_id, to_json(node)?],
+            )?;
+        }
+        Command::RevokeUserSessions { user } => {
+            tx.execute(
+                "INSERT INTO user_sessions (user, generation) VALUES (?1, 1)
+                 ON CONFLICT(user) DO UPDATE SET generation = generation + 1",
+                params![user],
+            )?;
+        }
+        Command::CreateJoinToken { .. }
+        | Command::ConsumeJoinToken { .. }
+        | Command::RevokeJoinToken { .. }
+        | Command::RecordCert { .. }
+        | Command::IssueNodeCert { .. }
+        | Command::RevokeSuperseded { .. }
+        | Command::RevokeCert { .. } => pki::apply(tx, cmd)?,
+        Command::AddUser { .. } | Command::SetUserPassword { .. } | Command::RemoveUser { .. } => {
+            users::apply(tx, cmd)?
+        }
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('applied_commands', '1')
+         ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [],
+    )?;
+    Ok(())
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<String, StoreError> {

@@ -3,7 +3,7 @@
 
 use p2p_shared::Role;
 use p2p_shared::api::{CertKind, CertStatus, CertSummary, JoinTokenInfo, JoinTokenStatus};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Command, Rejection, Store, StoreError, from_json, to_json, ts};
@@ -121,7 +121,7 @@ fn kind_str(kind: CertKind) -> &'static str {
     }
 }
 
-fn load_token(tx: &Transaction<'_>, token_id: &str) -> Result<JoinTokenRecord, StoreError> {
+fn load_token(tx: &Connection, token_id: &str) -> Result<JoinTokenRecord, StoreError> {
     let json: Option<String> = tx
         .query_row(
             "SELECT record FROM join_tokens WHERE token_id = ?1",
@@ -138,7 +138,7 @@ fn load_token(tx: &Transaction<'_>, token_id: &str) -> Result<JoinTokenRecord, S
     }
 }
 
-fn save_token(tx: &Transaction<'_>, token: &JoinTokenRecord) -> Result<(), StoreError> {
+fn save_token(tx: &Connection, token: &JoinTokenRecord) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO join_tokens (token_id, record) VALUES (?1, ?2)
          ON CONFLICT(token_id) DO UPDATE SET record = excluded.record",
@@ -147,7 +147,7 @@ fn save_token(tx: &Transaction<'_>, token: &JoinTokenRecord) -> Result<(), Store
     Ok(())
 }
 
-pub(super) fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<(), StoreError> {
+pub(super) fn apply(tx: &Connection, cmd: &Command) -> Result<(), StoreError> {
     match cmd {
         Command::CreateJoinToken { token } => save_token(tx, token),
         Command::ConsumeJoinToken { token_id, now } => {
@@ -239,7 +239,7 @@ pub(super) fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<(), StoreErro
     }
 }
 
-fn bump_revocation_version(tx: &Transaction<'_>) -> Result<(), StoreError> {
+fn bump_revocation_version(tx: &Connection) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO meta (key, value) VALUES ('revocation_version', '1')
          ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
@@ -248,7 +248,7 @@ fn bump_revocation_version(tx: &Transaction<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn record_cert(tx: &Transaction<'_>, cert: &CertRecord) -> Result<(), StoreError> {
+fn record_cert(tx: &Connection, cert: &CertRecord) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO certs (serial, kind, subject, not_before, not_after, record, spki)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -267,7 +267,7 @@ fn record_cert(tx: &Transaction<'_>, cert: &CertRecord) -> Result<(), StoreError
 }
 
 /// Whether `node` holds a node certificate that is neither revoked nor expired at `now`.
-fn holds_valid_cert(tx: &Transaction<'_>, node: &str, now: i64) -> Result<bool, StoreError> {
+fn holds_valid_cert(tx: &Connection, node: &str, now: i64) -> Result<bool, StoreError> {
     let found: Option<i64> = tx
         .query_row(
             "SELECT 1 FROM certs WHERE kind = 'node' AND subject = ?1

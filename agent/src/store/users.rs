@@ -6,7 +6,7 @@
 //! here, so every replica reaches the same verdict.
 
 use p2p_shared::Role;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::{Command, Rejection, Store, StoreError, from_json, to_json};
@@ -29,7 +29,7 @@ impl std::fmt::Debug for UserRecord {
     }
 }
 
-fn get(conn: &rusqlite::Connection, name: &str) -> Result<Option<UserRecord>, StoreError> {
+fn get(conn: &Connection, name: &str) -> Result<Option<UserRecord>, StoreError> {
     let json: Option<String> = conn
         .query_row(
             "SELECT record FROM users WHERE name = ?1",
@@ -40,7 +40,7 @@ fn get(conn: &rusqlite::Connection, name: &str) -> Result<Option<UserRecord>, St
     json.map(|j| from_json(&j)).transpose()
 }
 
-fn end_sessions(tx: &Transaction<'_>, user: &str) -> Result<(), StoreError> {
+fn end_sessions(tx: &Connection, user: &str) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO user_sessions (user, generation) VALUES (?1, 1)
          ON CONFLICT(user) DO UPDATE SET generation = generation + 1",
@@ -49,7 +49,7 @@ fn end_sessions(tx: &Transaction<'_>, user: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub(super) fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<(), StoreError> {
+pub(super) fn apply(tx: &Connection, cmd: &Command) -> Result<(), StoreError> {
     match cmd {
         Command::AddUser { user } => {
             if get(tx, &user.name)?.is_some() {
@@ -93,7 +93,7 @@ pub(super) fn apply(tx: &Transaction<'_>, cmd: &Command) -> Result<(), StoreErro
     Ok(())
 }
 
-fn all(conn: &rusqlite::Connection) -> Result<Vec<UserRecord>, StoreError> {
+fn all(conn: &Connection) -> Result<Vec<UserRecord>, StoreError> {
     let mut stmt = conn.prepare("SELECT record FROM users ORDER BY name")?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     rows.map(|r| from_json(&r?)).collect()
