@@ -12,8 +12,9 @@ use crate::operators::{TokenKeys, Users};
 use crate::pki::NodePki;
 use crate::pki::issuer::Issuer;
 use crate::pki::renew::RenewHandle;
+use crate::raft::replicator::Replicator;
 use crate::services::Services;
-use crate::store::Store;
+use crate::store::{Store, Writer};
 
 #[derive(Debug)]
 pub struct NodeContext {
@@ -36,7 +37,11 @@ pub struct NodeContext {
 /// A coordinator's control plane.
 #[derive(Debug)]
 pub struct ControlPlane {
+    /// The replicated store, for reads; writes go through `writer`.
     pub store: Arc<Store>,
+    /// Where control-plane changes go: the Raft log (`raft`), applied on every coordinator.
+    pub writer: Arc<dyn Writer>,
+    pub raft: Arc<Replicator>,
     pub users: Users,
     pub tokens: Arc<TokenKeys>,
     pub issuer: Arc<Issuer>,

@@ -95,8 +95,14 @@ fn init_tracing(config: &Config, override_level: Option<&str>) -> CaptureSlot {
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
     let level = override_level.unwrap_or(config.log_level.as_str());
+    // openraft narrates every vote and leader step at info; below debug, its warnings are
+    // what an operator needs (p2pd reports leader changes itself).
+    let directives = match level {
+        "debug" | "trace" => level.to_string(),
+        _ => format!("{level},openraft=warn"),
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(directives));
     // Colour only for a person at a terminal; journald and log files get plain text.
     let colour = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());

@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["blocking", "clock", "config", "retry"],
     &["cli", "limits", "secrets", "store"],
     &["pki", "operators"],
-    &["membership", "logs"],
+    &["membership", "logs", "raft"],
     &["services"],
     &["context"],
     &["api"],

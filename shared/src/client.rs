@@ -10,10 +10,10 @@ use serde::de::DeserializeOwned;
 
 use crate::api::{
     CertIssued, CertList, CertRequest, CertSummary, CreateJoinTokenRequest, CreateUserRequest,
-    ErrorBody, GossipKeyRotation, GossipStats, HealthResponse, JoinTokenCreated, JoinTokenInfo,
-    JoinTokenList, LoginRequest, LoginResponse, NodeInfo, NodeList, NodeStatus, OperatorCertIssued,
-    OperatorCertRequest, RenewResult, RevokeCertRequest, RevokeCertResponse, SetPasswordRequest,
-    UserInfo, UserList, WhoAmI,
+    ErrorBody, HealthResponse, JoinTokenCreated, JoinTokenInfo, JoinTokenList, LoginRequest,
+    LoginResponse, NodeInfo, NodeList, NodeStatus, OperatorCertIssued, OperatorCertRequest,
+    RenewResult, RevokeCertRequest, RevokeCertResponse, SetPasswordRequest, UserInfo, UserList,
+    WhoAmI,
 };
 pub use crate::tls::ServerTrust;
 use crate::tls::{CertCell, PeerRequirements, RevocationList, client_config};
@@ -216,6 +216,10 @@ impl ApiClient {
         })
     }
 
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     pub fn base_url(&self) -> &str {
         &self.base
     }
@@ -273,7 +277,7 @@ impl ApiClient {
 
     /// Sends `req`; a transport failure, a refused certificate or a non-2xx status becomes
     /// the matching `ClientError`, otherwise the body (at most `limit` bytes) is returned.
-    async fn exchange(
+    pub(crate) async fn exchange(
         &self,
         req: reqwest::RequestBuilder,
         limit: usize,
@@ -365,56 +369,6 @@ impl ApiClient {
             server: self.base.clone(),
             reason: describe(e),
         }
-    }
-
-    /// One push-pull step between nodes (`POST /v1/gossip/sync`): opaque compressed bytes,
-    /// at most `limit` of them.
-    pub async fn gossip_sync(&self, body: Vec<u8>, limit: usize) -> Result<Vec<u8>, ClientError> {
-        let url = format!("{}/v1/gossip/sync", self.base);
-        let req = self
-            .http
-            .post(&url)
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-p2p-gossip-sync",
-            )
-            .body(body);
-        self.exchange(req, limit).await
-    }
-
-    /// A node-to-node call whose body and answer types belong to the agent (the Raft
-    /// messages between coordinators): POST `path` with a JSON body, within `timeout`.
-    pub async fn node_rpc<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-        timeout: Duration,
-    ) -> Result<T, ClientError> {
-        self.call_with_timeout(Method::POST, path, Some(body), Some(timeout))
-            .await
-    }
-
-    /// This node's rate-limit, connection-pool and login counters.
-    pub async fn limit_stats(&self) -> Result<crate::api::LimitStats, ClientError> {
-        self.call::<(), _>(Method::GET, "/v1/limits", None).await
-    }
-
-    /// This node's membership and gossip counters.
-    pub async fn gossip_stats(&self) -> Result<GossipStats, ClientError> {
-        self.call::<(), _>(Method::GET, "/v1/gossip/stats", None)
-            .await
-    }
-
-    /// Rotates the cluster gossip key (admin); with `force`, the old key goes even if some
-    /// members did not confirm the new one.
-    pub async fn rotate_gossip_key(&self, force: bool) -> Result<GossipKeyRotation, ClientError> {
-        self.call_with_timeout(
-            Method::POST,
-            "/v1/cluster/gossip-key/rotate",
-            Some(&serde_json::json!({ "force": force })),
-            Some(Duration::from_secs(150)),
-        )
-        .await
     }
 
     pub async fn health(&self) -> Result<HealthResponse, ClientError> {

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod client;
+mod cluster_client;
 pub mod contexts;
 pub mod fsutil;
 pub mod identity;

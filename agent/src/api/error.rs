@@ -33,6 +33,10 @@ pub enum ApiError {
     /// Temporarily unable (shutting down).
     #[error("{0}")]
     Unavailable(String),
+    /// A control-plane write that no quorum of coordinators committed (no leader, or this
+    /// coordinator is cut off from the majority): 503 with `Retry-After`. Nothing changed.
+    #[error("{0}")]
+    NoQuorum(String),
     /// Over a request budget or a concurrency cap: 429 with `Retry-After`.
     #[error("rate limited ({}): {}; retry in {} s", .0.class, .0.reason, retry_secs(.0))]
     RateLimited(crate::limits::rate::Limited),
@@ -61,8 +65,31 @@ impl ApiError {
             ApiError::NotCoordinator => (StatusCode::MISDIRECTED_REQUEST, "not_coordinator"),
             ApiError::BadGateway(_) => (StatusCode::BAD_GATEWAY, "node_unreachable"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            ApiError::NoQuorum(_) => (StatusCode::SERVICE_UNAVAILABLE, "no_quorum"),
             ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+/// A store outcome: a refused condition is the client's (409/404/400/401), a lost quorum
+/// is 503, anything else is ours.
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::{Rejection as R, StoreError as E};
+        let message = e.to_string();
+        match e {
+            E::NoQuorum(_) => ApiError::NoQuorum(message),
+            E::Rejected(
+                R::UnknownToken { .. } | R::UnknownCertificate { .. } | R::UnknownUser { .. },
+            ) => ApiError::NotFound(message),
+            E::Rejected(
+                R::TokenNotActive { .. }
+                | R::AlreadyEnrolled { .. }
+                | R::UserExists { .. }
+                | R::LastAdmin,
+            ) => ApiError::Conflict(message),
+            other => ApiError::internal(other),
         }
     }
 }
@@ -96,6 +123,7 @@ impl From<crate::pki::issuer::IssueError> for ApiError {
             }
             E::Rejected(R::UnknownUser { .. }) => ApiError::NotFound(message),
             E::Superseded { .. } => ApiError::Forbidden(message),
+            E::Store(crate::store::StoreError::NoQuorum(_)) => ApiError::NoQuorum(message),
             E::Store(_) | E::Ca(_) | E::CallbackClient(_) | E::Task(_) => {
                 ApiError::Internal(message)
             }
@@ -122,6 +150,10 @@ impl IntoResponse for ApiError {
         }
         if let ApiError::RateLimited(limited) = &self {
             rate_limit_headers(resp.headers_mut(), limited);
+        }
+        if let ApiError::NoQuorum(_) = &self {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(1u64));
         }
         resp
     }

@@ -35,6 +35,7 @@ pub fn class_of(method: &Method, template: Option<&str>) -> Option<Class> {
         "/v1/enroll" => Some(Class::Enroll),
         p if p.starts_with("/v1/cluster/")
             || p.starts_with("/v1/node/")
+            || p.starts_with("/v1/raft/")
             || p == "/v1/gossip/sync" =>
         {
             // An admin action under /v1/cluster stays an operator write.
@@ -121,6 +122,15 @@ pub async fn limit(
     let Some(class) = class_of(req.method(), template) else {
         return Ok(next.run(req).await);
     };
+    // Raft heartbeats (20 a second per peer) must never be refused between coordinators;
+    // anyone else on these routes is charged, and then refused by the route.
+    let from_coordinator = req
+        .extensions()
+        .get::<ConnInfo>()
+        .is_some_and(|c| c.coordinator);
+    if from_coordinator && template.is_some_and(|t| t.starts_with("/v1/raft/")) {
+        return Ok(next.run(req).await);
+    }
     let (budget, token) = budget_of(&s, &req);
     if let Err(limited) = s.limits.budgets.check(class, &budget) {
         s.limits.report_refusal(&limited);
@@ -159,6 +169,7 @@ mod tests {
         assert_eq!(class_of(&post, Some("/v1/gossip/sync")), Some(Class::Node));
         assert_eq!(class_of(&post, Some("/v1/cluster/logs")), Some(Class::Node));
         assert_eq!(class_of(&get, Some("/v1/node/status")), Some(Class::Node));
+        assert_eq!(class_of(&post, Some("/v1/raft/append")), Some(Class::Node));
         assert_eq!(
             class_of(&post, Some("/v1/cluster/gossip-key/rotate")),
             Some(Class::Write)

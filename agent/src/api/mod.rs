@@ -26,6 +26,7 @@
 //! | `POST /v1/node/services/{name}/{action}` | a coordinator (mTLS) |
 //! | `GET /v1/logs` (query, or `follow=true` for an NDJSON stream) | any signed-in role (every node) |
 //! | `GET /v1/cluster/logs/cursor`, `POST /v1/cluster/logs` | a node (mTLS), on coordinators |
+//! | `POST /v1/raft/{append,vote,snapshot,propose}` | a coordinator (mTLS), on coordinators |
 //!
 //! `GET /v1/nodes` is served by every node, from its membership view.
 //! "Signed in" means a JWT bearer token or an operator client certificate. Control-plane
@@ -39,6 +40,7 @@ pub mod limit;
 mod log_routes;
 mod operators;
 mod pki_routes;
+mod raft_routes;
 pub mod server;
 mod service_routes;
 
@@ -89,6 +91,9 @@ impl AppState {
 const GOSSIP_SYNC_MAX_BODY: usize = crate::membership::MAX_SYNC_BODY;
 /// A shipped batch: up to 512 records of up to 16 KiB each, plus JSON overhead.
 const LOG_BATCH_MAX_BODY: usize = 16 * 1024 * 1024;
+/// Raft messages: up to openraft's 300 entries per append, or one 256 KiB snapshot chunk,
+/// as JSON.
+const RAFT_MAX_BODY: usize = 16 * 1024 * 1024;
 
 pub fn router(state: AppState, max_body: usize) -> Router {
     use operators as op;
@@ -143,6 +148,19 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route(
             "/v1/cluster/logs",
             post(log_routes::ingest).layer(DefaultBodyLimit::max(LOG_BATCH_MAX_BODY)),
+        )
+        .route(
+            crate::raft::network::APPEND_PATH,
+            post(raft_routes::append).layer(DefaultBodyLimit::max(RAFT_MAX_BODY)),
+        )
+        .route(crate::raft::network::VOTE_PATH, post(raft_routes::vote))
+        .route(
+            crate::raft::network::SNAPSHOT_PATH,
+            post(raft_routes::snapshot).layer(DefaultBodyLimit::max(RAFT_MAX_BODY)),
+        )
+        .route(
+            crate::raft::replicator::PROPOSE_PATH,
+            post(raft_routes::propose).layer(DefaultBodyLimit::max(RAFT_MAX_BODY)),
         )
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -32,9 +32,8 @@ fn user_error(e: UserError) -> ApiError {
         UserError::Exists(_) | UserError::LastAdmin => ApiError::Conflict(e.to_string()),
         UserError::NotFound(_) => ApiError::NotFound(e.to_string()),
         UserError::BadName(_) | UserError::WeakPassword => ApiError::BadRequest(e.to_string()),
-        UserError::Hash | UserError::Corrupt | UserError::Vault(_) | UserError::Store(_) => {
-            ApiError::internal(e)
-        }
+        UserError::Store(e) => ApiError::from(e),
+        UserError::Hash | UserError::Corrupt | UserError::Vault(_) => ApiError::internal(e),
     }
 }
 
@@ -108,12 +107,12 @@ pub(super) async fn logout(
 ) -> Result<StatusCode, ApiError> {
     if let (Some(jti), Some(exp)) = (caller.jti, caller.expires_at) {
         s.on_store(move |_, c| {
-            c.store
-                .apply(&Command::RevokeToken {
+            c.writer
+                .write(&Command::RevokeToken {
                     jti,
                     expires_at: exp,
                 })
-                .map_err(ApiError::internal)
+                .map_err(ApiError::from)
         })
         .await?;
         tracing::info!(user = %caller.user, "logout");
@@ -201,9 +200,9 @@ pub(super) async fn delete_user(
 async fn end_sessions(s: &AppState, user: &str) -> Result<(), ApiError> {
     let user = user.to_string();
     s.on_store(move |_, c| {
-        c.store
-            .apply(&Command::RevokeUserSessions { user })
-            .map_err(ApiError::internal)
+        c.writer
+            .write(&Command::RevokeUserSessions { user })
+            .map_err(ApiError::from)
     })
     .await
 }

@@ -95,12 +95,12 @@ pub(super) async fn revoke_token(
             if store.join_token(&id).map_err(ApiError::internal)?.is_none() {
                 return Err(ApiError::NotFound(format!("no join token with id {id}")));
             }
-            store
-                .apply(&Command::RevokeJoinToken {
+            c.writer
+                .write(&Command::RevokeJoinToken {
                     token_id: id.clone(),
                     now: t,
                 })
-                .map_err(ApiError::internal)?;
+                .map_err(ApiError::from)?;
             tracing::info!(token_id = %id, by = %caller.user, "join token revoked");
             store
                 .join_token(&id)

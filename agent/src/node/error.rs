@@ -32,6 +32,8 @@ pub enum AgentError {
     #[error(transparent)]
     Tls(#[from] TlsError),
     #[error(transparent)]
+    Replication(#[from] crate::raft::replicator::ReplicationError),
+    #[error(transparent)]
     Users(#[from] UserError),
     #[error("cannot create state directory {path}: {source}")]
     StateDir {

@@ -26,12 +26,15 @@ use crate::pki::own_cert::{self, CertPolicy, NodeCert, NodeSubject};
 use crate::pki::renew::{Source, persist};
 use crate::pki::revocations::refresh_from_store;
 use crate::pki::{Material, NodePki, stored_coordinators};
+use crate::raft::replicator::{Replicator, ReplicatorOptions};
 use crate::retry::Backoff;
 use crate::secrets::Vault;
-use crate::store::{Command, NodeRecord, Store};
+use crate::store::{Command, NodeRecord, Store, Writer};
 
 /// How long a first start keeps trying to reach a coordinator before it gives up.
 const JOIN_DEADLINE: Duration = Duration::from_secs(120);
+/// How long a control-plane write waits for a Raft leader, and then for its commit.
+const RAFT_HOLD: Duration = Duration::from_secs(5);
 /// How long one enrolment request may take.
 const ENROL_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -50,7 +53,7 @@ pub async fn establish(b: &Basics, token: Option<&JoinToken>) -> Result<Identity
         let (pki, control) = coordinator(config, node_id, vault, &store, endpoint).await?;
         let source = Source::Local(control.issuer.clone());
         Ok(Identity {
-            pki: Arc::new(pki),
+            pki,
             control: Some(control),
             source,
         })
@@ -104,25 +107,16 @@ fn coordinator_material(
     Ok((ca, node_cert, tokens))
 }
 
-/// A coordinator's CA, own certificate, signing desk and control plane.
+/// A coordinator's CA, own certificate, Raft node, signing desk and control plane.
 async fn coordinator(
     config: &Config,
     node_id: &str,
     vault: &Arc<Mutex<Vault>>,
     store: &Arc<Store>,
     endpoint: &Endpoint,
-) -> Result<(NodePki, ControlPlane), AgentError> {
+) -> Result<(Arc<NodePki>, ControlPlane), AgentError> {
     let (ca, node_cert, tokens) = coordinator_material(config, node_id, vault, endpoint)?;
-    let users = Users::new(store.clone())?;
-    let moved = users.adopt_from_vault(vault)?;
-    if moved > 0 {
-        tracing::info!(
-            users = moved,
-            "moved operator accounts from the vault into the store"
-        );
-    }
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    store.apply(&Command::PruneRevokedTokens { now })?;
     let self_info = CoordinatorInfo {
         node_id: node_id.to_string(),
         api_address: endpoint.api_address.clone(),
@@ -134,7 +128,35 @@ async fn coordinator(
         cert_der: node_cert.cert_der.clone(),
         key_pkcs8: node_cert.key_pkcs8.clone(),
     };
-    let pki = NodePki::from_material(node_id, material, vec![self_info.clone()])?;
+    let pki = Arc::new(NodePki::from_material(
+        node_id,
+        material,
+        vec![self_info.clone()],
+    )?);
+    let raft = Replicator::start(ReplicatorOptions {
+        node_id: node_id.to_string(),
+        api_address: endpoint.api_address.clone(),
+        cluster_id: ca.cluster_id().to_string(),
+        state_dir: config.state_directory.clone(),
+        store: store.clone(),
+        pki: pki.clone(),
+        // Until coordinators can join one another, every coordinator founds its own group
+        // (a new cluster, or one that ran before replication existed).
+        may_found: true,
+        hold: RAFT_HOLD,
+    })
+    .await?;
+    let writer: Arc<dyn Writer> = raft.clone();
+    raft.propose(Command::PruneRevokedTokens { now }).await?;
+    let users = Users::new(store.clone(), writer.clone())?;
+    let (u, v) = (users.clone(), vault.clone());
+    let moved = blocking::run(move || u.adopt_from_vault(&v).map_err(AgentError::from)).await?;
+    if moved > 0 {
+        tracing::info!(
+            users = moved,
+            "moved operator accounts from the vault into the store"
+        );
+    }
     let v = vault.clone();
     let ring =
         blocking::run(move || rotation::ensure_keyring(&v).map_err(AgentError::from)).await?;
@@ -142,18 +164,26 @@ async fn coordinator(
     let issuer = Arc::new(Issuer::new(
         ca,
         store.clone(),
+        writer.clone(),
         config.pki.challenge_port,
         config.pki.cert_validity,
         vec![self_info],
         keyring.subscribe(),
     )?);
     if store.cert(&node_cert.info.serial_hex)?.is_none() {
-        issuer.record_local(&node_cert.cert_der, node_id)?;
+        let (i, der, id) = (
+            issuer.clone(),
+            node_cert.cert_der.clone(),
+            node_id.to_string(),
+        );
+        blocking::run(move || i.record_local(&der, &id).map_err(AgentError::from)).await?;
     }
     refresh_from_store(store, &pki.revoked)?;
-    register_self(store, node_id, endpoint, &node_cert, now)?;
+    register_self(&raft, store, node_id, endpoint, &node_cert, now).await?;
     let control = ControlPlane {
         store: store.clone(),
+        writer,
+        raft,
         users,
         tokens: Arc::new(tokens),
         issuer,
@@ -162,8 +192,9 @@ async fn coordinator(
     Ok((pki, control))
 }
 
-/// Records the coordinator in its own node registry.
-fn register_self(
+/// Records the coordinator in the node registry.
+async fn register_self(
+    raft: &Replicator,
     store: &Store,
     node_id: &str,
     endpoint: &Endpoint,
@@ -185,7 +216,7 @@ fn register_self(
             _ => now,
         },
     };
-    store.apply(&Command::UpsertNode { node: record })?;
+    raft.propose(Command::UpsertNode { node: record }).await?;
     Ok(())
 }
 

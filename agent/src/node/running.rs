@@ -154,6 +154,10 @@ impl RunningAgent {
         if let Err(e) = self.server.await {
             tracing::error!(error = %e, "server task failed");
         }
+        // Last: until now, requests in flight could still commit writes.
+        if let Some(control) = &self.state.control {
+            control.raft.shutdown().await;
+        }
         tracing::info!(node_id = %self.node_id, "p2pd stopped");
     }
 }

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::secrets::entries;
 use crate::secrets::vault::{Vault, VaultError};
-use crate::store::{Command, Rejection, Store, StoreError};
+use crate::store::{Command, Rejection, Store, StoreError, Writer};
 
 pub use crate::store::UserRecord;
 
@@ -73,15 +73,17 @@ fn verify_hash(password: &str, hash: &str) -> bool {
 #[derive(Clone, Debug)]
 pub struct Users {
     store: Arc<Store>,
+    writer: Arc<dyn Writer>,
     /// Verified against when the user does not exist, so a login takes as long for an
     /// unknown name as for a wrong password (no user enumeration by timing).
     dummy_hash: Arc<String>,
 }
 
 impl Users {
-    pub fn new(store: Arc<Store>) -> Result<Self, UserError> {
+    pub fn new(store: Arc<Store>, writer: Arc<dyn Writer>) -> Result<Self, UserError> {
         Ok(Self {
             store,
+            writer,
             dummy_hash: Arc::new(hash_password("not-a-real-password")?),
         })
     }
@@ -97,7 +99,7 @@ impl Users {
         }
         let mut moved = 0;
         for user in held {
-            match self.store.apply(&Command::AddUser { user }) {
+            match self.writer.write(&Command::AddUser { user }) {
                 Ok(()) => moved += 1,
                 Err(StoreError::Rejected(Rejection::UserExists { .. })) => {}
                 Err(e) => return Err(e.into()),
@@ -139,14 +141,14 @@ impl Users {
             password_hash: hash_password(password)?,
             created_at: OffsetDateTime::now_utc().unix_timestamp(),
         };
-        self.store.apply(&Command::AddUser { user: rec.clone() })?;
+        self.writer.write(&Command::AddUser { user: rec.clone() })?;
         Ok(rec)
     }
 
     /// Deletes the account and ends its sessions.
     pub fn remove(&self, name: &str) -> Result<(), UserError> {
         let name = name.to_string();
-        Ok(self.store.apply(&Command::RemoveUser { name })?)
+        Ok(self.writer.write(&Command::RemoveUser { name })?)
     }
 
     /// Replaces the password and ends the account's sessions.
@@ -154,7 +156,7 @@ impl Users {
         check_strength(password)?;
         let password_hash = hash_password(password)?;
         let name = name.to_string();
-        Ok(self.store.apply(&Command::SetUserPassword {
+        Ok(self.writer.write(&Command::SetUserPassword {
             name,
             password_hash,
         })?)
@@ -213,7 +215,7 @@ mod tests {
         .unwrap();
         seed_admin(&mut v, "admin", "admin-password").unwrap();
         let store = Arc::new(Store::open(&dir.path().join("store.db")).unwrap());
-        let users = Users::new(store).unwrap();
+        let users = Users::new(store.clone(), store).unwrap();
         let vault = Mutex::new(v);
         assert_eq!(users.adopt_from_vault(&vault).unwrap(), 1);
         assert_eq!(users.adopt_from_vault(&vault).unwrap(), 0, "moved once");

@@ -22,7 +22,8 @@ use crate::pki::ca::{CaError, CertInfo, ClusterCa, NodeCertRequest};
 use crate::pki::own_cert::is_dns_name;
 use crate::secrets::random_hex;
 use crate::store::{
-    CertRecord, Command, JoinTokenRecord, JoinUse, NodeRecord, Rejection, Store, StoreError, ts,
+    CertRecord, Command, JoinTokenRecord, JoinUse, NodeRecord, Rejection, Store, StoreError,
+    Writer, ts,
 };
 
 /// Default and longest lifetime of operator certificates.
@@ -95,6 +96,8 @@ pub enum Authorization<'a> {
 pub struct Issuer {
     ca: ClusterCa,
     store: Arc<Store>,
+    /// Where its changes go (the replicated log on a running coordinator).
+    writer: Arc<dyn Writer>,
     verifier: Verifier,
     node_validity: Duration,
     coordinators: Vec<CoordinatorInfo>,
@@ -187,6 +190,7 @@ impl Issuer {
     pub fn new(
         ca: ClusterCa,
         store: Arc<Store>,
+        writer: Arc<dyn Writer>,
         challenge_port: u16,
         node_validity: Duration,
         coordinators: Vec<CoordinatorInfo>,
@@ -197,6 +201,7 @@ impl Issuer {
         Ok(Self {
             ca,
             store,
+            writer,
             verifier,
             node_validity,
             coordinators,
@@ -211,6 +216,10 @@ impl Issuer {
 
     pub fn store(&self) -> &Arc<Store> {
         &self.store
+    }
+
+    pub fn writer(&self) -> &Arc<dyn Writer> {
+        &self.writer
     }
 
     /// Long-pollers of the revocation list wait on this.
@@ -322,8 +331,8 @@ impl Issuer {
         // does not cost the operator a token), in the same step that records the
         // certificate: racing joins can neither overuse it nor both take one name.
         match self
-            .store
-            .apply(&Command::IssueNodeCert { cert: record, join })
+            .writer
+            .write(&Command::IssueNodeCert { cert: record, join })
         {
             Ok(()) => {}
             Err(StoreError::Rejected(r)) => return Err(IssueError::Rejected(r)),
@@ -347,7 +356,7 @@ impl Issuer {
                 _ => unix_now,
             },
         };
-        self.store.apply(&Command::UpsertNode { node })?;
+        self.writer.write(&Command::UpsertNode { node })?;
         tracing::info!(
             node_id = %req.node_id,
             serial = %issued.serial_hex,
@@ -526,7 +535,7 @@ impl Issuer {
             expires_at: created.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX)),
             revoked_at: None,
         };
-        self.store.apply(&Command::CreateJoinToken {
+        self.writer.write(&Command::CreateJoinToken {
             token: record.clone(),
         })?;
         tracing::info!(%token_id, by = %created_by, node_id = ?node_id, uses, "join token created");
@@ -570,7 +579,7 @@ impl Issuer {
             .issue_operator_cert(&identity, &public_key, ttl, now)?;
         let mut record = record_of(&issued.cert_der, CertKind::Operator, &req.user)?;
         record.role = Some(req.role);
-        self.store.apply(&Command::RecordCert { cert: record })?;
+        self.writer.write(&Command::RecordCert { cert: record })?;
         tracing::info!(user = %req.user, role = %req.role, serial = %issued.serial_hex, "signed an operator certificate");
         Ok(OperatorCertIssued {
             user: req.user.clone(),
@@ -584,7 +593,7 @@ impl Issuer {
 
     /// Records a locally issued certificate (the coordinator's own).
     pub fn record_local(&self, cert_der: &[u8], node_id: &str) -> Result<(), IssueError> {
-        self.store.apply(&Command::RecordCert {
+        self.writer.write(&Command::RecordCert {
             cert: record_of(cert_der, CertKind::Node, node_id)?,
         })?;
         Ok(())
@@ -599,7 +608,7 @@ impl Issuer {
     ) -> Result<bool, StoreError> {
         let before = self.store.revocation_version()?;
         let cutoff = now - grace - crate::pki::ca::BACKDATE;
-        self.store.apply(&Command::RevokeSuperseded {
+        self.writer.write(&Command::RevokeSuperseded {
             now: now.unix_timestamp(),
             issued_before: cutoff.unix_timestamp(),
         })?;
@@ -614,7 +623,7 @@ impl Issuer {
     /// Revokes certificates by serial; wakes every long-poller.
     pub fn revoke(&self, serials: &[String], now: i64) -> Result<(), IssueError> {
         for serial in serials {
-            match self.store.apply(&Command::RevokeCert {
+            match self.writer.write(&Command::RevokeCert {
                 serial: serial.clone(),
                 now,
             }) {

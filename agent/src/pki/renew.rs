@@ -279,7 +279,11 @@ async fn renew(
         challenge_port: ctx.config.challenge_port,
     };
     let configured = match &ctx.source {
-        Source::Local(issuer) => return renew_locally(issuer, &claim(), ctx.config.cert_validity),
+        Source::Local(issuer) => {
+            // Signing and the replicated write block: off the async workers.
+            let (issuer, claim, validity) = (issuer.clone(), claim(), ctx.config.cert_validity);
+            return blocking::run(move || renew_locally(&issuer, &claim, validity)).await;
+        }
         Source::Remote { configured } => configured,
     };
     let cred = Credential::Current {
@@ -363,7 +367,7 @@ fn note_node_cert(issuer: &Issuer, node_id: &str, serial: &str, not_after: Offse
     if let Ok(Some(mut node)) = store.node(node_id) {
         node.cert_serial = Some(serial.to_string());
         node.cert_not_after = Some(not_after.unix_timestamp());
-        if let Err(e) = store.apply(&Command::UpsertNode { node }) {
+        if let Err(e) = issuer.writer().write(&Command::UpsertNode { node }) {
             tracing::warn!(error = %e, "could not record the new certificate in the node registry");
         }
     }

@@ -7,6 +7,8 @@
 #![allow(clippy::result_large_err)]
 
 pub mod log_store;
+pub mod network;
+pub mod replicator;
 pub mod state_machine;
 pub mod types;
 

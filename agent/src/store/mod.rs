@@ -38,6 +38,10 @@ pub enum StoreError {
     Rejected(#[from] Rejection),
     #[error(transparent)]
     Task(#[from] crate::blocking::TaskFailed),
+    /// A replicated write that could not be committed: no leader, or no quorum of
+    /// coordinators. Nothing was applied; the caller may retry.
+    #[error("{0}")]
+    NoQuorum(String),
     #[error("cannot prepare {path}: {source}")]
     Io {
         path: std::path::PathBuf,
@@ -217,6 +221,20 @@ const MIGRATIONS: &[&str] = &[
         record TEXT NOT NULL
      );",
 ];
+
+/// Where control-plane changes go: the store itself (tests, tools) or, on a running
+/// coordinator, the replicated log that applies them on every coordinator
+/// (`raft::Replicator`).
+pub trait Writer: Send + Sync + std::fmt::Debug {
+    /// Commits `cmd` and answers its outcome. Blocks: call from blocking code.
+    fn write(&self, cmd: &Command) -> Result<(), StoreError>;
+}
+
+impl Writer for Store {
+    fn write(&self, cmd: &Command) -> Result<(), StoreError> {
+        self.apply(cmd)
+    }
+}
 
 pub struct Store {
     conn: Mutex<Connection>,

@@ -1,0 +1,138 @@
+//! Raft messages between coordinators over the cluster's mTLS HTTPS API
+//! (`POST /v1/raft/{append,vote,snapshot}`). The client requires the peer's certificate to
+//! carry the coordinator role and the node id the membership names, so a misconfigured
+//! address can never make Raft talk to the wrong node. A peer that cannot be reached is
+//! reported as `Unreachable`, so openraft backs off instead of retrying in a loop.
+
+use std::error::Error;
+use std::sync::Arc;
+use std::time::Duration;
+
+use openraft::error::{
+    InstallSnapshotError, NetworkError, RPCError, RaftError, RemoteError, Unreachable,
+};
+use openraft::network::{RPCOption, RaftNetwork, RaftNetworkFactory};
+use openraft::raft::{
+    AppendEntriesRequest, AppendEntriesResponse, InstallSnapshotRequest, InstallSnapshotResponse,
+    VoteRequest, VoteResponse,
+};
+use p2p_shared::{ApiClient, ClientError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::types::{Coordinator, RaftId, TypeConfig};
+use crate::pki::NodePki;
+
+pub const APPEND_PATH: &str = "/v1/raft/append";
+pub const VOTE_PATH: &str = "/v1/raft/vote";
+pub const SNAPSHOT_PATH: &str = "/v1/raft/snapshot";
+
+/// Makes one [`Peer`] per other coordinator.
+#[derive(Clone, Debug)]
+pub struct Network {
+    pki: Arc<NodePki>,
+}
+
+impl Network {
+    pub fn new(pki: Arc<NodePki>) -> Self {
+        Self { pki }
+    }
+}
+
+impl RaftNetworkFactory<TypeConfig> for Network {
+    type Network = Peer;
+
+    async fn new_client(&mut self, target: RaftId, node: &Coordinator) -> Peer {
+        Peer {
+            target,
+            node: node.clone(),
+            pki: self.pki.clone(),
+            client: None,
+        }
+    }
+}
+
+/// The connection to one coordinator, made on first use and kept (HTTP/2, so heartbeats
+/// reuse one TLS session).
+pub struct Peer {
+    target: RaftId,
+    node: Coordinator,
+    pki: Arc<NodePki>,
+    client: Option<ApiClient>,
+}
+
+type RpcResult<T, E> = Result<T, RPCError<RaftId, Coordinator, RaftError<RaftId, E>>>;
+
+impl Peer {
+    async fn call<B, T, E>(&mut self, path: &str, body: &B, option: &RPCOption) -> RpcResult<T, E>
+    where
+        B: Serialize,
+        T: DeserializeOwned,
+        E: Error + DeserializeOwned,
+    {
+        let client = match &self.client {
+            Some(c) => c,
+            None => {
+                let c = self
+                    .pki
+                    .coordinator_client(
+                        self.node.api_address.clone(),
+                        Some(self.node.node_id.clone()),
+                        Duration::from_secs(30),
+                    )
+                    .map_err(|e| RPCError::Unreachable(Unreachable::new(&e)))?;
+                self.client.insert(c)
+            }
+        };
+        // The peer answers its own Raft's verdict, `Ok` or a `RaftError`, as JSON.
+        let answer: Result<T, RaftError<RaftId, E>> = client
+            .node_rpc(path, body, option.hard_ttl())
+            .await
+            .map_err(|e| match e {
+                ClientError::Unreachable { .. } | ClientError::Rejected { .. } => {
+                    RPCError::Unreachable(Unreachable::new(&e))
+                }
+                other => RPCError::Network(NetworkError::new(&other)),
+            })?;
+        answer.map_err(|e| {
+            RPCError::RemoteError(RemoteError::new_with_node(
+                self.target,
+                self.node.clone(),
+                e,
+            ))
+        })
+    }
+}
+
+impl RaftNetwork<TypeConfig> for Peer {
+    async fn append_entries(
+        &mut self,
+        rpc: AppendEntriesRequest<TypeConfig>,
+        option: RPCOption,
+    ) -> RpcResult<AppendEntriesResponse<RaftId>, openraft::error::Infallible> {
+        self.call(APPEND_PATH, &rpc, &option).await
+    }
+
+    async fn install_snapshot(
+        &mut self,
+        rpc: InstallSnapshotRequest<TypeConfig>,
+        option: RPCOption,
+    ) -> RpcResult<InstallSnapshotResponse<RaftId>, InstallSnapshotError> {
+        self.call(SNAPSHOT_PATH, &rpc, &option).await
+    }
+
+    async fn vote(
+        &mut self,
+        rpc: VoteRequest<RaftId>,
+        option: RPCOption,
+    ) -> RpcResult<VoteResponse<RaftId>, openraft::error::Infallible> {
+        self.call(VOTE_PATH, &rpc, &option).await
+    }
+
+    fn backoff(&self) -> openraft::network::Backoff {
+        // A coordinator that is down is retried every 500 ms up to 2 s apart, not in a loop.
+        openraft::network::Backoff::new(
+            (0..).map(|i: u32| Duration::from_millis(500u64.saturating_mul(1 << i.min(2)))),
+        )
+    }
+}

@@ -1,0 +1,317 @@
+//! A coordinator's Raft node and the one way it changes the control plane: [`Replicator`]
+//! proposes a [`Command`], waits until a quorum of coordinators holds it and this store
+//! applied it, and answers the command's outcome. On a follower the command is forwarded
+//! to the leader over coordinator mTLS; during an election it waits up to the hold time
+//! for a leader. Without a quorum nothing is applied, and the caller gets
+//! [`StoreError::NoQuorum`] (503 `no_quorum`).
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use openraft::error::{ClientWriteError, RaftError};
+use openraft::{Config, ServerState, SnapshotPolicy};
+use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+
+use super::log_store::LogStore;
+use super::network::Network;
+use super::state_machine::StateMachine;
+use super::types::{Coordinator, Outcome, Raft, RaftId, raft_id};
+use crate::pki::NodePki;
+use crate::store::{Command, Store, StoreError, Writer};
+
+/// Where a follower sends a command for the leader to propose.
+pub const PROPOSE_PATH: &str = "/v1/raft/propose";
+/// Writes waiting at once; more are refused (a client retries) rather than queued without
+/// bound in openraft's unbounded channel.
+const MAX_PENDING_WRITES: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplicationError {
+    #[error("cannot open the Raft log: {0}")]
+    Open(#[from] StoreError),
+    #[error("invalid Raft configuration: {0}")]
+    Config(String),
+    #[error("Raft failed to start: {0}")]
+    Start(String),
+}
+
+/// What starting the Raft node needs.
+pub struct ReplicatorOptions {
+    pub node_id: String,
+    pub api_address: String,
+    pub cluster_id: String,
+    pub state_dir: PathBuf,
+    pub store: Arc<Store>,
+    pub pki: Arc<NodePki>,
+    /// This coordinator may found the Raft group when it has no Raft state yet: the
+    /// coordinator that created the cluster (or ran one before replication existed). A
+    /// coordinator joining an existing cluster never does.
+    pub may_found: bool,
+    /// How long a write waits for a leader (an election) and then for its commit.
+    pub hold: Duration,
+}
+
+/// A command forwarded to the leader.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ProposeRequest {
+    pub command: Command,
+}
+
+/// The leader's answer: the outcome, or why it could not commit (`Err`).
+pub type ProposeAnswer = Result<Outcome, String>;
+
+pub struct Replicator {
+    raft: Raft,
+    me: RaftId,
+    pki: Arc<NodePki>,
+    pending: Semaphore,
+    hold: Duration,
+}
+
+/// Raft timers for a LAN: a leader's death is noticed after its lease (500 ms) and an
+/// election timeout (250-500 ms), so a new leader is in place in about a second.
+fn raft_config(cluster_id: &str) -> Result<Config, openraft::ConfigError> {
+    Config {
+        cluster_name: cluster_id.to_string(),
+        heartbeat_interval: 50,
+        election_timeout_min: 250,
+        election_timeout_max: 500,
+        // One chunk is one HTTPS request of JSON (about 3.5 bytes per byte).
+        snapshot_max_chunk_size: 256 * 1024,
+        install_snapshot_timeout: 2000,
+        snapshot_policy: SnapshotPolicy::LogsSinceLast(1000),
+        max_in_snapshot_log_to_keep: 1000,
+        ..Default::default()
+    }
+    .validate()
+}
+
+impl Replicator {
+    pub async fn start(opts: ReplicatorOptions) -> Result<Arc<Self>, ReplicationError> {
+        let me = raft_id(&opts.node_id);
+        let path = opts.state_dir.join("raft.db");
+        let log = crate::blocking::run(move || LogStore::open(&path)).await?;
+        let pristine = {
+            let log = log.clone();
+            crate::blocking::run(move || log.is_pristine()).await?
+        };
+        let sm = StateMachine::new(opts.store.clone(), opts.state_dir.clone());
+        let config =
+            raft_config(&opts.cluster_id).map_err(|e| ReplicationError::Config(e.to_string()))?;
+        let config = Arc::new(config);
+        let network = Network::new(opts.pki.clone());
+        let raft = Raft::new(me, config, network, log, sm)
+            .await
+            .map_err(|e| ReplicationError::Start(e.to_string()))?;
+        let this = Arc::new(Self {
+            raft,
+            me,
+            pki: opts.pki,
+            pending: Semaphore::new(MAX_PENDING_WRITES),
+            hold: opts.hold,
+        });
+        let myself = Coordinator {
+            node_id: opts.node_id.clone(),
+            api_address: opts.api_address.clone(),
+        };
+        if pristine && opts.may_found {
+            tracing::info!(node_id = %opts.node_id, "founding the coordinators' Raft group");
+            this.raft
+                .initialize(BTreeMap::from([(me, myself)]))
+                .await
+                .map_err(|e| ReplicationError::Start(e.to_string()))?;
+        } else if this.sole_voter() {
+            // Alone, nobody else can hold a lease: elect at once instead of after a timeout.
+            let _ = this.raft.trigger().elect().await;
+        }
+        tokio::spawn(report_leaders(this.raft.metrics()));
+        Ok(this)
+    }
+
+    fn sole_voter(&self) -> bool {
+        let m = self.raft.metrics().borrow().membership_config.clone();
+        let voters: Vec<RaftId> = m.membership().voter_ids().collect();
+        voters == [self.me]
+    }
+
+    pub fn raft(&self) -> &Raft {
+        &self.raft
+    }
+
+    /// Commits `cmd` through the leader and answers its outcome as the store would.
+    pub async fn propose(&self, cmd: Command) -> Result<(), StoreError> {
+        let _slot = self.pending.try_acquire().map_err(|_| {
+            StoreError::NoQuorum("too many control-plane writes are waiting; retry".into())
+        })?;
+        let outcome = tokio::time::timeout(self.hold * 2, self.propose_until(cmd))
+            .await
+            .map_err(|_| {
+                StoreError::NoQuorum(format!(
+                    "the write was not committed within {:?}: no quorum of coordinators answers",
+                    self.hold * 2
+                ))
+            })??;
+        outcome.map_err(StoreError::Rejected)
+    }
+
+    async fn propose_until(&self, cmd: Command) -> Result<Outcome, StoreError> {
+        let deadline = tokio::time::Instant::now() + self.hold;
+        let mut metrics = self.raft.metrics();
+        loop {
+            let leader = {
+                let m = metrics.borrow_and_update();
+                m.current_leader.map(|id| {
+                    let node = m.membership_config.membership().get_node(&id).cloned();
+                    (id, node)
+                })
+            };
+            match leader {
+                Some((id, _)) if id == self.me => match self.propose_local(cmd.clone()).await {
+                    // Lost the leadership between the check and the write: look again.
+                    Err(Retry::NotLeader) => {}
+                    Err(Retry::Failed(e)) => return Err(e),
+                    Ok(outcome) => return Ok(outcome),
+                },
+                Some((_, Some(node))) => match self.forward(&node, &cmd).await {
+                    Ok(outcome) => return Ok(outcome),
+                    Err(e) if tokio::time::Instant::now() >= deadline => return Err(e),
+                    Err(e) => {
+                        tracing::debug!(leader = %node, error = %e, "forwarding a write failed; retrying");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                _ => {}
+            }
+            // No leader known (an election, or no quorum): wait for a change, up to the hold.
+            match tokio::time::timeout_at(deadline, metrics.changed()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => return Err(StoreError::NoQuorum("Raft has stopped".into())),
+                Err(_) => {
+                    return Err(StoreError::NoQuorum(format!(
+                        "no coordinator leader was elected within {:?}; a majority of coordinators must be up and connected",
+                        self.hold
+                    )));
+                }
+            }
+        }
+    }
+
+    /// Proposes on this node, which believes it leads.
+    async fn propose_local(&self, cmd: Command) -> Result<Outcome, Retry> {
+        match self.raft.client_write(cmd).await {
+            Ok(resp) => Ok(resp.data),
+            Err(RaftError::APIError(ClientWriteError::ForwardToLeader(_))) => Err(Retry::NotLeader),
+            Err(RaftError::APIError(ClientWriteError::ChangeMembershipError(e))) => {
+                Err(Retry::Failed(StoreError::NoQuorum(e.to_string())))
+            }
+            Err(RaftError::Fatal(f)) => Err(Retry::Failed(StoreError::NoQuorum(format!(
+                "Raft has stopped: {f}"
+            )))),
+        }
+    }
+
+    /// The leader's side of a forwarded command: proposes it here, never forwards again.
+    pub async fn propose_forwarded(&self, cmd: Command) -> ProposeAnswer {
+        let _slot = self
+            .pending
+            .try_acquire()
+            .map_err(|_| "too many control-plane writes are waiting".to_string())?;
+        let write = tokio::time::timeout(self.hold, self.propose_local(cmd));
+        match write.await {
+            Ok(Ok(outcome)) => Ok(outcome),
+            Ok(Err(Retry::NotLeader)) => Err("this coordinator is no longer the leader".into()),
+            Ok(Err(Retry::Failed(e))) => Err(e.to_string()),
+            Err(_) => Err(format!("not committed within {:?}", self.hold)),
+        }
+    }
+
+    async fn forward(&self, leader: &Coordinator, cmd: &Command) -> Result<Outcome, StoreError> {
+        let unavailable =
+            |e: String| StoreError::NoQuorum(format!("cannot reach the leader {leader}: {e}"));
+        let client = self
+            .pki
+            .coordinator_client(
+                leader.api_address.clone(),
+                Some(leader.node_id.clone()),
+                self.hold,
+            )
+            .map_err(|e| unavailable(e.to_string()))?;
+        let body = ProposeRequest {
+            command: cmd.clone(),
+        };
+        let answer: ProposeAnswer = client
+            .node_rpc(PROPOSE_PATH, &body, self.hold)
+            .await
+            .map_err(|e| unavailable(e.to_string()))?;
+        answer.map_err(unavailable)
+    }
+
+    /// Whether this coordinator leads, and how long since it heard from a quorum or leader.
+    pub fn state(&self) -> ServerState {
+        self.raft.metrics().borrow().state
+    }
+
+    pub async fn shutdown(&self) {
+        if let Err(e) = self.raft.shutdown().await {
+            tracing::warn!(error = %e, "Raft did not stop cleanly");
+        }
+    }
+}
+
+impl std::fmt::Debug for Replicator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replicator")
+            .field("me", &self.me)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Logs each change of leader once (openraft's own narration is filtered below debug).
+/// Ends when Raft stops.
+async fn report_leaders(
+    mut metrics: tokio::sync::watch::Receiver<openraft::RaftMetrics<RaftId, Coordinator>>,
+) {
+    let mut known: Option<RaftId> = None;
+    loop {
+        let (leader, term, name) = {
+            let m = metrics.borrow_and_update();
+            if m.state == ServerState::Shutdown {
+                return;
+            }
+            let name = m
+                .current_leader
+                .and_then(|id| m.membership_config.membership().get_node(&id).cloned())
+                .map(|n| n.node_id);
+            (m.current_leader, m.current_term, name)
+        };
+        if leader != known {
+            match &name {
+                Some(name) => tracing::info!(leader = %name, term, "coordinator leader elected"),
+                None => tracing::warn!(term, "no coordinator leader; control-plane writes wait"),
+            }
+            known = leader;
+        }
+        if metrics.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+enum Retry {
+    NotLeader,
+    Failed(StoreError),
+}
+
+impl Writer for Replicator {
+    /// Blocks the calling thread until committed: call it from blocking code (the store
+    /// handlers' `on_store`, `blocking::run`); async code awaits [`Replicator::propose`].
+    fn write(&self, cmd: &Command) -> Result<(), StoreError> {
+        let handle = tokio::runtime::Handle::current();
+        let cmd = cmd.clone();
+        tokio::task::block_in_place(|| handle.block_on(self.propose(cmd)))
+    }
+}
