@@ -331,6 +331,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
             [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout in seconds')
+            [CompletionResult]::new('--coordinator', '--coordinator', [CompletionResultType]::ParameterName, 'The token enrols a coordinator (started with coordinator_mode: true), which receives the CA key and joins the coordinators'' Raft group')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -650,6 +651,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('rotate-gossip-key', 'rotate-gossip-key', [CompletionResultType]::ParameterValue, 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)')
             [CompletionResult]::new('gossip-stats', 'gossip-stats', [CompletionResultType]::ParameterValue, 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed')
+            [CompletionResult]::new('coordinators', 'coordinators', [CompletionResultType]::ParameterValue, 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)')
             [CompletionResult]::new('limit-stats', 'limit-stats', [CompletionResultType]::ParameterValue, 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -677,6 +679,57 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'p2pctl;cluster;coordinators' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout in seconds')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the coordinators (the default)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take a coordinator out of the Raft group: it stops voting and receiving the log. Stop its p2pd afterwards; to bring it back, wipe its state directory and join it again with a coordinator token. The last voting coordinator cannot be removed')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;cluster;coordinators;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout in seconds')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'p2pctl;cluster;coordinators;remove' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout in seconds')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'p2pctl;cluster;coordinators;help' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the coordinators (the default)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take a coordinator out of the Raft group: it stops voting and receiving the log. Stop its p2pd afterwards; to bring it back, wipe its state directory and join it again with a coordinator token. The last voting coordinator cannot be removed')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;cluster;coordinators;help;ls' {
+            break
+        }
+        'p2pctl;cluster;coordinators;help;remove' {
+            break
+        }
+        'p2pctl;cluster;coordinators;help;help' {
+            break
+        }
         'p2pctl;cluster;limit-stats' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -691,6 +744,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
         'p2pctl;cluster;help' {
             [CompletionResult]::new('rotate-gossip-key', 'rotate-gossip-key', [CompletionResultType]::ParameterValue, 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)')
             [CompletionResult]::new('gossip-stats', 'gossip-stats', [CompletionResultType]::ParameterValue, 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed')
+            [CompletionResult]::new('coordinators', 'coordinators', [CompletionResultType]::ParameterValue, 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)')
             [CompletionResult]::new('limit-stats', 'limit-stats', [CompletionResultType]::ParameterValue, 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -699,6 +753,17 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;cluster;help;gossip-stats' {
+            break
+        }
+        'p2pctl;cluster;help;coordinators' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the coordinators (the default)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take a coordinator out of the Raft group: it stops voting and receiving the log. Stop its p2pd afterwards; to bring it back, wipe its state directory and join it again with a coordinator token. The last voting coordinator cannot be removed')
+            break
+        }
+        'p2pctl;cluster;help;coordinators;ls' {
+            break
+        }
+        'p2pctl;cluster;help;coordinators;remove' {
             break
         }
         'p2pctl;cluster;help;limit-stats' {
@@ -875,6 +940,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
         'p2pctl;help;cluster' {
             [CompletionResult]::new('rotate-gossip-key', 'rotate-gossip-key', [CompletionResultType]::ParameterValue, 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)')
             [CompletionResult]::new('gossip-stats', 'gossip-stats', [CompletionResultType]::ParameterValue, 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed')
+            [CompletionResult]::new('coordinators', 'coordinators', [CompletionResultType]::ParameterValue, 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)')
             [CompletionResult]::new('limit-stats', 'limit-stats', [CompletionResultType]::ParameterValue, 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins')
             break
         }
@@ -882,6 +948,17 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;help;cluster;gossip-stats' {
+            break
+        }
+        'p2pctl;help;cluster;coordinators' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List the coordinators (the default)')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take a coordinator out of the Raft group: it stops voting and receiving the log. Stop its p2pd afterwards; to bring it back, wipe its state directory and join it again with a coordinator token. The last voting coordinator cannot be removed')
+            break
+        }
+        'p2pctl;help;cluster;coordinators;ls' {
+            break
+        }
+        'p2pctl;help;cluster;coordinators;remove' {
             break
         }
         'p2pctl;help;cluster;limit-stats' {

@@ -94,6 +94,9 @@ _p2pctl() {
             p2pctl__subcmd__cert__subcmd__help,show)
                 cmd="p2pctl__subcmd__cert__subcmd__help__subcmd__show"
                 ;;
+            p2pctl__subcmd__cluster,coordinators)
+                cmd="p2pctl__subcmd__cluster__subcmd__coordinators"
+                ;;
             p2pctl__subcmd__cluster,gossip-stats)
                 cmd="p2pctl__subcmd__cluster__subcmd__gossip__subcmd__stats"
                 ;;
@@ -106,6 +109,27 @@ _p2pctl() {
             p2pctl__subcmd__cluster,rotate-gossip-key)
                 cmd="p2pctl__subcmd__cluster__subcmd__rotate__subcmd__gossip__subcmd__key"
                 ;;
+            p2pctl__subcmd__cluster__subcmd__coordinators,help)
+                cmd="p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__coordinators,ls)
+                cmd="p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__ls"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__coordinators,remove)
+                cmd="p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__remove"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help,help)
+                cmd="p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help__subcmd__help"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help,ls)
+                cmd="p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help__subcmd__ls"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help,remove)
+                cmd="p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help__subcmd__remove"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__help,coordinators)
+                cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators"
+                ;;
             p2pctl__subcmd__cluster__subcmd__help,gossip-stats)
                 cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__gossip__subcmd__stats"
                 ;;
@@ -117,6 +141,12 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__cluster__subcmd__help,rotate-gossip-key)
                 cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__rotate__subcmd__gossip__subcmd__key"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators,ls)
+                cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators__subcmd__ls"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators,remove)
+                cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators__subcmd__remove"
                 ;;
             p2pctl__subcmd__context,help)
                 cmd="p2pctl__subcmd__context__subcmd__help"
@@ -199,6 +229,9 @@ _p2pctl() {
             p2pctl__subcmd__help__subcmd__cert,show)
                 cmd="p2pctl__subcmd__help__subcmd__cert__subcmd__show"
                 ;;
+            p2pctl__subcmd__help__subcmd__cluster,coordinators)
+                cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators"
+                ;;
             p2pctl__subcmd__help__subcmd__cluster,gossip-stats)
                 cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__gossip__subcmd__stats"
                 ;;
@@ -207,6 +240,12 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__help__subcmd__cluster,rotate-gossip-key)
                 cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__rotate__subcmd__gossip__subcmd__key"
+                ;;
+            p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators,ls)
+                cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators__subcmd__ls"
+                ;;
+            p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators,remove)
+                cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators__subcmd__remove"
                 ;;
             p2pctl__subcmd__help__subcmd__context,ls)
                 cmd="p2pctl__subcmd__help__subcmd__context__subcmd__ls"
@@ -776,8 +815,178 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster)
-            opts="-o -h --output --context --config --endpoint --timeout --help rotate-gossip-key gossip-stats limit-stats help"
+            opts="-o -h --output --context --config --endpoint --timeout --help rotate-gossip-key gossip-stats coordinators limit-stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__coordinators)
+            opts="-o -h --output --context --config --endpoint --timeout --help ls remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help)
+            opts="ls remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__ls)
+            opts="-o -h --output --context --config --endpoint --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__remove)
+            opts="-o -h --output --context --config --endpoint --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -852,8 +1061,50 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__help)
-            opts="rotate-gossip-key gossip-stats limit-stats help"
+            opts="rotate-gossip-key gossip-stats coordinators limit-stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators)
+            opts="ls remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1356,8 +1607,50 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__cluster)
-            opts="rotate-gossip-key gossip-stats limit-stats"
+            opts="rotate-gossip-key gossip-stats coordinators limit-stats"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators)
+            opts="ls remove"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2650,7 +2943,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__token__subcmd__create)
-            opts="-o -h --ttl --node-id --uses --output --context --config --endpoint --timeout --help"
+            opts="-o -h --ttl --node-id --uses --coordinator --output --context --config --endpoint --timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

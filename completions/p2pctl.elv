@@ -294,6 +294,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --coordinator 'The token enrols a coordinator (started with coordinator_mode: true), which receives the CA key and joins the coordinators'' Raft group'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -576,6 +577,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --help 'Print help'
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+            cand coordinators 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
             cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -600,6 +602,50 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'p2pctl;cluster;coordinators'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand ls 'List the coordinators (the default)'
+            cand remove 'Take a coordinator out of the Raft group: it stops voting and receiving the log. Stop its p2pd afterwards; to bring it back, wipe its state directory and join it again with a coordinator token. The last voting coordinator cannot be removed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;cluster;coordinators;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;cluster;coordinators;remove'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
+            cand --timeout 'Request timeout in seconds'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'p2pctl;cluster;coordinators;help'= {
+            cand ls 'List the coordinators (the default)'
+            cand remove 'Take a coordinator out of the Raft group: it stops voting and receiving the log. Stop its p2pd afterwards; to bring it back, wipe its state directory and join it again with a coordinator token. The last voting coordinator cannot be removed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;cluster;coordinators;help;ls'= {
+        }
+        &'p2pctl;cluster;coordinators;help;remove'= {
+        }
+        &'p2pctl;cluster;coordinators;help;help'= {
+        }
         &'p2pctl;cluster;limit-stats'= {
             cand -o 'Output format'
             cand --output 'Output format'
@@ -613,12 +659,21 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;cluster;help'= {
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+            cand coordinators 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
             cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;cluster;help;rotate-gossip-key'= {
         }
         &'p2pctl;cluster;help;gossip-stats'= {
+        }
+        &'p2pctl;cluster;help;coordinators'= {
+            cand ls 'List the coordinators (the default)'
+            cand remove 'Take a coordinator out of the Raft group: it stops voting and receiving the log. Stop its p2pd afterwards; to bring it back, wipe its state directory and join it again with a coordinator token. The last voting coordinator cannot be removed'
+        }
+        &'p2pctl;cluster;help;coordinators;ls'= {
+        }
+        &'p2pctl;cluster;help;coordinators;remove'= {
         }
         &'p2pctl;cluster;help;limit-stats'= {
         }
@@ -755,11 +810,20 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;cluster'= {
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
+            cand coordinators 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
             cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
         }
         &'p2pctl;help;cluster;rotate-gossip-key'= {
         }
         &'p2pctl;help;cluster;gossip-stats'= {
+        }
+        &'p2pctl;help;cluster;coordinators'= {
+            cand ls 'List the coordinators (the default)'
+            cand remove 'Take a coordinator out of the Raft group: it stops voting and receiving the log. Stop its p2pd afterwards; to bring it back, wipe its state directory and join it again with a coordinator token. The last voting coordinator cannot be removed'
+        }
+        &'p2pctl;help;cluster;coordinators;ls'= {
+        }
+        &'p2pctl;help;cluster;coordinators;remove'= {
         }
         &'p2pctl;help;cluster;limit-stats'= {
         }

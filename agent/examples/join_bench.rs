@@ -73,6 +73,7 @@ async fn main() {
             hostname: None,
             api_port: 1,
             challenge_port,
+            coordinator: false,
         };
         let started = Instant::now();
         let key = p2pd::pki::enroll::new_key().unwrap();

@@ -43,6 +43,7 @@ async fn test_node(
         hostname: None,
         api_port: 1,
         challenge_port: net.challenge_port,
+        coordinator: false,
     };
     let target = Target {
         address: coord.local_addr.to_string(),

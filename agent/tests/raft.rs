@@ -6,6 +6,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::*;
 use p2p_shared::Role;
 use p2p_shared::api::{CreateJoinTokenRequest, CreateUserRequest, LoginRequest};
@@ -27,6 +29,7 @@ fn one_use() -> CreateJoinTokenRequest {
         ttl_seconds: 600,
         node_id: None,
         uses: 1,
+        coordinator: false,
     }
 }
 
@@ -89,4 +92,130 @@ async fn changes_go_through_the_raft_log_and_a_restart_keeps_leading() {
         )
         .unwrap();
     assert_eq!(memberships, 1, "founded once");
+}
+
+/// A coordinator that joins with a coordinator token.
+async fn joining_coordinator(
+    net: &Net,
+    host: u8,
+    name: &str,
+    state: &std::path::Path,
+    through: &p2pd::node::RunningAgent,
+    token: &str,
+) -> p2pd::node::RunningAgent {
+    let mut config = base_config(net, host, name, state);
+    config.coordinator_addresses = vec![through.local_addr.to_string()];
+    p2pd::node::start(p2pd::node::AgentOptions {
+        config,
+        password: zeroize::Zeroizing::new("vault-pw".into()),
+        kdf: FAST,
+        admin_password: None,
+        join_token: Some(p2p_shared::jointoken::JoinToken::parse(token).unwrap()),
+        log_capture: Default::default(),
+    })
+    .await
+    .expect("joining coordinator starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinators_join_replicate_and_survive_the_leader() {
+    let net = Net::new();
+    let dir = tempfile::tempdir().unwrap();
+    let c1 = coordinator(&net, dir.path()).await;
+    let api = admin(&c1).await;
+    let join = api
+        .create_join_token(&CreateJoinTokenRequest {
+            coordinator: true,
+            uses: 2,
+            ..one_use()
+        })
+        .await
+        .unwrap();
+    let c2 = joining_coordinator(&net, 2, "coord2", dir.path(), &c1, &join.token).await;
+    let c3 = joining_coordinator(&net, 3, "coord3", dir.path(), &c1, &join.token).await;
+    let voters = |list: &p2p_shared::api::CoordinatorList| {
+        list.coordinators.iter().filter(|c| c.voter).count()
+    };
+    assert!(
+        poll(Duration::from_secs(20), || async {
+            api.coordinators().await.is_ok_and(|l| voters(&l) == 3)
+        })
+        .await,
+        "{:?}",
+        api.coordinators().await
+    );
+    // A token signed by one coordinator is good on the others, and a write made through a
+    // follower is on every coordinator.
+    let on_c3 = client(&c3, Some(api_token(&c1).await));
+    on_c3
+        .create_user(&CreateUserRequest {
+            name: "bob".into(),
+            role: Role::Viewer,
+            password: "bob-password-1".into(),
+        })
+        .await
+        .unwrap();
+    for c in [&c1, &c2, &c3] {
+        let names = |c: &p2pd::node::RunningAgent| {
+            let c = client(c, None);
+            async move {
+                c.login(&LoginRequest {
+                    user: "bob".into(),
+                    password: "bob-password-1".into(),
+                })
+                .await
+                .is_ok()
+            }
+        };
+        assert!(
+            poll(Duration::from_secs(5), || names(c)).await,
+            "bob on {}",
+            c.node_id
+        );
+    }
+    let list = api.coordinators().await.unwrap();
+    assert_eq!(
+        list.coordinators.iter().filter(|c| c.leader).count(),
+        1,
+        "{list:?}"
+    );
+    let leader = list
+        .coordinators
+        .iter()
+        .find(|c| c.leader)
+        .unwrap()
+        .node_id
+        .clone();
+
+    // The leader goes; the two others elect one and keep taking writes.
+    let mut rest = Vec::new();
+    for c in [c1, c2, c3] {
+        if c.node_id == leader {
+            c.shutdown().await;
+        } else {
+            rest.push(c);
+        }
+    }
+    let survivor = admin(&rest[0]).await;
+    survivor
+        .create_join_token(&one_use())
+        .await
+        .expect("a write after the leader left");
+    let list = survivor.coordinators().await.unwrap();
+    let new_leader = list.coordinators.iter().find(|c| c.leader).unwrap();
+    assert_ne!(new_leader.node_id, leader);
+    for c in rest {
+        c.shutdown().await;
+    }
+}
+
+async fn api_token(a: &p2pd::node::RunningAgent) -> String {
+    client(a, None)
+        .login(&LoginRequest {
+            user: "admin".into(),
+            password: ADMIN_PW.into(),
+        })
+        .await
+        .unwrap()
+        .token
 }

@@ -44,6 +44,7 @@ async fn a_worker_cannot_pose_as_the_coordinator() {
         hostname: None,
         api_port: 1,
         challenge_port: net.challenge_port,
+        coordinator: false,
     };
     let via_worker = Target {
         address: w1.local_addr.to_string(),
@@ -242,6 +243,7 @@ async fn a_renewal_replaces_the_previous_certificate() {
         hostname: None,
         api_port: 1,
         challenge_port: net.challenge_port,
+        coordinator: false,
     };
     let at_coord = Target {
         address: coord.local_addr.to_string(),

@@ -121,10 +121,30 @@ pub enum ClusterCmd {
     /// with --endpoint): members by state, probes, refutations, local health, and
     /// datagrams dropped as oversized, malformed, wrongly keyed or replayed.
     GossipStats,
+    /// The coordinators' Raft group, as the coordinator asked sees it: who leads, who votes,
+    /// how far each has applied the log and how long since it was heard from. `remove NODE`
+    /// takes a coordinator out of the group (admin).
+    Coordinators {
+        #[command(subcommand)]
+        cmd: Option<CoordinatorsCmd>,
+    },
     /// Overload counters of the node the request goes to (pick it with --endpoint):
     /// requests allowed and refused per rate-limit class, connections per pool (open,
     /// evicted to make room, refused), open follows, failed and throttled logins.
     LimitStats,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoordinatorsCmd {
+    /// List the coordinators (the default).
+    Ls,
+    /// Take a coordinator out of the Raft group: it stops voting and receiving the log.
+    /// Stop its p2pd afterwards; to bring it back, wipe its state directory and join it
+    /// again with a coordinator token. The last voting coordinator cannot be removed.
+    Remove {
+        /// Node name of the coordinator.
+        node: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -224,6 +244,10 @@ pub enum TokenCmd {
         /// How many nodes may join with it.
         #[arg(long, default_value_t = 1)]
         uses: u32,
+        /// The token enrols a coordinator (started with coordinator_mode: true), which
+        /// receives the CA key and joins the coordinators' Raft group.
+        #[arg(long)]
+        coordinator: bool,
     },
     /// List join tokens (never their secrets).
     Ls,

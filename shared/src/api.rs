@@ -234,6 +234,10 @@ pub struct CreateJoinTokenRequest {
     pub node_id: Option<String>,
     /// How many joins the token allows.
     pub uses: u32,
+    /// The token enrols coordinators (which receive the CA key and join the Raft group),
+    /// not workers.
+    #[serde(default)]
+    pub coordinator: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -261,6 +265,9 @@ impl std::fmt::Display for JoinTokenStatus {
 pub struct JoinTokenInfo {
     pub token_id: String,
     pub node_id: Option<String>,
+    /// It enrols coordinators.
+    #[serde(default)]
+    pub coordinator: bool,
     pub uses: u32,
     pub uses_left: u32,
     pub status: JoinTokenStatus,
@@ -313,6 +320,10 @@ pub struct CertRequest {
     pub api_port: u16,
     /// The requester's p2pd version.
     pub version: String,
+    /// The requester runs with `coordinator_mode: true` (its token must be a coordinator
+    /// token, and the certificate carries the coordinator role).
+    #[serde(default)]
+    pub coordinator: bool,
 }
 
 impl std::fmt::Debug for CertRequest {
@@ -418,6 +429,34 @@ pub struct ConnectionPoolStats {
     pub evicted: u64,
     /// Connections turned away (the pool or the source full of busy connections).
     pub refused: u64,
+}
+
+/// `GET /v1/cluster/coordinators`: the coordinators' Raft group as the answering
+/// coordinator sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CoordinatorList {
+    /// The coordinator that answered.
+    pub node_id: String,
+    pub coordinators: Vec<CoordinatorStatus>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CoordinatorStatus {
+    pub node_id: String,
+    pub api_address: String,
+    /// It leads the Raft group now (as the answering coordinator knows).
+    pub leader: bool,
+    /// It votes (a learner that is still catching up does not).
+    pub voter: bool,
+    /// The Raft term the answering coordinator is in.
+    pub term: u64,
+    /// The last log index it applied; known for the answering coordinator, and for every
+    /// coordinator when the leader answers.
+    pub last_applied: Option<u64>,
+    /// Entries it is behind the leader's log (leader's view).
+    pub lag: Option<u64>,
+    /// Milliseconds since the answering coordinator last heard from it (0 for itself).
+    pub last_contact_ms: Option<u64>,
 }
 
 /// `GET /v1/gossip/stats`: one node's membership and gossip transport counters (since start).

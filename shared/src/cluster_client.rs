@@ -8,8 +8,8 @@ use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::api::{GossipKeyRotation, GossipStats};
-use crate::client::{ApiClient, ClientError};
+use crate::api::{CoordinatorList, GossipKeyRotation, GossipStats};
+use crate::client::{ApiClient, ClientError, encode_segment};
 
 impl ApiClient {
     /// One push-pull step between nodes (`POST /v1/gossip/sync`): opaque compressed bytes,
@@ -60,5 +60,21 @@ impl ApiClient {
             Some(Duration::from_secs(150)),
         )
         .await
+    }
+
+    /// The coordinators' Raft group as the answering coordinator sees it.
+    pub async fn coordinators(&self) -> Result<CoordinatorList, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/cluster/coordinators", None)
+            .await
+    }
+
+    /// Removes a coordinator from the Raft group (admin).
+    pub async fn remove_coordinator(&self, node_id: &str) -> Result<(), ClientError> {
+        let path = format!(
+            "/v1/cluster/coordinators/{}/remove",
+            encode_segment(node_id)
+        );
+        self.call_with_timeout::<(), ()>(Method::POST, &path, None, Some(Duration::from_secs(60)))
+            .await
     }
 }

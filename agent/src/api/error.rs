@@ -114,9 +114,10 @@ impl From<crate::pki::issuer::IssueError> for ApiError {
                 ApiError::Unauthenticated(message)
             }
             E::Rejected(R::UnknownCertificate { .. }) => ApiError::BadRequest(message),
-            E::TokenScoped { .. } | E::NotOwnCertificate { .. } | E::ChallengeFailed(_) => {
-                ApiError::Forbidden(message)
-            }
+            E::TokenScoped { .. }
+            | E::WrongRole { .. }
+            | E::NotOwnCertificate { .. }
+            | E::ChallengeFailed(_) => ApiError::Forbidden(message),
             E::AlreadyEnrolled(_)
             | E::Rejected(R::AlreadyEnrolled { .. } | R::UserExists { .. } | R::LastAdmin) => {
                 ApiError::Conflict(message)

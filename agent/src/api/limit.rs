@@ -38,9 +38,12 @@ pub fn class_of(method: &Method, template: Option<&str>) -> Option<Class> {
             || p.starts_with("/v1/raft/")
             || p == "/v1/gossip/sync" =>
         {
-            // An admin action under /v1/cluster stays an operator write.
-            if p == "/v1/cluster/gossip-key/rotate" {
+            // Operator routes under /v1/cluster stay operator reads and writes.
+            if p == "/v1/cluster/gossip-key/rotate" || p == "/v1/cluster/coordinators/{node}/remove"
+            {
                 Some(Class::Write)
+            } else if p == "/v1/cluster/coordinators" {
+                Some(Class::Read)
             } else {
                 Some(Class::Node)
             }

@@ -20,13 +20,15 @@
 //! | `POST /v1/gossip/sync`, `GET /v1/cluster/gossip-keys` | a node (mTLS) |
 //! | `POST /v1/cluster/gossip-key/rotate` | admin |
 //! | `GET /v1/gossip/stats`, `GET /v1/limits` | any signed-in role (every node) |
+//! | `GET /v1/cluster/coordinators` | any signed-in role (coordinators) |
+//! | `POST /v1/cluster/coordinators/{node}/remove` | admin (coordinators) |
 //! | `GET /v1/services`, `GET /v1/services/{name}` | any signed-in role (every node) |
 //! | `POST /v1/services/{name}/{start,stop,restart}` | operator (any node for its own services; coordinators forward) |
 //! | `GET /v1/node/services/{name}` | a node (mTLS) |
 //! | `POST /v1/node/services/{name}/{action}` | a coordinator (mTLS) |
 //! | `GET /v1/logs` (query, or `follow=true` for an NDJSON stream) | any signed-in role (every node) |
 //! | `GET /v1/cluster/logs/cursor`, `POST /v1/cluster/logs` | a node (mTLS), on coordinators |
-//! | `POST /v1/raft/{append,vote,snapshot,propose}` | a coordinator (mTLS), on coordinators |
+//! | `POST /v1/raft/{append,vote,snapshot,propose,join,remove}`, `POST /v1/cluster/coordinator-secrets` | a coordinator (mTLS), on coordinators |
 //!
 //! `GET /v1/nodes` is served by every node, from its membership view.
 //! "Signed in" means a JWT bearer token or an operator client certificate. Control-plane
@@ -158,6 +160,17 @@ pub fn router(state: AppState, max_body: usize) -> Router {
             crate::raft::network::SNAPSHOT_PATH,
             post(raft_routes::snapshot).layer(DefaultBodyLimit::max(RAFT_MAX_BODY)),
         )
+        .route(crate::raft::join::JOIN_PATH, post(raft_routes::join))
+        .route(
+            crate::raft::join::REMOVE_PATH,
+            post(raft_routes::remove_forwarded),
+        )
+        .route("/v1/cluster/coordinators", get(raft_routes::list))
+        .route(
+            "/v1/cluster/coordinators/{node}/remove",
+            post(raft_routes::remove),
+        )
+        .route(crate::raft::join::SECRETS_PATH, post(raft_routes::secrets))
         .route(
             crate::raft::replicator::PROPOSE_PATH,
             post(raft_routes::propose).layer(DefaultBodyLimit::max(RAFT_MAX_BODY)),

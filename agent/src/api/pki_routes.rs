@@ -22,6 +22,7 @@ use super::extract::{ApiJson, Caller, LongPoll, NodeCaller};
 use super::server::ConnInfo;
 use crate::logs::untrusted;
 use crate::pki::issuer::Authorization;
+use crate::pki::issuer::TokenSpec;
 use crate::pki::revocations::refresh_from_store;
 use crate::store::Command;
 
@@ -56,13 +57,13 @@ pub(super) async fn create_token(
     }
     let created = s
         .on_store(move |_, c| {
-            Ok(c.issuer.create_join_token(
-                &caller.user,
-                Duration::from_secs(req.ttl_seconds),
-                req.node_id.clone(),
-                req.uses,
-                now(),
-            )?)
+            let spec = TokenSpec {
+                ttl: Duration::from_secs(req.ttl_seconds),
+                node_id: req.node_id.clone(),
+                uses: req.uses,
+                coordinator: req.coordinator,
+            };
+            Ok(c.issuer.create_join_token(&caller.user, spec, now())?)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(created)))

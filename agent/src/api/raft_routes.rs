@@ -13,9 +13,13 @@ use openraft::raft::{
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{ApiJson, NodeCaller};
+use super::extract::{ApiJson, Caller, NodeCaller};
+use crate::raft::join::{CoordinatorSecrets, JoinRequest, MembershipError, RemoveRequest};
 use crate::raft::replicator::{ProposeAnswer, ProposeRequest};
 use crate::raft::types::{RaftId, TypeConfig};
+use axum::extract::Path;
+use p2p_shared::Role;
+use p2p_shared::api::CoordinatorList;
 
 type Answer<T, E = openraft::error::Infallible> = Json<Result<T, RaftError<RaftId, E>>>;
 
@@ -25,7 +29,9 @@ pub(super) async fn append(
     ApiJson(req): ApiJson<AppendEntriesRequest<TypeConfig>>,
 ) -> Result<Answer<AppendEntriesResponse<RaftId>>, ApiError> {
     node.require_coordinator("replicate the control plane")?;
-    Ok(Json(s.control()?.raft.raft().append_entries(req).await))
+    let raft = &s.control()?.raft;
+    raft.heard_from_leader();
+    Ok(Json(raft.raft().append_entries(req).await))
 }
 
 pub(super) async fn vote(
@@ -54,4 +60,73 @@ pub(super) async fn propose(
     node.require_coordinator("propose a control-plane change")?;
     let raft = s.control()?.raft.clone();
     Ok(Json(raft.propose_forwarded(req.command).await))
+}
+
+/// A coordinator asks to join the Raft group (itself only; forwarded to the leader).
+pub(super) async fn join(
+    State(s): State<AppState>,
+    node: NodeCaller,
+    ApiJson(req): ApiJson<JoinRequest>,
+) -> Result<Json<Result<(), String>>, ApiError> {
+    node.require_coordinator("join the coordinators")?;
+    if req.node.node_id != node.node_id {
+        return Err(ApiError::Forbidden(format!(
+            "{} may only ask to add itself, not {}",
+            node.node_id, req.node.node_id
+        )));
+    }
+    let raft = s.control()?.raft.clone();
+    Ok(Json(raft.add_coordinator(req.node).await))
+}
+
+/// The secrets a joining coordinator needs; answered to coordinator certificates only
+/// (issued to holders of a coordinator join token, or by a coordinator to itself).
+pub(super) async fn secrets(
+    State(s): State<AppState>,
+    node: NodeCaller,
+) -> Result<Json<CoordinatorSecrets>, ApiError> {
+    node.require_coordinator("receive the CA key")?;
+    let control = s.control()?;
+    tracing::info!(node_id = %node.node_id, "handing the CA key to a joining coordinator");
+    Ok(Json(CoordinatorSecrets {
+        ca_key_pem: control.issuer.ca().key_pem().to_string(),
+    }))
+}
+
+/// A follower passes an admin's removal on to the leader.
+pub(super) async fn remove_forwarded(
+    State(s): State<AppState>,
+    node: NodeCaller,
+    ApiJson(req): ApiJson<RemoveRequest>,
+) -> Result<Json<Result<(), MembershipError>>, ApiError> {
+    node.require_coordinator("remove a coordinator")?;
+    let raft = s.control()?.raft.clone();
+    Ok(Json(raft.remove_coordinator(&req.node_id).await))
+}
+
+/// `GET /v1/cluster/coordinators`: the Raft group as this coordinator sees it.
+pub(super) async fn list(
+    State(s): State<AppState>,
+    _caller: Caller,
+) -> Result<Json<CoordinatorList>, ApiError> {
+    Ok(Json(s.control()?.raft.coordinators()))
+}
+
+/// `POST /v1/cluster/coordinators/{node}/remove` (admin).
+pub(super) async fn remove(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(node_id): Path<String>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    caller.require(Role::Admin)?;
+    let raft = s.control()?.raft.clone();
+    match raft.remove_coordinator(&node_id).await {
+        Ok(()) => {
+            tracing::info!(coordinator = %node_id, by = %caller.user, "coordinator removed");
+            Ok(axum::http::StatusCode::NO_CONTENT)
+        }
+        Err(MembershipError::NotFound(m)) => Err(ApiError::NotFound(m)),
+        Err(MembershipError::Refused(m)) => Err(ApiError::Conflict(m)),
+        Err(MembershipError::Unavailable(m)) => Err(ApiError::NoQuorum(m)),
+    }
 }

@@ -81,6 +81,7 @@ pub fn initialize(
     vault.put(entries::CA_CERT, ca.cert_pem().as_bytes().to_vec());
     vault.put(entries::CA_KEY, ca.key_pem().as_bytes().to_vec());
     vault.put(entries::JWT_KEY, generate_signing_key()?.to_vec());
+    vault.put(entries::RAFT_FOUNDER, b"1".to_vec());
     let (admin_password, generated) = match admin_password {
         Some(p) => (p, None),
         None => {

@@ -33,6 +33,12 @@ pub enum AgentError {
     Tls(#[from] TlsError),
     #[error(transparent)]
     Replication(#[from] crate::raft::replicator::ReplicationError),
+    #[error(
+        "this coordinator has no CA yet: to add it to a cluster, start it with a join token from `p2pctl token create --coordinator` and --coordinator HOST:PORT; to create a new cluster, start it without a join token"
+    )]
+    CoordinatorNotJoined,
+    #[error("enrolled as a coordinator, but no coordinator handed over the CA key: {0}")]
+    JoinSecrets(String),
     #[error(transparent)]
     Users(#[from] UserError),
     #[error("cannot create state directory {path}: {source}")]

@@ -7,14 +7,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use p2p_shared::api::{CoordinatorInfo, NodeRole, NodeState};
+use p2p_shared::api::CoordinatorInfo;
 use p2p_shared::jointoken::JoinToken;
 use time::OffsetDateTime;
 
 use super::addresses::{Endpoint, dns_hostname};
 use super::bootstrap::{self, BootstrapError};
+use super::settle::Settle;
 use super::{AgentError, Basics};
-use crate::VERSION;
 use crate::blocking;
 use crate::config::Config;
 use crate::context::ControlPlane;
@@ -26,10 +26,11 @@ use crate::pki::own_cert::{self, CertPolicy, NodeCert, NodeSubject};
 use crate::pki::renew::{Source, persist};
 use crate::pki::revocations::refresh_from_store;
 use crate::pki::{Material, NodePki, stored_coordinators};
+use crate::raft::join::fetch_secrets;
 use crate::raft::replicator::{Replicator, ReplicatorOptions};
 use crate::retry::Backoff;
-use crate::secrets::Vault;
-use crate::store::{Command, NodeRecord, Store, Writer};
+use crate::secrets::{Vault, entries};
+use crate::store::{Store, Writer};
 
 /// How long a first start keeps trying to reach a coordinator before it gives up.
 const JOIN_DEADLINE: Duration = Duration::from_secs(120);
@@ -44,18 +45,25 @@ pub struct Identity {
     pub control: Option<ControlPlane>,
     /// Where renewed certificates come from.
     pub source: Source,
+    /// A coordinator's start-up writes still to commit once it serves (see `settle.rs`).
+    pub settle: Option<Settle>,
 }
 
 pub async fn establish(b: &Basics, token: Option<&JoinToken>) -> Result<Identity, AgentError> {
     let (config, node_id, vault, endpoint) = (&b.config, b.node_id.as_str(), &b.vault, &b.endpoint);
     if config.coordinator_mode {
+        let joining = lock(vault).get(entries::CA_KEY).is_none();
+        if joining {
+            join_cluster(config, node_id, vault, endpoint.port, token).await?;
+        }
         let store = super::open::store(&config.state_directory).await?;
-        let (pki, control) = coordinator(config, node_id, vault, &store, endpoint).await?;
+        let (pki, control, settle) = coordinator(config, node_id, vault, &store, endpoint).await?;
         let source = Source::Local(control.issuer.clone());
         Ok(Identity {
             pki,
             control: Some(control),
             source,
+            settle,
         })
     } else {
         let pki = worker(config, node_id, vault, endpoint.port, token).await?;
@@ -65,6 +73,7 @@ pub async fn establish(b: &Basics, token: Option<&JoinToken>) -> Result<Identity
             source: Source::Remote {
                 configured: config.coordinator_addresses.clone(),
             },
+            settle: None,
         })
     }
 }
@@ -107,16 +116,17 @@ fn coordinator_material(
     Ok((ca, node_cert, tokens))
 }
 
-/// A coordinator's CA, own certificate, Raft node, signing desk and control plane.
+/// A coordinator's CA, own certificate, Raft node, signing desk and control plane, and
+/// its start-up writes if they must wait until it serves.
 async fn coordinator(
     config: &Config,
     node_id: &str,
     vault: &Arc<Mutex<Vault>>,
     store: &Arc<Store>,
     endpoint: &Endpoint,
-) -> Result<(Arc<NodePki>, ControlPlane), AgentError> {
+) -> Result<(Arc<NodePki>, ControlPlane, Option<Settle>), AgentError> {
     let (ca, node_cert, tokens) = coordinator_material(config, node_id, vault, endpoint)?;
-    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let tokens = tokens.with_peer_keys(store.clone());
     let self_info = CoordinatorInfo {
         node_id: node_id.to_string(),
         api_address: endpoint.api_address.clone(),
@@ -133,6 +143,10 @@ async fn coordinator(
         material,
         vec![self_info.clone()],
     )?);
+    // Only the coordinator that created the cluster, or one that ran before replication
+    // existed (its store has history), may found the Raft group; a joining one never.
+    let may_found =
+        lock(vault).get(entries::RAFT_FOUNDER).is_some() || store.applied_commands()? > 0;
     let raft = Replicator::start(ReplicatorOptions {
         node_id: node_id.to_string(),
         api_address: endpoint.api_address.clone(),
@@ -140,23 +154,12 @@ async fn coordinator(
         state_dir: config.state_directory.clone(),
         store: store.clone(),
         pki: pki.clone(),
-        // Until coordinators can join one another, every coordinator founds its own group
-        // (a new cluster, or one that ran before replication existed).
-        may_found: true,
+        may_found,
         hold: RAFT_HOLD,
     })
     .await?;
     let writer: Arc<dyn Writer> = raft.clone();
-    raft.propose(Command::PruneRevokedTokens { now }).await?;
     let users = Users::new(store.clone(), writer.clone())?;
-    let (u, v) = (users.clone(), vault.clone());
-    let moved = blocking::run(move || u.adopt_from_vault(&v).map_err(AgentError::from)).await?;
-    if moved > 0 {
-        tracing::info!(
-            users = moved,
-            "moved operator accounts from the vault into the store"
-        );
-    }
     let v = vault.clone();
     let ring =
         blocking::run(move || rotation::ensure_keyring(&v).map_err(AgentError::from)).await?;
@@ -170,16 +173,7 @@ async fn coordinator(
         vec![self_info],
         keyring.subscribe(),
     )?);
-    if store.cert(&node_cert.info.serial_hex)?.is_none() {
-        let (i, der, id) = (
-            issuer.clone(),
-            node_cert.cert_der.clone(),
-            node_id.to_string(),
-        );
-        blocking::run(move || i.record_local(&der, &id).map_err(AgentError::from)).await?;
-    }
     refresh_from_store(store, &pki.revoked)?;
-    register_self(&raft, store, node_id, endpoint, &node_cert, now).await?;
     let control = ControlPlane {
         store: store.clone(),
         writer,
@@ -189,34 +183,62 @@ async fn coordinator(
         issuer,
         keyring,
     };
-    Ok((pki, control))
+    let settle = Settle::new(
+        &control,
+        vault,
+        node_id,
+        endpoint,
+        &node_cert,
+        config.coordinator_addresses.clone(),
+    );
+    if settle.can_run_now() {
+        settle.run_once().await?;
+        return Ok((pki, control, None));
+    }
+    Ok((pki, control, Some(settle)))
 }
 
-/// Records the coordinator in the node registry.
-async fn register_self(
-    raft: &Replicator,
-    store: &Store,
+/// A coordinator joining an existing cluster: it enrols with its coordinator join token
+/// (the certificate then carries the coordinator role), takes the CA key from a
+/// coordinator over that mTLS identity, and makes its own token-signing key. Everything
+/// lands in its vault before it goes on as a coordinator.
+async fn join_cluster(
+    config: &Config,
     node_id: &str,
-    endpoint: &Endpoint,
-    cert: &NodeCert,
-    now: i64,
+    vault: &Arc<Mutex<Vault>>,
+    api_port: u16,
+    token: Option<&JoinToken>,
 ) -> Result<(), AgentError> {
-    let previous = store.node(node_id)?;
-    let record = NodeRecord {
-        node_id: node_id.to_string(),
-        role: NodeRole::Coordinator,
-        state: NodeState::Alive,
-        addresses: endpoint.ips.iter().map(|ip| ip.to_string()).collect(),
-        api_address: endpoint.api_address.clone(),
-        version: VERSION.to_string(),
-        cert_serial: Some(cert.info.serial_hex.clone()),
-        cert_not_after: Some(cert.info.not_after.unix_timestamp()),
-        last_state_change: match previous {
-            Some(p) if p.state == NodeState::Alive => p.last_state_change,
-            _ => now,
-        },
-    };
-    raft.propose(Command::UpsertNode { node: record }).await?;
+    let token = token.ok_or(AgentError::CoordinatorNotJoined)?;
+    let got = enrol(config, node_id, api_port, token).await?;
+    let pki = NodePki::from_material(node_id, got.material(), got.coordinators.clone())?;
+    let mut reasons = Vec::new();
+    let mut secrets = None;
+    for address in &config.coordinator_addresses {
+        match fetch_secrets(&pki, address).await {
+            Ok(s) => {
+                secrets = Some(s);
+                break;
+            }
+            Err(e) => reasons.push(format!("{address}: {e}")),
+        }
+    }
+    let secrets = secrets.ok_or_else(|| AgentError::JoinSecrets(reasons.join("; ")))?;
+    // The key must be the CA's: a wrong one would sign certificates nobody trusts.
+    crate::pki::ca::ClusterCa::from_pem(&got.cluster_id, &got.ca_pem, &secrets.ca_key_pem)
+        .map_err(|e| AgentError::JoinSecrets(format!("the CA key received does not match: {e}")))?;
+    let (v, saved) = (vault.clone(), got.clone());
+    let ca_key = zeroize::Zeroizing::new(secrets.ca_key_pem.clone().into_bytes());
+    blocking::run(move || {
+        persist(&v, &saved).map_err(AgentError::from)?;
+        let jwt = crate::operators::jwt::generate_signing_key().map_err(BootstrapError::from)?;
+        let mut v = lock(&v);
+        v.put(entries::CA_KEY, ca_key.to_vec());
+        v.put(entries::JWT_KEY, jwt.to_vec());
+        v.save().map_err(AgentError::from)
+    })
+    .await?;
+    tracing::info!(serial = %got.info.serial_hex, "enrolled as a coordinator and received the CA key");
     Ok(())
 }
 
@@ -276,6 +298,7 @@ async fn enrol(
         hostname: dns_hostname(),
         api_port,
         challenge_port: config.pki.challenge_port,
+        coordinator: config.coordinator_mode,
     };
     let deadline = Instant::now() + JOIN_DEADLINE;
     let mut backoff = Backoff::new(Duration::from_secs(30));

@@ -10,6 +10,7 @@ mod error;
 mod identity;
 mod open;
 mod running;
+mod settle;
 mod tasks;
 
 use std::sync::{Arc, Mutex};

@@ -54,8 +54,9 @@ pub struct Opened {
     pub kdf: Duration,
 }
 
-/// Opens the vault, or creates it: with a new cluster (coordinator) or empty, to be filled by
-/// enrolment (a worker with a join token).
+/// Opens the vault, or creates it: with a new cluster (a coordinator without a join token)
+/// or empty, to be filled by enrolment (a worker, or a coordinator joining with a
+/// coordinator token).
 pub async fn vault(
     config: &Config,
     password: &Zeroizing<String>,
@@ -70,7 +71,7 @@ pub async fn vault(
     let (vault, generated_admin_password) = if path.exists() {
         let v = blocking::run(move || Ok::<_, AgentError>(Vault::open(&path, &password)?)).await?;
         (v, None)
-    } else if config.coordinator_mode {
+    } else if config.coordinator_mode && !has_join_token {
         let admin = admin_password;
         let dir = state_dir.to_path_buf();
         let outcome = blocking::run(move || {

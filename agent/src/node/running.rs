@@ -103,12 +103,31 @@ impl RunningAgent {
         node_id: Option<String>,
         uses: u32,
     ) -> Result<String, AgentError> {
+        self.create_token(ttl, node_id, uses, false)
+    }
+
+    /// A join token for coordinators (`p2pctl token create --coordinator`).
+    pub fn create_coordinator_token(&self, ttl: Duration, uses: u32) -> Result<String, AgentError> {
+        self.create_token(ttl, None, uses, true)
+    }
+
+    fn create_token(
+        &self,
+        ttl: Duration,
+        node_id: Option<String>,
+        uses: u32,
+        coordinator: bool,
+    ) -> Result<String, AgentError> {
         let control = self.state.control.as_ref().ok_or(AgentError::NotEnrolled)?;
-        let created = control.issuer.create_join_token(
-            bootstrap::ADMIN_USER,
+        let spec = crate::pki::issuer::TokenSpec {
             ttl,
             node_id,
             uses,
+            coordinator,
+        };
+        let created = control.issuer.create_join_token(
+            bootstrap::ADMIN_USER,
+            spec,
             OffsetDateTime::now_utc(),
         )?;
         Ok(created.token)

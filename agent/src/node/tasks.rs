@@ -222,6 +222,7 @@ impl Tasks {
     ) -> RunningAgent {
         let config = &b.config;
         let limits = crate::limits::Limits::new(&config.limits);
+        let settle = identity.settle;
         let state = AppState::new(NodeContext {
             node_id: b.node_id.clone(),
             role: role(config),
@@ -251,6 +252,12 @@ impl Tasks {
             opts,
             self.shutdown.clone(),
         ));
+        // Now that Raft messages can reach it: join the group if needed, then commit the
+        // start-up writes.
+        if let Some(settle) = settle {
+            self.handles
+                .extend(settle.spawn(state.pki.clone(), self.shutdown.clone()));
+        }
         RunningAgent::new(Parts {
             local_addr: listener.local_addr,
             node_id: b.node_id,

@@ -1,5 +1,8 @@
 //! Operator tokens: Ed25519-signed JWTs with `exp`, `jti` and the role. Logout revokes the
-//! `jti` through the store, so a logged-out token stays refused after a restart.
+//! `jti` through the store, so a logged-out token stays refused after a restart. Each
+//! coordinator signs with its own key, named by `kid` (a hash of the public key) in the
+//! header; the public keys are replicated in the store, so any coordinator verifies a
+//! token any of them issued.
 
 use std::time::Duration;
 
@@ -44,8 +47,13 @@ pub enum TokenError {
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Raw Ed25519 public key and its id.
+    public_key: Vec<u8>,
+    kid: String,
     issuer: String,
     ttl: Duration,
+    /// Where the other coordinators' public keys are (absent in unit tests).
+    peers: Option<std::sync::Arc<crate::store::Store>>,
 }
 
 impl std::fmt::Debug for TokenKeys {
@@ -66,12 +74,53 @@ pub fn generate_signing_key() -> Result<zeroize::Zeroizing<Vec<u8>>, TokenError>
 impl TokenKeys {
     pub fn from_pkcs8(pkcs8: &[u8], issuer: &str, ttl: Duration) -> Result<Self, TokenError> {
         let key = rcgen::KeyPair::try_from(pkcs8)?;
+        let public_key = key.public_key_raw().to_vec();
+        let kid = {
+            use sha2::Digest;
+            hex::encode(&sha2::Sha256::digest(&public_key)[..8])
+        };
         Ok(Self {
             encoding: EncodingKey::from_ed_der(pkcs8),
-            decoding: DecodingKey::from_ed_der(key.public_key_raw()),
+            decoding: DecodingKey::from_ed_der(&public_key),
+            public_key,
+            kid,
             issuer: issuer.to_string(),
             ttl,
+            peers: None,
         })
+    }
+
+    /// Also accepts tokens signed by the coordinators whose keys `store` holds.
+    pub fn with_peer_keys(mut self, store: std::sync::Arc<crate::store::Store>) -> Self {
+        self.peers = Some(store);
+        self
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The raw Ed25519 public key.
+    pub fn public_key(&self) -> &[u8] {
+        &self.public_key
+    }
+
+    /// The key that signed `token`: ours (also for tokens from before key ids), or a
+    /// peer's from the store.
+    fn decoding_for(&self, token: &str) -> Result<std::borrow::Cow<'_, DecodingKey>, TokenError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
+        match header.kid {
+            None => Ok(std::borrow::Cow::Borrowed(&self.decoding)),
+            Some(kid) if kid == self.kid => Ok(std::borrow::Cow::Borrowed(&self.decoding)),
+            Some(kid) => {
+                let raw = self
+                    .peers
+                    .as_ref()
+                    .and_then(|s| s.jwt_key(&kid).ok().flatten())
+                    .ok_or(TokenError::Invalid)?;
+                Ok(std::borrow::Cow::Owned(DecodingKey::from_ed_der(&raw)))
+            }
+        }
     }
 
     pub fn issue(
@@ -94,7 +143,9 @@ impl TokenKeys {
             aud: AUDIENCE.to_string(),
             generation,
         };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.encoding)?;
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        let token = jsonwebtoken::encode(&header, &claims, &self.encoding)?;
         Ok((token, claims))
     }
 
@@ -114,7 +165,8 @@ impl TokenKeys {
         // Times are checked below against `now`, not the library's own clock.
         v.validate_exp = false;
         v.validate_nbf = false;
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+        let key = self.decoding_for(token)?;
+        let claims = jsonwebtoken::decode::<Claims>(token, &key, &v)
             .map(|d| d.claims)
             .map_err(|_| TokenError::Invalid)?;
         let now = now.unix_timestamp();
@@ -216,7 +268,10 @@ mod tests {
             ttl: Duration::from_secs(7 * 86400),
             encoding: same_key.encoding.clone(),
             decoding: same_key.decoding.clone(),
+            public_key: same_key.public_key.clone(),
+            kid: same_key.kid.clone(),
             issuer: "c1".into(),
+            peers: None,
         }
         .issue("a", Role::Admin, 0, now)
         .unwrap();
@@ -226,5 +281,45 @@ mod tests {
         );
         let (ok, _) = same_key.issue("a", Role::Admin, 0, now).unwrap();
         assert!(same_key.verify(&ok).is_ok());
+    }
+
+    #[test]
+    fn a_peer_coordinators_token_verifies_by_its_kid() {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            std::sync::Arc::new(crate::store::Store::open(&dir.path().join("s.db")).unwrap());
+        let mine = keys("c1", 600).with_peer_keys(store.clone());
+        let peer = keys("c1", 600);
+        let (token, _) = peer
+            .issue("a", Role::Admin, 0, OffsetDateTime::now_utc())
+            .unwrap();
+        assert!(mine.verify(&token).is_err(), "an unknown kid was accepted");
+        store
+            .apply(&crate::store::Command::AddJwtKey {
+                kid: peer.kid().to_string(),
+                node_id: "c2".into(),
+                public_key: hex::encode(peer.public_key()),
+            })
+            .unwrap();
+        assert!(mine.verify(&token).is_ok());
+        // A kid names one key: a forged token under a known kid still fails.
+        let forger = keys("c1", 600);
+        let (forged, _) = forger
+            .issue("a", Role::Admin, 0, OffsetDateTime::now_utc())
+            .unwrap();
+        let mut parts: Vec<&str> = forged.split('.').collect();
+        let header = jsonwebtoken::encode(
+            &{
+                let mut h = Header::new(Algorithm::EdDSA);
+                h.kid = Some(peer.kid().to_string());
+                h
+            },
+            &serde_json::json!({}),
+            &forger.encoding,
+        )
+        .unwrap();
+        let kid_header = header.split('.').next().unwrap().to_string();
+        parts[0] = &kid_header;
+        assert!(mine.verify(&parts.join(".")).is_err());
     }
 }

@@ -58,6 +58,8 @@ pub struct Claim {
     pub hostname: Option<String>,
     pub api_port: u16,
     pub challenge_port: u16,
+    /// A coordinator joining the cluster (its token must be a coordinator token).
+    pub coordinator: bool,
 }
 
 /// How the node proves it may have a certificate.
@@ -155,6 +157,7 @@ async fn attempt(
         challenge_secret: secret.to_string(),
         api_port: claim.api_port,
         version: crate::VERSION.to_string(),
+        coordinator: claim.coordinator,
     };
 
     let mut opts = ClientOptions::new(

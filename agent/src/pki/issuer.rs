@@ -7,23 +7,20 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use p2p_shared::api::{
-    CertIssued, CertKind, CertRequest, CoordinatorInfo, GossipKeyring, JoinTokenCreated, NodeRole,
-    NodeState, OperatorCertIssued, OperatorCertRequest, RejectedAddress,
+    CertIssued, CertKind, CertRequest, CoordinatorInfo, GossipKeyring, NodeRole, NodeState,
+    OperatorCertIssued, OperatorCertRequest, RejectedAddress,
 };
 use p2p_shared::identity::{OperatorIdentity, is_valid_name};
-use p2p_shared::jointoken::{JoinToken, SECRET_HEX, secret_hash};
-use p2p_shared::tls::SpkiPin;
 use rcgen::CertificateSigningRequestParams;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
 use super::challenge::{MAX_CLAIMED_ADDRESSES, Verifier};
+pub use super::join_tokens::TokenSpec;
 use crate::pki::ca::{CaError, CertInfo, ClusterCa, NodeCertRequest};
 use crate::pki::own_cert::is_dns_name;
-use crate::secrets::random_hex;
 use crate::store::{
-    CertRecord, Command, JoinTokenRecord, JoinUse, NodeRecord, Rejection, Store, StoreError,
-    Writer, ts,
+    CertRecord, Command, JoinUse, NodeRecord, Rejection, Store, StoreError, Writer, ts,
 };
 
 /// Default and longest lifetime of operator certificates.
@@ -48,6 +45,8 @@ pub enum IssueError {
     },
     #[error("join token {id} is only for node {node}")]
     TokenScoped { id: String, node: String },
+    #[error("{}", super::join_tokens::wrong_role(.id, *.coordinator_token))]
+    WrongRole { id: String, coordinator_token: bool },
     #[error("node {caller} may only renew its own certificate, not {subject}'s")]
     NotOwnCertificate { caller: String, subject: String },
     #[error("no claimed address answered the challenge ({0})")]
@@ -303,6 +302,21 @@ impl Issuer {
         Ok(Authorized::Proceed(None))
     }
 
+    fn may_be_coordinator(
+        &self,
+        req: &CertRequest,
+        join: Option<&JoinUse>,
+    ) -> Result<bool, IssueError> {
+        match join {
+            Some(j) => Ok(self
+                .store
+                .join_token(&j.token_id)?
+                .is_some_and(|t| t.coordinator && req.coordinator)),
+            // Coordinators hold the CA key and renew their own; renewals here are workers'.
+            None => Ok(false),
+        }
+    }
+
     fn sign_and_record(
         &self,
         req: &CertRequest,
@@ -320,7 +334,8 @@ impl Issuer {
             ips: addresses.clone(),
             dns_names: Vec::new(),
             validity: self.node_validity,
-            coordinator: false,
+            // An enrolment's role was checked against its token.
+            coordinator: self.may_be_coordinator(req, join.as_ref())?,
         };
         let issued = self.ca.issue_node_cert(&cert_req, &public_key, now)?;
         let mut record = record_of(&issued.cert_der, CertKind::Node, &req.node_id)?;
@@ -378,60 +393,6 @@ impl Issuer {
             coordinators: self.coordinators.clone(),
             gossip_keyring: Some(self.gossip_keys.borrow().clone()),
         })
-    }
-
-    /// The join token `req` presents, if its id and secret are right (the same answer for an
-    /// unknown id and a wrong secret).
-    fn check_token(&self, req: &CertRequest, _now: i64) -> Result<JoinTokenRecord, IssueError> {
-        let (Some(id), Some(secret)) = (&req.token_id, &req.token_secret) else {
-            return Err(IssueError::TokenRequired);
-        };
-        if secret.len() != SECRET_HEX {
-            return Err(IssueError::BadToken);
-        }
-        let Some(token) = self.store.join_token(id)? else {
-            return Err(IssueError::BadToken);
-        };
-        if token.secret_hash != secret_hash(secret) {
-            return Err(IssueError::BadToken);
-        }
-        Ok(token)
-    }
-
-    /// Whether the token may enrol `req`'s node now; its status is told only to someone
-    /// who holds its secret.
-    fn check_token_status(
-        &self,
-        token: &JoinTokenRecord,
-        req: &CertRequest,
-        now: i64,
-    ) -> Result<(), IssueError> {
-        let id = &token.token_id;
-        let status = token.status(now);
-        if status != p2p_shared::api::JoinTokenStatus::Active {
-            return Err(IssueError::TokenUnusable {
-                id: id.clone(),
-                status,
-            });
-        }
-        match &token.node_id {
-            Some(scoped) if scoped != &req.node_id => Err(IssueError::TokenScoped {
-                id: id.clone(),
-                node: scoped.clone(),
-            }),
-            Some(_) => Ok(()),
-            None => {
-                // Early, for a clear error before the call-back; the store checks again in
-                // the step that uses the token.
-                if let Some(cert) = self.store.latest_cert(CertKind::Node, &req.node_id)?
-                    && cert.revoked_at.is_none()
-                    && cert.not_after > now
-                {
-                    return Err(IssueError::AlreadyEnrolled(req.node_id.clone()));
-                }
-                Ok(())
-            }
-        }
     }
 
     /// The certificate already issued for this key to this node (and, for an enrolment,
@@ -509,43 +470,6 @@ impl Issuer {
         (ok, rejected)
     }
 
-    /// Creates a join token; the answer carries the token text, shown this once.
-    pub fn create_join_token(
-        &self,
-        created_by: &str,
-        ttl: Duration,
-        node_id: Option<String>,
-        uses: u32,
-        now: OffsetDateTime,
-    ) -> Result<JoinTokenCreated, IssueError> {
-        let pin = SpkiPin::of_cert(self.ca.cert_der()).ok_or_else(|| {
-            IssueError::Ca(CaError::BadMaterial("CA certificate does not parse".into()))
-        })?;
-        let token_id = random_hex(8).to_string();
-        let secret = random_hex(16);
-        let created = now.unix_timestamp();
-        let record = JoinTokenRecord {
-            token_id: token_id.clone(),
-            secret_hash: secret_hash(&secret),
-            node_id: node_id.clone(),
-            uses,
-            uses_left: uses,
-            created_by: created_by.to_string(),
-            created_at: created,
-            expires_at: created.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX)),
-            revoked_at: None,
-        };
-        self.writer.write(&Command::CreateJoinToken {
-            token: record.clone(),
-        })?;
-        tracing::info!(%token_id, by = %created_by, node_id = ?node_id, uses, "join token created");
-        Ok(JoinTokenCreated {
-            token: JoinToken::format(&token_id, &secret, &pin).to_string(),
-            info: record.to_api(created),
-        })
-    }
-
-    /// Signs an operator's client certificate.
     pub fn issue_operator(
         &self,
         req: &OperatorCertRequest,

@@ -7,6 +7,7 @@ pub mod challenge;
 pub mod enroll;
 pub mod follow;
 pub mod issuer;
+pub mod join_tokens;
 pub mod own_cert;
 pub mod renew;
 pub mod renewal;

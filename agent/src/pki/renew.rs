@@ -277,6 +277,7 @@ async fn renew(
         hostname: ctx.hostname.clone(),
         api_port: ctx.api_port,
         challenge_port: ctx.config.challenge_port,
+        coordinator: false,
     };
     let configured = match &ctx.source {
         Source::Local(issuer) => {

@@ -6,6 +6,7 @@
 // 224 bytes); boxing them at our edge would only add copies.
 #![allow(clippy::result_large_err)]
 
+pub mod join;
 pub mod log_store;
 pub mod network;
 pub mod replicator;

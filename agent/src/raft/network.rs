@@ -31,11 +31,12 @@ pub const SNAPSHOT_PATH: &str = "/v1/raft/snapshot";
 #[derive(Clone, Debug)]
 pub struct Network {
     pki: Arc<NodePki>,
+    contacts: Arc<Contacts>,
 }
 
 impl Network {
-    pub fn new(pki: Arc<NodePki>) -> Self {
-        Self { pki }
+    pub fn new(pki: Arc<NodePki>, contacts: Arc<Contacts>) -> Self {
+        Self { pki, contacts }
     }
 }
 
@@ -48,6 +49,7 @@ impl RaftNetworkFactory<TypeConfig> for Network {
             node: node.clone(),
             pki: self.pki.clone(),
             client: None,
+            contacts: self.contacts.clone(),
         }
     }
 }
@@ -59,6 +61,7 @@ pub struct Peer {
     node: Coordinator,
     pki: Arc<NodePki>,
     client: Option<ApiClient>,
+    contacts: Arc<Contacts>,
 }
 
 type RpcResult<T, E> = Result<T, RPCError<RaftId, Coordinator, RaftError<RaftId, E>>>;
@@ -94,6 +97,7 @@ impl Peer {
                 }
                 other => RPCError::Network(NetworkError::new(&other)),
             })?;
+        self.contacts.heard(self.target);
         answer.map_err(|e| {
             RPCError::RemoteError(RemoteError::new_with_node(
                 self.target,
@@ -134,5 +138,26 @@ impl RaftNetwork<TypeConfig> for Peer {
         openraft::network::Backoff::new(
             (0..).map(|i: u32| Duration::from_millis(500u64.saturating_mul(1 << i.min(2)))),
         )
+    }
+}
+
+/// When each peer last answered a Raft message (the leader's view of its followers).
+#[derive(Debug, Default)]
+pub struct Contacts(std::sync::Mutex<std::collections::HashMap<RaftId, std::time::Instant>>);
+
+impl Contacts {
+    pub fn heard(&self, peer: RaftId) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(peer, std::time::Instant::now());
+    }
+
+    pub fn since(&self, peer: RaftId) -> Option<Duration> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&peer)
+            .map(|t| t.elapsed())
     }
 }

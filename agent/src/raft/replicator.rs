@@ -66,6 +66,11 @@ pub type ProposeAnswer = Result<Outcome, String>;
 pub struct Replicator {
     raft: Raft,
     me: RaftId,
+    node_id: String,
+    /// The leader's last answer from each follower.
+    contacts: Arc<super::network::Contacts>,
+    /// A follower's last message from the leader.
+    leader_contact: std::sync::Mutex<Option<std::time::Instant>>,
     pki: Arc<NodePki>,
     pending: Semaphore,
     hold: Duration,
@@ -102,13 +107,17 @@ impl Replicator {
         let config =
             raft_config(&opts.cluster_id).map_err(|e| ReplicationError::Config(e.to_string()))?;
         let config = Arc::new(config);
-        let network = Network::new(opts.pki.clone());
+        let contacts = Arc::new(super::network::Contacts::default());
+        let network = Network::new(opts.pki.clone(), contacts.clone());
         let raft = Raft::new(me, config, network, log, sm)
             .await
             .map_err(|e| ReplicationError::Start(e.to_string()))?;
         let this = Arc::new(Self {
             raft,
             me,
+            node_id: opts.node_id.clone(),
+            contacts,
+            leader_contact: std::sync::Mutex::new(None),
             pki: opts.pki,
             pending: Semaphore::new(MAX_PENDING_WRITES),
             hold: opts.hold,
@@ -117,15 +126,31 @@ impl Replicator {
             node_id: opts.node_id.clone(),
             api_address: opts.api_address.clone(),
         };
-        if pristine && opts.may_found {
+        let alone = if pristine && opts.may_found {
             tracing::info!(node_id = %opts.node_id, "founding the coordinators' Raft group");
             this.raft
                 .initialize(BTreeMap::from([(me, myself)]))
                 .await
                 .map_err(|e| ReplicationError::Start(e.to_string()))?;
+            true
         } else if this.sole_voter() {
             // Alone, nobody else can hold a lease: elect at once instead of after a timeout.
             let _ = this.raft.trigger().elect().await;
+            true
+        } else {
+            false
+        };
+        if alone {
+            // A group of one leads within milliseconds; its start-up writes then commit
+            // before it serves.
+            this.raft
+                .wait(Some(opts.hold))
+                .metrics(
+                    |m| m.current_leader == Some(me) && m.state == ServerState::Leader,
+                    "lead a group of one",
+                )
+                .await
+                .map_err(|e| ReplicationError::Start(e.to_string()))?;
         }
         tokio::spawn(report_leaders(this.raft.metrics()));
         Ok(this)
@@ -139,6 +164,19 @@ impl Replicator {
 
     pub fn raft(&self) -> &Raft {
         &self.raft
+    }
+
+    pub fn id(&self) -> RaftId {
+        self.me
+    }
+
+    pub fn pki(&self) -> &Arc<NodePki> {
+        &self.pki
+    }
+
+    /// Alone in the group (a single-coordinator cluster): writes commit at once.
+    pub fn is_sole_voter(&self) -> bool {
+        self.sole_voter()
     }
 
     /// Commits `cmd` through the leader and answers its outcome as the store would.
@@ -230,29 +268,115 @@ impl Replicator {
     }
 
     async fn forward(&self, leader: &Coordinator, cmd: &Command) -> Result<Outcome, StoreError> {
-        let unavailable =
-            |e: String| StoreError::NoQuorum(format!("cannot reach the leader {leader}: {e}"));
+        let body = ProposeRequest {
+            command: cmd.clone(),
+        };
+        let answer: ProposeAnswer = self
+            .call_leader(leader, PROPOSE_PATH, &body, self.hold)
+            .await
+            .map_err(StoreError::NoQuorum)?;
+        answer.map_err(|e| StoreError::NoQuorum(format!("the leader {leader}: {e}")))
+    }
+
+    /// One node RPC to the leader, which must present that coordinator's certificate.
+    pub(super) async fn call_leader<B: Serialize, T: serde::de::DeserializeOwned>(
+        &self,
+        leader: &Coordinator,
+        path: &str,
+        body: &B,
+        timeout: Duration,
+    ) -> Result<T, String> {
+        let unreachable =
+            |e: p2p_shared::ClientError| format!("cannot reach the leader {leader}: {e}");
         let client = self
             .pki
             .coordinator_client(
                 leader.api_address.clone(),
                 Some(leader.node_id.clone()),
-                self.hold,
+                timeout,
             )
-            .map_err(|e| unavailable(e.to_string()))?;
-        let body = ProposeRequest {
-            command: cmd.clone(),
-        };
-        let answer: ProposeAnswer = client
-            .node_rpc(PROPOSE_PATH, &body, self.hold)
+            .map_err(unreachable)?;
+        client
+            .node_rpc(path, body, timeout)
             .await
-            .map_err(|e| unavailable(e.to_string()))?;
-        answer.map_err(unavailable)
+            .map_err(unreachable)
     }
 
-    /// Whether this coordinator leads, and how long since it heard from a quorum or leader.
-    pub fn state(&self) -> ServerState {
-        self.raft.metrics().borrow().state
+    /// A message from the leader arrived (appends and heartbeats).
+    pub fn heard_from_leader(&self) {
+        *self
+            .leader_contact
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(std::time::Instant::now());
+    }
+
+    /// Whether a leader is known, and how many milliseconds since this coordinator heard
+    /// from it (0 on the leader while a quorum answers).
+    pub fn leader_contact(&self) -> (bool, Option<u64>) {
+        let m = self.raft.metrics().borrow().clone();
+        let Some(leader) = m.current_leader else {
+            return (false, None);
+        };
+        if leader == self.me {
+            return (true, m.millis_since_quorum_ack);
+        }
+        let since = self
+            .leader_contact
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map(|t| t.elapsed().as_millis() as u64);
+        (true, since)
+    }
+
+    /// The group as this coordinator sees it.
+    pub fn coordinators(&self) -> p2p_shared::api::CoordinatorList {
+        use p2p_shared::api::{CoordinatorList, CoordinatorStatus};
+        let m = self.raft.metrics().borrow().clone();
+        let membership = m.membership_config.membership();
+        let voters: Vec<RaftId> = membership.voter_ids().collect();
+        let (_, leader_since) = self.leader_contact();
+        let mut list: Vec<CoordinatorStatus> = membership
+            .nodes()
+            .map(|(id, node)| {
+                let matched = m
+                    .replication
+                    .as_ref()
+                    .and_then(|r| r.get(id).cloned().flatten())
+                    .map(|l| l.index);
+                let last_applied = if *id == self.me {
+                    m.last_applied.map(|l| l.index)
+                } else {
+                    matched
+                };
+                let lag = match (m.last_log_index, matched, *id == self.me) {
+                    (Some(last), Some(at), _) => Some(last.saturating_sub(at)),
+                    (Some(_), None, true) if m.state == ServerState::Leader => Some(0),
+                    _ => None,
+                };
+                let last_contact_ms = if *id == self.me {
+                    Some(0)
+                } else if m.current_leader == Some(*id) {
+                    leader_since
+                } else {
+                    self.contacts.since(*id).map(|d| d.as_millis() as u64)
+                };
+                CoordinatorStatus {
+                    node_id: node.node_id.clone(),
+                    api_address: node.api_address.clone(),
+                    leader: m.current_leader == Some(*id),
+                    voter: voters.contains(id),
+                    term: m.current_term,
+                    last_applied,
+                    lag,
+                    last_contact_ms,
+                }
+            })
+            .collect();
+        list.sort_by(|a, b| a.node_id.cmp(&b.node_id));
+        CoordinatorList {
+            node_id: self.node_id.clone(),
+            coordinators: list,
+        }
     }
 
     pub async fn shutdown(&self) {

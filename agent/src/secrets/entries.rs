@@ -13,6 +13,9 @@ pub const NODE_KEY: &str = "node.key";
 pub const COORDINATORS: &str = "coordinators";
 /// The cluster gossip keyring (JSON `GossipKeyring`).
 pub const GOSSIP_KEYRING: &str = "gossip_keyring";
+/// Present on the coordinator that created the cluster: it alone may found the
+/// coordinators' Raft group (a joining coordinator never does).
+pub const RAFT_FOUNDER: &str = "raft_founder";
 /// Operator accounts (JSON, Argon2id hashes) written by `p2pd init`; the coordinator's
 /// first start moves them into the store and removes this entry.
 pub const USERS: &str = "users";

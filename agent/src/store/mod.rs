@@ -114,6 +114,14 @@ pub enum Command {
     SetUserPassword { name: String, password_hash: String },
     /// Delete an account and end its sessions; the last admin cannot be removed.
     RemoveUser { name: String },
+    /// The public half of a coordinator's token-signing key, so that every coordinator
+    /// accepts the tokens any of them signs (`kid` names it in the token header).
+    AddJwtKey {
+        kid: String,
+        node_id: String,
+        /// Raw Ed25519 public key, hex.
+        public_key: String,
+    },
 }
 
 /// A node as the control plane records it.
@@ -151,7 +159,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 9;
+const SCHEMA_VERSION: i64 = 10;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -219,6 +227,12 @@ const MIGRATIONS: &[&str] = &[
     "CREATE TABLE users (
         name TEXT PRIMARY KEY,
         record TEXT NOT NULL
+     );",
+    // v10: the coordinators' token-verification keys
+    "CREATE TABLE jwt_keys (
+        kid TEXT PRIMARY KEY,
+        node_id TEXT NOT NULL,
+        public_key TEXT NOT NULL
      );",
 ];
 
@@ -342,6 +356,15 @@ impl Store {
             .is_revoked(jti))
     }
 
+    /// A coordinator's token-verification key (raw Ed25519), by `kid`, from memory.
+    pub fn jwt_key(&self, kid: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .sessions
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .jwt_key(kid))
+    }
+
     /// The generation a user's tokens must carry (0 until a first revocation), from memory.
     pub fn session_generation(&self, user: &str) -> Result<u64, StoreError> {
         Ok(self
@@ -428,6 +451,17 @@ fn apply_in(tx: &Connection, cmd: &Command) -> Result<(), StoreError> {
         | Command::RevokeCert { .. } => pki::apply(tx, cmd)?,
         Command::AddUser { .. } | Command::SetUserPassword { .. } | Command::RemoveUser { .. } => {
             users::apply(tx, cmd)?
+        }
+        Command::AddJwtKey {
+            kid,
+            node_id,
+            public_key,
+        } => {
+            // A kid is a hash of its key: the first record of it stays.
+            tx.execute(
+                "INSERT OR IGNORE INTO jwt_keys (kid, node_id, public_key) VALUES (?1, ?2, ?3)",
+                params![kid, node_id, public_key],
+            )?;
         }
     }
     tx.execute(

@@ -30,6 +30,9 @@ pub struct JoinTokenRecord {
     pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+    /// It enrols coordinators.
+    #[serde(default)]
+    pub coordinator: bool,
 }
 
 impl JoinTokenRecord {
@@ -49,6 +52,7 @@ impl JoinTokenRecord {
         JoinTokenInfo {
             token_id: self.token_id.clone(),
             node_id: self.node_id.clone(),
+            coordinator: self.coordinator,
             uses: self.uses,
             uses_left: self.uses_left,
             status: self.status(now),
@@ -424,6 +428,7 @@ mod tests {
             created_at: 0,
             expires_at,
             revoked_at: None,
+            coordinator: false,
         }
     }
 

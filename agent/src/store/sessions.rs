@@ -1,5 +1,6 @@
 //! What every authenticated request asks, answered from memory: is this JWT logged out,
-//! and which session generation must a user's tokens carry. Loaded when the store opens and
+//! which session generation must a user's tokens carry, and which key signed a token (by its
+//! `kid`). Loaded when the store opens and
 //! updated by `Store::apply` after each commit, so it never differs from the tables.
 
 use std::collections::HashMap;
@@ -13,6 +14,8 @@ pub struct Sessions {
     /// Logged-out token ids and when each token would have expired anyway.
     revoked: HashMap<String, i64>,
     generations: HashMap<String, u64>,
+    /// Coordinators' token keys by kid (raw Ed25519 public keys).
+    jwt_keys: HashMap<String, Vec<u8>>,
 }
 
 impl Sessions {
@@ -27,6 +30,13 @@ impl Sessions {
         for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
             let (user, g) = row?;
             s.generations.insert(user, g.max(0) as u64);
+        }
+        let mut stmt = conn.prepare("SELECT kid, public_key FROM jwt_keys")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (kid, key) = row?;
+            if let Ok(raw) = hex::decode(&key) {
+                s.jwt_keys.insert(kid, raw);
+            }
         }
         Ok(s)
     }
@@ -44,8 +54,19 @@ impl Sessions {
             | Command::RemoveUser { name: user } => {
                 *self.generations.entry(user.clone()).or_insert(0) += 1;
             }
+            Command::AddJwtKey {
+                kid, public_key, ..
+            } => {
+                if let Ok(raw) = hex::decode(public_key) {
+                    self.jwt_keys.entry(kid.clone()).or_insert(raw);
+                }
+            }
             _ => {}
         }
+    }
+
+    pub fn jwt_key(&self, kid: &str) -> Option<Vec<u8>> {
+        self.jwt_keys.get(kid).cloned()
     }
 
     pub fn is_revoked(&self, jti: &str) -> bool {

@@ -1,13 +1,52 @@
-//! `p2pctl cluster gossip-stats`, `cluster limit-stats` and `cluster rotate-gossip-key`.
+//! `p2pctl cluster coordinators`, `cluster gossip-stats`, `cluster limit-stats` and
+//! `cluster rotate-gossip-key`.
 
-use crate::cli::ClusterCmd;
+use p2p_shared::api::CoordinatorStatus;
+
+use crate::cli::{ClusterCmd, CoordinatorsCmd};
 use crate::error::{CtlError, Exit};
-use crate::output::print;
+use crate::output::{Tabular, print, report, table};
 use crate::session::Session;
+
+impl Tabular for CoordinatorStatus {
+    fn headers(_wide: bool) -> Vec<&'static str> {
+        vec![
+            "NAME", "ADDRESS", "LEADER", "VOTER", "TERM", "APPLIED", "LAG", "CONTACT",
+        ]
+    }
+    fn row(&self, _wide: bool) -> Vec<String> {
+        let opt = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+        vec![
+            self.node_id.clone(),
+            self.api_address.clone(),
+            if self.leader { "yes" } else { "" }.into(),
+            if self.voter { "yes" } else { "learner" }.into(),
+            self.term.to_string(),
+            opt(self.last_applied),
+            opt(self.lag),
+            self.last_contact_ms
+                .map(|ms| format!("{ms}ms"))
+                .unwrap_or_else(|| "-".into()),
+        ]
+    }
+}
 
 pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError> {
     let out = env.global.output;
     match cmd {
+        ClusterCmd::Coordinators { cmd } => match cmd.unwrap_or(CoordinatorsCmd::Ls) {
+            CoordinatorsCmd::Ls => {
+                let list = env.client()?.coordinators().await?;
+                print(out, &list, |wide| table(&list.coordinators, wide))
+            }
+            CoordinatorsCmd::Remove { node } => {
+                env.client()?.remove_coordinator(&node).await?;
+                let done = serde_json::json!({ "removed": node });
+                report(out, &done, || {
+                    format!("removed coordinator {node} from the Raft group; stop its p2pd now")
+                })
+            }
+        },
         ClusterCmd::GossipStats => {
             let st = env.client()?.gossip_stats().await?;
             print(out, &st, |_| {

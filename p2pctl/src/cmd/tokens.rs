@@ -28,7 +28,12 @@ pub async fn token_cmd(env: &Session, cmd: TokenCmd) -> Result<(), CtlError> {
     let client = env.client()?;
     let out = env.global.output;
     match cmd {
-        TokenCmd::Create { ttl, node_id, uses } => {
+        TokenCmd::Create {
+            ttl,
+            node_id,
+            uses,
+            coordinator,
+        } => {
             if let Some(n) = &node_id
                 && !is_valid_name(n)
             {
@@ -39,14 +44,20 @@ pub async fn token_cmd(env: &Session, cmd: TokenCmd) -> Result<(), CtlError> {
                     ttl_seconds: ttl.as_secs().max(1),
                     node_id,
                     uses,
+                    coordinator,
                 })
                 .await?;
             match out {
                 Output::Json | Output::Yaml => print(out, &created, |_| String::new()),
                 _ => {
                     println!("{}", created.token);
+                    let start = if created.info.coordinator {
+                        "a coordinator (coordinator_mode: true)"
+                    } else {
+                        "a worker"
+                    };
                     eprintln!(
-                        "Join token {} ({} use{}, expires {}). Start a worker with:\n  P2PD_JOIN_TOKEN=<token> p2pd --coordinator HOST:PORT\nThe token is shown only now.",
+                        "Join token {} ({} use{}, expires {}). Start {start} with:\n  P2PD_JOIN_TOKEN=<token> p2pd --coordinator HOST:PORT\nThe token is shown only now.",
                         created.info.token_id,
                         created.info.uses,
                         if created.info.uses == 1 { "" } else { "s" },
