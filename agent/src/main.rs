@@ -95,11 +95,12 @@ fn init_tracing(config: &Config, override_level: Option<&str>) -> CaptureSlot {
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
     let level = override_level.unwrap_or(config.log_level.as_str());
-    // openraft narrates every vote and leader step at info; below debug, its warnings are
-    // what an operator needs (p2pd reports leader changes itself).
+    // openraft narrates every vote and membership step, even at warn, and logs an error
+    // for each retry to a coordinator that is down. Below debug p2pd speaks for it: leader
+    // changes, a peer lost and found again (once each), writes that fail.
     let directives = match level {
         "debug" | "trace" => level.to_string(),
-        _ => format!("{level},openraft=warn"),
+        _ => format!("{level},openraft=off"),
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(directives));

@@ -173,6 +173,29 @@ async fn coordinators_join_replicate_and_survive_the_leader() {
             c.node_id
         );
     }
+    // A worker enrolled through one coordinator, revoked through another: every
+    // coordinator's TLS refuses it.
+    let wt = c1
+        .create_join_token(Duration::from_secs(600), None, 1)
+        .unwrap();
+    let w = worker(&net, 9, "w1", dir.path(), &c1, Some(&wt))
+        .await
+        .unwrap();
+    on_c3
+        .revoke_cert(&p2p_shared::api::RevokeCertRequest {
+            node_id: Some("w1".into()),
+            serial: None,
+        })
+        .await
+        .unwrap();
+    for c in [&c1, &c2, &c3] {
+        assert!(
+            poll(Duration::from_secs(5), || async { c.revoked_count() == 1 }).await,
+            "revocation enforced on {}",
+            c.node_id
+        );
+    }
+    w.shutdown().await;
     let list = api.coordinators().await.unwrap();
     assert_eq!(
         list.coordinators.iter().filter(|c| c.leader).count(),

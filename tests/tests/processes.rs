@@ -249,7 +249,19 @@ fn dev_cluster_is_usable_by_p2pctl_with_no_setup() {
     })
     .expect("dev cluster answered p2pctl");
     let nodes: Vec<NodeInfo> = parse(&listed);
-    assert_eq!(nodes[0].node_id, "coordinator");
+    assert_eq!(nodes[0].node_id, "coordinator-1");
+    // Three coordinators in one Raft group, one leading.
+    let out = p2pctl(&ctl, &["cluster", "coordinators", "-o", "json"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let group: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let members = group["coordinators"].as_array().unwrap();
+    assert_eq!(members.len(), 3, "{group}");
+    assert!(members.iter().all(|c| c["voter"] == true), "{group}");
+    assert_eq!(
+        members.iter().filter(|c| c["leader"] == true).count(),
+        1,
+        "{group}"
+    );
     let out = p2pctl(&ctl, &["context", "ls", "-o", "json"], &[]);
     let ctxs: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(ctxs[0]["name"], "dev");

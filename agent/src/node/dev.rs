@@ -1,7 +1,8 @@
-//! `p2pd dev`: a working local cluster in one command. A coordinator on 127.0.0.1 and two
-//! workers on 127.0.0.2 and 127.0.0.3 that enrol through the real flow (join token, pinned
-//! TLS, address challenge, CSR), a temporary state directory, and a ready `p2pctl` context
-//! named `dev`.
+//! `p2pd dev`: a working local cluster in one command. Three coordinators on 127.0.0.1-3
+//! that replicate the control plane with Raft (the second and third join with a
+//! coordinator token), and two workers on 127.0.0.4 and 127.0.0.5; all enrol through the
+//! real flow (join token, pinned TLS, address challenge, CSR). A temporary state directory,
+//! and a ready `p2pctl` context named `dev`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -30,14 +31,20 @@ pub enum DevError {
     TempDir(std::io::Error),
     #[error("join token: {0}")]
     Token(#[from] p2p_shared::jointoken::JoinTokenError),
+    #[error("the dev coordinators did not form a Raft group within {0:?}")]
+    NoGroup(Duration),
 }
 
-/// Workers `p2pd dev` starts next to its coordinator.
+/// Coordinators and workers `p2pd dev` starts.
+pub const DEV_COORDINATORS: usize = 3;
 pub const DEV_WORKERS: usize = 2;
+/// How long the dev cluster waits for its coordinators to form the Raft group.
+const FORM_GROUP: Duration = Duration::from_secs(30);
 
 /// A running dev cluster; its temporary state goes when this is dropped.
 pub struct DevCluster {
-    pub coordinator: RunningAgent,
+    /// The first founded the cluster; the context points at it.
+    pub coordinators: Vec<RunningAgent>,
     pub workers: Vec<RunningAgent>,
     pub state_dir: PathBuf,
     pub ctl_config: PathBuf,
@@ -68,51 +75,64 @@ pub async fn start_dev(
     let admin_password = random_hex(12);
     // A local cluster runs its services as the developer who started it.
     let dev_user = crate::services::launch::agent_user().ok().map(|u| u.name);
-    let mut config = Config {
-        node_id: NodeName::parse("coordinator").ok(),
-        coordinator_mode: true,
-        state_directory: state_dir.join("coordinator"),
-        ..Config::default()
-    };
-    config.http.port = port;
-    config.http.bind_address = [127, 0, 0, 1].into();
-    config.services.directory = services_dir.clone();
-    config.services.default_user = dev_user.clone();
-    let coordinator = start(AgentOptions {
-        config,
-        // The dev vault lives and dies with the temporary directory.
-        password: random_hex(16),
-        kdf: KdfParams::DEFAULT,
-        admin_password: Some(admin_password.clone()),
-        join_token: None,
-        log_capture: Default::default(),
-    })
-    .await?;
-    let join = coordinator.create_join_token(Duration::from_secs(600), None, DEV_WORKERS as u32)?;
-    let mut workers = Vec::with_capacity(DEV_WORKERS);
-    for i in 0..DEV_WORKERS {
-        let ip = IpAddr::from([127, 0, 0, 2 + i as u8]);
+    let node = |name: &str, host: u8, coordinator: bool| {
         let mut config = Config {
-            node_id: NodeName::parse(&format!("worker-{}", i + 1)).ok(),
-            coordinator_mode: false,
-            coordinator_addresses: vec![format!("127.0.0.1:{}", coordinator.local_addr.port())],
-            state_directory: state_dir.join(format!("worker-{}", i + 1)),
+            node_id: NodeName::parse(name).ok(),
+            coordinator_mode: coordinator,
+            state_directory: state_dir.join(name),
             ..Config::default()
         };
         config.http.port = port;
-        config.http.bind_address = ip;
+        config.http.bind_address = IpAddr::from([127, 0, 0, host]);
         config.services.directory = services_dir.clone();
         config.services.default_user = dev_user.clone();
-        let worker = start(AgentOptions {
+        config
+    };
+    let options = |config: Config, join: Option<&str>| -> Result<AgentOptions, DevError> {
+        Ok(AgentOptions {
             config,
+            // The dev vaults live and die with the temporary directory.
             password: random_hex(16),
             kdf: KdfParams::DEFAULT,
             admin_password: None,
-            join_token: Some(JoinToken::parse(&join)?),
+            join_token: join.map(JoinToken::parse).transpose()?,
             log_capture: Default::default(),
         })
-        .await?;
-        workers.push(worker);
+    };
+    let mut first = options(node("coordinator-1", 1, true), None)?;
+    first.admin_password = Some(admin_password.clone());
+    let founder = start(first).await?;
+    let coordinator_addresses: Vec<String> = (1..=DEV_COORDINATORS)
+        .map(|i| format!("127.0.0.{i}:{}", founder.local_addr.port()))
+        .collect();
+    let join = founder
+        .create_coordinator_token(Duration::from_secs(600), (DEV_COORDINATORS - 1) as u32)?;
+    let mut coordinators = vec![founder];
+    for i in 2..=DEV_COORDINATORS {
+        let mut config = node(&format!("coordinator-{i}"), i as u8, true);
+        config.coordinator_addresses = coordinator_addresses[..1].to_vec();
+        coordinators.push(start(options(config, Some(&join))?).await?);
+    }
+    let voters = || {
+        coordinators[0]
+            .coordinators()
+            .map_or(0, |l| l.coordinators.iter().filter(|c| c.voter).count())
+    };
+    let deadline = tokio::time::Instant::now() + FORM_GROUP;
+    while voters() < DEV_COORDINATORS {
+        if tokio::time::Instant::now() > deadline {
+            return Err(DevError::NoGroup(FORM_GROUP));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let coordinator = &coordinators[0];
+    let join = coordinator.create_join_token(Duration::from_secs(600), None, DEV_WORKERS as u32)?;
+    let mut workers = Vec::with_capacity(DEV_WORKERS);
+    for i in 0..DEV_WORKERS {
+        let host = (DEV_COORDINATORS + 1 + i) as u8;
+        let mut config = node(&format!("worker-{}", i + 1), host, false);
+        config.coordinator_addresses = coordinator_addresses.clone();
+        workers.push(start(options(config, Some(&join))?).await?);
     }
     let token = coordinator.issue_token(ADMIN_USER, Role::Admin)?;
     let mut cfg = CtlConfig::load(&ctl_config)?;
@@ -129,7 +149,7 @@ pub async fn start_dev(
     );
     cfg.save(&ctl_config)?;
     Ok(DevCluster {
-        coordinator,
+        coordinators,
         workers,
         state_dir,
         ctl_config,
@@ -142,7 +162,7 @@ pub async fn start_dev(
 impl DevCluster {
     /// What an operator needs to know, for stdout.
     pub fn summary(&self) -> String {
-        let c = &self.coordinator;
+        let c = &self.coordinators[0];
         let temp_note = if self._temp.is_some() {
             " (temporary, removed on exit)"
         } else {
@@ -150,14 +170,18 @@ impl DevCluster {
         };
         format!(
             "p2pd dev: local cluster is up\n\
-             \n  coordinator   {node}  https://{addr}\n{workers}  \
+             \n{coordinators}{workers}  \
              state         {state}{temp_note}\n  \
              CA            {fp}\n  \
              admin login   user `admin`, password {pw}\n\
              \np2pctl context `{ctx}` written to {cfg} and made current. Try:\n\
-             \n  p2pctl nodes ls\n  p2pctl cert ls{services}  p2pctl whoami\n\
+             \n  p2pctl nodes ls\n  p2pctl cluster coordinators\n  p2pctl cert ls{services}  p2pctl whoami\n\
              \nPress Ctrl-C to stop.\n",
-            node = c.node_id,
+            coordinators = self
+                .coordinators
+                .iter()
+                .map(|k| format!("  coordinator   {}  https://{}\n", k.node_id, k.local_addr))
+                .collect::<String>(),
             workers = self
                 .workers
                 .iter()
@@ -177,7 +201,6 @@ impl DevCluster {
                     "\n  p2pctl svc ls          (none: start with --services-dir DIR to run some)\n"
                         .to_string(),
             },
-            addr = c.local_addr,
             state = self.state_dir.display(),
             fp = c.ca_fingerprint,
             pw = self.admin_password.as_str(),
@@ -190,6 +213,9 @@ impl DevCluster {
         for w in self.workers {
             w.shutdown().await;
         }
-        self.coordinator.shutdown().await;
+        // The founder last: the others' final writes still find a quorum.
+        for c in self.coordinators.into_iter().rev() {
+            c.shutdown().await;
+        }
     }
 }

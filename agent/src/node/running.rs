@@ -153,6 +153,11 @@ impl RunningAgent {
         &self.state.pki.ca_pem
     }
 
+    /// The coordinators' Raft group as this coordinator sees it (`None` on a worker).
+    pub fn coordinators(&self) -> Option<p2p_shared::api::CoordinatorList> {
+        self.state.control.as_ref().map(|c| c.raft.coordinators())
+    }
+
     /// Revoked serials this node currently enforces.
     pub fn revoked_count(&self) -> usize {
         self.state.pki.revoked.len()

@@ -134,6 +134,11 @@ impl Tasks {
         );
         self.handles.push(task);
         if let Some(control) = &identity.control {
+            self.handles.push(revocations::spawn_enforcer(
+                control.store.clone(),
+                pki.clone(),
+                self.shutdown.clone(),
+            ));
             self.handles.push(revocations::spawn_superseder(
                 control.issuer.clone(),
                 pki.clone(),

@@ -100,7 +100,6 @@ pub struct Issuer {
     verifier: Verifier,
     node_validity: Duration,
     coordinators: Vec<CoordinatorInfo>,
-    revocations: watch::Sender<u64>,
     gossip_keys: watch::Receiver<GossipKeyring>,
 }
 
@@ -196,7 +195,6 @@ impl Issuer {
         gossip_keys: watch::Receiver<GossipKeyring>,
     ) -> Result<Self, IssueError> {
         let verifier = Verifier::new(challenge_port)?;
-        let version = store.revocation_version()?;
         Ok(Self {
             ca,
             store,
@@ -204,9 +202,26 @@ impl Issuer {
             verifier,
             node_validity,
             coordinators,
-            revocations: watch::Sender::new(version),
             gossip_keys,
         })
+    }
+
+    /// Every coordinator of the cluster, from the replicated node registry (each
+    /// registers itself when it starts), this one first; what enrolling and renewing
+    /// nodes learn so they can fail over between coordinators.
+    pub fn coordinators(&self) -> Vec<CoordinatorInfo> {
+        let mut list = self.coordinators.clone();
+        if let Ok(nodes) = self.store.nodes() {
+            for n in nodes {
+                if n.role == NodeRole::Coordinator && !list.iter().any(|c| c.node_id == n.node_id) {
+                    list.push(CoordinatorInfo {
+                        node_id: n.node_id,
+                        api_address: n.api_address,
+                    });
+                }
+            }
+        }
+        list
     }
 
     pub fn ca(&self) -> &ClusterCa {
@@ -223,7 +238,7 @@ impl Issuer {
 
     /// Long-pollers of the revocation list wait on this.
     pub fn revocation_watch(&self) -> watch::Receiver<u64> {
-        self.revocations.subscribe()
+        self.store.revocation_watch()
     }
 
     /// Signs a node certificate for `req` after authorising and validating it.
@@ -390,7 +405,7 @@ impl Issuer {
             not_after: issued.not_after,
             addresses,
             rejected_addresses: rejected,
-            coordinators: self.coordinators.clone(),
+            coordinators: self.coordinators(),
             gossip_keyring: Some(self.gossip_keys.borrow().clone()),
         })
     }
@@ -429,7 +444,7 @@ impl Issuer {
                 .filter_map(|a| a.parse().ok())
                 .collect(),
             rejected_addresses: Vec::new(),
-            coordinators: self.coordinators.clone(),
+            coordinators: self.coordinators(),
             gossip_keyring: Some(self.gossip_keys.borrow().clone()),
         }))
     }
@@ -539,7 +554,6 @@ impl Issuer {
         let after = self.store.revocation_version()?;
         if after != before {
             tracing::info!("revoked node certificates replaced by a renewal");
-            self.revocations.send_replace(after);
         }
         Ok(after != before)
     }
@@ -557,8 +571,6 @@ impl Issuer {
             }
             tracing::warn!(%serial, "certificate revoked");
         }
-        let version = self.store.revocation_version()?;
-        self.revocations.send_replace(version);
         Ok(())
     }
 }

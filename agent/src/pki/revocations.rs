@@ -26,6 +26,29 @@ pub fn refresh_from_store(store: &Store, list: &RevocationList) -> Result<(), St
     Ok(())
 }
 
+/// A coordinator's task: whenever the replicated revocation list moves (a revocation
+/// made through any coordinator), this coordinator's TLS enforces it.
+pub fn spawn_enforcer(
+    store: Arc<Store>,
+    pki: Arc<NodePki>,
+    mut shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    let mut moved = store.revocation_watch();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => return,
+                changed = moved.changed() => if changed.is_err() { return },
+            }
+            let (store, pki) = (store.clone(), pki.clone());
+            let loaded = blocking::run(move || refresh_from_store(&store, &pki.revoked)).await;
+            if let Err(e) = loaded {
+                tracing::warn!(error = %e, "cannot load the revocation list; keeping the previous one");
+            }
+        }
+    })
+}
+
 /// A coordinator's task: revokes the certificates renewals replaced once their grace has
 /// passed, and enforces the result itself.
 pub fn spawn_superseder(

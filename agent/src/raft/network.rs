@@ -93,11 +93,16 @@ impl Peer {
             .await
             .map_err(|e| match e {
                 ClientError::Unreachable { .. } | ClientError::Rejected { .. } => {
+                    if self.contacts.lost(self.target) {
+                        tracing::warn!(coordinator = %self.node, error = %e, "coordinator unreachable; Raft retries it quietly");
+                    }
                     RPCError::Unreachable(Unreachable::new(&e))
                 }
                 other => RPCError::Network(NetworkError::new(&other)),
             })?;
-        self.contacts.heard(self.target);
+        if self.contacts.heard(self.target) {
+            tracing::info!(coordinator = %self.node, "coordinator reachable again");
+        }
         answer.map_err(|e| {
             RPCError::RemoteError(RemoteError::new_with_node(
                 self.target,
@@ -141,23 +146,35 @@ impl RaftNetwork<TypeConfig> for Peer {
     }
 }
 
-/// When each peer last answered a Raft message (the leader's view of its followers).
+/// When each peer last answered a Raft message (the leader's view of its followers), and
+/// which are unreachable now, so that losing and finding one is logged once each.
 #[derive(Debug, Default)]
-pub struct Contacts(std::sync::Mutex<std::collections::HashMap<RaftId, std::time::Instant>>);
+pub struct Contacts(std::sync::Mutex<ContactBook>);
+
+#[derive(Debug, Default)]
+pub struct ContactBook {
+    heard: std::collections::HashMap<RaftId, std::time::Instant>,
+    down: std::collections::HashSet<RaftId>,
+}
 
 impl Contacts {
-    pub fn heard(&self, peer: RaftId) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(peer, std::time::Instant::now());
+    fn book(&self) -> std::sync::MutexGuard<'_, ContactBook> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// True if the peer was unreachable until now.
+    pub fn heard(&self, peer: RaftId) -> bool {
+        let mut b = self.book();
+        b.heard.insert(peer, std::time::Instant::now());
+        b.down.remove(&peer)
+    }
+
+    /// True the first time the peer is found unreachable.
+    pub fn lost(&self, peer: RaftId) -> bool {
+        self.book().down.insert(peer)
     }
 
     pub fn since(&self, peer: RaftId) -> Option<Duration> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&peer)
-            .map(|t| t.elapsed())
+        self.book().heard.get(&peer).map(|t| t.elapsed())
     }
 }

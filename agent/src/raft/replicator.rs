@@ -415,7 +415,10 @@ async fn report_leaders(
         if leader != known {
             match &name {
                 Some(name) => tracing::info!(leader = %name, term, "coordinator leader elected"),
-                None => tracing::warn!(term, "no coordinator leader; control-plane writes wait"),
+                None => tracing::info!(
+                    term,
+                    "no coordinator leader at the moment; control-plane writes wait for one"
+                ),
             }
             known = leader;
         }

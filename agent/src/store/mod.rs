@@ -253,6 +253,9 @@ impl Writer for Store {
 pub struct Store {
     conn: Mutex<Connection>,
     sessions: std::sync::RwLock<sessions::Sessions>,
+    /// The revocation list's version, moved after every commit that changes it, on
+    /// whichever coordinator the change was proposed (long-polls and the TLS list follow).
+    revocations: tokio::sync::watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -290,10 +293,12 @@ impl Store {
         let store = Self {
             conn: Mutex::new(conn),
             sessions: Default::default(),
+            revocations: tokio::sync::watch::Sender::new(0),
         };
         store.migrate()?;
         let loaded = sessions::Sessions::load(&store.lock())?;
         *store.sessions.write().unwrap_or_else(|p| p.into_inner()) = loaded;
+        store.revocations.send_replace(store.revocation_version()?);
         Ok(store)
     }
 
@@ -327,16 +332,42 @@ impl Store {
         let tx = conn.transaction()?;
         apply_in(&tx, cmd)?;
         tx.commit()?;
+        // The mirror reads the store again: release the connection first.
+        drop(conn);
         self.mirror(cmd);
         Ok(())
     }
 
-    /// Keeps the in-memory session view equal to the committed tables.
+    /// Keeps the in-memory views equal to the committed tables.
     fn mirror(&self, cmd: &Command) {
         self.sessions
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .applied(cmd);
+        if matches!(
+            cmd,
+            Command::RevokeCert { .. } | Command::RevokeSuperseded { .. }
+        ) {
+            self.publish_revocations();
+        }
+    }
+
+    fn publish_revocations(&self) {
+        match self.revocation_version() {
+            Ok(v) => {
+                self.revocations.send_if_modified(|old| {
+                    let moved = *old != v;
+                    *old = v;
+                    moved
+                });
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read the revocation version"),
+        }
+    }
+
+    /// Moves whenever the revocation list changes.
+    pub fn revocation_watch(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.revocations.subscribe()
     }
 
     /// Runs a read-only query under the connection lock.

@@ -78,6 +78,8 @@ impl Store {
             set_meta(&tx, "raft_membership", m)?;
         }
         tx.commit()?;
+        // The mirror reads the store again: release the connection first.
+        drop(conn);
         if let (Some(cmd), Ok(())) = (cmd, &outcome) {
             self.mirror(cmd);
         }
@@ -129,6 +131,7 @@ impl Store {
         self.migrate()?;
         let loaded = sessions::Sessions::load(&self.lock())?;
         *self.sessions.write().unwrap_or_else(|p| p.into_inner()) = loaded;
+        self.publish_revocations();
         self.position()
     }
 }
