@@ -78,6 +78,10 @@ impl Session {
         let server = self.global.endpoint.as_deref().unwrap_or(&ctx.server);
         let mut opts = ClientOptions::new(server, ServerTrust::Pinned(pin));
         opts.token = ctx.token.clone();
+        // --endpoint asks one node on purpose: no failing over to another.
+        if self.global.endpoint.is_none() {
+            opts.fallbacks = ctx.servers.clone();
+        }
         opts.timeout = Duration::from_secs(self.global.timeout.max(1));
         opts.wait_out_rate_limit = Some(rate_limit_notice());
         if let (Some(cert), Some(key)) = (&ctx.client_cert, &ctx.client_key) {

@@ -9,11 +9,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::{
-    CertIssued, CertList, CertRequest, CertSummary, CreateJoinTokenRequest, CreateUserRequest,
-    ErrorBody, HealthResponse, JoinTokenCreated, JoinTokenInfo, JoinTokenList, LoginRequest,
-    LoginResponse, NodeInfo, NodeList, NodeStatus, OperatorCertIssued, OperatorCertRequest,
-    RenewResult, RevokeCertRequest, RevokeCertResponse, SetPasswordRequest, UserInfo, UserList,
-    WhoAmI,
+    CreateUserRequest, ErrorBody, HealthResponse, LoginRequest, LoginResponse, NodeInfo, NodeList,
+    SetPasswordRequest, UserInfo, UserList, WhoAmI,
 };
 pub use crate::tls::ServerTrust;
 use crate::tls::{CertCell, PeerRequirements, RevocationList, client_config};
@@ -40,7 +37,16 @@ pub struct ClientOptions {
     /// For idempotent calls refused with 429: wait out the server's `Retry-After` once
     /// (if at most [`MAX_RATE_LIMIT_WAIT`]), telling this callback first, then retry.
     pub wait_out_rate_limit: Option<RateLimitNotice>,
+    /// Other servers of the same cluster (the other coordinators): a call that cannot
+    /// reach `server`, or that a coordinator without a quorum refuses, is tried on these.
+    pub fallbacks: Vec<String>,
 }
+
+/// How long a call keeps trying the servers in turn (a coordinator election takes about
+/// a second; the server side holds a write for up to 5 s itself).
+const FAILOVER_BUDGET: Duration = Duration::from_secs(8);
+/// With other servers to try, a dead one is given up on quickly.
+const FAILOVER_CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Longest `Retry-After` a client waits out by itself.
 pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(30);
@@ -67,6 +73,7 @@ impl ClientOptions {
             require_coordinator: false,
             timeout: Duration::from_secs(10),
             wait_out_rate_limit: None,
+            fallbacks: Vec::new(),
         }
     }
 }
@@ -123,7 +130,9 @@ impl ClientError {
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     http: reqwest::Client,
-    base: String,
+    /// The server first, then its fallbacks; `current` is the one in use.
+    bases: Arc<Vec<String>>,
+    current: Arc<std::sync::atomic::AtomicUsize>,
     token: Option<String>,
     wait_out_rate_limit: Option<RateLimitNotice>,
 }
@@ -188,6 +197,18 @@ fn certificate_failure(err: &reqwest::Error) -> bool {
 impl ApiClient {
     pub fn new(opts: ClientOptions) -> Result<Self, ClientError> {
         let base = normalise_server(&opts.server)?;
+        let mut bases = vec![base.clone()];
+        for f in &opts.fallbacks {
+            let f = normalise_server(f)?;
+            if !bases.contains(&f) {
+                bases.push(f);
+            }
+        }
+        let connect_timeout = if bases.len() > 1 {
+            FAILOVER_CONNECT_TIMEOUT
+        } else {
+            opts.timeout.min(Duration::from_secs(5))
+        };
         let peer = PeerRequirements {
             node: opts.expected_node,
             coordinator: opts.require_coordinator || opts.token.is_some(),
@@ -198,7 +219,7 @@ impl ApiClient {
             .https_only(true)
             .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(opts.timeout.min(Duration::from_secs(5)))
+            .connect_timeout(connect_timeout)
             .timeout(opts.timeout)
             // Below the servers' idle_connection_timeout (60 s by default): the client
             // closes an idle connection first, so no request races the server's close.
@@ -210,7 +231,8 @@ impl ApiClient {
             })?;
         Ok(Self {
             http,
-            base,
+            bases: Arc::new(bases),
+            current: Arc::default(),
             token: opts.token,
             wait_out_rate_limit: opts.wait_out_rate_limit,
         })
@@ -221,7 +243,44 @@ impl ApiClient {
     }
 
     pub fn base_url(&self) -> &str {
-        &self.base
+        let i = self.current.load(std::sync::atomic::Ordering::Relaxed);
+        self.bases
+            .get(i)
+            .or(self.bases.first())
+            .map_or("", String::as_str)
+    }
+
+    /// Every server this client may use, the one in use first.
+    pub fn servers(&self) -> Vec<String> {
+        let i = self.current.load(std::sync::atomic::Ordering::Relaxed);
+        let mut v = self.bases.to_vec();
+        let n = v.len();
+        v.rotate_left(i.min(n));
+        v
+    }
+
+    fn fail_over(&self) {
+        let n = self.bases.len().max(1);
+        let _ = self.current.fetch_update(
+            std::sync::atomic::Ordering::Relaxed,
+            std::sync::atomic::Ordering::Relaxed,
+            |i| Some((i + 1) % n),
+        );
+    }
+
+    /// Whether `e` from `method` may be retried on another server: it never reached a
+    /// server (refused, timed out connecting), or the server answered that it cannot
+    /// commit (no quorum or shutting down) or is not a coordinator. A read may also be
+    /// retried after any transport failure.
+    fn try_elsewhere(e: &ClientError, method: &Method) -> bool {
+        match e {
+            // reqwest names a failed connection "(Connect)": nothing was sent.
+            ClientError::Unreachable { reason, .. } => {
+                *method == Method::GET || reason.contains("(Connect)")
+            }
+            ClientError::Api { status, .. } => *status == 503 || *status == 421,
+            _ => false,
+        }
     }
 
     pub(crate) async fn call<B: Serialize, T: DeserializeOwned>(
@@ -250,7 +309,7 @@ impl ApiClient {
             }
             req
         };
-        let bytes = match self.exchange(build(), MAX_RESPONSE).await {
+        let bytes = match self.exchange_failing_over(&method, &build).await {
             Err(ClientError::RateLimited {
                 retry_after: Some(wait),
                 ..
@@ -270,9 +329,42 @@ impl ApiClient {
             &bytes[..]
         };
         serde_json::from_slice(bytes).map_err(|e| ClientError::Decode {
-            server: self.base.clone(),
+            server: self.base_url().to_string(),
             reason: e.to_string(),
         })
+    }
+
+    /// [`ApiClient::exchange`] on the server in use, then on the others in turn while the
+    /// failure is one another server may not have (see [`ApiClient::try_elsewhere`]),
+    /// until every server was tried in a round after [`FAILOVER_BUDGET`].
+    async fn exchange_failing_over(
+        &self,
+        method: &Method,
+        build: &impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<Vec<u8>, ClientError> {
+        let servers = self.bases.len();
+        let deadline = tokio::time::Instant::now() + FAILOVER_BUDGET;
+        let mut tried = 0;
+        loop {
+            match self.exchange(build(), MAX_RESPONSE).await {
+                Err(e) if servers > 1 && Self::try_elsewhere(&e, method) => {
+                    self.fail_over();
+                    tried += 1;
+                    if tried % servers == 0 {
+                        if tokio::time::Instant::now() >= deadline {
+                            return Err(e);
+                        }
+                        // Every server failed this round (an election): pause, jittered.
+                        let nanos = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.subsec_nanos());
+                        let ms = 100 + u64::from(nanos % 150);
+                        tokio::time::sleep(Duration::from_millis(ms)).await;
+                    }
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Sends `req`; a transport failure, a refused certificate or a non-2xx status becomes
@@ -308,14 +400,16 @@ impl ApiClient {
 
     pub(crate) fn too_large(&self, limit: usize) -> ClientError {
         ClientError::TooLarge {
-            server: self.base.clone(),
+            server: self.base_url().to_string(),
             limit,
         }
     }
 
     /// A request to `path` carrying this client's credentials.
     pub(crate) fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let req = self.http.request(method, format!("{}{}", self.base, path));
+        let req = self
+            .http
+            .request(method, format!("{}{}", self.base_url(), path));
         match &self.token {
             Some(token) => req.bearer_auth(token),
             None => req,
@@ -329,7 +423,7 @@ impl ApiClient {
         req: reqwest::RequestBuilder,
     ) -> Result<reqwest::Response, ClientError> {
         let resp = req.send().await.map_err(|e| {
-            let (server, mut reason) = (self.base.clone(), describe(&e));
+            let (server, mut reason) = (self.base_url().to_string(), describe(&e));
             // rustls prints our own verifier's reason as a Debug value: say it in words.
             if reason.contains("OtherError(NotCoordinator)") {
                 reason = crate::tls::NotCoordinator.to_string();
@@ -366,7 +460,7 @@ impl ApiClient {
 
     pub(crate) fn unreachable(&self, e: &reqwest::Error) -> ClientError {
         ClientError::Unreachable {
-            server: self.base.clone(),
+            server: self.base_url().to_string(),
             reason: describe(e),
         }
     }
@@ -434,106 +528,7 @@ impl ApiClient {
     }
 }
 
-impl ApiClient {
-    pub async fn create_join_token(
-        &self,
-        req: &CreateJoinTokenRequest,
-    ) -> Result<JoinTokenCreated, ClientError> {
-        self.call(Method::POST, "/v1/tokens", Some(req)).await
-    }
-
-    pub async fn join_tokens(&self) -> Result<JoinTokenList, ClientError> {
-        self.call::<(), _>(Method::GET, "/v1/tokens", None).await
-    }
-
-    pub async fn revoke_join_token(&self, token_id: &str) -> Result<JoinTokenInfo, ClientError> {
-        let path = format!("/v1/tokens/{}/revoke", encode_segment(token_id));
-        self.call::<(), _>(Method::POST, &path, None).await
-    }
-
-    /// A new node's first certificate (server trusted through the join token's CA pin).
-    pub async fn enroll(&self, req: &CertRequest) -> Result<CertIssued, ClientError> {
-        self.call(Method::POST, "/v1/enroll", Some(req)).await
-    }
-
-    /// A node's next certificate (authenticated by its current one over mTLS).
-    pub async fn renew_own_cert(&self, req: &CertRequest) -> Result<CertIssued, ClientError> {
-        self.call(Method::POST, "/v1/cluster/renew", Some(req))
-            .await
-    }
-
-    /// GET `path`; with `after`, the server holds the request up to `wait` for a version
-    /// other than `after`, so the client timeout leaves room beyond it.
-    pub async fn long_poll<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        after: Option<u64>,
-        wait: Duration,
-    ) -> Result<T, ClientError> {
-        let path = match after {
-            Some(v) => format!("{path}?after={v}&wait={}", wait.as_secs()),
-            None => path.to_string(),
-        };
-        self.call_with_timeout::<(), _>(
-            Method::GET,
-            &path,
-            None,
-            Some(wait + Duration::from_secs(10)),
-        )
-        .await
-    }
-
-    pub async fn node_status(&self) -> Result<NodeStatus, ClientError> {
-        self.call::<(), _>(Method::GET, "/v1/node/status", None)
-            .await
-    }
-
-    /// Asks the node itself to renew its certificate now (coordinators only).
-    pub async fn node_renew_now(&self) -> Result<RenewResult, ClientError> {
-        self.call_with_timeout::<(), _>(
-            Method::POST,
-            "/v1/node/renew",
-            None,
-            Some(Duration::from_secs(60)),
-        )
-        .await
-    }
-
-    pub async fn certs(&self, all: bool) -> Result<CertList, ClientError> {
-        let path = if all {
-            "/v1/certs?all=true"
-        } else {
-            "/v1/certs"
-        };
-        self.call::<(), _>(Method::GET, path, None).await
-    }
-
-    pub async fn node_cert(&self, node_id: &str) -> Result<CertSummary, ClientError> {
-        let path = format!("/v1/nodes/{}/cert", encode_segment(node_id));
-        self.call::<(), _>(Method::GET, &path, None).await
-    }
-
-    pub async fn renew_node_cert(&self, node_id: &str) -> Result<RenewResult, ClientError> {
-        let path = format!("/v1/nodes/{}/cert/renew", encode_segment(node_id));
-        self.call_with_timeout::<(), _>(Method::POST, &path, None, Some(Duration::from_secs(90)))
-            .await
-    }
-
-    pub async fn revoke_cert(
-        &self,
-        req: &RevokeCertRequest,
-    ) -> Result<RevokeCertResponse, ClientError> {
-        self.call(Method::POST, "/v1/certs/revoke", Some(req)).await
-    }
-
-    pub async fn issue_operator_cert(
-        &self,
-        req: &OperatorCertRequest,
-    ) -> Result<OperatorCertIssued, ClientError> {
-        self.call(Method::POST, "/v1/certs/operator", Some(req))
-            .await
-    }
-}
+impl ApiClient {}
 
 fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
     match serde_json::from_slice::<ErrorBody>(body) {

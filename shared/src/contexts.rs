@@ -36,6 +36,10 @@ pub struct Context {
     /// Its private key (PKCS#8 PEM, mode 0600).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_key: Option<PathBuf>,
+    /// The cluster's other coordinators (`https://HOST:PORT`), learned at login: a call
+    /// that cannot reach `server`, or that it cannot commit, is tried on these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub servers: Vec<String>,
 }
 
 impl std::fmt::Debug for Context {
@@ -46,6 +50,7 @@ impl std::fmt::Debug for Context {
             .field("user", &self.user)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("client_cert", &self.client_cert)
+            .field("servers", &self.servers)
             .finish_non_exhaustive()
     }
 }
@@ -134,6 +139,7 @@ mod tests {
                 token: Some("t".into()),
                 client_cert: Some("/x/op.crt".into()),
                 client_key: None,
+                servers: vec!["https://127.0.0.2:8801".into()],
             },
         );
         cfg.save(&path).unwrap();

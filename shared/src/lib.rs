@@ -13,6 +13,7 @@ pub mod identity;
 pub mod jointoken;
 pub mod logs;
 mod logs_client;
+mod pki_client;
 pub mod services;
 mod services_client;
 pub mod tls;

@@ -111,6 +111,35 @@ impl Cluster {
         Proc::spawn(&mut cmd)
     }
 
+    /// Starts a coordinator that joins the cluster through the one on host 1, with a
+    /// token from `p2pctl token create --coordinator`. Its state survives a restart: call
+    /// again without a token to bring it back.
+    pub fn spawn_coordinator(&self, name: &str, host: u8, token: Option<&str>) -> Proc {
+        let extra = format!("coordinator_addresses:\n  - {}:{}\n", self.ip(1), self.port);
+        let config = self.write_config(name, host, false);
+        let mut text = std::fs::read_to_string(&config).unwrap();
+        text.push_str(&extra);
+        std::fs::write(&config, text).unwrap();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.path(&format!("{name}.log")))
+            .unwrap();
+        let mut cmd = Command::new(bin("p2pd"));
+        cmd.arg("--config")
+            .arg(&config)
+            .env("P2PD_PASSWORD", "vault-password")
+            .env("RUST_LOG", "info")
+            .env_remove("P2PD_JOIN_TOKEN")
+            .stdout(Stdio::null())
+            .stderr(log);
+        if let Some(t) = token {
+            cmd.env("P2PD_JOIN_TOKEN", t);
+        }
+        cmd.envs(self.extra_env.iter().map(|(k, v)| (k, v)));
+        Proc::spawn(&mut cmd)
+    }
+
     pub fn log(&self, name: &str) -> String {
         std::fs::read_to_string(self.path(&format!("{name}.log"))).unwrap_or_default()
     }

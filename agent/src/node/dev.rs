@@ -145,6 +145,10 @@ pub async fn start_dev(
             token: Some(token),
             client_cert: None,
             client_key: None,
+            servers: coordinators[1..]
+                .iter()
+                .map(|c| format!("https://{}", c.local_addr))
+                .collect(),
         },
     );
     cfg.save(&ctl_config)?;

@@ -59,6 +59,20 @@ pub async fn login(env: &mut Session, args: LoginArgs) -> Result<(), CtlError> {
     let client = env.client_for(&server, &fingerprint, None)?;
     let password = read_password(args.password_file.as_ref(), "P2PCTL_PASSWORD", "Password: ")?;
     let resp = client.login(&LoginRequest { user, password }).await?;
+    // The other coordinators, for failing over; a cluster of one (or an older one) has none.
+    let servers = {
+        let signed_in =
+            env.client_for(client.base_url(), &fingerprint, Some(resp.token.clone()))?;
+        match signed_in.coordinators().await {
+            Ok(list) => list
+                .coordinators
+                .iter()
+                .map(|c| format!("https://{}", c.api_address))
+                .filter(|s| s != client.base_url())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    };
     let name = args
         .context_name
         .or_else(|| env.global.context.clone())
@@ -80,6 +94,7 @@ pub async fn login(env: &mut Session, args: LoginArgs) -> Result<(), CtlError> {
             token: Some(resp.token.clone()),
             client_cert: None,
             client_key: None,
+            servers,
         },
     );
     env.save()?;

@@ -273,6 +273,7 @@ async fn issue(
             token: None,
             client_cert: Some(cert_path.clone()),
             client_key: Some(key_path.clone()),
+            servers: ctx.servers.clone(),
         },
     );
     config.save(&env.path)?;
