@@ -242,3 +242,49 @@ async fn api_token(a: &p2pd::node::RunningAgent) -> String {
         .unwrap()
         .token
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_time_token_used_through_two_coordinators_at_once_admits_one_node() {
+    let net = Net::new();
+    let dir = tempfile::tempdir().unwrap();
+    let c1 = coordinator(&net, dir.path()).await;
+    let api = admin(&c1).await;
+    let join = api
+        .create_join_token(&CreateJoinTokenRequest {
+            coordinator: true,
+            uses: 1,
+            ..one_use()
+        })
+        .await
+        .unwrap();
+    let c2 = joining_coordinator(&net, 2, "coord2", dir.path(), &c1, &join.token).await;
+    assert!(
+        poll(Duration::from_secs(20), || async {
+            api.coordinators()
+                .await
+                .is_ok_and(|l| l.coordinators.iter().filter(|c| c.voter).count() == 2)
+        })
+        .await
+    );
+    let once = c1
+        .create_join_token(Duration::from_secs(600), None, 1)
+        .unwrap();
+    // Two different workers, the same token, each through another coordinator.
+    let (a, b) = tokio::join!(
+        worker(&net, 10, "wa", dir.path(), &c1, Some(&once)),
+        worker(&net, 11, "wb", dir.path(), &c2, Some(&once)),
+    );
+    let joined = [a.is_ok(), b.is_ok()];
+    assert_eq!(
+        joined.iter().filter(|ok| **ok).count(),
+        1,
+        "exactly one joins: {:?} / {:?}",
+        a.as_ref().err().map(|e| e.to_string()),
+        b.as_ref().err().map(|e| e.to_string())
+    );
+    for w in [a, b].into_iter().flatten() {
+        w.shutdown().await;
+    }
+    c2.shutdown().await;
+    c1.shutdown().await;
+}

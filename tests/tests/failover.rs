@@ -92,7 +92,33 @@ fn p2pctl_keeps_working_when_the_leader_is_killed_and_it_catches_up() {
         (out.status.success() && stdout(&out).contains("carol")).then_some(())
     });
     assert!(caught_up.is_some(), "{}", c.log(names[at]));
-    let mut procs: Vec<Proc> = procs;
+
+    // Every coordinator SIGKILLed at once, then restarted: no acknowledged write is lost.
+    let tokens_before = c.ctl_ok(&["token", "ls", "-o", "json"]);
+    let tokens_before = json(&tokens_before).as_array().unwrap().len();
+    for p in &procs {
+        signal(p, libc::SIGKILL);
+    }
+    for p in procs.iter_mut() {
+        let _ = p.child.wait();
+    }
+    let mut procs: Vec<Proc> = vec![
+        c.spawn("coord", 1, false, None),
+        c.spawn_coordinator("coord2", 2, None),
+        c.spawn_coordinator("coord3", 3, None),
+    ];
+    let back = wait_for(Duration::from_secs(30), || {
+        let tokens = c.ctl(&["token", "ls", "-o", "json"]);
+        let users = c.ctl(&["user", "ls", "-o", "json"]);
+        (tokens.status.success()
+            && users.status.success()
+            && json(&stdout(&tokens)).as_array().map(Vec::len) == Some(tokens_before)
+            && stdout(&users).contains("carol"))
+        .then_some(())
+    });
+    assert!(back.is_some(), "{}", c.log("coord"));
+    let write = c.ctl(&["token", "create", "--ttl", "10m"]);
+    assert!(write.status.success(), "{}", stderr(&write));
     for p in procs.iter_mut().rev() {
         p.terminate(Duration::from_secs(10));
     }
