@@ -155,6 +155,25 @@ async fn coordinators_join_replicate_and_survive_the_leader() {
         })
         .await
         .unwrap();
+    // A consistent read on any coordinator sees it at once; every read says how fresh it is.
+    let bearer = api_token(&c1).await;
+    for c in [&c1, &c2] {
+        let resp = raw(c)
+            .get(format!("https://{}/v1/users?consistent=true", c.local_addr))
+            .bearer_auth(&bearer)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["x-p2p-known-leader"], "true");
+        assert!(resp.headers().contains_key("x-p2p-last-contact-ms"));
+        let body = resp.text().await.unwrap();
+        assert!(
+            body.contains("\"bob\""),
+            "{} has not applied the write: {body}",
+            c.node_id
+        );
+    }
     for c in [&c1, &c2, &c3] {
         let names = |c: &p2pd::node::RunningAgent| {
             let c = client(c, None);
@@ -287,4 +306,20 @@ async fn a_one_time_token_used_through_two_coordinators_at_once_admits_one_node(
     }
     c2.shutdown().await;
     c1.shutdown().await;
+}
+
+/// A plain HTTP client pinned to the cluster CA, for what the typed client does not send.
+fn raw(a: &p2pd::node::RunningAgent) -> reqwest::Client {
+    let tls = p2p_shared::tls::client_config(
+        p2p_shared::ServerTrust::Pinned(a.ca_fingerprint.clone()),
+        Default::default(),
+        None,
+        None,
+    )
+    .unwrap();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
 }

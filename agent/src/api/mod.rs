@@ -28,12 +28,13 @@
 //! | `POST /v1/node/services/{name}/{action}` | a coordinator (mTLS) |
 //! | `GET /v1/logs` (query, or `follow=true` for an NDJSON stream) | any signed-in role (every node) |
 //! | `GET /v1/cluster/logs/cursor`, `POST /v1/cluster/logs` | a node (mTLS), on coordinators |
-//! | `POST /v1/raft/{append,vote,snapshot,propose,join,remove}`, `POST /v1/cluster/coordinator-secrets` | a coordinator (mTLS), on coordinators |
+//! | `POST /v1/raft/{append,vote,snapshot,propose,join,remove,read-index}`, `POST /v1/cluster/coordinator-secrets` | a coordinator (mTLS), on coordinators |
 //!
 //! `GET /v1/nodes` is served by every node, from its membership view.
 //! "Signed in" means a JWT bearer token or an operator client certificate. Control-plane
 //! routes answer 421 `not_coordinator` on workers.
 
+mod consistency;
 pub mod error;
 pub mod extract;
 mod gossip_routes;
@@ -162,6 +163,10 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         )
         .route(crate::raft::join::JOIN_PATH, post(raft_routes::join))
         .route(
+            crate::raft::replicator::READ_INDEX_PATH,
+            post(raft_routes::read_index),
+        )
+        .route(
             crate::raft::join::REMOVE_PATH,
             post(raft_routes::remove_forwarded),
         )
@@ -178,6 +183,10 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            consistency::consistency,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limit::limit,

@@ -130,3 +130,12 @@ pub(super) async fn remove(
         Err(MembershipError::Unavailable(m)) => Err(ApiError::NoQuorum(m)),
     }
 }
+
+/// A follower asks for the read index of a consistent read.
+pub(super) async fn read_index(
+    State(s): State<AppState>,
+    node: NodeCaller,
+) -> Result<Json<Result<u64, String>>, ApiError> {
+    node.require_coordinator("ask for a read index")?;
+    Ok(Json(s.control()?.raft.read_index().await))
+}

@@ -442,3 +442,58 @@ impl Writer for Replicator {
         tokio::task::block_in_place(|| handle.block_on(self.propose(cmd)))
     }
 }
+
+/// Where a follower asks the leader for a read index (for `?consistent=true`).
+pub const READ_INDEX_PATH: &str = "/v1/raft/read-index";
+
+impl Replicator {
+    /// The leader's side of a linearizable read: confirms with a quorum that it still
+    /// leads and answers the log index every read must have applied.
+    pub async fn read_index(&self) -> Result<u64, String> {
+        match self.raft.ensure_linearizable().await {
+            Ok(at) => Ok(at.map_or(0, |l| l.index)),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Waits until this coordinator's store reflects every write committed before now, as
+    /// a quorum confirms (on a follower, by asking the leader for its read index).
+    pub async fn linearize(&self) -> Result<(), StoreError> {
+        let deadline = tokio::time::Instant::now() + self.hold;
+        let index = loop {
+            let (leader, node) = {
+                let m = self.raft.metrics().borrow().clone();
+                let node = m
+                    .current_leader
+                    .and_then(|id| m.membership_config.membership().get_node(&id).cloned());
+                (m.current_leader, node)
+            };
+            let asked = match (leader, node) {
+                (Some(l), _) if l == self.me => self.read_index().await,
+                (Some(_), Some(node)) => {
+                    let answer: Result<Result<u64, String>, String> = self
+                        .call_leader(&node, READ_INDEX_PATH, &serde_json::json!({}), self.hold)
+                        .await;
+                    answer.and_then(|a| a)
+                }
+                _ => Err("no coordinator leader is known".into()),
+            };
+            match asked {
+                Ok(i) => break i,
+                Err(e) if tokio::time::Instant::now() >= deadline => {
+                    return Err(StoreError::NoQuorum(format!(
+                        "a consistent read needs the leader and a quorum: {e}"
+                    )));
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        };
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        self.raft
+            .wait(Some(left))
+            .applied_index_at_least(Some(index), "a consistent read")
+            .await
+            .map_err(|e| StoreError::NoQuorum(format!("this coordinator is behind: {e}")))?;
+        Ok(())
+    }
+}
