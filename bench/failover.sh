@@ -38,10 +38,14 @@ run() { # name [token]
 }
 ctl() { "$bin/p2pctl" --timeout 10 "$@"; }
 group() { ctl cluster coordinators -o json 2>/dev/null || echo '{}'; }
+at_leader() { # the group as the leader sees it (it alone knows every peer's lag)
+  local l; l=$(leader)
+  [ -n "$l" ] && ctl --endpoint "https://127.0.0.${l#coord-}:$port" cluster coordinators -o json 2>/dev/null || echo '{}'
+}
 voters() { group | python3 -c 'import json,sys; g=json.load(sys.stdin); print(sum(c["voter"] for c in g.get("coordinators",[])))'; }
 leader() { group | python3 -c 'import json,sys; g=json.load(sys.stdin); print(next((c["node_id"] for c in g.get("coordinators",[]) if c["leader"]), ""))'; }
 caught_up() { # name: a voter, and the leader sees it at most 1 entry behind
-  group | python3 -c '
+  at_leader | python3 -c '
 import json,sys; g=json.load(sys.stdin); n=sys.argv[1]
 c=[c for c in g.get("coordinators",[]) if c["node_id"]==n]
 print(1 if c and c[0]["voter"] and c[0]["lag"] is not None and c[0]["lag"]<=1 and c[0]["last_contact_ms"] is not None and c[0]["last_contact_ms"]<1000 else 0)' "$1"

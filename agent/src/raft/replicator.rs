@@ -357,8 +357,12 @@ impl Replicator {
                     Some(0)
                 } else if m.current_leader == Some(*id) {
                     leader_since
-                } else {
+                } else if m.state == ServerState::Leader {
+                    // Only a leader talks to every peer; a follower's record is from an
+                    // earlier term.
                     self.contacts.since(*id).map(|d| d.as_millis() as u64)
+                } else {
+                    None
                 };
                 CoordinatorStatus {
                     node_id: node.node_id.clone(),
