@@ -27,16 +27,45 @@ pub const APPEND_PATH: &str = "/v1/raft/append";
 pub const VOTE_PATH: &str = "/v1/raft/vote";
 pub const SNAPSHOT_PATH: &str = "/v1/raft/snapshot";
 
-/// Makes one [`Peer`] per other coordinator.
+/// A connection may take longer to set up than one Raft message may take (a vote has
+/// `election_timeout_min`, a heartbeat `heartbeat_interval`): a TLS handshake on a busy
+/// machine can exceed 250 ms. The request itself runs this long in the background, so the
+/// connection it opened is pooled for the next message even when this one timed out.
+const CONNECTION_PATIENCE: Duration = Duration::from_secs(5);
+
+/// Makes a [`Peer`] for each coordinator Raft talks to. openraft asks for a new one for
+/// every election and replication stream; the HTTPS client (and its pooled connection)
+/// per coordinator is kept here, so they all share it.
 #[derive(Clone, Debug)]
 pub struct Network {
     pki: Arc<NodePki>,
     contacts: Arc<Contacts>,
+    clients: Arc<std::sync::Mutex<std::collections::HashMap<RaftId, ApiClient>>>,
 }
 
 impl Network {
     pub fn new(pki: Arc<NodePki>, contacts: Arc<Contacts>) -> Self {
-        Self { pki, contacts }
+        Self {
+            pki,
+            contacts,
+            clients: Arc::default(),
+        }
+    }
+
+    fn client_for(&self, target: RaftId, node: &Coordinator) -> Result<ApiClient, ClientError> {
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = clients.get(&target)
+            && c.base_url().ends_with(&node.api_address)
+        {
+            return Ok(c.clone());
+        }
+        let c = self.pki.coordinator_client(
+            node.api_address.clone(),
+            Some(node.node_id.clone()),
+            CONNECTION_PATIENCE,
+        )?;
+        clients.insert(target, c.clone());
+        Ok(c)
     }
 }
 
@@ -47,50 +76,50 @@ impl RaftNetworkFactory<TypeConfig> for Network {
         Peer {
             target,
             node: node.clone(),
-            pki: self.pki.clone(),
-            client: None,
+            client: self.client_for(target, node),
             contacts: self.contacts.clone(),
         }
     }
 }
 
-/// The connection to one coordinator, made on first use and kept (HTTP/2, so heartbeats
+/// Raft's messages to one coordinator, over the shared client (HTTP/2, so heartbeats
 /// reuse one TLS session).
 pub struct Peer {
     target: RaftId,
     node: Coordinator,
-    pki: Arc<NodePki>,
-    client: Option<ApiClient>,
+    client: Result<ApiClient, ClientError>,
     contacts: Arc<Contacts>,
 }
 
 type RpcResult<T, E> = Result<T, RPCError<RaftId, Coordinator, RaftError<RaftId, E>>>;
 
 impl Peer {
-    async fn call<B, T, E>(&mut self, path: &str, body: &B, option: &RPCOption) -> RpcResult<T, E>
+    async fn call<B, T, E>(&mut self, path: &str, body: &B, _option: &RPCOption) -> RpcResult<T, E>
     where
         B: Serialize,
-        T: DeserializeOwned,
-        E: Error + DeserializeOwned,
+        T: DeserializeOwned + Send + 'static,
+        E: Error + DeserializeOwned + Send + 'static,
     {
         let client = match &self.client {
-            Some(c) => c,
-            None => {
-                let c = self
-                    .pki
-                    .coordinator_client(
-                        self.node.api_address.clone(),
-                        Some(self.node.node_id.clone()),
-                        Duration::from_secs(30),
-                    )
-                    .map_err(|e| RPCError::Unreachable(Unreachable::new(&e)))?;
-                self.client.insert(c)
-            }
+            Ok(c) => c.clone(),
+            Err(e) => return Err(RPCError::Unreachable(Unreachable::new(e))),
         };
+        let body =
+            serde_json::to_value(body).map_err(|e| RPCError::Network(NetworkError::new(&e)))?;
+        let path = path.to_string();
         // The peer answers its own Raft's verdict, `Ok` or a `RaftError`, as JSON.
-        let answer: Result<T, RaftError<RaftId, E>> = client
-            .node_rpc(path, body, option.hard_ttl())
-            .await
+        let request = tokio::spawn(async move {
+            client
+                .node_rpc::<_, Result<T, RaftError<RaftId, E>>>(&path, &body, CONNECTION_PATIENCE)
+                .await
+        });
+        // openraft times the message out itself (by `_option`'s TTL); dropping this wait
+        // does not stop the request, which finishes (or gives up) on its own.
+        let answer = match request.await {
+            Ok(answer) => answer,
+            Err(join) => return Err(RPCError::Network(NetworkError::new(&join))),
+        };
+        let answer = answer
             .map_err(|e| match e {
                 ClientError::Unreachable { .. } | ClientError::Rejected { .. } => {
                     if self.contacts.lost(self.target) {
