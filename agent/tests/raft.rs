@@ -117,8 +117,16 @@ async fn joining_coordinator(
     .expect("joining coordinator starts")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn coordinators_join_replicate_and_survive_the_leader() {
+/// A founding coordinator and `size - 1` more joined with a coordinator token, all voters;
+/// with an admin client of the first.
+async fn group_of(
+    size: u8,
+) -> (
+    Net,
+    tempfile::TempDir,
+    Vec<p2pd::node::RunningAgent>,
+    p2p_shared::ApiClient,
+) {
     let net = Net::new();
     let dir = tempfile::tempdir().unwrap();
     let c1 = coordinator(&net, dir.path()).await;
@@ -126,24 +134,39 @@ async fn coordinators_join_replicate_and_survive_the_leader() {
     let join = api
         .create_join_token(&CreateJoinTokenRequest {
             coordinator: true,
-            uses: 2,
+            uses: u32::from(size - 1),
             ..one_use()
         })
         .await
         .unwrap();
-    let c2 = joining_coordinator(&net, 2, "coord2", dir.path(), &c1, &join.token).await;
-    let c3 = joining_coordinator(&net, 3, "coord3", dir.path(), &c1, &join.token).await;
+    let mut group = vec![c1];
+    for host in 2..=size {
+        let name = format!("coord{host}");
+        group
+            .push(joining_coordinator(&net, host, &name, dir.path(), &group[0], &join.token).await);
+    }
     let voters = |list: &p2p_shared::api::CoordinatorList| {
         list.coordinators.iter().filter(|c| c.voter).count()
     };
     assert!(
         poll(Duration::from_secs(20), || async {
-            api.coordinators().await.is_ok_and(|l| voters(&l) == 3)
+            api.coordinators()
+                .await
+                .is_ok_and(|l| voters(&l) == usize::from(size))
         })
         .await,
         "{:?}",
         api.coordinators().await
     );
+    (net, dir, group, api)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinators_join_replicate_and_survive_the_leader() {
+    let (net, dir, mut group, api) = group_of(3).await;
+    let c3 = group.pop().unwrap();
+    let c2 = group.pop().unwrap();
+    let c1 = group.pop().unwrap();
     // A token signed by one coordinator is good on the others, and a write made through a
     // follower is on every coordinator.
     let on_c3 = client(&c3, Some(api_token(&c1).await));
@@ -264,27 +287,9 @@ async fn api_token(a: &p2pd::node::RunningAgent) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_one_time_token_used_through_two_coordinators_at_once_admits_one_node() {
-    let net = Net::new();
-    let dir = tempfile::tempdir().unwrap();
-    let c1 = coordinator(&net, dir.path()).await;
-    let api = admin(&c1).await;
-    let join = api
-        .create_join_token(&CreateJoinTokenRequest {
-            coordinator: true,
-            uses: 1,
-            ..one_use()
-        })
-        .await
-        .unwrap();
-    let c2 = joining_coordinator(&net, 2, "coord2", dir.path(), &c1, &join.token).await;
-    assert!(
-        poll(Duration::from_secs(20), || async {
-            api.coordinators()
-                .await
-                .is_ok_and(|l| l.coordinators.iter().filter(|c| c.voter).count() == 2)
-        })
-        .await
-    );
+    let (net, dir, mut group, _api) = group_of(2).await;
+    let c2 = group.pop().unwrap();
+    let c1 = group.pop().unwrap();
     let once = c1
         .create_join_token(Duration::from_secs(600), None, 1)
         .unwrap();

@@ -96,9 +96,14 @@ impl Cluster {
     pub fn spawn(&self, name: &str, host: u8, worker: bool, token: Option<&str>) -> Proc {
         let config = self.write_config(name, host, worker);
         let log = std::fs::File::create(self.path(&format!("{name}.log"))).unwrap();
+        self.run(&config, log, token)
+    }
+
+    /// Runs `p2pd` with `config`, its stderr into `log`, and the join token if any.
+    fn run(&self, config: &std::path::Path, log: std::fs::File, token: Option<&str>) -> Proc {
         let mut cmd = Command::new(bin("p2pd"));
         cmd.arg("--config")
-            .arg(&config)
+            .arg(config)
             .env("P2PD_PASSWORD", "vault-password")
             .env("RUST_LOG", "info")
             .env_remove("P2PD_JOIN_TOKEN")
@@ -120,24 +125,13 @@ impl Cluster {
         let mut text = std::fs::read_to_string(&config).unwrap();
         text.push_str(&extra);
         std::fs::write(&config, text).unwrap();
+        // Appended: a restarted coordinator's log follows its first life.
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.path(&format!("{name}.log")))
             .unwrap();
-        let mut cmd = Command::new(bin("p2pd"));
-        cmd.arg("--config")
-            .arg(&config)
-            .env("P2PD_PASSWORD", "vault-password")
-            .env("RUST_LOG", "info")
-            .env_remove("P2PD_JOIN_TOKEN")
-            .stdout(Stdio::null())
-            .stderr(log);
-        if let Some(t) = token {
-            cmd.env("P2PD_JOIN_TOKEN", t);
-        }
-        cmd.envs(self.extra_env.iter().map(|(k, v)| (k, v)));
-        Proc::spawn(&mut cmd)
+        self.run(&config, log, token)
     }
 
     pub fn log(&self, name: &str) -> String {

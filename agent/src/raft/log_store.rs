@@ -14,7 +14,7 @@ use openraft::{RaftLogReader, StorageIOError};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::types::{Entry, LogId, StorageError, TypeConfig, Vote};
-use crate::store::{StoreError, private_file};
+use crate::store::{StoreError, open_durable};
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS raft_log (
         idx INTEGER PRIMARY KEY,
@@ -42,15 +42,7 @@ type IoResult<T> = Result<T, StorageIOError<u64>>;
 
 impl LogStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        private_file(path).map_err(|e| StoreError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "cache_size", -256)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let conn = open_durable(path, 256)?;
         conn.execute_batch(SCHEMA)?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),

@@ -313,12 +313,17 @@ impl Replicator {
     /// Whether a leader is known, and how many milliseconds since this coordinator heard
     /// from it (0 on the leader while a quorum answers).
     pub fn leader_contact(&self) -> (bool, Option<u64>) {
-        let m = self.raft.metrics().borrow().clone();
-        let Some(leader) = m.current_leader else {
+        // Asked on every request: read two fields under the borrow, copy nothing else.
+        let (leader, quorum_ack) = {
+            let m = self.raft.metrics();
+            let m = m.borrow();
+            (m.current_leader, m.millis_since_quorum_ack)
+        };
+        let Some(leader) = leader else {
             return (false, None);
         };
         if leader == self.me {
-            return (true, m.millis_since_quorum_ack);
+            return (true, quorum_ack);
         }
         let since = self
             .leader_contact

@@ -12,7 +12,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{StoreError, from_json, private_file, to_json};
+use super::{StoreError, from_json, open_durable, to_json};
 
 const LOCAL_SCHEMA_VERSION: i64 = 1;
 
@@ -56,16 +56,8 @@ impl LocalStore {
     /// p2pd kept in `legacy` (its `store.db`), if that file exists: open this before
     /// [`super::Store::open`], whose schema 8 drops them there.
     pub fn open(path: &Path, legacy: &Path) -> Result<Self, StoreError> {
-        private_file(path).map_err(|e| StoreError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        // FULL: an operator's `svc stop` survives power loss, not just a crash.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "cache_size", -128)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Durable: an operator's `svc stop` survives power loss, not just a crash.
+        let conn = open_durable(path, 128)?;
         let store = Self {
             conn: Mutex::new(conn),
         };

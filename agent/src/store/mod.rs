@@ -276,20 +276,27 @@ pub fn private_file(path: &Path) -> Result<(), std::io::Error> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }
 
+/// Opens (or creates, 0600) one of the node's SQLite files the way all of them are run:
+/// WAL, `synchronous=FULL` (what was acknowledged survives power loss, not just a crash),
+/// a small page cache (the data is small; SQLite's default 2 MiB would be most of the
+/// idle RSS) and a busy timeout.
+pub fn open_durable(path: &Path, cache_kib: i64) -> Result<Connection, StoreError> {
+    private_file(path).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "cache_size", -cache_kib)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        private_file(path).map_err(|e| StoreError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        // FULL: a logout acknowledged to the operator survives power loss, not just a crash.
-        conn.pragma_update(None, "synchronous", "FULL")?;
+        let conn = open_durable(path, 256)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // The data is small; SQLite's default 2 MiB page cache would be most of our idle RSS.
-        conn.pragma_update(None, "cache_size", -256)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let store = Self {
             conn: Mutex::new(conn),
             sessions: Default::default(),
