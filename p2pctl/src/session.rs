@@ -60,10 +60,12 @@ impl Session {
         server: &str,
         fingerprint: &str,
         token: Option<String>,
+        fallbacks: &[String],
     ) -> Result<ApiClient, CtlError> {
         let pin = Fingerprint::parse(fingerprint).map_err(|e| CtlError::usage(e.to_string()))?;
         let mut opts = ClientOptions::new(server, ServerTrust::Pinned(pin));
         opts.token = token;
+        opts.fallbacks = fallbacks.to_vec();
         // Used for login: the password goes to a coordinator only.
         opts.require_coordinator = true;
         opts.timeout = Duration::from_secs(self.global.timeout.max(1));

@@ -44,7 +44,7 @@ pub struct ClientOptions {
 
 /// How long a call keeps trying the servers in turn (a coordinator election takes about
 /// a second; the server side holds a write for up to 5 s itself).
-const FAILOVER_BUDGET: Duration = Duration::from_secs(8);
+pub(crate) const FAILOVER_BUDGET: Duration = Duration::from_secs(8);
 /// With other servers to try, a dead one is given up on quickly.
 const FAILOVER_CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 
@@ -272,7 +272,7 @@ impl ApiClient {
     /// server (refused, timed out connecting), or the server answered that it cannot
     /// commit (no quorum or shutting down) or is not a coordinator. A read may also be
     /// retried after any transport failure.
-    fn try_elsewhere(e: &ClientError, method: &Method) -> bool {
+    pub(crate) fn try_elsewhere(e: &ClientError, method: &Method) -> bool {
         match e {
             // reqwest names a failed connection "(Connect)": nothing was sent.
             ClientError::Unreachable { reason, .. } => {
@@ -342,19 +342,42 @@ impl ApiClient {
         method: &Method,
         build: &impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<Vec<u8>, ClientError> {
-        let servers = self.bases.len();
-        let deadline = tokio::time::Instant::now() + FAILOVER_BUDGET;
+        if self.bases.len() < 2 {
+            return self.exchange(build(), MAX_RESPONSE).await;
+        }
+        self.failing_over(
+            FAILOVER_BUDGET,
+            |e| Self::try_elsewhere(e, method),
+            || self.exchange(build(), MAX_RESPONSE),
+        )
+        .await
+    }
+
+    /// Runs `attempt` on the server in use, then on the next ones in turn while `retry`
+    /// says the failure may pass (with a single server, on that one again), until every
+    /// server was tried in a round after `budget`. Rounds are spaced by a short jittered
+    /// pause, so an election can finish.
+    pub(crate) async fn failing_over<T, F>(
+        &self,
+        budget: Duration,
+        retry: impl Fn(&ClientError) -> bool,
+        attempt: impl Fn() -> F,
+    ) -> Result<T, ClientError>
+    where
+        F: std::future::Future<Output = Result<T, ClientError>>,
+    {
+        let servers = self.bases.len().max(1);
+        let deadline = tokio::time::Instant::now() + budget;
         let mut tried = 0;
         loop {
-            match self.exchange(build(), MAX_RESPONSE).await {
-                Err(e) if servers > 1 && Self::try_elsewhere(&e, method) => {
+            match attempt().await {
+                Err(e) if retry(&e) => {
                     self.fail_over();
                     tried += 1;
                     if tried % servers == 0 {
                         if tokio::time::Instant::now() >= deadline {
                             return Err(e);
                         }
-                        // Every server failed this round (an election): pause, jittered.
                         let nanos = std::time::SystemTime::now()
                             .duration_since(std::time::UNIX_EPOCH)
                             .map_or(0, |d| d.subsec_nanos());
@@ -365,6 +388,11 @@ impl ApiClient {
                 other => return other,
             }
         }
+    }
+
+    /// Moves to the next server (after a stream from the one in use broke).
+    pub(crate) fn next_server(&self) {
+        self.fail_over();
     }
 
     /// Sends `req`; a transport failure, a refused certificate or a non-2xx status becomes

@@ -12,7 +12,7 @@ pub mod fsutil;
 pub mod identity;
 pub mod jointoken;
 pub mod logs;
-mod logs_client;
+pub mod logs_client;
 mod pki_client;
 pub mod services;
 mod services_client;

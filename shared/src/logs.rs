@@ -125,6 +125,55 @@ pub struct LogQuery {
     pub limit: Option<u32>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub follow: bool,
+    /// With `follow`: the first line is [`StreamCursors`], the last seq this server held of
+    /// each node as the stream began (where a resume elsewhere picks up).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cursors: bool,
+    /// Resume cursors, `NODE:SEQ,NODE:SEQ`: a listed node's records only after that seq.
+    /// What a follow that lost its coordinator sends to the next one, so nothing it already
+    /// showed comes again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+}
+
+/// The first line of a follow asked `cursors=true`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreamCursors {
+    pub cursors: std::collections::HashMap<String, u64>,
+}
+
+/// Most nodes one `after` may list.
+pub const MAX_AFTER_NODES: usize = 1024;
+
+/// Reads `NODE:SEQ,NODE:SEQ` (see [`LogQuery::after`]).
+pub fn parse_after(s: &str) -> Result<std::collections::HashMap<String, u64>, String> {
+    let mut out = std::collections::HashMap::new();
+    for part in s.split(',').filter(|p| !p.is_empty()) {
+        let (node, seq) = part
+            .rsplit_once(':')
+            .ok_or_else(|| format!("`{part}` in after is not NODE:SEQ"))?;
+        let seq: u64 = seq
+            .parse()
+            .map_err(|_| format!("`{seq}` in after is not a sequence number"))?;
+        if node.is_empty() {
+            return Err(format!("`{part}` in after names no node"));
+        }
+        out.insert(node.to_string(), seq);
+        if out.len() > MAX_AFTER_NODES {
+            return Err(format!("after lists more than {MAX_AFTER_NODES} nodes"));
+        }
+    }
+    Ok(out)
+}
+
+/// Writes cursors as [`LogQuery::after`] reads them (sorted, so the query is stable).
+pub fn format_after(cursors: &std::collections::HashMap<String, u64>) -> String {
+    let mut v: Vec<_> = cursors.iter().collect();
+    v.sort();
+    v.iter()
+        .map(|(n, s)| format!("{n}:{s}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// `GET /v1/logs` without `follow`: matching records, oldest first.

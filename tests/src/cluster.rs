@@ -3,9 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test support: a panic is the failure report
 
+use std::io::{BufRead, BufReader};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::{Proc, bin, p2pctl, stderr, stdout, wait_for};
@@ -172,10 +174,16 @@ pub fn json(text: &str) -> serde_json::Value {
 impl Cluster {
     /// Signs `p2pctl` in as admin against the coordinator on host 1.
     pub fn login_admin(&self) {
+        self.login_admin_at(1);
+    }
+
+    /// Signs in as admin through the coordinator on `host`, which becomes the context's
+    /// first server (the others are learnt for failing over).
+    pub fn login_admin_at(&self, host: u8) {
         let fp = fingerprint_from_log(&self.log("coord"));
         let pw = std::fs::read_to_string(self.path("coord/initial-admin-password"))
             .unwrap_or_else(|e| panic!("no initial password: {e}"));
-        let server = format!("https://{}:{}", self.ip(1), self.port);
+        let server = format!("https://{}:{}", self.ip(host), self.port);
         let out = p2pctl(
             &self.path("p2pctl.toml"),
             &[
@@ -245,6 +253,34 @@ impl Cluster {
         }
         self.issue_viewer_context();
         procs
+    }
+
+    /// `p2pctl -o json logs -f ARGS` as a child (its stderr into `follow.log`), its stdout
+    /// lines delivered on a channel.
+    pub fn follow(&self, args: &[&str]) -> (Proc, mpsc::Receiver<String>) {
+        let mut cmd = Command::new(bin("p2pctl"));
+        for (k, _) in std::env::vars() {
+            if k.starts_with("P2PCTL_") {
+                cmd.env_remove(k);
+            }
+        }
+        let log = std::fs::File::create(self.path("follow.log")).unwrap();
+        cmd.env("P2PCTL_CONFIG", self.path("p2pctl.toml"))
+            .args(["-o", "json", "logs", "-f"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(log);
+        let mut proc = Proc::spawn(&mut cmd);
+        let out = proc.child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        (proc, rx)
     }
 
     /// Issues an operator certificate for user `ops` (role viewer) and saves it as the

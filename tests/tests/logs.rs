@@ -4,15 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use p2p_shared::api::{NodeInfo, NodeState};
 use p2p_shared::logs::{LogLevel, LogRecord};
 use p2p_tests::cluster::Cluster;
-use p2p_tests::{Proc, bin, parse, signal, stderr, stdout, wait_for, write_manifest};
+use p2p_tests::{parse, signal, stderr, stdout, wait_for, write_manifest};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -36,40 +33,11 @@ fn numbers(recs: &[LogRecord], prefix: &str) -> Vec<u64> {
         .collect()
 }
 
-/// `p2pctl ... logs -f ...` as a child, its stdout lines delivered on a channel.
-fn follow(c: &Cluster, args: &[&str]) -> (Proc, mpsc::Receiver<String>) {
-    let mut cmd = Command::new(bin("p2pctl"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("P2PCTL_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("P2PCTL_CONFIG", c.path("p2pctl.toml"))
-        .args(["-o", "json", "logs", "-f"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut proc = Proc::spawn(&mut cmd);
-    let out = proc.child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    (proc, rx)
-}
-
 #[test]
 fn a_workers_service_is_followed_from_the_coordinator_with_filters() {
     let c = Cluster::new();
     let _procs = c.start_nodes(2);
-    let (_follower, lines) = follow(
-        &c,
-        &["--node", "w2", "--service", "chatty", "--level", "error"],
-    );
+    let (_follower, lines) = c.follow(&["--node", "w2", "--service", "chatty", "--level", "error"]);
     write_manifest(
         &c.services_dir("w2"),
         "chatty",

@@ -10,7 +10,9 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use p2p_shared::logs::{AGENT_SOURCE, LogBatch, LogCursor, LogLevel, LogList, LogQuery, LogRecord};
+use p2p_shared::logs::{
+    AGENT_SOURCE, LogBatch, LogCursor, LogLevel, LogList, LogQuery, LogRecord, StreamCursors,
+};
 use time::OffsetDateTime;
 use tokio::sync::{broadcast, mpsc};
 
@@ -26,7 +28,7 @@ const KEEPALIVE: Duration = Duration::from_secs(15);
 
 fn store_error(e: LogStoreError) -> ApiError {
     match e {
-        LogStoreError::Pattern(_) => ApiError::BadRequest(e.to_string()),
+        LogStoreError::Pattern(_) | LogStoreError::Cursor(_) => ApiError::BadRequest(e.to_string()),
         LogStoreError::Busy => ApiError::Unavailable(e.to_string()),
         other => ApiError::internal(other),
     }
@@ -55,11 +57,27 @@ pub(super) async fn query(
         let (records, truncated) = s.logs.query(filter).await.map_err(store_error)?;
         return Ok(Json(LogList { records, truncated }).into_response());
     }
-    // Subscribe before reading the history, so nothing falls between the two.
+    // Subscribe before reading the cursors and the history, so nothing falls between.
     let live = s.logs.subscribe();
+    let start = if filter.query.cursors {
+        let cursors = s
+            .logs
+            .cursors(filter.query.node.clone())
+            .await
+            .map_err(store_error)?;
+        let mut v = serde_json::to_vec(&StreamCursors { cursors }).unwrap_or_default();
+        v.push(b'\n');
+        Some(Bytes::from(v))
+    } else {
+        None
+    };
     let (history, _) = s.logs.query(filter.clone()).await.map_err(store_error)?;
     drop(query_slot);
     let (tx, rx) = mpsc::channel::<Bytes>(256);
+    if let Some(start) = start {
+        // The channel is empty: this cannot fail for want of room.
+        let _ = tx.try_send(start);
+    }
     tokio::spawn(stream_records(
         s.logs.clone(),
         filter,
@@ -93,7 +111,8 @@ async fn stream_records(
     mut shutdown: tokio::sync::watch::Receiver<bool>,
     _slot: Option<crate::limits::rate::StreamSlot>,
 ) {
-    let mut sent: HashMap<String, u64> = HashMap::new();
+    // Seeded with the caller's resume cursors: a record it already has is not sent again.
+    let mut sent: HashMap<String, u64> = filter.after.clone();
     for r in &history {
         sent.insert(r.node_id.clone(), r.seq);
         if tx.send(line(r)).await.is_err() {

@@ -221,6 +221,15 @@ impl Logs {
         self.read(move |c| store::last_seq(c, &node)).await
     }
 
+    /// The last seq held of each node (or of `node` only), at most
+    /// [`p2p_shared::logs::MAX_AFTER_NODES`] of them: where a follow stands as it starts.
+    pub async fn cursors(
+        &self,
+        node: Option<String>,
+    ) -> Result<std::collections::HashMap<String, u64>, LogStoreError> {
+        self.read(move |c| store::cursors(c, node.as_deref())).await
+    }
+
     /// This node's own records after `seq` (for shipping).
     pub async fn own_after(&self, seq: u64, limit: u32) -> Result<Vec<LogRecord>, LogStoreError> {
         let node = self.node_id.to_string();

@@ -16,6 +16,8 @@ pub enum LogStoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("invalid --grep pattern: {0}")]
     Pattern(String),
+    #[error("invalid resume cursor: {0}")]
+    Cursor(String),
     #[error(transparent)]
     Task(#[from] crate::blocking::TaskFailed),
     #[error("cannot start the log writer or prepare its file: {0}")]
@@ -158,6 +160,22 @@ pub fn last_seq(conn: &Connection, node: &str) -> Result<u64, LogStoreError> {
     Ok(v.unwrap_or(0).max(0) as u64)
 }
 
+/// The last seq held of every node (or of `node`), at most `MAX_AFTER_NODES`.
+pub fn cursors(
+    conn: &Connection,
+    node: Option<&str>,
+) -> Result<std::collections::HashMap<String, u64>, LogStoreError> {
+    let limit = p2p_shared::logs::MAX_AFTER_NODES as i64;
+    let mut stmt = conn.prepare_cached(
+        "SELECT node_id, last_seq FROM cursors WHERE ?1 IS NULL OR node_id = ?1
+         ORDER BY last_seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![node, limit], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// `node`'s records after `seq`, in order, at most `limit`.
 pub fn after(
     conn: &Connection,
@@ -191,6 +209,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LogRecord> {
 pub struct Filter {
     pub query: LogQuery,
     pub pattern: Option<regex::Regex>,
+    /// From `after`: a listed node's records only past this seq.
+    pub after: std::collections::HashMap<String, u64>,
 }
 
 impl Filter {
@@ -205,7 +225,23 @@ impl Filter {
                     .map_err(|e| LogStoreError::Pattern(e.to_string()))
             })
             .transpose()?;
-        Ok(Filter { query, pattern })
+        let after = query
+            .after
+            .as_deref()
+            .map(p2p_shared::logs::parse_after)
+            .transpose()
+            .map_err(LogStoreError::Cursor)?
+            .unwrap_or_default();
+        Ok(Filter {
+            query,
+            pattern,
+            after,
+        })
+    }
+
+    /// Whether `r` is past the caller's resume cursor for its node.
+    pub fn is_new(&self, r: &LogRecord) -> bool {
+        self.after.get(&r.node_id).is_none_or(|s| r.seq > *s)
     }
 
     pub fn matches(&self, r: &LogRecord) -> bool {
@@ -216,6 +252,7 @@ impl Filter {
             && q.since.is_none_or(|t| r.timestamp >= t)
             && q.until.is_none_or(|t| r.timestamp <= t)
             && self.pattern.as_ref().is_none_or(|p| p.is_match(&r.message))
+            && self.is_new(r)
     }
 }
 
@@ -272,10 +309,11 @@ fn query_capped(
         }
         scanned += 1;
         let r = r?;
-        if filter
-            .pattern
-            .as_ref()
-            .is_none_or(|p| p.is_match(&r.message))
+        if filter.is_new(&r)
+            && filter
+                .pattern
+                .as_ref()
+                .is_none_or(|p| p.is_match(&r.message))
         {
             bytes += r.message.len() + r.source.len() + r.node_id.len();
             if bytes > max_bytes {
@@ -441,6 +479,31 @@ mod tests {
             ..Default::default()
         });
         assert_eq!(window.len(), 3);
+        // Resume cursors: a's records only after seq 15, b's after 18; the limit counts
+        // only the records that pass.
+        let resumed = q(LogQuery {
+            service: Some("web".into()),
+            after: Some("a:15,b:18".into()),
+            limit: Some(10),
+            ..Default::default()
+        });
+        assert_eq!(
+            resumed.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            [17, 19, 20],
+            "{resumed:?}"
+        );
+        for bad in ["a", "a:x", ":3", "a:-1"] {
+            assert!(
+                matches!(
+                    Filter::new(LogQuery {
+                        after: Some(bad.into()),
+                        ..Default::default()
+                    }),
+                    Err(LogStoreError::Cursor(_))
+                ),
+                "{bad}"
+            );
+        }
         assert!(
             Filter::new(LogQuery {
                 grep: Some("(".into()),

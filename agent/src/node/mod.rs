@@ -6,6 +6,7 @@
 pub mod addresses;
 pub mod bootstrap;
 pub mod dev;
+mod discover;
 mod error;
 mod identity;
 mod open;

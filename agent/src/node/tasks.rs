@@ -13,6 +13,7 @@ use tokio_rustls::TlsAcceptor;
 use zeroize::Zeroizing;
 
 use super::addresses::{Listener, advertised_ips, dns_hostname};
+use super::discover;
 use super::identity::Identity;
 use super::running::{Parts, RunningAgent};
 use super::{AgentError, Basics, StartupTimings};
@@ -105,7 +106,8 @@ impl Tasks {
         Ok(membership)
     }
 
-    /// Step 8: the renewal task, and on workers the revocation and keyring followers.
+    /// Step 8: the renewal task, the discovery of coordinators, and on workers the
+    /// revocation and keyring followers.
     pub fn certificates(
         &mut self,
         b: &Basics,
@@ -146,6 +148,19 @@ impl Tasks {
                 self.shutdown.clone(),
             ));
         }
+        let coordinators = match &identity.control {
+            Some(c) => discover::Source::Group {
+                raft: c.raft.clone(),
+                me: b.node_id.clone(),
+            },
+            None => discover::Source::Gossip(membership.clone()),
+        };
+        self.handles.push(discover::spawn(
+            pki.clone(),
+            coordinators,
+            vault.clone(),
+            self.shutdown.clone(),
+        ));
         if !config.coordinator_mode {
             self.handles.push(revocations::spawn_follower(
                 pki.clone(),
@@ -165,7 +180,7 @@ impl Tasks {
     }
 
     /// Step 9a: the log database and its writer thread, the process's tracing layer
-    /// connected to it, and on workers the shipping to the coordinators.
+    /// connected to it, and the shipping of its own records to the (other) coordinators.
     pub async fn logs(
         &mut self,
         b: &Basics,
@@ -180,15 +195,13 @@ impl Tasks {
         };
         let logs = blocking::run(move || Ok::<_, AgentError>(Logs::start(&path, opts)?)).await?;
         capture.connect(logs.clone());
-        if !config.coordinator_mode {
-            let targets = renew::targets(&config.coordinator_addresses, pki);
-            self.handles.extend(crate::logs::shipper::spawn(
-                logs.clone(),
-                pki.clone(),
-                targets,
-                self.shutdown.clone(),
-            ));
-        }
+        self.handles.push(crate::logs::shipper::spawn(
+            logs.clone(),
+            pki.clone(),
+            config.coordinator_addresses.clone(),
+            b.endpoint.api_address.clone(),
+            self.shutdown.clone(),
+        ));
         Ok(logs)
     }
 

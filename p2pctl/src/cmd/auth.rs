@@ -56,13 +56,23 @@ pub async fn login(env: &mut Session, args: LoginArgs) -> Result<(), CtlError> {
         .clone()
         .or_else(|| current.as_ref().and_then(|(_, c)| c.user.clone()))
         .unwrap_or_else(|| "admin".to_string());
-    let client = env.client_for(&server, &fingerprint, None)?;
+    // Signing in again to the current context tries its other coordinators too (the one
+    // it names may be the one that is down); an explicit --server asks that one only.
+    let fallbacks = match (&args.server, &current) {
+        (None, Some((_, c))) => c.servers.clone(),
+        _ => Vec::new(),
+    };
+    let client = env.client_for(&server, &fingerprint, None, &fallbacks)?;
     let password = read_password(args.password_file.as_ref(), "P2PCTL_PASSWORD", "Password: ")?;
     let resp = client.login(&LoginRequest { user, password }).await?;
     // The other coordinators, for failing over; a cluster of one (or an older one) has none.
     let servers = {
-        let signed_in =
-            env.client_for(client.base_url(), &fingerprint, Some(resp.token.clone()))?;
+        let signed_in = env.client_for(
+            client.base_url(),
+            &fingerprint,
+            Some(resp.token.clone()),
+            &[],
+        )?;
         match signed_in.coordinators().await {
             Ok(list) => list
                 .coordinators

@@ -30,6 +30,7 @@ pub async fn logs_cmd(
         grep: f.grep,
         limit: Some(f.tail.unwrap_or(if f.follow { FOLLOW_TAIL } else { 100 })),
         follow: f.follow,
+        ..LogQuery::default()
     };
     let client = env.client()?;
     let out = env.global.output;
@@ -51,19 +52,31 @@ pub async fn logs_cmd(
                 .join("\n")
         });
     }
+    // A stream that breaks resumes on another coordinator (or this one once it is back):
+    // say so on stderr, so the output itself stays the records alone.
+    let resumed = |r: &p2p_shared::logs_client::Resumed| {
+        eprintln!(
+            "p2pctl: the stream from {} broke ({}); following from {} without gap or repeat",
+            r.lost, r.reason, r.now
+        );
+    };
     client
-        .follow_logs(&query, |r| {
-            let line = match out {
-                Output::Json | Output::Yaml => serde_json::to_string(&r).unwrap_or_default(),
-                Output::Table => text(&r, false, colour),
-                Output::Wide => text(&r, true, colour),
-            };
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) ends the follow quietly.
-            writeln!(stdout, "{line}")
-                .and_then(|()| stdout.flush())
-                .is_ok()
-        })
+        .follow_logs_resuming(
+            &query,
+            |r| {
+                let line = match out {
+                    Output::Json | Output::Yaml => serde_json::to_string(&r).unwrap_or_default(),
+                    Output::Table => text(&r, false, colour),
+                    Output::Wide => text(&r, true, colour),
+                };
+                let mut stdout = std::io::stdout().lock();
+                // A closed pipe (`| head`) ends the follow quietly.
+                writeln!(stdout, "{line}")
+                    .and_then(|()| stdout.flush())
+                    .is_ok()
+            },
+            resumed,
+        )
         .await?;
     Ok(())
 }
