@@ -328,3 +328,112 @@ fn raw(a: &p2pd::node::RunningAgent) -> reqwest::Client {
         .build()
         .unwrap()
 }
+
+/// POSTs `body` to `path` on `a` as `token`, with `key` as the Idempotency-Key if any.
+async fn post(
+    a: &p2pd::node::RunningAgent,
+    token: &str,
+    path: &str,
+    key: Option<&str>,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let tls = p2p_shared::tls::client_config(
+        p2p_shared::ServerTrust::Pinned(a.ca_fingerprint.clone()),
+        Default::default(),
+        None,
+        None,
+    )
+    .unwrap();
+    let http = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut req = http
+        .post(format!("https://{}{path}", a.local_addr))
+        .bearer_auth(token)
+        .json(&body);
+    if let Some(k) = key {
+        req = req.header("Idempotency-Key", k);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_retried_with_its_idempotency_key_applies_once_on_any_coordinator() {
+    let (_net, _dir, group, api) = group_of(2).await;
+    let (c1, c2) = (&group[0], &group[1]);
+    let token = api_token(c1).await;
+    let spec = serde_json::json!({"ttl_seconds": 600, "uses": 1});
+    let count = || async { api.join_tokens().await.unwrap().tokens.len() };
+    let before = count().await;
+    // The same request twice, the retry through the other coordinator: one token, and
+    // the retry is answered with it.
+    let key = "retry-key-0001";
+    let (s1, first) = post(c1, &token, "/v1/tokens", Some(key), spec.clone()).await;
+    let (s2, again) = post(c2, &token, "/v1/tokens", Some(key), spec.clone()).await;
+    assert_eq!((s1, s2), (201, 201), "{first} {again}");
+    assert_eq!(first["token"], again["token"]);
+    assert_eq!(count().await, before + 1);
+    // Without a key, or with another one, each request makes a token of its own.
+    let (_, other) = post(
+        c2,
+        &token,
+        "/v1/tokens",
+        Some("retry-key-0002"),
+        spec.clone(),
+    )
+    .await;
+    let (_, unkeyed) = post(c1, &token, "/v1/tokens", None, spec.clone()).await;
+    assert_ne!(other["token"], first["token"]);
+    assert_ne!(unkeyed["token"], first["token"]);
+    assert_eq!(count().await, before + 3);
+    // A user added twice under one key: both answers say created (not "already exists").
+    let carol =
+        serde_json::json!({"name": "carol", "role": "operator", "password": "carol-password-1"});
+    let (a1, _) = post(
+        c1,
+        &token,
+        "/v1/users",
+        Some("user-key-0001"),
+        carol.clone(),
+    )
+    .await;
+    let (a2, _) = post(
+        c2,
+        &token,
+        "/v1/users",
+        Some("user-key-0001"),
+        carol.clone(),
+    )
+    .await;
+    let (a3, dup) = post(c2, &token, "/v1/users", Some("user-key-0002"), carol).await;
+    assert_eq!((a1, a2, a3), (201, 201, 409), "{dup}");
+    // Another admin sending the same key makes a write of its own: keys are per caller.
+    api.create_user(&CreateUserRequest {
+        name: "admin2".into(),
+        role: Role::Admin,
+        password: "admin2-password".into(),
+    })
+    .await
+    .unwrap();
+    let token2 = client(c1, None)
+        .login(&LoginRequest {
+            user: "admin2".into(),
+            password: "admin2-password".into(),
+        })
+        .await
+        .unwrap()
+        .token;
+    let (_, theirs) = post(c1, &token2, "/v1/tokens", Some(key), spec.clone()).await;
+    assert_ne!(theirs["token"], first["token"]);
+    // A malformed key is refused before anything is written.
+    let (bad, body) = post(c1, &token, "/v1/tokens", Some("short"), spec).await;
+    assert_eq!(bad, 400, "{body}");
+    assert_eq!(count().await, before + 4);
+    for c in group {
+        c.shutdown().await;
+    }
+}

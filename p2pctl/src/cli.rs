@@ -44,6 +44,11 @@ pub struct GlobalArgs {
         value_name = "SECS"
     )]
     pub timeout: u64,
+    /// Reads are linearizable: the coordinator asked confirms with a quorum that it has
+    /// every committed change before it answers (slower; fails with no_quorum where a
+    /// plain read would answer from a replica that may be stale).
+    #[arg(long, global = true, env = "P2PCTL_CONSISTENT")]
+    pub consistent: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

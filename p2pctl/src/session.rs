@@ -86,6 +86,7 @@ impl Session {
         }
         opts.timeout = Duration::from_secs(self.global.timeout.max(1));
         opts.wait_out_rate_limit = Some(rate_limit_notice());
+        opts.consistent = self.global.consistent;
         if let (Some(cert), Some(key)) = (&ctx.client_cert, &ctx.client_key) {
             let cell = CertCell::from_pem_files(cert, key).map_err(|e| {
                 CtlError::new(

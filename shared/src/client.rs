@@ -40,6 +40,8 @@ pub struct ClientOptions {
     /// Other servers of the same cluster (the other coordinators): a call that cannot
     /// reach `server`, or that a coordinator without a quorum refuses, is tried on these.
     pub fallbacks: Vec<String>,
+    /// Ask every read (GET) with `?consistent=true`: linearizable on a coordinator.
+    pub consistent: bool,
 }
 
 /// How long a call keeps trying the servers in turn (a coordinator election takes about
@@ -47,6 +49,17 @@ pub struct ClientOptions {
 pub(crate) const FAILOVER_BUDGET: Duration = Duration::from_secs(8);
 /// With other servers to try, a dead one is given up on quickly.
 const FAILOVER_CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// The header a write's retries share, so it is applied once.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// 128 random bits, hex.
+fn idempotency_key() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
 
 /// Longest `Retry-After` a client waits out by itself.
 pub const MAX_RATE_LIMIT_WAIT: Duration = Duration::from_secs(30);
@@ -74,6 +87,7 @@ impl ClientOptions {
             timeout: Duration::from_secs(10),
             wait_out_rate_limit: None,
             fallbacks: Vec::new(),
+            consistent: false,
         }
     }
 }
@@ -135,6 +149,7 @@ pub struct ApiClient {
     current: Arc<std::sync::atomic::AtomicUsize>,
     token: Option<String>,
     wait_out_rate_limit: Option<RateLimitNotice>,
+    consistent: bool,
 }
 
 fn describe(err: &reqwest::Error) -> String {
@@ -235,6 +250,7 @@ impl ApiClient {
             current: Arc::default(),
             token: opts.token,
             wait_out_rate_limit: opts.wait_out_rate_limit,
+            consistent: opts.consistent,
         })
     }
 
@@ -268,16 +284,14 @@ impl ApiClient {
         );
     }
 
-    /// Whether `e` from `method` may be retried on another server: it never reached a
-    /// server (refused, timed out connecting), or the server answered that it cannot
-    /// commit (no quorum or shutting down) or is not a coordinator. A read may also be
-    /// retried after any transport failure.
-    pub(crate) fn try_elsewhere(e: &ClientError, method: &Method) -> bool {
+    /// Whether `e` may be retried on another server: the server could not be reached or
+    /// the connection broke, or it answered that it cannot commit (no quorum or shutting
+    /// down) or is not a coordinator. A write that may have reached a server is retried
+    /// too: its `Idempotency-Key` makes the coordinators apply it once where a repeat would
+    /// differ (token create, user add and remove); the other writes repeat harmlessly.
+    pub(crate) fn try_elsewhere(e: &ClientError) -> bool {
         match e {
-            // reqwest names a failed connection "(Connect)": nothing was sent.
-            ClientError::Unreachable { reason, .. } => {
-                *method == Method::GET || reason.contains("(Connect)")
-            }
+            ClientError::Unreachable { .. } => true,
             ClientError::Api { status, .. } => *status == 503 || *status == 421,
             _ => false,
         }
@@ -299,8 +313,13 @@ impl ApiClient {
         body: Option<&B>,
         timeout: Option<Duration>,
     ) -> Result<T, ClientError> {
+        // One key for every attempt of this call (see `try_elsewhere`).
+        let key = (method != Method::GET).then(idempotency_key);
         let build = || {
             let mut req = self.request(method.clone(), path);
+            if let Some(k) = &key {
+                req = req.header(IDEMPOTENCY_KEY, k.as_str());
+            }
             if let Some(t) = timeout {
                 req = req.timeout(t);
             }
@@ -309,7 +328,7 @@ impl ApiClient {
             }
             req
         };
-        let bytes = match self.exchange_failing_over(&method, &build).await {
+        let bytes = match self.exchange_failing_over(&build).await {
             Err(ClientError::RateLimited {
                 retry_after: Some(wait),
                 ..
@@ -339,17 +358,14 @@ impl ApiClient {
     /// until every server was tried in a round after [`FAILOVER_BUDGET`].
     async fn exchange_failing_over(
         &self,
-        method: &Method,
         build: &impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<Vec<u8>, ClientError> {
         if self.bases.len() < 2 {
             return self.exchange(build(), MAX_RESPONSE).await;
         }
-        self.failing_over(
-            FAILOVER_BUDGET,
-            |e| Self::try_elsewhere(e, method),
-            || self.exchange(build(), MAX_RESPONSE),
-        )
+        self.failing_over(FAILOVER_BUDGET, Self::try_elsewhere, || {
+            self.exchange(build(), MAX_RESPONSE)
+        })
         .await
     }
 
@@ -435,9 +451,13 @@ impl ApiClient {
 
     /// A request to `path` carrying this client's credentials.
     pub(crate) fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
-        let req = self
+        let read = method == Method::GET;
+        let mut req = self
             .http
             .request(method, format!("{}{}", self.base_url(), path));
+        if self.consistent && read {
+            req = req.query(&[("consistent", "true")]);
+        }
         match &self.token {
             Some(token) => req.bearer_auth(token),
             None => req,

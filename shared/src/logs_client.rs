@@ -121,22 +121,15 @@ impl ApiClient {
             let resp = match &lost {
                 // The first connection fails over like any read.
                 None if self.servers().len() > 1 => {
-                    self.failing_over(
-                        crate::client::FAILOVER_BUDGET,
-                        |e| Self::try_elsewhere(e, &Method::GET),
-                        open,
-                    )
-                    .await?
+                    self.failing_over(crate::client::FAILOVER_BUDGET, Self::try_elsewhere, open)
+                        .await?
                 }
                 None => open().await?,
                 // A resume waits out an election or a restart, on any server.
                 Some(_) => {
                     self.failing_over(
                         RESUME_BUDGET,
-                        |e| {
-                            Self::try_elsewhere(e, &Method::GET)
-                                || matches!(e, ClientError::RateLimited { .. })
-                        },
+                        |e| Self::try_elsewhere(e) || matches!(e, ClientError::RateLimited { .. }),
                         open,
                     )
                     .await?

@@ -223,3 +223,49 @@ fn map_rejection(r: JsonRejection) -> ApiError {
         _ => ApiError::BadRequest(r.body_text()),
     }
 }
+
+/// The `Idempotency-Key` header of a write: the same on every retry of one request, so the
+/// write applies once (see `store/once.rs`). Optional; 8 to 128 of `A-Z a-z 0-9 - _`.
+#[derive(Debug, Clone, Default)]
+pub struct Idempotency(Option<String>);
+
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+impl Idempotency {
+    /// The key as the store keeps it: scoped to the verified caller and the route, so one
+    /// caller's key can never stand for another's write.
+    pub fn scoped(&self, who: &str, route: &str, now: i64) -> Option<crate::store::OnceKey> {
+        use sha2::Digest;
+        let raw = self.0.as_deref()?;
+        let mut h = sha2::Sha256::new();
+        for part in [who, route, raw] {
+            h.update(part.as_bytes());
+            h.update([0u8]);
+        }
+        Some(crate::store::OnceKey {
+            key: hex::encode(h.finalize()),
+            at: now,
+        })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Idempotency {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(v) = parts.headers.get(IDEMPOTENCY_HEADER) else {
+            return Ok(Idempotency(None));
+        };
+        let ok = v.to_str().ok().filter(|s| {
+            (8..=128).contains(&s.len())
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+        match ok {
+            Some(s) => Ok(Idempotency(Some(s.to_string()))),
+            None => Err(ApiError::BadRequest(
+                "Idempotency-Key must be 8 to 128 letters, digits, '-' or '_'".into(),
+            )),
+        }
+    }
+}

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{ApiJson, Caller};
+use super::extract::{ApiJson, Caller, Idempotency};
 use super::server;
 use crate::limits::login::NotNow;
 use crate::limits::rate::Limited;
@@ -173,12 +173,18 @@ pub(super) async fn list_users(
 pub(super) async fn create_user(
     State(s): State<AppState>,
     caller: Caller,
+    idempotency: Idempotency,
     ApiJson(req): ApiJson<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<UserInfo>), ApiError> {
     caller.require(Role::Admin)?;
     let users = s.control()?.users.clone();
+    let once = idempotency.scoped(
+        &caller.user,
+        "POST /v1/users",
+        OffsetDateTime::now_utc().unix_timestamp(),
+    );
     let (name, role, password) = (req.name, req.role, req.password);
-    let rec = blocking(move || users.add(&name, role, &password)).await?;
+    let rec = blocking(move || users.add(&name, role, &password, once.as_ref())).await?;
     tracing::info!(user = %rec.name, role = %rec.role, by = %caller.user, "user added");
     Ok((StatusCode::CREATED, Json(user_info(&rec))))
 }
@@ -186,12 +192,18 @@ pub(super) async fn create_user(
 pub(super) async fn delete_user(
     State(s): State<AppState>,
     caller: Caller,
+    idempotency: Idempotency,
     Path(name): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     caller.require(Role::Admin)?;
     let users = s.control()?.users.clone();
+    let once = idempotency.scoped(
+        &caller.user,
+        &format!("DELETE /v1/users/{name}"),
+        OffsetDateTime::now_utc().unix_timestamp(),
+    );
     let target = name.clone();
-    blocking(move || users.remove(&target)).await?;
+    blocking(move || users.remove(&target, once.as_ref())).await?;
     tracing::info!(user = %name, by = %caller.user, "user removed");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,7 +18,7 @@ use time::OffsetDateTime;
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{ApiJson, Caller, LongPoll, NodeCaller};
+use super::extract::{ApiJson, Caller, Idempotency, LongPoll, NodeCaller};
 use super::server::ConnInfo;
 use crate::logs::untrusted;
 use crate::pki::issuer::Authorization;
@@ -36,6 +36,7 @@ fn now() -> OffsetDateTime {
 pub(super) async fn create_token(
     State(s): State<AppState>,
     caller: Caller,
+    idempotency: Idempotency,
     ApiJson(req): ApiJson<CreateJoinTokenRequest>,
 ) -> Result<(StatusCode, Json<JoinTokenCreated>), ApiError> {
     caller.require(Role::Admin)?;
@@ -55,6 +56,7 @@ pub(super) async fn create_token(
     {
         return Err(ApiError::BadRequest(format!("invalid node name `{n}`")));
     }
+    let once = idempotency.scoped(&caller.user, "POST /v1/tokens", now().unix_timestamp());
     let created = s
         .on_store(move |_, c| {
             let spec = TokenSpec {
@@ -63,7 +65,8 @@ pub(super) async fn create_token(
                 uses: req.uses,
                 coordinator: req.coordinator,
             };
-            Ok(c.issuer.create_join_token(&caller.user, spec, now())?)
+            Ok(c.issuer
+                .create_join_token(&caller.user, spec, now(), once.as_ref())?)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(created)))

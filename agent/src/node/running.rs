@@ -129,6 +129,7 @@ impl RunningAgent {
             bootstrap::ADMIN_USER,
             spec,
             OffsetDateTime::now_utc(),
+            None,
         )?;
         Ok(created.token)
     }

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::secrets::entries;
 use crate::secrets::vault::{Vault, VaultError};
-use crate::store::{Command, Rejection, Store, StoreError, Writer};
+use crate::store::{Command, OnceKey, Rejection, Store, StoreError, Writer};
 
 pub use crate::store::UserRecord;
 
@@ -130,7 +130,15 @@ impl Users {
         }
     }
 
-    pub fn add(&self, name: &str, role: Role, password: &str) -> Result<UserRecord, UserError> {
+    /// Creates an account; with `once`, a retry of the same request is answered with the
+    /// account the first attempt made.
+    pub fn add(
+        &self,
+        name: &str,
+        role: Role,
+        password: &str,
+        once: Option<&OnceKey>,
+    ) -> Result<UserRecord, UserError> {
         if !is_valid_name(name) {
             return Err(UserError::BadName(name.to_string()));
         }
@@ -141,14 +149,24 @@ impl Users {
             password_hash: hash_password(password)?,
             created_at: OffsetDateTime::now_utc().unix_timestamp(),
         };
-        self.writer.write(&Command::AddUser { user: rec.clone() })?;
-        Ok(rec)
+        let cmd = Command::AddUser { user: rec.clone() };
+        self.writer.write(&match once {
+            Some(k) => k.wrap(0, cmd),
+            None => cmd,
+        })?;
+        Ok(self.store.user(name)?.unwrap_or(rec))
     }
 
-    /// Deletes the account and ends its sessions.
-    pub fn remove(&self, name: &str) -> Result<(), UserError> {
-        let name = name.to_string();
-        Ok(self.writer.write(&Command::RemoveUser { name })?)
+    /// Deletes the account and ends its sessions (with `once`, a retry is not refused for
+    /// want of the account its first attempt removed).
+    pub fn remove(&self, name: &str, once: Option<&OnceKey>) -> Result<(), UserError> {
+        let cmd = Command::RemoveUser {
+            name: name.to_string(),
+        };
+        Ok(self.writer.write(&match once {
+            Some(k) => k.wrap(0, cmd),
+            None => cmd,
+        })?)
     }
 
     /// Replaces the password and ends the account's sessions.
@@ -225,9 +243,10 @@ mod tests {
     #[test]
     fn add_authenticate_remove() {
         let (_d, u) = users();
-        u.add("alice", Role::Viewer, "alice-password").unwrap();
+        u.add("alice", Role::Viewer, "alice-password", None)
+            .unwrap();
         assert!(matches!(
-            u.add("alice", Role::Viewer, "x-password"),
+            u.add("alice", Role::Viewer, "x-password", None),
             Err(UserError::Exists(_))
         ));
         assert_eq!(
@@ -244,20 +263,23 @@ mod tests {
         );
         u.set_password("alice", "new-password").unwrap();
         assert!(u.authenticate("alice", "new-password").unwrap().is_some());
-        u.remove("alice").unwrap();
-        assert!(matches!(u.remove("alice"), Err(UserError::NotFound(_))));
+        u.remove("alice", None).unwrap();
+        assert!(matches!(
+            u.remove("alice", None),
+            Err(UserError::NotFound(_))
+        ));
     }
 
     #[test]
     fn guards() {
         let (_d, u) = users();
-        assert!(matches!(u.remove("admin"), Err(UserError::LastAdmin)));
+        assert!(matches!(u.remove("admin", None), Err(UserError::LastAdmin)));
         assert!(matches!(
-            u.add("Bad Name", Role::Viewer, "long-enough"),
+            u.add("Bad Name", Role::Viewer, "long-enough", None),
             Err(UserError::BadName(_))
         ));
         assert!(matches!(
-            u.add("bob", Role::Viewer, "short"),
+            u.add("bob", Role::Viewer, "short", None),
             Err(UserError::WeakPassword)
         ));
         let hashes: Vec<String> = u

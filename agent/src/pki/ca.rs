@@ -107,6 +107,22 @@ impl ClusterCa {
         })
     }
 
+    /// 32 bytes only the coordinators can compute, the same on each (they share the CA
+    /// key): HMAC-SHA256 keyed by the CA key over `purpose` and `input`. What lets a
+    /// retried request (same idempotency key) get the same secret on any coordinator.
+    pub fn derive(&self, purpose: &str, input: &str) -> zeroize::Zeroizing<[u8; 32]> {
+        use hmac::{Hmac, Mac};
+        let key = zeroize::Zeroizing::new(self.key.serialize_der());
+        let mut out = zeroize::Zeroizing::new([0u8; 32]);
+        if let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(&key) {
+            mac.update(purpose.as_bytes());
+            mac.update(&[0]);
+            mac.update(input.as_bytes());
+            out.copy_from_slice(&mac.finalize().into_bytes());
+        }
+        out
+    }
+
     /// Rebuilds the CA from what the vault stores.
     pub fn from_pem(cluster_id: &str, cert_pem: &str, key_pem: &str) -> Result<Self, CaError> {
         let key = KeyPair::from_pem(key_pem).map_err(|e| CaError::BadMaterial(e.to_string()))?;

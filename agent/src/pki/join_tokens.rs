@@ -12,7 +12,8 @@ use time::OffsetDateTime;
 use super::issuer::{IssueError, Issuer};
 use crate::pki::ca::CaError;
 use crate::secrets::random_hex;
-use crate::store::{Command, JoinTokenRecord};
+use crate::store::{Command, JoinTokenRecord, OnceKey};
+use zeroize::Zeroizing;
 
 pub(super) fn wrong_role(id: &str, coordinator_token: bool) -> String {
     if coordinator_token {
@@ -38,12 +39,15 @@ pub struct TokenSpec {
 }
 
 impl Issuer {
-    /// Creates a join token; the answer carries the token text, shown this once.
+    /// Creates a join token; the answer carries the token text, shown this once. With
+    /// `once` (a request's idempotency key), its id and secret derive from the key, so a
+    /// retry is answered with the same token and makes no second one.
     pub fn create_join_token(
         &self,
         created_by: &str,
         spec: TokenSpec,
         now: OffsetDateTime,
+        once: Option<&OnceKey>,
     ) -> Result<JoinTokenCreated, IssueError> {
         let TokenSpec {
             ttl,
@@ -54,8 +58,16 @@ impl Issuer {
         let pin = SpkiPin::of_cert(self.ca().cert_der()).ok_or_else(|| {
             IssueError::Ca(CaError::BadMaterial("CA certificate does not parse".into()))
         })?;
-        let token_id = random_hex(8).to_string();
-        let secret = random_hex(16);
+        let (token_id, secret) = match once {
+            Some(k) => {
+                let bytes = self.ca().derive("join-token", &k.key);
+                (
+                    hex::encode(&bytes[..8]),
+                    Zeroizing::new(hex::encode(&bytes[8..24])),
+                )
+            }
+            None => (random_hex(8).to_string(), random_hex(16)),
+        };
         let created = now.unix_timestamp();
         let record = JoinTokenRecord {
             token_id: token_id.clone(),
@@ -69,9 +81,18 @@ impl Issuer {
             revoked_at: None,
             coordinator,
         };
-        self.writer().write(&Command::CreateJoinToken {
+        let cmd = Command::CreateJoinToken {
             token: record.clone(),
+        };
+        self.writer().write(&match once {
+            Some(k) => k.wrap(0, cmd),
+            None => cmd,
         })?;
+        // A retry answers with what the first attempt stored (its times, its uses left).
+        let record = match once {
+            Some(_) => self.store().join_token(&token_id)?.unwrap_or(record),
+            None => record,
+        };
         tracing::info!(%token_id, by = %created_by, node_id = ?node_id, uses, coordinator, "join token created");
         Ok(JoinTokenCreated {
             token: JoinToken::format(&token_id, &secret, &pin).to_string(),

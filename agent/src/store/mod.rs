@@ -6,6 +6,7 @@
 
 mod local;
 mod members;
+mod once;
 mod pki;
 pub mod replica;
 mod services;
@@ -14,6 +15,7 @@ mod users;
 
 pub use local::{LocalStore, RevocationCopy};
 pub use members::{MemberRecord, MembershipSnapshot};
+pub use once::OnceKey;
 pub use pki::{CertRecord, JoinTokenRecord, JoinUse};
 pub use users::UserRecord;
 
@@ -122,6 +124,13 @@ pub enum Command {
         /// Raw Ed25519 public key, hex.
         public_key: String,
     },
+    /// `cmd` unless a command under `key` was applied in the last day (see `once.rs`):
+    /// what makes a retried write apply once.
+    Once {
+        key: String,
+        at: i64,
+        cmd: Box<Command>,
+    },
 }
 
 /// A node as the control plane records it.
@@ -159,7 +168,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 10;
+const SCHEMA_VERSION: i64 = 11;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -234,6 +243,12 @@ const MIGRATIONS: &[&str] = &[
         node_id TEXT NOT NULL,
         public_key TEXT NOT NULL
      );",
+    // v11: idempotency keys of applied writes (see once.rs)
+    "CREATE TABLE applied_once (
+        key TEXT PRIMARY KEY,
+        at INTEGER NOT NULL
+     );
+     CREATE INDEX applied_once_at ON applied_once(at);",
 ];
 
 /// Where control-plane changes go: the store itself (tests, tools) or, on a running
@@ -337,11 +352,13 @@ impl Store {
     pub fn apply(&self, cmd: &Command) -> Result<(), StoreError> {
         let mut conn = self.lock();
         let tx = conn.transaction()?;
-        apply_in(&tx, cmd)?;
+        let applied = apply_in(&tx, cmd)?;
         tx.commit()?;
         // The mirror reads the store again: release the connection first.
         drop(conn);
-        self.mirror(cmd);
+        if let Some(applied) = applied {
+            self.mirror(applied);
+        }
         Ok(())
     }
 
@@ -451,7 +468,37 @@ impl Store {
 }
 
 /// One command inside the caller's transaction: the change and the progress counter.
-fn apply_in(tx: &Connection, cmd: &Command) -> Result<(), StoreError> {
+/// Answers the command whose change was made (the one inside a `Once`), or `None` when a
+/// `Once` was skipped.
+fn apply_in<'c>(tx: &Connection, cmd: &'c Command) -> Result<Option<&'c Command>, StoreError> {
+    let applied = match cmd {
+        Command::Once { key, at, cmd } => {
+            if matches!(**cmd, Command::Once { .. }) {
+                return Err(StoreError::Corrupt("a Once command inside another".into()));
+            }
+            if once::seen(tx, key)? {
+                None
+            } else {
+                change(tx, cmd)?;
+                once::record(tx, key, *at)?;
+                Some(&**cmd)
+            }
+        }
+        other => {
+            change(tx, other)?;
+            Some(other)
+        }
+    };
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('applied_commands', '1')
+         ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        [],
+    )?;
+    Ok(applied)
+}
+
+/// The change one (unwrapped) command makes.
+fn change(tx: &Connection, cmd: &Command) -> Result<(), StoreError> {
     match cmd {
         Command::RevokeToken { jti, expires_at } => {
             tx.execute(
@@ -501,12 +548,10 @@ fn apply_in(tx: &Connection, cmd: &Command) -> Result<(), StoreError> {
                 params![kid, node_id, public_key],
             )?;
         }
+        Command::Once { .. } => {
+            return Err(StoreError::Corrupt("a Once command inside another".into()));
+        }
     }
-    tx.execute(
-        "INSERT INTO meta (key, value) VALUES ('applied_commands', '1')
-         ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-        [],
-    )?;
     Ok(())
 }
 

@@ -59,13 +59,13 @@ impl Store {
         let mut conn = self.lock();
         let mut tx = conn.transaction()?;
         let outcome = match cmd {
-            None => Ok(()),
+            None => Ok(None),
             Some(cmd) => {
                 let step = tx.savepoint()?;
                 match apply_in(&step, cmd) {
-                    Ok(()) => {
+                    Ok(applied) => {
                         step.commit()?;
-                        Ok(())
+                        Ok(applied)
                     }
                     // Dropping the savepoint rolls the command back.
                     Err(StoreError::Rejected(r)) => Err(r),
@@ -80,10 +80,10 @@ impl Store {
         tx.commit()?;
         // The mirror reads the store again: release the connection first.
         drop(conn);
-        if let (Some(cmd), Ok(())) = (cmd, &outcome) {
-            self.mirror(cmd);
+        if let Ok(Some(applied)) = &outcome {
+            self.mirror(applied);
         }
-        Ok(outcome)
+        Ok(outcome.map(|_| ()))
     }
 
     pub fn position(&self) -> Result<Position, StoreError> {
