@@ -431,7 +431,7 @@ _p2pctl() {
 
     case "${cmd}" in
         p2pctl)
-            opts="-o -h -V --output --context --config --endpoint --timeout --help --version login logout whoami context nodes user token cert svc logs cluster version completion help"
+            opts="-o -h -V --output --context --config --endpoint --timeout --consistent --help --version login logout whoami context nodes user token cert svc logs cluster version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,7 +469,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert)
-            opts="-o -h --output --context --config --endpoint --timeout --help ls show renew revoke issue help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls show renew revoke issue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -605,7 +605,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__issue)
-            opts="-o -h --user --role --ttl --context-name --output --context --config --endpoint --timeout --help"
+            opts="-o -h --user --role --ttl --context-name --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -659,7 +659,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__ls)
-            opts="-o -h --all --output --context --config --endpoint --timeout --help"
+            opts="-o -h --all --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,7 +697,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__renew)
-            opts="-o -h --node --all --output --context --config --endpoint --timeout --help"
+            opts="-o -h --node --all --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -739,7 +739,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__revoke)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -777,7 +777,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__show)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -815,7 +815,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster)
-            opts="-o -h --output --context --config --endpoint --timeout --help rotate-gossip-key gossip-stats coordinators limit-stats help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help rotate-gossip-key gossip-stats coordinators limit-stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -853,7 +853,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__coordinators)
-            opts="-o -h --output --context --config --endpoint --timeout --help ls remove help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -947,7 +947,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -985,7 +985,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__remove)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1023,7 +1023,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__gossip__subcmd__stats)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1173,7 +1173,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__limit__subcmd__stats)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1211,7 +1211,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__rotate__subcmd__gossip__subcmd__key)
-            opts="-o -h --force --output --context --config --endpoint --timeout --help"
+            opts="-o -h --force --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1249,7 +1249,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__completion)
-            opts="-o -h --output --context --config --endpoint --timeout --help bash elvish fish powershell zsh"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1287,7 +1287,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context)
-            opts="-o -h --output --context --config --endpoint --timeout --help ls use rm help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls use rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1395,7 +1395,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1433,7 +1433,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context__subcmd__rm)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1471,7 +1471,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context__subcmd__use)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2139,7 +2139,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__login)
-            opts="-o -h --server --ca-fingerprint --user --password-file --name --output --context --config --endpoint --timeout --help"
+            opts="-o -h --server --ca-fingerprint --user --password-file --name --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2197,7 +2197,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__logout)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2235,7 +2235,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__logs)
-            opts="-f -o -h --service --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --help"
+            opts="-f -o -h --service --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2301,7 +2301,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__nodes)
-            opts="-o -h --output --context --config --endpoint --timeout --help ls show help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2395,7 +2395,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__nodes__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2433,7 +2433,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__nodes__subcmd__show)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2471,7 +2471,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc)
-            opts="-o -h --output --context --config --endpoint --timeout --help ls status start stop restart logs help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls status start stop restart logs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2621,7 +2621,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__logs)
-            opts="-f -o -h --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --help"
+            opts="-f -o -h --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2683,7 +2683,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__ls)
-            opts="-o -h --node --output --context --config --endpoint --timeout --help"
+            opts="-o -h --node --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2725,7 +2725,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__restart)
-            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --help"
+            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2771,7 +2771,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__start)
-            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --help"
+            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2817,7 +2817,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__status)
-            opts="-o -h --node --output --context --config --endpoint --timeout --help"
+            opts="-o -h --node --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2859,7 +2859,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__stop)
-            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --help"
+            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2905,7 +2905,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__token)
-            opts="-o -h --output --context --config --endpoint --timeout --help create ls revoke help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help create ls revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2943,7 +2943,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__token__subcmd__create)
-            opts="-o -h --ttl --node-id --uses --coordinator --output --context --config --endpoint --timeout --help"
+            opts="-o -h --ttl --node-id --uses --coordinator --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3063,7 +3063,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__token__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3101,7 +3101,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__token__subcmd__revoke)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3139,7 +3139,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user)
-            opts="-o -h --output --context --config --endpoint --timeout --help add ls rm passwd revoke-sessions help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help add ls rm passwd revoke-sessions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3177,7 +3177,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__add)
-            opts="-o -h --role --password-file --output --context --config --endpoint --timeout --help"
+            opts="-o -h --role --password-file --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3321,7 +3321,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3359,7 +3359,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__passwd)
-            opts="-o -h --password-file --current-password-file --output --context --config --endpoint --timeout --help"
+            opts="-o -h --password-file --current-password-file --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3405,7 +3405,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__revoke__subcmd__sessions)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3443,7 +3443,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__rm)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3481,7 +3481,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__version)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3519,7 +3519,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__whoami)
-            opts="-o -h --output --context --config --endpoint --timeout --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

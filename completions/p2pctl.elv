@@ -24,6 +24,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -55,6 +56,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -65,6 +67,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -75,6 +78,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -85,6 +89,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand ls 'List contexts; the current one is marked'
@@ -99,6 +104,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -109,6 +115,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -119,6 +126,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -143,6 +151,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand ls 'List every node'
@@ -156,6 +165,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -166,6 +176,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -187,6 +198,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand add 'Create a user'
@@ -205,6 +217,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -215,6 +228,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -225,6 +239,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -237,6 +252,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -247,6 +263,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -277,6 +294,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand create 'Create a join token and print it (shown only this once)'
@@ -295,6 +313,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
             cand --coordinator 'The token enrols a coordinator (started with coordinator_mode: true), which receives the CA key and joins the coordinators'' Raft group'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -305,6 +324,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -315,6 +335,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -339,6 +360,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand ls 'Every node''s current certificate: serial, SANs, expiry, days left, status'
@@ -356,6 +378,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
             cand --all 'Also superseded, expired and revoked certificates, and operator certificates'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -366,6 +389,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -378,6 +402,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
             cand --all 'Every node, one after another (progress bar on a terminal, summary at the end)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -388,6 +413,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -402,6 +428,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -432,6 +459,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand ls 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
@@ -450,6 +478,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -461,6 +490,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -475,6 +505,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --timeout 'Request timeout in seconds'
             cand --all 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
             cand --no-wait 'Return once the node has accepted the request, without waiting'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -489,6 +520,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --timeout 'Request timeout in seconds'
             cand --all 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
             cand --no-wait 'Return once the node has accepted the request, without waiting'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -503,6 +535,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --timeout 'Request timeout in seconds'
             cand --all 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
             cand --no-wait 'Return once the node has accepted the request, without waiting'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -521,6 +554,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --timeout 'Request timeout in seconds'
             cand -f 'Keep printing records as they are collected (after the last --tail ones)'
             cand --follow 'Keep printing records as they are collected (after the last --tail ones)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -563,6 +597,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --timeout 'Request timeout in seconds'
             cand -f 'Keep printing records as they are collected (after the last --tail ones)'
             cand --follow 'Keep printing records as they are collected (after the last --tail ones)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -573,6 +608,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
@@ -589,6 +625,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
             cand --force 'Remove the old key even if some members did not confirm the new one (they are cut off from gossip until they fetch the new keyring from a coordinator)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -599,6 +636,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -609,6 +647,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
             cand ls 'List the coordinators (the default)'
@@ -622,6 +661,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -632,6 +672,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -653,6 +694,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -686,6 +728,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -696,6 +739,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
             cand --endpoint 'Send requests to this node (https://HOST:PORT) instead of the context''s server. Any node of the cluster answers `nodes ls`; the context''s CA pin and credentials apply'
             cand --timeout 'Request timeout in seconds'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -8,30 +8,10 @@ mod common;
 
 use std::time::Duration;
 
+use common::group::*;
 use common::*;
 use p2p_shared::Role;
-use p2p_shared::api::{CreateJoinTokenRequest, CreateUserRequest, LoginRequest};
-
-async fn admin(a: &p2pd::node::RunningAgent) -> p2p_shared::ApiClient {
-    let token = client(a, None)
-        .login(&LoginRequest {
-            user: "admin".into(),
-            password: ADMIN_PW.into(),
-        })
-        .await
-        .unwrap()
-        .token;
-    client(a, Some(token))
-}
-
-fn one_use() -> CreateJoinTokenRequest {
-    CreateJoinTokenRequest {
-        ttl_seconds: 600,
-        node_id: None,
-        uses: 1,
-        coordinator: false,
-    }
-}
+use p2p_shared::api::{CreateUserRequest, LoginRequest};
 
 fn count_entries(raft_db: &std::path::Path, kind: &str) -> i64 {
     let conn = rusqlite::Connection::open(raft_db).unwrap();
@@ -92,73 +72,6 @@ async fn changes_go_through_the_raft_log_and_a_restart_keeps_leading() {
         )
         .unwrap();
     assert_eq!(memberships, 1, "founded once");
-}
-
-/// A coordinator that joins with a coordinator token.
-async fn joining_coordinator(
-    net: &Net,
-    host: u8,
-    name: &str,
-    state: &std::path::Path,
-    through: &p2pd::node::RunningAgent,
-    token: &str,
-) -> p2pd::node::RunningAgent {
-    let mut config = base_config(net, host, name, state);
-    config.coordinator_addresses = vec![through.local_addr.to_string()];
-    p2pd::node::start(p2pd::node::AgentOptions {
-        config,
-        password: zeroize::Zeroizing::new("vault-pw".into()),
-        kdf: FAST,
-        admin_password: None,
-        join_token: Some(p2p_shared::jointoken::JoinToken::parse(token).unwrap()),
-        log_capture: Default::default(),
-    })
-    .await
-    .expect("joining coordinator starts")
-}
-
-/// A founding coordinator and `size - 1` more joined with a coordinator token, all voters;
-/// with an admin client of the first.
-async fn group_of(
-    size: u8,
-) -> (
-    Net,
-    tempfile::TempDir,
-    Vec<p2pd::node::RunningAgent>,
-    p2p_shared::ApiClient,
-) {
-    let net = Net::new();
-    let dir = tempfile::tempdir().unwrap();
-    let c1 = coordinator(&net, dir.path()).await;
-    let api = admin(&c1).await;
-    let join = api
-        .create_join_token(&CreateJoinTokenRequest {
-            coordinator: true,
-            uses: u32::from(size - 1),
-            ..one_use()
-        })
-        .await
-        .unwrap();
-    let mut group = vec![c1];
-    for host in 2..=size {
-        let name = format!("coord{host}");
-        group
-            .push(joining_coordinator(&net, host, &name, dir.path(), &group[0], &join.token).await);
-    }
-    let voters = |list: &p2p_shared::api::CoordinatorList| {
-        list.coordinators.iter().filter(|c| c.voter).count()
-    };
-    assert!(
-        poll(Duration::from_secs(20), || async {
-            api.coordinators()
-                .await
-                .is_ok_and(|l| voters(&l) == usize::from(size))
-        })
-        .await,
-        "{:?}",
-        api.coordinators().await
-    );
-    (net, dir, group, api)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -272,17 +185,6 @@ async fn coordinators_join_replicate_and_survive_the_leader() {
     for c in rest {
         c.shutdown().await;
     }
-}
-
-async fn api_token(a: &p2pd::node::RunningAgent) -> String {
-    client(a, None)
-        .login(&LoginRequest {
-            user: "admin".into(),
-            password: ADMIN_PW.into(),
-        })
-        .await
-        .unwrap()
-        .token
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

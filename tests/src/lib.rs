@@ -2,6 +2,7 @@
 //! ports, processes killed on drop, polling with a deadline.
 
 pub mod cluster;
+pub mod linearizable;
 pub mod netns;
 
 use std::net::TcpListener;

@@ -2,7 +2,7 @@
 //! tests of what crosses a network: addresses from 192.0.2.0/24, 198.51.100.0/24 and
 //! 203.0.113.0/24 only. Everything is removed on drop.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -178,5 +178,170 @@ impl Drop for Topology {
         for ns in self.namespaces.iter().rev() {
             let _ = Command::new("ip").args(["netns", "del", ns]).status();
         }
+    }
+}
+
+/// The API and gossip port of every `p2pd` in a namespace cluster.
+pub const PORT: u16 = 8801;
+
+/// `p2pd` processes in the hosts of a [`Topology`], their files in one temporary
+/// directory, and `p2pctl` run from inside a host.
+pub struct NetCluster {
+    pub topo: Topology,
+    pub dir: tempfile::TempDir,
+    pub procs: Vec<(String, crate::Proc)>,
+}
+
+impl NetCluster {
+    pub fn new() -> Self {
+        NetCluster {
+            topo: Topology::new(),
+            dir: tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}")),
+            procs: Vec::new(),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(&format!("{name}.log"))).unwrap_or_default()
+    }
+
+    /// Starts p2pd `name` in its namespace and waits until it is ready; `bind` None binds
+    /// every interface; with `coordinator` it is a worker joining through that address.
+    pub fn start(
+        &mut self,
+        name: &str,
+        bind: Option<&str>,
+        coordinator: Option<&str>,
+        token: Option<&str>,
+    ) {
+        let extra = coordinator
+            .map(|c| format!("coordinator_mode: false\ncoordinator_addresses: [\"{c}:{PORT}\"]\n"))
+            .unwrap_or_default();
+        self.spawn(name, bind, &extra, token);
+        self.wait_ready(name);
+    }
+
+    /// Starts p2pd `name` with `extra` configuration lines, without waiting.
+    pub fn spawn(&mut self, name: &str, bind: Option<&str>, extra: &str, token: Option<&str>) {
+        let text = format!(
+            "node_id: {name}\nport: {PORT}\nbind_address: {}\nstate_directory: {}\nshutdown_timeout: 2s\n{extra}",
+            bind.unwrap_or("0.0.0.0"),
+            self.path(name).display()
+        );
+        let config = self.path(&format!("{name}.yaml"));
+        std::fs::write(&config, text).unwrap_or_else(|e| panic!("write config: {e}"));
+        let log = std::fs::File::create(self.path(&format!("{name}.log")))
+            .unwrap_or_else(|e| panic!("create log: {e}"));
+        let mut cmd = self.topo.exec(name, &crate::bin("p2pd"));
+        cmd.arg("--config")
+            .arg(&config)
+            .env("P2PD_PASSWORD", "vault-password")
+            .env("RUST_LOG", "info")
+            .env_remove("P2PD_JOIN_TOKEN")
+            .stdout(std::process::Stdio::null())
+            .stderr(log);
+        if let Some(t) = token {
+            cmd.env("P2PD_JOIN_TOKEN", t);
+        }
+        self.procs
+            .push((name.to_string(), crate::Proc::spawn(&mut cmd)));
+    }
+
+    pub fn wait_ready(&self, name: &str) {
+        let ok = crate::wait_for(std::time::Duration::from_secs(60), || {
+            self.log(name).contains("p2pd ready").then_some(())
+        });
+        assert!(ok.is_some(), "{name} did not start:\n{}", self.log(name));
+    }
+
+    /// `p2pctl ARGS` run in `host`'s namespace (contexts in `p2pctl.toml` unless ARGS say
+    /// `--config`).
+    pub fn ctl(&self, host: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+        let mut cmd = self.topo.exec(host, &crate::bin("p2pctl"));
+        cmd.args(args)
+            .env("P2PCTL_CONFIG", self.path("p2pctl.toml"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output()
+            .unwrap_or_else(|e| panic!("cannot run p2pctl: {e}"))
+    }
+
+    pub fn ctl_ok(&self, host: &str, args: &[&str]) -> String {
+        let out = self.ctl(host, args, &[]);
+        assert!(out.status.success(), "p2pctl {args:?}: {}", stderr(&out));
+        stdout(&out)
+    }
+
+    /// Signs in as admin from `host` to the coordinator at `ip`, with the contexts file
+    /// `config` (so clients in several namespaces keep separate ones).
+    pub fn login_from(&self, host: &str, ip: &str, config: &Path) {
+        let fp = crate::cluster::fingerprint_from_log(&self.log("c"));
+        let pw = std::fs::read_to_string(self.path("c/initial-admin-password"))
+            .unwrap_or_else(|e| panic!("no initial password: {e}"));
+        let server = format!("https://{ip}:{PORT}");
+        let config = config.to_string_lossy();
+        let out = self.ctl(
+            host,
+            &[
+                "--config",
+                &config,
+                "login",
+                "--server",
+                &server,
+                "--ca-fingerprint",
+                &fp,
+                "--user",
+                "admin",
+            ],
+            &[("P2PCTL_PASSWORD", pw.trim())],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+
+    /// Signs in as admin from the namespace of `c` (the first coordinator) and makes an
+    /// operator-certificate context `ops`, which every node accepts.
+    pub fn login(&self, coord_ip: &str) {
+        self.login_from("c", coord_ip, &self.path("p2pctl.toml"));
+        self.ctl_ok(
+            "c",
+            &[
+                "cert",
+                "issue",
+                "--user",
+                "ops",
+                "--role",
+                "viewer",
+                "--context-name",
+                "ops",
+            ],
+        );
+    }
+
+    /// A worker join token for `uses` nodes, made from `c`'s namespace.
+    pub fn token(&self, uses: u32) -> String {
+        self.ctl_ok(
+            "c",
+            &[
+                "token",
+                "create",
+                "--ttl",
+                "10m",
+                "--uses",
+                &uses.to_string(),
+            ],
+        )
+        .trim()
+        .to_string()
+    }
+}
+
+impl Default for NetCluster {
+    fn default() -> Self {
+        Self::new()
     }
 }

@@ -4,194 +4,58 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
-use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use p2p_shared::api::{GossipStats, NodeInfo};
-use p2p_tests::cluster::fingerprint_from_log;
-use p2p_tests::netns::{Topology, require};
-use p2p_tests::{Proc, bin, parse, stderr, stdout, wait_for};
+use p2p_tests::netns::{NetCluster, PORT, require};
+use p2p_tests::{parse, stdout, wait_for};
 
-const PORT: u16 = 8801;
-
-struct Net {
-    topo: Topology,
-    dir: tempfile::TempDir,
-    procs: Vec<Proc>,
-}
-
-impl Net {
-    fn new() -> Self {
-        Net {
-            topo: Topology::new(),
-            dir: tempfile::tempdir().unwrap(),
-            procs: Vec::new(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn log(&self, name: &str) -> String {
-        std::fs::read_to_string(self.path(&format!("{name}.log"))).unwrap_or_default()
-    }
-
-    /// Starts p2pd `name` in its namespace; `bind` None binds every interface.
-    fn start(
-        &mut self,
-        name: &str,
-        bind: Option<&str>,
-        coordinator: Option<&str>,
-        token: Option<&str>,
-    ) {
-        let mut text = format!(
-            "node_id: {name}\nport: {PORT}\nbind_address: {}\nstate_directory: {}\nshutdown_timeout: 2s\n",
-            bind.unwrap_or("0.0.0.0"),
-            self.path(name).display()
-        );
-        if let Some(c) = coordinator {
-            text.push_str(&format!(
-                "coordinator_mode: false\ncoordinator_addresses: [\"{c}:{PORT}\"]\n"
-            ));
-        }
-        std::fs::write(self.path(&format!("{name}.yaml")), text).unwrap();
-        let log = std::fs::File::create(self.path(&format!("{name}.log"))).unwrap();
-        let mut cmd = self.topo.exec(name, &bin("p2pd"));
-        cmd.arg("--config")
-            .arg(self.path(&format!("{name}.yaml")))
-            .env("P2PD_PASSWORD", "vault-password")
-            .env("RUST_LOG", "info")
-            .env_remove("P2PD_JOIN_TOKEN")
-            .stdout(Stdio::null())
-            .stderr(log);
-        if let Some(t) = token {
-            cmd.env("P2PD_JOIN_TOKEN", t);
-        }
-        self.procs.push(Proc::spawn(&mut cmd));
-        let ok = wait_for(Duration::from_secs(60), || {
-            self.log(name).contains("p2pd ready").then_some(())
-        });
-        assert!(ok.is_some(), "{name} did not start:\n{}", self.log(name));
-    }
-
-    fn ctl(&self, host: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-        let mut cmd = self.topo.exec(host, &bin("p2pctl"));
-        cmd.args(args)
-            .env("P2PCTL_CONFIG", self.path("p2pctl.toml"));
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        cmd.output().unwrap()
-    }
-
-    fn ctl_ok(&self, host: &str, args: &[&str]) -> String {
-        let out = self.ctl(host, args, &[]);
-        assert!(out.status.success(), "p2pctl {args:?}: {}", stderr(&out));
-        stdout(&out)
-    }
-
-    /// Signs in as admin from the coordinator's namespace and makes an operator-certificate
-    /// context `ops`, which every node accepts.
-    fn login(&self, coord_ip: &str) {
-        let fp = fingerprint_from_log(&self.log("c"));
-        let pw = std::fs::read_to_string(self.path("c/initial-admin-password")).unwrap();
-        let server = format!("https://{coord_ip}:{PORT}");
-        let out = self.ctl(
-            "c",
-            &[
-                "login",
-                "--server",
-                &server,
-                "--ca-fingerprint",
-                &fp,
-                "--user",
-                "admin",
-            ],
-            &[("P2PCTL_PASSWORD", pw.trim())],
-        );
-        assert!(out.status.success(), "{}", stderr(&out));
-        self.ctl_ok(
-            "c",
-            &[
-                "cert",
-                "issue",
-                "--user",
-                "ops",
-                "--role",
-                "viewer",
-                "--context-name",
-                "ops",
-            ],
-        );
-    }
-
-    fn token(&self, uses: u32) -> String {
-        self.ctl_ok(
-            "c",
-            &[
-                "token",
-                "create",
-                "--ttl",
-                "10m",
-                "--uses",
-                &uses.to_string(),
-            ],
-        )
-        .trim()
-        .to_string()
-    }
-
-    /// `host`'s view through its own API: node -> (state, api_address).
-    fn view(&self, host: &str, ip: &str) -> Vec<(String, String, String)> {
-        let endpoint = format!("https://{ip}:{PORT}");
-        let out = self.ctl(
-            host,
-            &[
-                "--context",
-                "ops",
-                "--endpoint",
-                &endpoint,
-                "--timeout",
-                "3",
-                "-o",
-                "json",
-                "nodes",
-                "ls",
-            ],
-            &[],
-        );
-        if !out.status.success() {
-            return Vec::new();
-        }
-        parse::<Vec<NodeInfo>>(&stdout(&out))
-            .into_iter()
-            .map(|n| (n.node_id, n.state.to_string(), n.api_address))
-            .collect()
-    }
-}
-
-impl Net {
-    /// Probes `host` has run so far (`p2pctl cluster gossip-stats` on that node).
-    fn probes(&self, host: &str, ip: &str) -> u64 {
-        let endpoint = format!("https://{ip}:{PORT}");
-        let args = [
+/// `host`'s view through its own API: node -> (state, api_address).
+fn view(net: &NetCluster, host: &str, ip: &str) -> Vec<(String, String, String)> {
+    let endpoint = format!("https://{ip}:{PORT}");
+    let out = net.ctl(
+        host,
+        &[
             "--context",
             "ops",
             "--endpoint",
             &endpoint,
+            "--timeout",
+            "3",
             "-o",
             "json",
-            "cluster",
-            "gossip-stats",
-        ];
-        let out = self.ctl(host, &args, &[]);
-        if !out.status.success() {
-            return 0;
-        }
-        parse::<GossipStats>(&stdout(&out)).probes
+            "nodes",
+            "ls",
+        ],
+        &[],
+    );
+    if !out.status.success() {
+        return Vec::new();
     }
+    parse::<Vec<NodeInfo>>(&stdout(&out))
+        .into_iter()
+        .map(|n| (n.node_id, n.state.to_string(), n.api_address))
+        .collect()
+}
+
+/// Probes `host` has run so far (`p2pctl cluster gossip-stats` on that node).
+fn probes(net: &NetCluster, host: &str, ip: &str) -> u64 {
+    let endpoint = format!("https://{ip}:{PORT}");
+    let args = [
+        "--context",
+        "ops",
+        "--endpoint",
+        &endpoint,
+        "-o",
+        "json",
+        "cluster",
+        "gossip-stats",
+    ];
+    let out = net.ctl(host, &args, &[]);
+    if !out.status.success() {
+        return 0;
+    }
+    parse::<GossipStats>(&stdout(&out)).probes
 }
 
 fn states(view: &[(String, String, String)]) -> Vec<(String, String)> {
@@ -211,7 +75,7 @@ fn a_partition_heals_into_one_view_within_30s() {
     if !require("a_partition_heals_into_one_view_within_30s") {
         return;
     }
-    let mut net = Net::new();
+    let mut net = NetCluster::new();
     net.topo.switch("sw");
     let hosts = [
         ("c", "198.51.100.1"),
@@ -230,10 +94,10 @@ fn a_partition_heals_into_one_view_within_30s() {
         net.start(h, Some(ip), Some("198.51.100.1"), Some(&token));
     }
     let names: Vec<&str> = hosts.iter().map(|(h, _)| *h).collect();
-    let converged = |net: &Net| {
+    let converged = |net: &NetCluster| {
         hosts
             .iter()
-            .all(|(h, ip)| all_alive(&net.view(h, ip), &names))
+            .all(|(h, ip)| all_alive(&view(net, h, ip), &names))
     };
     assert!(
         wait_for(Duration::from_secs(30), || converged(&net).then_some(())).is_some(),
@@ -244,9 +108,9 @@ fn a_partition_heals_into_one_view_within_30s() {
     for h in ["c", "w2"] {
         net.topo.cut(h, &["198.51.100.3", "198.51.100.4"]);
     }
-    let split = |net: &Net| {
-        let a = states(&net.view("c", "198.51.100.1"));
-        let b = states(&net.view("w3", "198.51.100.3"));
+    let split = |net: &NetCluster| {
+        let a = states(&view(net, "c", "198.51.100.1"));
+        let b = states(&view(net, "w3", "198.51.100.3"));
         a.contains(&("w3".into(), "dead".into()))
             && a.contains(&("w4".into(), "dead".into()))
             && b.contains(&("c".into(), "dead".into()))
@@ -266,7 +130,7 @@ fn a_partition_heals_into_one_view_within_30s() {
     });
     let views: Vec<_> = hosts
         .iter()
-        .map(|(h, ip)| states(&net.view(h, ip)))
+        .map(|(h, ip)| states(&view(&net, h, ip)))
         .collect();
     let merged = merged.unwrap_or_else(|| panic!("views did not merge: {views:?}"));
     eprintln!("one merged view {merged:?} after the network healed");
@@ -281,7 +145,7 @@ fn a_node_on_two_subnets_is_reached_by_peers_on_each() {
     if !require("a_node_on_two_subnets_is_reached_by_peers_on_each") {
         return;
     }
-    let mut net = Net::new();
+    let mut net = NetCluster::new();
     // c has a leg on each switch; p1 lives only on 192.0.2.0/24, p2 only on 203.0.113.0/24.
     net.topo.switch("sa");
     net.topo.switch("sb");
@@ -302,8 +166,8 @@ fn a_node_on_two_subnets_is_reached_by_peers_on_each() {
     // stays alive (p1 and p2 cannot reach each other directly: c probes for them).
     let names = ["c", "p1", "p2"];
     let ok = wait_for(Duration::from_secs(30), || {
-        let v1 = net.view("p1", "192.0.2.2");
-        let v2 = net.view("p2", "203.0.113.2");
+        let v1 = view(&net, "p1", "192.0.2.2");
+        let v2 = view(&net, "p2", "203.0.113.2");
         let c_at = |v: &[(String, String, String)]| {
             v.iter()
                 .find(|(n, _, _)| n == "c")
@@ -318,11 +182,11 @@ fn a_node_on_two_subnets_is_reached_by_peers_on_each() {
     assert!(
         ok.is_some(),
         "p1 sees {:?}\np2 sees {:?}\n{}",
-        net.view("p1", "192.0.2.2"),
-        net.view("p2", "203.0.113.2"),
+        view(&net, "p1", "192.0.2.2"),
+        view(&net, "p2", "203.0.113.2"),
         net.log("c")
     );
-    let cv = net.view("c", "192.0.2.1");
+    let cv = view(&net, "c", "192.0.2.1");
     assert!(all_alive(&cv, &names), "{cv:?}");
     // Stable: after three more probe rounds on every node, nobody was declared dead.
     let nodes = [
@@ -330,12 +194,12 @@ fn a_node_on_two_subnets_is_reached_by_peers_on_each() {
         ("p1", "192.0.2.2"),
         ("p2", "203.0.113.2"),
     ];
-    let before: Vec<u64> = nodes.iter().map(|(h, ip)| net.probes(h, ip)).collect();
+    let before: Vec<u64> = nodes.iter().map(|(h, ip)| probes(&net, h, ip)).collect();
     let ok = wait_for(Duration::from_secs(20), || {
         nodes
             .iter()
             .zip(&before)
-            .all(|((h, ip), b)| net.probes(h, ip) >= b + 3)
+            .all(|((h, ip), b)| probes(&net, h, ip) >= b + 3)
             .then_some(())
     });
     assert!(ok.is_some(), "probing stalled");

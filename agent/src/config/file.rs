@@ -16,7 +16,7 @@ use super::limits::{
 };
 use super::{
     Config, ConfigError, DEFAULT_CHALLENGE_PORT, DEFAULT_PORT, GossipConfig, HttpConfig, LogFormat,
-    LogLevel, LogsConfig, NodeName, PkiConfig, ServicesConfig, de_duration,
+    LogLevel, LogsConfig, NodeName, PkiConfig, RaftConfig, ServicesConfig, de_duration,
     default_state_directory,
 };
 
@@ -132,6 +132,11 @@ pub struct ConfigFile {
     pub max_log_entries: u64,
     /// Most records kept of any one node, so one noisy node cannot evict the others'.
     pub max_log_entries_per_node: u64,
+    /// A coordinator snapshots its store after this many Raft entries since the last one.
+    pub raft_snapshot_every: u64,
+    /// Entries kept in the Raft log behind a snapshot, so a coordinator that was briefly
+    /// away catches up from the log rather than a whole snapshot.
+    pub raft_logs_kept: u64,
 }
 
 impl Default for ConfigFile {
@@ -178,6 +183,8 @@ impl Default for ConfigFile {
             log_retention: Duration::from_secs(7 * 86400),
             max_log_entries: 1_000_000,
             max_log_entries_per_node: 200_000,
+            raft_snapshot_every: 1000,
+            raft_logs_kept: 1000,
         }
     }
 }
@@ -225,6 +232,10 @@ impl From<ConfigFile> for Config {
                 retention: f.log_retention,
                 max_entries: f.max_log_entries,
                 max_entries_per_node: f.max_log_entries_per_node,
+            },
+            raft: RaftConfig {
+                snapshot_every: f.raft_snapshot_every,
+                logs_kept: f.raft_logs_kept,
             },
         }
     }
@@ -302,6 +313,8 @@ pub const KEYS: &[&str] = &[
     "log_retention",
     "max_log_entries",
     "max_log_entries_per_node",
+    "raft_snapshot_every",
+    "raft_logs_kept",
 ];
 
 impl Config {

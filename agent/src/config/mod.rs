@@ -42,6 +42,7 @@ pub struct Config {
     pub gossip: GossipConfig,
     pub services: ServicesConfig,
     pub logs: LogsConfig,
+    pub raft: RaftConfig,
 }
 
 /// The HTTPS listener (the gossip UDP socket shares its address and port number).
@@ -98,6 +99,15 @@ pub struct LogsConfig {
     pub max_entries: u64,
     /// Most records kept of any one node (so one noisy node cannot evict the others').
     pub max_entries_per_node: u64,
+}
+
+/// A coordinator's Raft log compaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RaftConfig {
+    /// Snapshot after this many entries since the last snapshot.
+    pub snapshot_every: u64,
+    /// Entries kept behind a snapshot.
+    pub logs_kept: u64,
 }
 
 impl Default for Config {
@@ -282,6 +292,9 @@ impl Config {
         }
         if self.logs.max_entries_per_node < 10 {
             return Err(err("max_log_entries_per_node must be at least 10".into()));
+        }
+        if self.raft.snapshot_every < 10 {
+            return Err(err("raft_snapshot_every must be at least 10".into()));
         }
         if self.services.reload_interval < Duration::from_millis(100) {
             return Err(err("services_reload_interval must be at least 100ms".into()));

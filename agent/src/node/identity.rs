@@ -156,6 +156,7 @@ async fn coordinator(
         pki: pki.clone(),
         may_found,
         hold: RAFT_HOLD,
+        compaction: config.raft.clone(),
     })
     .await?;
     let writer: Arc<dyn Writer> = raft.clone();

@@ -20,7 +20,7 @@ use super::network::Network;
 use super::state_machine::StateMachine;
 use super::types::{Coordinator, Outcome, Raft, RaftId, raft_id};
 use crate::pki::NodePki;
-use crate::store::{Command, Store, StoreError, Writer};
+use crate::store::{Command, OnceKey, Store, StoreError, Writer};
 
 /// Where a follower sends a command for the leader to propose.
 pub const PROPOSE_PATH: &str = "/v1/raft/propose";
@@ -52,6 +52,8 @@ pub struct ReplicatorOptions {
     pub may_found: bool,
     /// How long a write waits for a leader (an election) and then for its commit.
     pub hold: Duration,
+    /// When to snapshot, and how much log to keep behind a snapshot.
+    pub compaction: crate::config::RaftConfig,
 }
 
 /// A command forwarded to the leader.
@@ -78,7 +80,10 @@ pub struct Replicator {
 
 /// Raft timers for a LAN: a leader's death is noticed after its lease (500 ms) and an
 /// election timeout (250-500 ms), so a new leader is in place in about a second.
-fn raft_config(cluster_id: &str) -> Result<Config, openraft::ConfigError> {
+fn raft_config(
+    cluster_id: &str,
+    compaction: &crate::config::RaftConfig,
+) -> Result<Config, openraft::ConfigError> {
     Config {
         cluster_name: cluster_id.to_string(),
         heartbeat_interval: 50,
@@ -87,8 +92,8 @@ fn raft_config(cluster_id: &str) -> Result<Config, openraft::ConfigError> {
         // One chunk is one HTTPS request of JSON (about 3.5 bytes per byte).
         snapshot_max_chunk_size: 256 * 1024,
         install_snapshot_timeout: 2000,
-        snapshot_policy: SnapshotPolicy::LogsSinceLast(1000),
-        max_in_snapshot_log_to_keep: 1000,
+        snapshot_policy: SnapshotPolicy::LogsSinceLast(compaction.snapshot_every),
+        max_in_snapshot_log_to_keep: compaction.logs_kept,
         ..Default::default()
     }
     .validate()
@@ -104,8 +109,8 @@ impl Replicator {
             crate::blocking::run(move || log.is_pristine()).await?
         };
         let sm = StateMachine::new(opts.store.clone(), opts.state_dir.clone());
-        let config =
-            raft_config(&opts.cluster_id).map_err(|e| ReplicationError::Config(e.to_string()))?;
+        let config = raft_config(&opts.cluster_id, &opts.compaction)
+            .map_err(|e| ReplicationError::Config(e.to_string()))?;
         let config = Arc::new(config);
         let contacts = Arc::new(super::network::Contacts::default());
         let network = Network::new(opts.pki.clone(), contacts.clone());
@@ -184,6 +189,16 @@ impl Replicator {
         let _slot = self.pending.try_acquire().map_err(|_| {
             StoreError::NoQuorum("too many control-plane writes are waiting; retry".into())
         })?;
+        // Keyed, so that a proposal sent to a leader that went away and then again to the
+        // next one applies once even if the first reached a quorum after all.
+        let cmd = match cmd {
+            Command::Once { .. } => cmd,
+            other => OnceKey {
+                key: crate::secrets::random_hex(16).to_string(),
+                at: time::OffsetDateTime::now_utc().unix_timestamp(),
+            }
+            .wrap(0, other),
+        };
         let outcome = tokio::time::timeout(self.hold * 2, self.propose_until(cmd))
             .await
             .map_err(|_| {
@@ -213,10 +228,16 @@ impl Replicator {
                     Err(Retry::Failed(e)) => return Err(e),
                     Ok(outcome) => return Ok(outcome),
                 },
-                Some((_, Some(node))) => match self.forward(&node, &cmd).await {
-                    Ok(outcome) => return Ok(outcome),
-                    Err(e) if tokio::time::Instant::now() >= deadline => return Err(e),
-                    Err(e) => {
+                Some((id, Some(node))) => match tokio::select! {
+                    r = self.forward(&node, &cmd) => Some(r),
+                    // A leader cut off does not answer until the connection times out:
+                    // once another is elected, propose there instead.
+                    () = leader_moved(self.raft.metrics(), id) => None,
+                } {
+                    None => continue,
+                    Some(Ok(outcome)) => return Ok(outcome),
+                    Some(Err(e)) if tokio::time::Instant::now() >= deadline => return Err(e),
+                    Some(Err(e)) => {
                         tracing::debug!(leader = %node, error = %e, "forwarding a write failed; retrying");
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue;
@@ -479,11 +500,18 @@ impl Replicator {
             };
             let asked = match (leader, node) {
                 (Some(l), _) if l == self.me => self.read_index().await,
-                (Some(_), Some(node)) => {
-                    let answer: Result<Result<u64, String>, String> = self
-                        .call_leader(&node, READ_INDEX_PATH, &serde_json::json!({}), self.hold)
-                        .await;
-                    answer.and_then(|a| a)
+                (Some(l), Some(node)) => {
+                    let empty = serde_json::json!({});
+                    let ask = self.call_leader::<_, Result<u64, String>>(
+                        &node,
+                        READ_INDEX_PATH,
+                        &empty,
+                        self.hold,
+                    );
+                    tokio::select! {
+                        answer = ask => answer.and_then(|a| a),
+                        () = leader_moved(self.raft.metrics(), l) => Err("the leader changed".into()),
+                    }
                 }
                 _ => Err("no coordinator leader is known".into()),
             };
@@ -504,5 +532,20 @@ impl Replicator {
             .await
             .map_err(|e| StoreError::NoQuorum(format!("this coordinator is behind: {e}")))?;
         Ok(())
+    }
+}
+
+/// Resolves once the leader `metrics` report is no longer `id` (never, if Raft stops).
+async fn leader_moved(
+    mut metrics: tokio::sync::watch::Receiver<openraft::RaftMetrics<RaftId, Coordinator>>,
+    id: RaftId,
+) {
+    loop {
+        if metrics.borrow_and_update().current_leader != Some(id) {
+            return;
+        }
+        if metrics.changed().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
 }

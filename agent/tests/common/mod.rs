@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test file uses a different subset
 
+pub mod group;
+
 use std::net::IpAddr;
 use std::path::Path;
 use std::time::{Duration, Instant};
