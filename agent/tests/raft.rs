@@ -182,6 +182,39 @@ async fn coordinators_join_replicate_and_survive_the_leader() {
     let list = survivor.coordinators().await.unwrap();
     let new_leader = list.coordinators.iter().find(|c| c.leader).unwrap();
     assert_ne!(new_leader.node_id, leader);
+
+    // The old leader is not coming back: removed from the group and from the node
+    // registry (so nodes stop learning it), the two left form the group.
+    survivor.remove_coordinator(&leader).await.unwrap();
+    let list = survivor.coordinators().await.unwrap();
+    assert_eq!(list.coordinators.len(), 2, "{list:?}");
+    assert!(list.coordinators.iter().all(|c| c.node_id != leader));
+    let state = dir.path().join(&rest[0].node_id).join("store.db");
+    let registered = || {
+        let conn = rusqlite::Connection::open_with_flags(
+            &state,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .unwrap();
+        conn.query_row(
+            "SELECT count(*) FROM nodes WHERE node_id = ?1",
+            [&leader],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+    };
+    assert!(
+        poll(Duration::from_secs(5), || async { registered() == 0 }).await,
+        "{leader} is still in the registry"
+    );
+    assert!(
+        matches!(
+            survivor.remove_coordinator(&leader).await,
+            Err(p2p_shared::ClientError::Api { status: 404, .. })
+        ),
+        "removing it again says it is not there"
+    );
+    survivor.create_join_token(&one_use()).await.unwrap();
     for c in rest {
         c.shutdown().await;
     }

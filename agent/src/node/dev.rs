@@ -213,13 +213,11 @@ impl DevCluster {
         )
     }
 
+    /// Workers first (their last calls still find the coordinators), then every
+    /// coordinator at once: one by one, the last ones would wait out a lost quorum.
     pub async fn shutdown(self) {
-        for w in self.workers {
-            w.shutdown().await;
-        }
-        // The founder last: the others' final writes still find a quorum.
-        for c in self.coordinators.into_iter().rev() {
-            c.shutdown().await;
-        }
+        futures_util::future::join_all(self.workers.into_iter().map(RunningAgent::shutdown)).await;
+        futures_util::future::join_all(self.coordinators.into_iter().map(RunningAgent::shutdown))
+            .await;
     }
 }

@@ -71,9 +71,15 @@ pub fn spawn(
 }
 
 /// The known coordinators, each at the address gossip shows for it now, followed by any
-/// coordinator gossip shows that was not known. None is forgotten: one that is down or
-/// restarting is still a coordinator of the cluster.
+/// coordinator gossip shows that was not known. One that left (stopped on purpose, or
+/// removed) is forgotten until gossip shows it alive again; one that is down (dead, or
+/// not in the view) is still a coordinator of the cluster.
 pub fn with_gossip(known: &[CoordinatorInfo], nodes: &[NodeInfo]) -> Vec<CoordinatorInfo> {
+    let left = |id: &str| {
+        nodes
+            .iter()
+            .any(|n| n.node_id == id && n.state == NodeState::Left)
+    };
     let seen: Vec<&NodeInfo> = nodes
         .iter()
         .filter(|n| {
@@ -84,6 +90,7 @@ pub fn with_gossip(known: &[CoordinatorInfo], nodes: &[NodeInfo]) -> Vec<Coordin
         .collect();
     let mut out: Vec<CoordinatorInfo> = known
         .iter()
+        .filter(|k| !left(&k.node_id))
         .map(|k| match seen.iter().find(|n| n.node_id == k.node_id) {
             Some(n) => CoordinatorInfo {
                 node_id: k.node_id.clone(),
@@ -178,7 +185,18 @@ mod tests {
             ],
             "c2 moved, c3 is new; a dead one is not added and a worker never is"
         );
-        // A known coordinator gossip no longer shows (down) stays on the list.
+        // A known coordinator gossip no longer shows (down) stays on the list; one that
+        // left is dropped.
         assert_eq!(with_gossip(&known, &[]), known);
+        let gone = [node(
+            "c2",
+            NodeRole::Coordinator,
+            NodeState::Left,
+            "192.0.2.2:8801",
+        )];
+        assert_eq!(
+            with_gossip(&known, &gone),
+            vec![info("c1", "192.0.2.1:8801")]
+        );
     }
 }

@@ -241,6 +241,12 @@ impl Replicator {
             .await
             .map_err(|e| MembershipError::Unavailable(e.to_string()))?;
         tracing::info!(coordinator = %node_id, "removed a coordinator from the Raft group");
+        // Out of the registry too, so enrolling and renewing nodes stop learning it.
+        self.propose(crate::store::Command::ForgetNode {
+            node_id: node_id.to_string(),
+        })
+        .await
+        .map_err(|e| MembershipError::Unavailable(format!("removed from the group, but not yet from the node registry ({e}); run the removal again")))?;
         Ok(())
     }
 }

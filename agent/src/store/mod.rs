@@ -87,6 +87,8 @@ pub enum Command {
     PruneRevokedTokens { now: i64 },
     /// Record or update a member of the cluster.
     UpsertNode { node: NodeRecord },
+    /// Forget a node's record (a coordinator removed from the group).
+    ForgetNode { node_id: String },
     /// Store a new join token (its secret only as a hash).
     CreateJoinToken { token: JoinTokenRecord },
     /// Use one join of a token; rejected unless it is active at `now` and not used up.
@@ -519,6 +521,9 @@ fn change(tx: &Connection, cmd: &Command) -> Result<(), StoreError> {
                  ON CONFLICT(node_id) DO UPDATE SET record = excluded.record",
                 params![node.node_id, to_json(node)?],
             )?;
+        }
+        Command::ForgetNode { node_id } => {
+            tx.execute("DELETE FROM nodes WHERE node_id = ?1", params![node_id])?;
         }
         Command::RevokeUserSessions { user } => {
             tx.execute(
