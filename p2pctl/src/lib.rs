@@ -49,19 +49,33 @@ pub fn run() -> i32 {
 
 async fn dispatch(cli: Cli) -> Result<(), CtlError> {
     let mut env = Session::load(cli.global)?;
-    match cli.command {
-        Command::Login(args) => cmd::auth::login(&mut env, args).await,
-        Command::Logout => cmd::auth::logout(&mut env).await,
-        Command::Whoami => cmd::auth::whoami(&env).await,
-        Command::Context(c) => cmd::context::context_cmd(&mut env, c),
-        Command::Nodes(c) => cmd::nodes::nodes_cmd(&env, c).await,
-        Command::User(c) => cmd::users::user_cmd(&env, c).await,
-        Command::Token(c) => cmd::tokens::token_cmd(&env, c).await,
-        Command::Cert(c) => cmd::certs::cert_cmd(&env, c).await,
-        Command::Svc(c) => cmd::svc::svc_cmd(&env, c).await,
-        Command::Logs { service, filter } => cmd::logs::logs_cmd(&env, filter, service).await,
-        Command::Cluster(c) => cmd::cluster::cluster_cmd(&env, c).await,
-        Command::Version => cmd::version::version(&env).await,
+    // Commands that rewrite the contexts file save it themselves.
+    let remember = !matches!(
+        cli.command,
+        Command::Login(_) | Command::Logout | Command::Context(_)
+    );
+    let result = run_command(&mut env, cli.command).await;
+    if remember {
+        env.remember_servers();
+    }
+    result
+}
+
+async fn run_command(env: &mut Session, command: Command) -> Result<(), CtlError> {
+    let env = &mut *env;
+    match command {
+        Command::Login(args) => cmd::auth::login(env, args).await,
+        Command::Logout => cmd::auth::logout(env).await,
+        Command::Whoami => cmd::auth::whoami(env).await,
+        Command::Context(c) => cmd::context::context_cmd(env, c),
+        Command::Nodes(c) => cmd::nodes::nodes_cmd(env, c).await,
+        Command::User(c) => cmd::users::user_cmd(env, c).await,
+        Command::Token(c) => cmd::tokens::token_cmd(env, c).await,
+        Command::Cert(c) => cmd::certs::cert_cmd(env, c).await,
+        Command::Svc(c) => cmd::svc::svc_cmd(env, c).await,
+        Command::Logs { service, filter } => cmd::logs::logs_cmd(env, filter, service).await,
+        Command::Cluster(c) => cmd::cluster::cluster_cmd(env, c).await,
+        Command::Version => cmd::version::version(env).await,
         Command::Completion { shell } => {
             output::write_stdout(&completion::script(shell));
             Ok(())

@@ -16,6 +16,8 @@ pub struct Session {
     pub(crate) global: GlobalArgs,
     pub(crate) path: PathBuf,
     pub(crate) config: CtlConfig,
+    /// The context's clients made in this call, whose answers may name the coordinators.
+    clients: std::sync::Mutex<Vec<ApiClient>>,
 }
 
 impl Session {
@@ -29,6 +31,7 @@ impl Session {
             global,
             path,
             config,
+            clients: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -96,7 +99,43 @@ impl Session {
             })?;
             opts.identity = Some(std::sync::Arc::new(cell));
         }
-        Ok(ApiClient::new(opts)?)
+        let client = ApiClient::new(opts)?;
+        if self.global.endpoint.is_none() {
+            self.clients
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(client.clone());
+        }
+        Ok(client)
+    }
+
+    /// Saves the coordinators the cluster named in its answers as the context's failover
+    /// list, when they differ from it (a coordinator was added or removed since login).
+    /// Best effort: the command's own outcome stands whatever happens here.
+    pub(crate) fn remember_servers(&mut self) {
+        let announced = self
+            .clients
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .find_map(ApiClient::announced_servers);
+        let (Some(list), Some(name)) = (announced, self.context_name()) else {
+            return;
+        };
+        let Some(ctx) = self.config.contexts.get_mut(&name) else {
+            return;
+        };
+        let mut servers: Vec<String> = list.into_iter().filter(|s| *s != ctx.server).collect();
+        servers.sort();
+        let mut known = ctx.servers.clone();
+        known.sort();
+        if servers == known {
+            return;
+        }
+        ctx.servers = servers;
+        if let Err(e) = self.config.save(&self.path) {
+            eprintln!("p2pctl: cannot save the cluster's coordinators in the context: {e}");
+        }
     }
 
     pub(crate) fn save(&self) -> Result<(), CtlError> {

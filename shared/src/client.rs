@@ -150,7 +150,12 @@ pub struct ApiClient {
     token: Option<String>,
     wait_out_rate_limit: Option<RateLimitNotice>,
     consistent: bool,
+    /// The coordinators the last answer named (`X-P2P-Coordinators`).
+    announced: Arc<std::sync::Mutex<Option<Vec<String>>>>,
 }
+
+/// Most coordinators taken from one `X-P2P-Coordinators` header.
+const MAX_ANNOUNCED: usize = 16;
 
 fn describe(err: &reqwest::Error) -> String {
     // reqwest's top-level message is generic; the root cause says what actually failed
@@ -251,6 +256,7 @@ impl ApiClient {
             token: opts.token,
             wait_out_rate_limit: opts.wait_out_rate_limit,
             consistent: opts.consistent,
+            announced: Arc::default(),
         })
     }
 
@@ -264,6 +270,32 @@ impl ApiClient {
             .get(i)
             .or(self.bases.first())
             .map_or("", String::as_str)
+    }
+
+    /// The coordinators (`https://HOST:PORT`) the last answer said the cluster has, if it
+    /// said.
+    pub fn announced_servers(&self) -> Option<Vec<String>> {
+        self.announced
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn note_announced(&self, headers: &reqwest::header::HeaderMap) {
+        let Some(v) = headers
+            .get("x-p2p-coordinators")
+            .and_then(|v| v.to_str().ok())
+        else {
+            return;
+        };
+        let list: Vec<String> = v
+            .split(',')
+            .filter_map(|a| normalise_server(&format!("https://{}", a.trim())).ok())
+            .take(MAX_ANNOUNCED)
+            .collect();
+        if !list.is_empty() {
+            *self.announced.lock().unwrap_or_else(|p| p.into_inner()) = Some(list);
+        }
     }
 
     /// Every server this client may use, the one in use first.
@@ -482,6 +514,7 @@ impl ApiClient {
                 ClientError::Unreachable { server, reason }
             }
         })?;
+        self.note_announced(resp.headers());
         let status = resp.status();
         if !status.is_success() {
             let retry_after = resp

@@ -76,6 +76,15 @@ fn p2pctl_keeps_working_when_the_leader_is_killed_and_it_catches_up() {
         group(&c).filter(|g| voters(g) == 3)
     });
     assert!(formed.is_some(), "{:?}\n{}", group(&c), c.log("coord2"));
+    // Signed in before the others joined, p2pctl learns them from the answers.
+    c.ctl_ok(&["nodes", "ls"]);
+    let contexts = std::fs::read_to_string(c.path("p2pctl.toml")).unwrap();
+    for host in [2, 3] {
+        assert!(
+            contexts.contains(&endpoint(&c, host)),
+            "coordinator {host} is not in the context:\n{contexts}"
+        );
+    }
     // Two workers, enrolled through the first coordinator: w4 counts, w5 idles.
     let worker_token = c.ctl_ok(&["token", "create", "--ttl", "10m", "--uses", "2"]);
     write_manifest(&c.services_dir("w4"), "counter", COUNTER);

@@ -3,7 +3,8 @@
 //! from it). A read served from this replica may lag the leader by that much; with
 //! `?consistent=true` it first waits until this replica holds every write committed
 //! before the request (a read index confirmed by a quorum), or fails with 503
-//! `no_quorum`.
+//! `no_quorum`. `X-P2P-Coordinators` lists the API address of every coordinator in the
+//! group, which clients use to keep their failover list current.
 
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
@@ -37,6 +38,10 @@ pub async fn consistency(
     );
     if let Some(ms) = since {
         h.insert("x-p2p-last-contact-ms", HeaderValue::from(ms));
+    }
+    // The group's members, so clients keep their list of coordinators current.
+    if let Ok(v) = HeaderValue::from_str(&control.raft.member_addresses().join(",")) {
+        h.insert("x-p2p-coordinators", v);
     }
     Ok(resp)
 }

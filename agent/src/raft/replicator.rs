@@ -323,6 +323,17 @@ impl Replicator {
             .map_err(unreachable)
     }
 
+    /// The API address (`HOST:PORT`) of every member of the group, this one included.
+    pub fn member_addresses(&self) -> Vec<String> {
+        let m = self.raft.metrics();
+        let m = m.borrow();
+        m.membership_config
+            .membership()
+            .nodes()
+            .map(|(_, n)| n.api_address.clone())
+            .collect()
+    }
+
     /// A message from the leader arrived (appends and heartbeats).
     pub fn heard_from_leader(&self) {
         *self
