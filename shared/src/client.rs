@@ -4,14 +4,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::{
-    CreateUserRequest, ErrorBody, HealthResponse, LoginRequest, LoginResponse, NodeInfo, NodeList,
+    CreateUserRequest, HealthResponse, LoginRequest, LoginResponse, NodeInfo, NodeList,
     SetPasswordRequest, UserInfo, UserList, WhoAmI,
 };
+pub use crate::client_error::ClientError;
+use crate::client_error::{api_error, certificate_failure, describe};
 pub use crate::tls::ServerTrust;
 use crate::tls::{CertCell, PeerRequirements, RevocationList, client_config};
 
@@ -92,54 +94,12 @@ impl ClientOptions {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    #[error("invalid server URL `{0}`: expected https://HOST:PORT")]
-    InvalidServer(String),
-    #[error("TLS set-up failed: {0}")]
-    Tls(#[from] rustls::Error),
-    #[error("cannot reach {server}: {reason}")]
-    Unreachable { server: String, reason: String },
-    /// The TLS handshake failed on a certificate: the server is not who we trust, or it
-    /// refused ours (revoked, expired, another CA). Retrying will not help.
-    #[error("TLS handshake with {server} refused: {reason}")]
-    Rejected { server: String, reason: String },
-    #[error("{message} ({status} {code})")]
-    Api {
-        status: u16,
-        code: String,
-        message: String,
-    },
-    #[error("unexpected response from {server}: {reason}")]
-    Decode { server: String, reason: String },
-    /// A body longer than this call accepts was cut off (a hostile or broken peer).
-    #[error("{server} sent more than {limit} bytes; the response was cut off")]
-    TooLarge { server: String, limit: usize },
-    /// 429: over a request budget; the server names the limit and when to come back.
-    #[error("{message} (429 rate_limited)")]
-    RateLimited {
-        retry_after: Option<Duration>,
-        message: String,
-    },
-}
-
 /// Longest body a call reads unless it says otherwise.
 pub const MAX_RESPONSE: usize = 32 * 1024 * 1024;
 /// Longest error body read.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 /// Longest line of an NDJSON stream.
 pub const MAX_STREAM_LINE: usize = 256 * 1024;
-
-impl ClientError {
-    /// HTTP status of an API error, if the server answered with one.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            ClientError::Api { status, .. } => Some(*status),
-            ClientError::RateLimited { .. } => Some(429),
-            _ => None,
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct ApiClient {
@@ -156,63 +116,6 @@ pub struct ApiClient {
 
 /// Most coordinators taken from one `X-P2P-Coordinators` header.
 const MAX_ANNOUNCED: usize = 16;
-
-fn describe(err: &reqwest::Error) -> String {
-    // reqwest's top-level message is generic; the root cause says what actually failed
-    // (refused, timed out, certificate rejected).
-    let mut msg = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        msg = format!("{msg}: {s}");
-        source = s.source();
-    }
-    msg
-}
-
-/// True when a request failed because a certificate was refused, by us or by the server.
-fn certificate_failure(err: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = source {
-        let tls = e.downcast_ref::<rustls::Error>().or_else(|| {
-            e.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        });
-        if let Some(tls) = tls {
-            return matches!(
-                tls,
-                rustls::Error::InvalidCertificate(_)
-                    | rustls::Error::NoCertificatesPresented
-                    | rustls::Error::AlertReceived(
-                        rustls::AlertDescription::BadCertificate
-                            | rustls::AlertDescription::CertificateRevoked
-                            | rustls::AlertDescription::CertificateExpired
-                            | rustls::AlertDescription::CertificateUnknown
-                            | rustls::AlertDescription::UnknownCA
-                            | rustls::AlertDescription::UnsupportedCertificate
-                            | rustls::AlertDescription::AccessDenied
-                    )
-            );
-        }
-        source = e.source();
-    }
-    // Connectors may wrap the TLS error so that it cannot be downcast; rustls's messages
-    // are stable, so fall back to them.
-    let text = describe(err);
-    text.contains("invalid peer certificate")
-        || text.contains("peer sent no certificates")
-        || [
-            "BadCertificate",
-            "CertificateRevoked",
-            "CertificateExpired",
-            "CertificateUnknown",
-            "UnknownCA",
-            "UnsupportedCertificate",
-            "AccessDenied",
-        ]
-        .iter()
-        .any(|a| text.contains(&format!("received fatal alert: {a}")))
-}
 
 impl ApiClient {
     pub fn new(opts: ClientOptions) -> Result<Self, ClientError> {
@@ -606,26 +509,6 @@ impl ApiClient {
         self.call::<_, serde_json::Value>(Method::PUT, &path, Some(req))
             .await
             .map(|_| ())
-    }
-}
-
-impl ApiClient {}
-
-fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(e) => ClientError::Api {
-            status: status.as_u16(),
-            code: e.error.code,
-            message: e.error.message,
-        },
-        Err(_) => ClientError::Api {
-            status: status.as_u16(),
-            code: "http_error".into(),
-            message: status
-                .canonical_reason()
-                .unwrap_or("unexpected status")
-                .to_string(),
-        },
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod client;
+mod client_error;
 mod cluster_client;
 pub mod contexts;
 pub mod fsutil;
