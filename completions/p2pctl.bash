@@ -148,11 +148,17 @@ _p2pctl() {
             p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators,remove)
                 cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators__subcmd__remove"
                 ;;
+            p2pctl__subcmd__context,current)
+                cmd="p2pctl__subcmd__context__subcmd__current"
+                ;;
             p2pctl__subcmd__context,help)
                 cmd="p2pctl__subcmd__context__subcmd__help"
                 ;;
             p2pctl__subcmd__context,ls)
                 cmd="p2pctl__subcmd__context__subcmd__ls"
+                ;;
+            p2pctl__subcmd__context,rename)
+                cmd="p2pctl__subcmd__context__subcmd__rename"
                 ;;
             p2pctl__subcmd__context,rm)
                 cmd="p2pctl__subcmd__context__subcmd__rm"
@@ -160,11 +166,17 @@ _p2pctl() {
             p2pctl__subcmd__context,use)
                 cmd="p2pctl__subcmd__context__subcmd__use"
                 ;;
+            p2pctl__subcmd__context__subcmd__help,current)
+                cmd="p2pctl__subcmd__context__subcmd__help__subcmd__current"
+                ;;
             p2pctl__subcmd__context__subcmd__help,help)
                 cmd="p2pctl__subcmd__context__subcmd__help__subcmd__help"
                 ;;
             p2pctl__subcmd__context__subcmd__help,ls)
                 cmd="p2pctl__subcmd__context__subcmd__help__subcmd__ls"
+                ;;
+            p2pctl__subcmd__context__subcmd__help,rename)
+                cmd="p2pctl__subcmd__context__subcmd__help__subcmd__rename"
                 ;;
             p2pctl__subcmd__context__subcmd__help,rm)
                 cmd="p2pctl__subcmd__context__subcmd__help__subcmd__rm"
@@ -247,8 +259,14 @@ _p2pctl() {
             p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators,remove)
                 cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators__subcmd__remove"
                 ;;
+            p2pctl__subcmd__help__subcmd__context,current)
+                cmd="p2pctl__subcmd__help__subcmd__context__subcmd__current"
+                ;;
             p2pctl__subcmd__help__subcmd__context,ls)
                 cmd="p2pctl__subcmd__help__subcmd__context__subcmd__ls"
+                ;;
+            p2pctl__subcmd__help__subcmd__context,rename)
+                cmd="p2pctl__subcmd__help__subcmd__context__subcmd__rename"
                 ;;
             p2pctl__subcmd__help__subcmd__context,rm)
                 cmd="p2pctl__subcmd__help__subcmd__context__subcmd__rm"
@@ -431,18 +449,18 @@ _p2pctl() {
 
     case "${cmd}" in
         p2pctl)
-            opts="-o -h -V --output --context --config --endpoint --timeout --consistent --help --version login logout whoami context nodes user token cert svc logs cluster version completion help"
+            opts="-o -h -V --output --context --config --endpoint --timeout --consistent --no-headers --help --version login logout whoami context nodes user token cert svc logs cluster version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -469,18 +487,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls show renew revoke issue help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help ls show renew revoke issue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -605,7 +623,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__issue)
-            opts="-o -h --user --role --ttl --context-name --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --user --role --ttl --context-name --force --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -628,11 +646,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -659,18 +677,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__ls)
-            opts="-o -h --all --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --all --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -697,7 +715,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__renew)
-            opts="-o -h --node --all --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --node --force --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,11 +726,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -739,18 +757,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__revoke)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -777,18 +795,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert__subcmd__show)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -815,18 +833,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help rotate-gossip-key gossip-stats coordinators limit-stats help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help rotate-gossip-key gossip-stats coordinators limit-stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -853,18 +871,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__coordinators)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls remove help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help ls remove help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -947,18 +965,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -985,18 +1003,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__remove)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1023,18 +1041,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__gossip__subcmd__stats)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1173,18 +1191,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__limit__subcmd__stats)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1211,18 +1229,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__rotate__subcmd__gossip__subcmd__key)
-            opts="-o -h --force --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --force --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1249,18 +1267,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__completion)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help bash elvish fish powershell zsh"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1287,18 +1305,56 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls use rm help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help ls use current rename rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__context__subcmd__current)
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1325,8 +1381,22 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context__subcmd__help)
-            opts="ls use rm help"
+            opts="ls use current rename rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__context__subcmd__help__subcmd__current)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1353,6 +1423,20 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context__subcmd__help__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__context__subcmd__help__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1395,18 +1479,56 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__context__subcmd__rename)
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1433,18 +1555,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context__subcmd__rm)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1471,18 +1593,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__context__subcmd__use)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -1719,7 +1841,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__context)
-            opts="ls use rm"
+            opts="ls use current rename rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1732,7 +1854,35 @@ _p2pctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        p2pctl__subcmd__help__subcmd__context__subcmd__current)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         p2pctl__subcmd__help__subcmd__context__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__context__subcmd__rename)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2139,7 +2289,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__login)
-            opts="-o -h --server --ca-fingerprint --user --password-file --name --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --server --ca-fingerprint --user --password-file --name --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2166,11 +2316,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2197,18 +2347,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__logout)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2235,7 +2385,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__logs)
-            opts="-f -o -h --service --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --consistent --help"
+            opts="-f -o -h --service --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2270,11 +2420,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2301,18 +2451,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__nodes)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls show help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help ls show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2395,18 +2545,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__nodes__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2433,18 +2583,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__nodes__subcmd__show)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2471,18 +2621,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help ls status start stop restart logs help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help ls status start stop restart logs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2621,7 +2771,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__logs)
-            opts="-f -o -h --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --consistent --help"
+            opts="-f -o -h --follow --node --level --since --until --tail --grep --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2652,11 +2802,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2683,7 +2833,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__ls)
-            opts="-o -h --node --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --node --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2694,11 +2844,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2725,7 +2875,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__restart)
-            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2740,11 +2890,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2771,7 +2921,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__start)
-            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2786,11 +2936,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2817,7 +2967,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__status)
-            opts="-o -h --node --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --node --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2828,11 +2978,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2859,7 +3009,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__stop)
-            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --node --all --wait --no-wait --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2874,11 +3024,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2905,18 +3055,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__token)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help create ls revoke help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help create ls revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -2943,7 +3093,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__token__subcmd__create)
-            opts="-o -h --ttl --node-id --uses --coordinator --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --ttl --node-id --uses --coordinator --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2962,11 +3112,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3063,18 +3213,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__token__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3101,18 +3251,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__token__subcmd__revoke)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3139,18 +3289,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help add ls rm passwd revoke-sessions help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help add ls rm passwd revoke-sessions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3177,7 +3327,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__add)
-            opts="-o -h --role --password-file --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --role --password-file --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3192,11 +3342,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3321,18 +3471,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3359,7 +3509,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__passwd)
-            opts="-o -h --password-file --current-password-file --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --password-file --current-password-file --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3374,11 +3524,11 @@ _p2pctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3405,18 +3555,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__revoke__subcmd__sessions)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3443,18 +3593,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__user__subcmd__rm)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3481,18 +3631,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__version)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)
@@ -3519,18 +3669,18 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__whoami)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
                     return 0
                     ;;
                 --context)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_p2pctl_global_optspecs
-    string join \n o/output= context= config= endpoint= timeout= consistent h/help V/version
+    string join \n o/output= context= config= endpoint= timeout= consistent no-headers h/help V/version
 end
 
 function __fish_p2pctl_needs_command
@@ -27,13 +27,15 @@ end
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_needs_command" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_needs_command" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -s V -l version -d 'Print version'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "login" -d 'Sign in to a cluster and save the session as a context'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "logout" -d 'Revoke the current session\'s token and forget it'
@@ -57,127 +59,177 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l name -d 'Name to
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -s h -l help -d 'Print help'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -l context -d 'Context to use instead of the current one' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -l timeout -d 'Request timeout in seconds' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -s h -l help -d 'Print help'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -f -a "ls" -d 'List contexts; the current one is marked'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -f -a "use" -d 'Make a context current'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -f -a "rm" -d 'Delete a context'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+yaml\t''
+name\t'The first column (the names) only, one per line'"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -f -a "ls" -d 'List contexts; the current one is marked'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -f -a "use" -d 'Make a context current'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -f -a "current" -d 'Print the current context\'s name'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -f -a "rename" -d 'Give a context another name (it stays current if it was)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -f -a "rm" -d 'Delete a context, and the certificate and key files p2pctl wrote for it'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t'The first column (the names) only, one per line'"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t'The first column (the names) only, one per line'"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List contexts; the current one is marked'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "use" -d 'Make a context current'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a context'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "current" -d 'Print the current context\'s name'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Give a context another name (it stays current if it was)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a context, and the certificate and key files p2pctl wrote for it'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -f -a "ls" -d 'List every node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -f -a "show" -d 'Show one node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List every node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -f -a "add" -d 'Create a user'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -f -a "ls" -d 'List users'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -f -a "rm" -d 'Delete a user'
@@ -189,55 +241,65 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l password-file -d 'File holding the new password (else P2PCTL_NEW_PASSWORD, else a prompt)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l current-password-file -d 'File holding your current password, when you change your own (else P2PCTL_PASSWORD, else a prompt; admins changing someone else\'s need none)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "add" -d 'Create a user'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List users'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a user'
@@ -247,13 +309,15 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -f -a "create" -d 'Create a join token and print it (shown only this once)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -f -a "ls" -d 'List join tokens (never their secrets)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -f -a "revoke" -d 'Refuse a token from now on'
@@ -264,34 +328,40 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_sub
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l coordinator -d 'The token enrols a coordinator (started with coordinator_mode: true), which receives the CA key and joins the coordinators\' Raft group'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create a join token and print it (shown only this once)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List join tokens (never their secrets)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Refuse a token from now on'
@@ -299,62 +369,72 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_sub
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "ls" -d 'Every node\'s current certificate: serial, SANs, expiry, days left, status'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "show" -d 'One node\'s current certificate'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "renew" -d 'Make nodes renew their certificate now'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "renew" -d 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l all -d 'Also superseded, expired and revoked certificates, and operator certificates'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l node -d 'The node to renew' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l node -d 'Only this node (renewed whether due or not)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l timeout -d 'Request timeout in seconds' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l all -d 'Every node, one after another (progress bar on a terminal, summary at the end)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l force -d 'Every node, due or not'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l user -d 'User name the certificate names' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l role -d 'admin, operator or viewer' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ttl -d 'Lifetime, e.g. 7d (default 30d)' -r
@@ -362,29 +442,34 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l force -d 'Replace a context of that name (and its certificate and key files)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "ls" -d 'Every node\'s current certificate: serial, SANs, expiry, days left, status'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'One node\'s current certificate'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Make nodes renew their certificate now'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "ls" -d 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "status" -d 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -f -a "start" -d 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
@@ -396,66 +481,76 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subco
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l node -d 'Only on this node' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l node -d 'The node that runs it (required when several nodes do)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l wait -d 'How long to wait on each node for the service to reach the requested state' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l all -d 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l no-wait -d 'Return once the node has accepted the request, without waiting'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l node -d 'The node that runs it (required when several nodes do)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l wait -d 'How long to wait on each node for the service to reach the requested state' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l all -d 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l no-wait -d 'Return once the node has accepted the request, without waiting'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l node -d 'The node that runs it (required when several nodes do)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l wait -d 'How long to wait on each node for the service to reach the requested state' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l all -d 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l no-wait -d 'Return once the node has accepted the request, without waiting'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l node -d 'Only records of this node' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l level -d 'Minimum level: trace, debug, info, warn or error' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l since -d 'Only records since this long ago (10m, 2h, 7d) or this time (RFC 3339)' -r
@@ -465,14 +560,16 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subco
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing records as they are collected (after the last --tail ones)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "ls" -d 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "status" -d 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start a service (and keep it started across restarts of p2pd); waits until it runs and passes its health check'
@@ -490,24 +587,28 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l grep -d 'Only rec
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -s f -l follow -d 'Keep printing records as they are collected (after the last --tail ones)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -f -a "rotate-gossip-key" -d 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -f -a "gossip-stats" -d 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -f -a "coordinators" -d 'The coordinators\' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
@@ -516,47 +617,55 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_se
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l force -d 'Remove the old key even if some members did not confirm the new one (they are cut off from gossip until they fetch the new keyring from a coordinator)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -f -a "ls" -d 'List the coordinators (the default)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -f -a "remove" -d 'Take a coordinator out of the Raft group: it stops voting and receiving the log. Stop its p2pd afterwards; to bring it back, wipe its state directory and join it again with a coordinator token. The last voting coordinator cannot be removed'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "rotate-gossip-key" -d 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "gossip-stats" -d 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from help" -f -a "coordinators" -d 'The coordinators\' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
@@ -565,23 +674,27 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_s
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
-yaml\t''"
+yaml\t''
+name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l timeout -d 'Request timeout in seconds' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "login" -d 'Sign in to a cluster and save the session as a context'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "logout" -d 'Revoke the current session\'s token and forget it'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "whoami" -d 'Show who the current context is signed in as'
@@ -598,7 +711,9 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and not __fish_seen_subcommand_from login logout whoami context nodes user token cert svc logs cluster version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "ls" -d 'List contexts; the current one is marked'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "use" -d 'Make a context current'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "rm" -d 'Delete a context'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "current" -d 'Print the current context\'s name'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "rename" -d 'Give a context another name (it stays current if it was)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "rm" -d 'Delete a context, and the certificate and key files p2pctl wrote for it'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from nodes" -f -a "ls" -d 'List every node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from nodes" -f -a "show" -d 'Show one node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a user'
@@ -611,7 +726,7 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "revoke" -d 'Refuse a token from now on'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "ls" -d 'Every node\'s current certificate: serial, SANs, expiry, days left, status'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'One node\'s current certificate'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Make nodes renew their certificate now'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from svc" -f -a "ls" -d 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'

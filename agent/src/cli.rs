@@ -70,7 +70,13 @@ pub struct NodeArgs {
     #[arg(long, global = true, value_name = "IP")]
     pub advertise_address: Option<IpAddr>,
     /// Log level (error, warn, info, debug, trace); RUST_LOG overrides.
-    #[arg(long, global = true, env = "P2PD_LOG_LEVEL", value_name = "LEVEL")]
+    #[arg(
+        long,
+        global = true,
+        env = "P2PD_LOG_LEVEL",
+        value_name = "LEVEL",
+        value_parser = clap::builder::PossibleValuesParser::new(["error", "warn", "info", "debug", "trace"])
+    )]
     pub log_level: Option<String>,
 }
 
@@ -83,7 +89,9 @@ pub enum Cmd {
         #[arg(long, value_name = "FILE")]
         admin_password_file: Option<PathBuf>,
     },
-    /// Start a throw-away local cluster on 127.0.0.1 and point p2pctl at it.
+    /// Start a throw-away local cluster on 127.0.0.1-5 and point p2pctl at it: coordinators
+    /// c1-c3 and workers w1-w2. Of the node flags it takes only --log-level; it makes its own
+    /// configuration, passwords and tokens. Stops on Ctrl-C, SIGTERM or SIGHUP.
     Dev(DevArgs),
     /// Inspect or re-key the vault.
     #[command(subcommand)]
@@ -93,10 +101,11 @@ pub enum Cmd {
 #[derive(Debug, Clone, Args)]
 pub struct DevArgs {
     /// HTTPS port of the coordinator.
-    #[arg(long = "dev-port", default_value_t = crate::config::DEFAULT_PORT, value_name = "PORT")]
+    // Own ids: the node flags --port and --state-dir are global, and share a field name.
+    #[arg(id = "dev_port", long = "dev-port", default_value_t = crate::config::DEFAULT_PORT, value_name = "PORT")]
     pub port: u16,
     /// Keep state here instead of a temporary directory removed on exit.
-    #[arg(long = "dev-state-dir", value_name = "DIR")]
+    #[arg(id = "dev_state_dir", long = "dev-state-dir", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
     /// Every node of the dev cluster supervises the service manifests in this directory
     /// (e.g. a copy of config/services/ticker.yaml); none by default.

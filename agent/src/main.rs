@@ -257,18 +257,61 @@ async fn run_init(
     Ok(())
 }
 
+/// The node flags `p2pd dev` has no use for (it makes every node's configuration).
+fn refuse_node_flags_in_dev(args: &NodeArgs) -> Result<()> {
+    let set: Vec<&str> = [
+        ("--config (or P2PD_CONFIG)", args.config.is_some()),
+        ("--password", args.password.is_some()),
+        ("--password-file", args.password_file.is_some()),
+        ("--coordinator", !args.coordinators.is_empty()),
+        (
+            "--join-token (or P2PD_JOIN_TOKEN)",
+            args.join_token.is_some(),
+        ),
+        ("--join-token-file", args.join_token_file.is_some()),
+        ("--port (or P2PD_PORT)", args.port.is_some()),
+        ("--node-id (or P2PD_NODE_ID)", args.node_id.is_some()),
+        ("--state-dir (or P2PD_STATE_DIR)", args.state_dir.is_some()),
+        ("--bind-address", args.bind_address.is_some()),
+        ("--advertise-address", args.advertise_address.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, given)| given.then_some(name))
+    .collect();
+    if !set.is_empty() {
+        bail!(
+            "p2pd dev makes its own configuration and does not use {}; its options are --dev-port, --dev-state-dir, --services-dir, --p2pctl-config and --log-level",
+            set.join(", ")
+        );
+    }
+    Ok(())
+}
+
 async fn run_dev(args: &NodeArgs, dev: DevArgs) -> Result<()> {
+    refuse_node_flags_in_dev(args)?;
     let config = Config::default();
     init_tracing(&config, args.log_level.as_deref().or(Some("warn")));
     let ctl_config = match dev.p2pctl_config {
         Some(p) => p,
         None => p2p_shared::contexts::default_config_path()?,
     };
+    // Listening before the cluster starts: a signal during start-up stops it once it is up
+    // (rather than killing the process with its state half written). Closing the terminal
+    // (SIGHUP) stops it as cleanly as Ctrl-C.
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut stop = Vec::new();
+    for kind in [
+        SignalKind::interrupt(),
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+    ] {
+        stop.push(signal(kind).context("cannot listen for signals")?);
+    }
     let cluster =
         p2pd::node::dev::start_dev(dev.port, dev.state_dir, ctl_config, dev.services_dir).await?;
     print!("{}", cluster.summary());
     notify_systemd_ready();
-    wait_for_signal().await?;
+    futures_util::future::select_all(stop.iter_mut().map(|s| Box::pin(s.recv()))).await;
     eprintln!("p2pd dev: stopping");
     cluster.shutdown().await;
     Ok(())

@@ -35,20 +35,24 @@ pub struct GlobalArgs {
     /// node of the cluster answers `nodes ls`; the context's CA pin and credentials apply.
     #[arg(long, global = true, env = "P2PCTL_ENDPOINT", value_name = "URL")]
     pub endpoint: Option<String>,
-    /// Request timeout in seconds.
+    /// Request timeout: seconds, or a duration (10s, 2m).
     #[arg(
         long,
         global = true,
         env = "P2PCTL_TIMEOUT",
-        default_value_t = 10,
-        value_name = "SECS"
+        default_value = "10",
+        value_name = "DURATION",
+        value_parser = parse_timeout
     )]
-    pub timeout: u64,
+    pub timeout: std::time::Duration,
     /// Reads are linearizable: the coordinator asked confirms with a quorum that it has
     /// every committed change before it answers (slower; fails with no_quorum where a
     /// plain read would answer from a replica that may be stale).
     #[arg(long, global = true, env = "P2PCTL_CONSISTENT")]
     pub consistent: bool,
+    /// Tables without their header row.
+    #[arg(long, global = true)]
+    pub no_headers: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -57,6 +61,8 @@ pub enum Output {
     Wide,
     Json,
     Yaml,
+    /// The first column (the names) only, one per line.
+    Name,
 }
 
 #[derive(Debug, Subcommand)]
@@ -277,20 +283,17 @@ pub enum CertCmd {
         #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
         node: String,
     },
-    /// Make nodes renew their certificate now.
+    /// Renew node certificates. Without --node, every node whose certificate is due (under
+    /// 30 days left; nodes renew by themselves on an address or name change), one after
+    /// another (progress bar on a terminal, summary at the end); says so when none is due.
     Renew {
-        /// The node to renew.
-        #[arg(
-            long,
-            value_name = "NAME",
-            conflicts_with = "all",
-            required_unless_present = "all"
-        )]
+        /// Only this node (renewed whether due or not).
+        #[arg(long, value_name = "NAME", conflicts_with = "force")]
         #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
         node: Option<String>,
-        /// Every node, one after another (progress bar on a terminal, summary at the end).
-        #[arg(long)]
-        all: bool,
+        /// Every node, due or not.
+        #[arg(long, alias = "all")]
+        force: bool,
     },
     /// Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it
     /// within seconds and close its open connections.
@@ -314,6 +317,9 @@ pub enum CertCmd {
         /// <user>-cert).
         #[arg(long = "context-name", value_name = "NAME")]
         context_name: Option<String>,
+        /// Replace a context of that name (and its certificate and key files).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -323,6 +329,14 @@ pub enum CertCmd {
 pub struct BadDuration {
     text: String,
     source: humantime::DurationError,
+}
+
+/// A bare number is seconds (as before durations were accepted).
+fn parse_timeout(s: &str) -> Result<std::time::Duration, BadDuration> {
+    match s.trim().parse::<u64>() {
+        Ok(secs) => Ok(std::time::Duration::from_secs(secs)),
+        Err(_) => parse_duration(s),
+    }
 }
 
 fn parse_duration(s: &str) -> Result<std::time::Duration, BadDuration> {
@@ -357,7 +371,11 @@ pub enum ContextCmd {
     Ls,
     /// Make a context current.
     Use { name: String },
-    /// Delete a context.
+    /// Print the current context's name.
+    Current,
+    /// Give a context another name (it stays current if it was).
+    Rename { old: String, new: String },
+    /// Delete a context, and the certificate and key files p2pctl wrote for it.
     Rm { name: String },
 }
 

@@ -45,8 +45,11 @@ impl From<ClientError> for CtlError {
                 status: 401 | 403, ..
             } => Exit::Auth,
             ClientError::Api { status: 404, .. } => Exit::NotFound,
+            // The server found the request malformed: a mistake in what was typed (a bad
+            // pattern, a short password, a missing --node).
+            ClientError::Api { status: 400, .. } => Exit::Usage,
             ClientError::Api {
-                status: 400 | 409 | 413 | 415,
+                status: 409 | 413 | 415,
                 ..
             } => Exit::Error,
             _ => Exit::Error,

@@ -35,6 +35,14 @@ impl Session {
         })
     }
 
+    /// The output format and header choice of this call.
+    pub(crate) fn format(&self) -> crate::output::Format {
+        crate::output::Format {
+            output: self.global.output,
+            headers: !self.global.no_headers,
+        }
+    }
+
     pub(crate) fn context_name(&self) -> Option<String> {
         self.global
             .context
@@ -71,7 +79,7 @@ impl Session {
         opts.fallbacks = fallbacks.to_vec();
         // Used for login: the password goes to a coordinator only.
         opts.require_coordinator = true;
-        opts.timeout = Duration::from_secs(self.global.timeout.max(1));
+        opts.timeout = self.global.timeout.max(Duration::from_secs(1));
         opts.wait_out_rate_limit = Some(rate_limit_notice());
         Ok(ApiClient::new(opts)?)
     }
@@ -87,7 +95,7 @@ impl Session {
         if self.global.endpoint.is_none() {
             opts.fallbacks = ctx.servers.clone();
         }
-        opts.timeout = Duration::from_secs(self.global.timeout.max(1));
+        opts.timeout = self.global.timeout.max(Duration::from_secs(1));
         opts.wait_out_rate_limit = Some(rate_limit_notice());
         opts.consistent = self.global.consistent;
         if let (Some(cert), Some(key)) = (&ctx.client_cert, &ctx.client_key) {

@@ -108,3 +108,79 @@ fn context_file_is_private_and_editable_by_commands() {
     let mode = std::fs::metadata(&cfg).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the context file holds tokens");
 }
+
+#[test]
+fn contexts_are_renamed_named_and_removed_with_their_key_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    let certs = dir.path().join("certs");
+    std::fs::create_dir_all(&certs).unwrap();
+    let (crt, key) = (certs.join("ops.crt"), certs.join("ops.key"));
+    std::fs::write(&crt, "x").unwrap();
+    std::fs::write(&key, "x").unwrap();
+    let elsewhere = dir.path().join("mine.crt");
+    std::fs::write(&elsewhere, "x").unwrap();
+    std::fs::write(
+        &cfg,
+        format!(
+            "current_context = \"a\"\n[contexts.a]\nserver = \"https://127.0.0.1:1\"\nca_fingerprint = \"SHA256:00\"\n\
+             [contexts.ops]\nserver = \"https://127.0.0.1:2\"\nca_fingerprint = \"SHA256:00\"\nclient_cert = {crt:?}\nclient_key = {key:?}\n\
+             [contexts.own]\nserver = \"https://127.0.0.1:3\"\nca_fingerprint = \"SHA256:00\"\nclient_cert = {elsewhere:?}\nclient_key = {elsewhere:?}\n"
+        ),
+    )
+    .unwrap();
+    let current = p2pctl(&cfg, &["context", "current"]);
+    assert_eq!(String::from_utf8_lossy(&current.stdout), "a\n");
+    assert_eq!(
+        p2pctl(&cfg, &["context", "rename", "a", "ops"])
+            .status
+            .code(),
+        Some(2),
+        "renaming onto an existing name is refused"
+    );
+    assert_eq!(
+        p2pctl(&cfg, &["context", "rename", "a", "dev"])
+            .status
+            .code(),
+        Some(0)
+    );
+    let current = p2pctl(&cfg, &["context", "current"]);
+    assert_eq!(
+        String::from_utf8_lossy(&current.stdout),
+        "dev\n",
+        "it stays current"
+    );
+    // -o name and --no-headers for scripts.
+    let names = p2pctl(&cfg, &["context", "ls", "-o", "name"]);
+    assert_eq!(String::from_utf8_lossy(&names.stdout), "dev\nops\nown\n");
+    let bare = p2pctl(&cfg, &["context", "ls", "--no-headers"]);
+    let bare = String::from_utf8_lossy(&bare.stdout).to_string();
+    assert!(
+        !bare.contains("SERVER") && bare.contains("https://127.0.0.1:2"),
+        "{bare}"
+    );
+    // Removing a context takes the key files p2pctl wrote for it, never the operator's own.
+    assert_eq!(
+        p2pctl(&cfg, &["context", "rm", "ops"]).status.code(),
+        Some(0)
+    );
+    assert!(!crt.exists() && !key.exists());
+    assert_eq!(
+        p2pctl(&cfg, &["context", "rm", "own"]).status.code(),
+        Some(0)
+    );
+    assert!(elsewhere.exists());
+    // A duration is accepted wherever a time is.
+    assert_eq!(
+        p2pctl(&cfg, &["--timeout", "2s", "context", "ls"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        p2pctl(&cfg, &["--timeout", "soon", "context", "ls"])
+            .status
+            .code(),
+        Some(2)
+    );
+}

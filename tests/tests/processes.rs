@@ -249,7 +249,12 @@ fn dev_cluster_is_usable_by_p2pctl_with_no_setup() {
     })
     .expect("dev cluster answered p2pctl");
     let nodes: Vec<NodeInfo> = parse(&listed);
-    assert_eq!(nodes[0].node_id, "coordinator-1");
+    let names: Vec<&str> = nodes.iter().map(|n| n.node_id.as_str()).collect();
+    assert_eq!(
+        names,
+        ["c1", "c2", "c3", "w1", "w2"],
+        "the names the README's examples use"
+    );
     // Three coordinators in one Raft group, one leading.
     let out = p2pctl(&ctl, &["cluster", "coordinators", "-o", "json"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -268,6 +273,51 @@ fn dev_cluster_is_usable_by_p2pctl_with_no_setup() {
     assert_eq!(ctxs[0]["current"], true);
     let status = dev.terminate(Duration::from_secs(10)).expect("dev exits");
     assert!(status.success());
+}
+
+#[test]
+fn a_kept_dev_cluster_starts_again_and_dev_refuses_flags_it_does_not_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctl = dir.path().join("p2pctl.toml");
+    let state = dir.path().join("state");
+    let port = free_port().to_string();
+    let dev = |extra: &[&str]| {
+        let mut cmd = Command::new(bin("p2pd"));
+        cmd.args(["dev", "--dev-port", &port, "--dev-state-dir"])
+            .arg(&state)
+            .args(extra)
+            .env("P2PCTL_CONFIG", &ctl)
+            .env_remove("P2PD_CONFIG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        cmd
+    };
+    for bad in [&["--node-id", "x"][..], &["--log-level", "loud"]] {
+        let out = dev(bad).output().unwrap();
+        assert!(!out.status.success(), "{bad:?} was accepted");
+        assert!(stderr(&out).contains(bad[0]), "{bad:?}: {}", stderr(&out));
+    }
+    for round in 0..2 {
+        let mut proc = Proc::spawn(&mut dev(&[]));
+        let up = wait_for(START, || {
+            let out = p2pctl(&ctl, &["nodes", "ls", "-o", "json"], &[]);
+            let nodes: Vec<NodeInfo> = out.status.success().then(|| parse(&stdout(&out)))?;
+            (nodes.len() == 5).then_some(())
+        });
+        assert!(
+            up.is_some(),
+            "round {round}: the kept cluster did not answer"
+        );
+        // SIGHUP (the terminal closed) stops it as cleanly as Ctrl-C.
+        p2p_tests::signal(&proc, libc::SIGHUP);
+        let status = wait_for(Duration::from_secs(20), || {
+            proc.child.try_wait().ok().flatten()
+        });
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "round {round}: {status:?}"
+        );
+    }
 }
 
 #[test]

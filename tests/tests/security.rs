@@ -115,7 +115,8 @@ fn services_see_none_of_the_agents_secrets() {
     );
     let lines = wait_for(WAIT, || {
         let out = c.ctl(&["-o", "json", "svc", "logs", "printenv", "--tail", "1000"]);
-        let recs: Vec<LogRecord> = parse(&stdout(&out));
+        // Not found until the supervisor has started it.
+        let recs: Vec<LogRecord> = out.status.success().then(|| parse(&stdout(&out)))?;
         recs.iter()
             .any(|r| r.message.starts_with("P2P_SERVICE="))
             .then_some(recs)
@@ -153,7 +154,7 @@ fn services_see_none_of_the_agents_secrets() {
     );
     let uid = wait_for(WAIT, || {
         let out = c.ctl(&["-o", "json", "svc", "logs", "whoami"]);
-        let recs: Vec<LogRecord> = parse(&stdout(&out));
+        let recs: Vec<LogRecord> = out.status.success().then(|| parse(&stdout(&out)))?;
         recs.first().map(|r| r.message.clone())
     });
     assert_eq!(uid.as_deref(), Some("65534"), "{}", c.log("coord"));

@@ -489,7 +489,7 @@ fn control_is_forwarded_to_the_node_running_the_service() {
         )
     });
     let ambiguous = c.ctl(&["svc", "restart", "roll"]);
-    assert_eq!(ambiguous.status.code(), Some(1));
+    assert_eq!(ambiguous.status.code(), Some(2), "a usage mistake");
     assert!(
         stderr(&ambiguous).contains("--node"),
         "{}",

@@ -41,6 +41,7 @@ pub(super) async fn query(
 ) -> Result<Response, ApiError> {
     let follow = q.follow;
     let filter = Filter::new(q).map_err(store_error)?;
+    known_names(&s, &filter).await?;
     let who = Budget::User(caller.user.clone());
     let refused = |limited: crate::limits::rate::Limited| {
         s.limits.report_refusal(&limited);
@@ -93,6 +94,45 @@ pub(super) async fn query(
             .map(|b| (Ok::<_, std::convert::Infallible>(b), rx))
     }));
     Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], body).into_response())
+}
+
+/// A node or service the cluster has never heard of is a typing mistake, not an empty
+/// answer (nor a follow that waits forever): 404. Known means in the membership view, or
+/// with records here (a node or service that is gone keeps its history).
+async fn known_names(s: &AppState, filter: &Filter) -> Result<(), ApiError> {
+    let q = &filter.query;
+    if let Some(node) = &q.node
+        && *node != s.node_id
+        && s.membership.node(node).is_none()
+        && s.logs
+            .cursors(Some(node.clone()))
+            .await
+            .map_err(store_error)?
+            .is_empty()
+    {
+        return Err(ApiError::NotFound(format!(
+            "no node named `{node}` (p2pctl nodes ls lists them)"
+        )));
+    }
+    if let Some(service) = &q.service
+        && service != AGENT_SOURCE
+        && !crate::services::discovery::instances(&s.membership)
+            .iter()
+            .any(|i| i.name == *service)
+    {
+        let probe = Filter::new(LogQuery {
+            service: Some(service.clone()),
+            limit: Some(1),
+            ..LogQuery::default()
+        })
+        .map_err(store_error)?;
+        if s.logs.query(probe).await.map_err(store_error)?.0.is_empty() {
+            return Err(ApiError::NotFound(format!(
+                "no node runs a service named `{service}`, and none has records of one (p2pctl svc ls lists them)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn line(r: &LogRecord) -> Bytes {

@@ -166,7 +166,8 @@ pub(super) async fn control(
     let found = instances_of(&s, &name, req.node.as_deref())?;
     let [target] = found.as_slice() else {
         let nodes: Vec<&str> = found.iter().map(|i| i.node_id.as_str()).collect();
-        return Err(ApiError::Conflict(format!(
+        // Not a conflict of state: the request lacks the node it must name.
+        return Err(ApiError::BadRequest(format!(
             "`{name}` runs on {} nodes ({}): name one with --node, or use --all",
             nodes.len(),
             nodes.join(", ")

@@ -1,8 +1,9 @@
 //! `p2pd dev`: a working local cluster in one command. Three coordinators on 127.0.0.1-3
 //! that replicate the control plane with Raft (the second and third join with a
 //! coordinator token), and two workers on 127.0.0.4 and 127.0.0.5; all enrol through the
-//! real flow (join token, pinned TLS, address challenge, CSR). A temporary state directory,
-//! and a ready `p2pctl` context named `dev`.
+//! real flow (join token, pinned TLS, address challenge, CSR). They are named c1-c3 and
+//! w1-w2. A temporary state directory (or one kept with --dev-state-dir, which starts
+//! again where it stopped), and a ready `p2pctl` context named `dev`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -33,6 +34,32 @@ pub enum DevError {
     Token(#[from] p2p_shared::jointoken::JoinTokenError),
     #[error("the dev coordinators did not form a Raft group within {0:?}")]
     NoGroup(Duration),
+    #[error("cannot keep the dev cluster's password in {0}: {1}")]
+    Secret(PathBuf, std::io::Error),
+}
+
+/// Where a dev cluster keeps its vault and admin passwords (mode 0600, beside the nodes).
+const VAULT_PASSWORD_FILE: &str = "vault-password";
+const ADMIN_PASSWORD_FILE: &str = "admin-password";
+
+/// The secret in `dir/name`, or a new random one of `bytes` bytes saved there.
+fn kept_secret(
+    dir: &std::path::Path,
+    name: &str,
+    bytes: usize,
+) -> Result<zeroize::Zeroizing<String>, DevError> {
+    let path = dir.join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(s) if !s.trim().is_empty() => return Ok(zeroize::Zeroizing::new(s.trim().to_string())),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(DevError::Secret(path, e)),
+    }
+    std::fs::create_dir_all(dir).map_err(|e| DevError::Secret(dir.to_path_buf(), e))?;
+    let secret = random_hex(bytes);
+    p2p_shared::fsutil::write_atomic(&path, secret.as_bytes(), 0o600)
+        .map_err(|e| DevError::Secret(path, e))?;
+    Ok(secret)
 }
 
 /// Coordinators and workers `p2pd dev` starts.
@@ -72,7 +99,11 @@ pub async fn start_dev(
             (t.path().to_path_buf(), Some(t))
         }
     };
-    let admin_password = random_hex(12);
+    // Kept with the state, so a cluster kept with --dev-state-dir starts again (its vaults
+    // open with the same password, and the summary shows the admin password that works).
+    let restarting = state_dir.join("c1").exists();
+    let vault_password = kept_secret(&state_dir, VAULT_PASSWORD_FILE, 16)?;
+    let admin_password = kept_secret(&state_dir, ADMIN_PASSWORD_FILE, 12)?;
     // A local cluster runs its services as the developer who started it.
     let dev_user = crate::services::launch::agent_user().ok().map(|u| u.name);
     let node = |name: &str, host: u8, coordinator: bool| {
@@ -91,27 +122,34 @@ pub async fn start_dev(
     let options = |config: Config, join: Option<&str>| -> Result<AgentOptions, DevError> {
         Ok(AgentOptions {
             config,
-            // The dev vaults live and die with the temporary directory.
-            password: random_hex(16),
+            password: vault_password.clone(),
             kdf: KdfParams::DEFAULT,
             admin_password: None,
             join_token: join.map(JoinToken::parse).transpose()?,
             log_capture: Default::default(),
         })
     };
-    let mut first = options(node("coordinator-1", 1, true), None)?;
+    let mut first = options(node("c1", 1, true), None)?;
     first.admin_password = Some(admin_password.clone());
     let founder = start(first).await?;
     let coordinator_addresses: Vec<String> = (1..=DEV_COORDINATORS)
         .map(|i| format!("127.0.0.{i}:{}", founder.local_addr.port()))
         .collect();
-    let join = founder
-        .create_coordinator_token(Duration::from_secs(600), (DEV_COORDINATORS - 1) as u32)?;
+    // A restart needs no tokens (every node has its identity), and could not make one: the
+    // founder alone has no quorum until the others are back.
+    let join =
+        match restarting {
+            true => None,
+            false => Some(founder.create_coordinator_token(
+                Duration::from_secs(600),
+                (DEV_COORDINATORS - 1) as u32,
+            )?),
+        };
     let mut coordinators = vec![founder];
     for i in 2..=DEV_COORDINATORS {
-        let mut config = node(&format!("coordinator-{i}"), i as u8, true);
+        let mut config = node(&format!("c{i}"), i as u8, true);
         config.coordinator_addresses = coordinator_addresses[..1].to_vec();
-        coordinators.push(start(options(config, Some(&join))?).await?);
+        coordinators.push(start(options(config, join.as_deref())?).await?);
     }
     let voters = || {
         coordinators[0]
@@ -126,13 +164,20 @@ pub async fn start_dev(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let coordinator = &coordinators[0];
-    let join = coordinator.create_join_token(Duration::from_secs(600), None, DEV_WORKERS as u32)?;
+    let join = match restarting {
+        true => None,
+        false => Some(coordinator.create_join_token(
+            Duration::from_secs(600),
+            None,
+            DEV_WORKERS as u32,
+        )?),
+    };
     let mut workers = Vec::with_capacity(DEV_WORKERS);
     for i in 0..DEV_WORKERS {
         let host = (DEV_COORDINATORS + 1 + i) as u8;
-        let mut config = node(&format!("worker-{}", i + 1), host, false);
+        let mut config = node(&format!("w{}", i + 1), host, false);
         config.coordinator_addresses = coordinator_addresses.clone();
-        workers.push(start(options(config, Some(&join))?).await?);
+        workers.push(start(options(config, join.as_deref())?).await?);
     }
     let token = coordinator.issue_token(ADMIN_USER, Role::Admin)?;
     let mut cfg = CtlConfig::load(&ctl_config)?;

@@ -172,6 +172,9 @@ impl RunningAgent {
     /// Stops the background tasks and accepting, drains in-flight requests (bounded by
     /// `shutdown_timeout`), then releases the store and the vault.
     pub async fn shutdown(self) {
+        if let Some(control) = &self.state.control {
+            control.raft.stopping();
+        }
         let _ = self.shutdown_tx.send(true);
         for t in self.tasks {
             let _ = t.await;

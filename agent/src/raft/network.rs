@@ -184,6 +184,8 @@ pub struct Contacts(std::sync::Mutex<ContactBook>);
 pub struct ContactBook {
     heard: std::collections::HashMap<RaftId, std::time::Instant>,
     down: std::collections::HashSet<RaftId>,
+    /// This coordinator is stopping: peers going away then is expected, not news.
+    stopping: bool,
 }
 
 impl Contacts {
@@ -199,8 +201,14 @@ impl Contacts {
     }
 
     /// True the first time the peer is found unreachable.
+    /// Whether `peer` was reachable until now (so its loss is worth one line).
     pub fn lost(&self, peer: RaftId) -> bool {
-        self.book().down.insert(peer)
+        let mut book = self.book();
+        book.down.insert(peer) && !book.stopping
+    }
+
+    pub fn stopping(&self) {
+        self.book().stopping = true;
     }
 
     pub fn since(&self, peer: RaftId) -> Option<Duration> {

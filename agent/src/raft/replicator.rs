@@ -420,6 +420,11 @@ impl Replicator {
         }
     }
 
+    /// The node is stopping: peers that go away meanwhile (stopping too) are not reported.
+    pub fn stopping(&self) {
+        self.contacts.stopping();
+    }
+
     pub async fn shutdown(&self) {
         if let Err(e) = self.raft.shutdown().await {
             tracing::warn!(error = %e, "Raft did not stop cleanly");

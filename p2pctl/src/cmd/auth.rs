@@ -153,9 +153,7 @@ pub async fn logout(env: &mut Session) -> Result<(), CtlError> {
 
 pub async fn whoami(env: &Session) -> Result<(), CtlError> {
     let me = env.client()?.whoami().await?;
-    print(env.global.output, &me, |_| {
-        table(std::slice::from_ref(&me), false)
-    })
+    print(env.format(), &me, |l| table(std::slice::from_ref(&me), l))
 }
 
 impl Tabular for WhoAmI {

@@ -101,17 +101,19 @@ pub async fn cert_cmd(env: &Session, cmd: CertCmd) -> Result<(), CtlError> {
                     .filter(|c| c.kind == p2p_shared::api::CertKind::Node)
                     .collect()
             };
-            print(out, &certs, |wide| table(&certs, wide))
+            print(env.format(), &certs, |l| table(&certs, l))
         }
         CertCmd::Show { node } => {
             let cert = client.node_cert(&node).await?;
-            print(out, &cert, |_| table(std::slice::from_ref(&cert), true))
+            print(env.format(), &cert, |l| {
+                table(std::slice::from_ref(&cert), l.detailed())
+            })
         }
         CertCmd::Renew {
             node: Some(node), ..
         } => {
             let r = client.renew_node_cert(&node).await?;
-            print(out, &r, |_| {
+            print(env.format(), &r, |_| {
                 format!(
                     "{}: renewed, serial {} -> {} (valid until {})",
                     r.node_id,
@@ -121,7 +123,7 @@ pub async fn cert_cmd(env: &Session, cmd: CertCmd) -> Result<(), CtlError> {
                 )
             })
         }
-        CertCmd::Renew { node: None, .. } => renew_all(env, &client).await,
+        CertCmd::Renew { node: None, force } => renew_all(env, &client, force).await,
         CertCmd::Revoke { target } => {
             let req = if looks_like_serial(&target) {
                 RevokeCertRequest {
@@ -149,12 +151,40 @@ pub async fn cert_cmd(env: &Session, cmd: CertCmd) -> Result<(), CtlError> {
             role,
             ttl,
             context_name,
-        } => issue(env, &client, user, role, ttl, context_name).await,
+            force,
+        } => issue(env, &client, user, role, ttl, context_name, force).await,
     }
 }
 
-async fn renew_all(env: &Session, client: &p2p_shared::ApiClient) -> Result<(), CtlError> {
-    let nodes = client.nodes().await?.nodes;
+/// A node certificate with fewer days left than this is due (the nodes' default
+/// `renew_before`).
+const DUE_DAYS: i64 = 30;
+
+async fn renew_all(
+    env: &Session,
+    client: &p2p_shared::ApiClient,
+    force: bool,
+) -> Result<(), CtlError> {
+    let mut nodes = client.nodes().await?.nodes;
+    if !force {
+        let due: std::collections::HashSet<String> = client
+            .certs(false)
+            .await?
+            .certificates
+            .into_iter()
+            .filter(|c| c.kind == p2p_shared::api::CertKind::Node && c.days_left < DUE_DAYS)
+            .map(|c| c.subject)
+            .collect();
+        nodes.retain(|n| due.contains(&n.node_id));
+        if nodes.is_empty() {
+            let out: Vec<RenewOutcome> = Vec::new();
+            return print(env.format(), &out, |_| {
+                format!(
+                    "No node certificate is due (all have {DUE_DAYS} days or more left); --force renews them anyway"
+                )
+            });
+        }
+    }
     let bar = progress_bar(env, nodes.len(), "renewing certificates");
     let mut outcomes = Vec::with_capacity(nodes.len());
     for node in &nodes {
@@ -191,7 +221,7 @@ async fn renew_all(env: &Session, client: &p2p_shared::ApiClient) -> Result<(), 
         b.finish_and_clear();
     }
     let failed = outcomes.iter().filter(|o| !o.ok).count();
-    print(env.global.output, &outcomes, |wide| table(&outcomes, wide))?;
+    print(env.format(), &outcomes, |l| table(&outcomes, l))?;
     eprintln!(
         "{} of {} node certificates renewed",
         outcomes.len() - failed,
@@ -225,8 +255,15 @@ async fn issue(
     role: String,
     ttl: Option<std::time::Duration>,
     context_name: Option<String>,
+    force: bool,
 ) -> Result<(), CtlError> {
     let role: Role = role.parse().map_err(CtlError::usage)?;
+    let name = context_name.unwrap_or_else(|| format!("{user}-cert"));
+    if env.config.contexts.contains_key(&name) && !force {
+        return Err(CtlError::usage(format!(
+            "a context named `{name}` exists already; pass --force to replace it (and its key), or --context-name for another"
+        )));
+    }
     if !is_valid_name(&user) {
         return Err(CtlError::usage(format!("invalid user name `{user}`")));
     }
@@ -250,7 +287,6 @@ async fn issue(
         })
         .await?;
     let (ctx_name, ctx) = env.context()?;
-    let name = context_name.unwrap_or_else(|| format!("{user}-cert"));
     let dir = env
         .path
         .parent()

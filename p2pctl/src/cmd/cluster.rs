@@ -37,7 +37,7 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
         ClusterCmd::Coordinators { cmd } => match cmd.unwrap_or(CoordinatorsCmd::Ls) {
             CoordinatorsCmd::Ls => {
                 let list = env.client()?.coordinators().await?;
-                print(out, &list, |wide| table(&list.coordinators, wide))
+                print(env.format(), &list, |l| table(&list.coordinators, l))
             }
             CoordinatorsCmd::Remove { node } => {
                 env.client()?.remove_coordinator(&node).await?;
@@ -49,7 +49,7 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
         },
         ClusterCmd::GossipStats => {
             let st = env.client()?.gossip_stats().await?;
-            print(out, &st, |_| {
+            print(env.format(), &st, |_| {
                 let v = serde_json::to_value(&st).unwrap_or_default();
                 v.as_object()
                     .map(|o| {
@@ -63,7 +63,7 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
         }
         ClusterCmd::LimitStats => {
             let st = env.client()?.limit_stats().await?;
-            print(out, &st, |_| {
+            print(env.format(), &st, |_| {
                 let mut lines = Vec::new();
                 if !st.rate_limiting {
                     lines.push("rate limiting is off on this node (rate_limiting: false); connection caps still apply".to_string());
@@ -100,7 +100,7 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
         ClusterCmd::RotateGossipKey { force } => {
             eprintln!("rotating the gossip key: each step waits for every live member…");
             let r = env.client()?.rotate_gossip_key(force).await?;
-            print(out, &r, |_| {
+            print(env.format(), &r, |_| {
                 let mut text = format!(
                     "keyring version {}: {} member(s) confirmed; old key {}",
                     r.version,

@@ -1,4 +1,4 @@
-//! `p2pctl context ls|use|rm`: the contexts in p2pctl's config file.
+//! `p2pctl context ls|use|current|rename|rm`: the contexts in p2pctl's config file.
 
 use serde::Serialize;
 
@@ -42,6 +42,9 @@ impl Tabular for ContextRow {
         }
         r
     }
+    fn name(&self) -> String {
+        self.name.clone()
+    }
 }
 
 pub fn context_cmd(env: &mut Session, cmd: ContextCmd) -> Result<(), CtlError> {
@@ -61,7 +64,7 @@ pub fn context_cmd(env: &mut Session, cmd: ContextCmd) -> Result<(), CtlError> {
                     ca_fingerprint: c.ca_fingerprint.clone(),
                 })
                 .collect();
-            print(env.global.output, &rows, |wide| table(&rows, wide))
+            print(env.format(), &rows, |l| table(&rows, l))
         }
         ContextCmd::Use { name } => {
             if !env.config.contexts.contains_key(&name) {
@@ -75,17 +78,55 @@ pub fn context_cmd(env: &mut Session, cmd: ContextCmd) -> Result<(), CtlError> {
             eprintln!("Switched to context `{name}`");
             Ok(())
         }
+        ContextCmd::Current => match env.config.current_context.clone() {
+            Some(name) => {
+                crate::output::write_stdout(&format!("{name}\n"));
+                Ok(())
+            }
+            None => Err(CtlError::new(
+                Exit::NotFound,
+                "no current context: `p2pctl context use NAME`, or sign in with `p2pctl login`",
+            )),
+        },
+        ContextCmd::Rename { old, new } => {
+            if env.config.contexts.contains_key(&new) {
+                return Err(CtlError::usage(format!(
+                    "a context named `{new}` exists already; remove it first (`p2pctl context rm {new}`)"
+                )));
+            }
+            let Some(ctx) = env.config.contexts.remove(&old) else {
+                return Err(CtlError::new(
+                    Exit::NotFound,
+                    format!("no context named `{old}`"),
+                ));
+            };
+            env.config.contexts.insert(new.clone(), ctx);
+            if env.config.current_context.as_deref() == Some(old.as_str()) {
+                env.config.current_context = Some(new.clone());
+            }
+            env.save()?;
+            eprintln!("Renamed context `{old}` to `{new}`");
+            Ok(())
+        }
         ContextCmd::Rm { name } => {
-            if env.config.contexts.remove(&name).is_none() {
+            let Some(ctx) = env.config.contexts.remove(&name) else {
                 return Err(CtlError::new(
                     Exit::NotFound,
                     format!("no context named `{name}`"),
                 ));
-            }
+            };
             if env.config.current_context.as_deref() == Some(name.as_str()) {
                 env.config.current_context = None;
             }
             env.save()?;
+            // Only files p2pctl itself wrote beside its config (`cert issue`); a certificate
+            // the operator keeps elsewhere is theirs.
+            let ours = env.path.parent().map(|d| d.join("certs"));
+            for file in [&ctx.client_cert, &ctx.client_key].into_iter().flatten() {
+                if ours.as_deref().is_some_and(|d| file.parent() == Some(d)) {
+                    let _ = std::fs::remove_file(file);
+                }
+            }
             eprintln!("Deleted context `{name}`");
             Ok(())
         }

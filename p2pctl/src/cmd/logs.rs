@@ -32,6 +32,15 @@ pub async fn logs_cmd(
         follow: f.follow,
         ..LogQuery::default()
     };
+    if let (Some(since), Some(until)) = (query.since, query.until)
+        && since > until
+    {
+        return Err(CtlError::usage(format!(
+            "--since ({}) is after --until ({}): nothing could match",
+            rfc3339(since),
+            rfc3339(until)
+        )));
+    }
     let client = env.client()?;
     let out = env.global.output;
     let colour = std::io::stdout().is_terminal()
@@ -44,10 +53,16 @@ pub async fn logs_cmd(
             );
         }
         let records = list.records;
-        return print(out, &records, |wide| {
+        return print(env.format(), &records, |l| {
             records
                 .iter()
-                .map(|r| text(r, wide, colour))
+                .map(|r| {
+                    if l.names {
+                        format!("{}#{}", r.node_id, r.seq)
+                    } else {
+                        text(r, l.wide, colour)
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         });
@@ -68,6 +83,7 @@ pub async fn logs_cmd(
                     Output::Json | Output::Yaml => serde_json::to_string(&r).unwrap_or_default(),
                     Output::Table => text(&r, false, colour),
                     Output::Wide => text(&r, true, colour),
+                    Output::Name => format!("{}#{}", r.node_id, r.seq),
                 };
                 let mut stdout = std::io::stdout().lock();
                 // A closed pipe (`| head`) ends the follow quietly.

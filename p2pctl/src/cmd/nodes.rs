@@ -9,15 +9,16 @@ use crate::output::{Tabular, age, print, rfc3339, table};
 use crate::session::Session;
 
 pub async fn nodes_cmd(env: &Session, cmd: NodesCmd) -> Result<(), CtlError> {
-    let out = env.global.output;
     match cmd {
         NodesCmd::Ls => {
             let nodes = env.client()?.nodes().await?.nodes;
-            print(out, &nodes, |wide| table(&nodes, wide))
+            print(env.format(), &nodes, |l| table(&nodes, l))
         }
         NodesCmd::Show { name } => {
             let node = env.client()?.node(&name).await?;
-            print(out, &node, |_| table(std::slice::from_ref(&node), true))
+            print(env.format(), &node, |l| {
+                table(std::slice::from_ref(&node), l.detailed())
+            })
         }
     }
 }

@@ -21,18 +21,17 @@ const POLL: Duration = Duration::from_millis(250);
 
 pub async fn svc_cmd(env: &Session, cmd: SvcCmd) -> Result<(), CtlError> {
     let client = env.client()?;
-    let out = env.global.output;
     match cmd {
         SvcCmd::Ls { node } => {
             let list = client.services(node.as_deref()).await?;
             for p in &list.manifest_errors {
                 eprintln!("warning: bad manifest on {}: {}", p.node_id, p.error);
             }
-            print(out, &list, |wide| table(&list.services, wide))
+            print(env.format(), &list, |l| table(&list.services, l))
         }
         SvcCmd::Status { name, node } => {
             let st = client.service_status(&name, node.as_deref()).await?;
-            print(out, &st, |wide| table(&st.instances, wide))?;
+            print(env.format(), &st, |l| table(&st.instances, l))?;
             for u in &st.unreachable {
                 eprintln!("warning: {} did not answer: {}", u.node_id, u.error);
             }
@@ -75,8 +74,8 @@ async fn control(
         let floor = before.map_or(0, |b| b.instance.generation);
         wait_for(client, &t.name, &node, action, floor, t.wait).await?
     };
-    print(env.global.output, &detail, |wide| {
-        table(std::slice::from_ref(&detail), wide)
+    print(env.format(), &detail, |l| {
+        table(std::slice::from_ref(&detail), l)
     })
 }
 
@@ -273,7 +272,7 @@ async fn rolling(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    print(env.global.output, &outcomes, |wide| table(&outcomes, wide))?;
+    print(env.format(), &outcomes, |l| table(&outcomes, l))?;
     let ok = outcomes.iter().filter(|o| o.result == "ok").count();
     eprintln!("{}: {ok} of {} node(s) done", label, outcomes.len());
     if ok == outcomes.len() {

@@ -48,7 +48,7 @@ pub async fn token_cmd(env: &Session, cmd: TokenCmd) -> Result<(), CtlError> {
                 })
                 .await?;
             match out {
-                Output::Json | Output::Yaml => print(out, &created, |_| String::new()),
+                Output::Json | Output::Yaml => print(env.format(), &created, |_| String::new()),
                 _ => {
                     println!("{}", created.token);
                     let start = if created.info.coordinator {
@@ -69,7 +69,7 @@ pub async fn token_cmd(env: &Session, cmd: TokenCmd) -> Result<(), CtlError> {
         }
         TokenCmd::Ls => {
             let tokens = client.join_tokens().await?.tokens;
-            print(out, &tokens, |wide| table(&tokens, wide))
+            print(env.format(), &tokens, |l| table(&tokens, l))
         }
         TokenCmd::Revoke { id } => {
             let info = client.revoke_join_token(&id).await?;

@@ -24,7 +24,6 @@ impl Tabular for UserInfo {
 
 pub async fn user_cmd(env: &Session, cmd: UserCmd) -> Result<(), CtlError> {
     let client = env.client()?;
-    let out = env.global.output;
     match cmd {
         UserCmd::Add {
             name,
@@ -44,11 +43,13 @@ pub async fn user_cmd(env: &Session, cmd: UserCmd) -> Result<(), CtlError> {
                     password,
                 })
                 .await?;
-            print(out, &user, |_| table(std::slice::from_ref(&user), false))
+            print(env.format(), &user, |l| {
+                table(std::slice::from_ref(&user), l)
+            })
         }
         UserCmd::Ls => {
             let users = client.users().await?.users;
-            print(out, &users, |wide| table(&users, wide))
+            print(env.format(), &users, |l| table(&users, l))
         }
         UserCmd::Rm { name } => {
             client.delete_user(&name).await?;

@@ -27,7 +27,7 @@ pub async fn version(env: &Session) -> Result<(), CtlError> {
         v.server_node = Some(h.node_id);
     }
     match env.global.output {
-        Output::Json | Output::Yaml => print(env.global.output, &v, |_| String::new()),
+        Output::Json | Output::Yaml => print(env.format(), &v, |_| String::new()),
         _ => {
             println!("p2pctl {}", v.client);
             if let (Some(s), Some(n)) = (&v.server, &v.server_node) {
