@@ -31,7 +31,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_needs_command" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_needs_command" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -l no-headers -d 'Tables without their header row'
@@ -51,7 +51,7 @@ complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "cluster" -d 'Cluster-
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "version" -d 'Print the client version, and the server\'s when signed in'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
 complete -c p2pctl -n "__fish_p2pctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l server -d 'Any node of the cluster, as https://HOST:PORT (default: the current context\'s)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l server -d 'A coordinator, as https://HOST:PORT (default: the current context\'s, trying its other coordinators too)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l ca-fingerprint -d 'SHA256 fingerprint of the cluster CA, as printed by `p2pd init`' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l user -d 'User name (default: the context\'s, else `admin`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l password-file -d 'File holding the password (else P2PCTL_PASSWORD, else a prompt)' -r -F
@@ -63,7 +63,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand login" -l no-headers -d 'Tables without their header row'
@@ -75,7 +75,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logout" -l no-headers -d 'Tables without their header row'
@@ -87,7 +87,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand whoami" -l no-headers -d 'Tables without their header row'
@@ -99,7 +99,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and not __fish_seen_subcommand_from ls use current rename rm help" -l no-headers -d 'Tables without their header row'
@@ -117,7 +117,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
@@ -129,7 +129,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from use" -l no-headers -d 'Tables without their header row'
@@ -141,7 +141,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from current" -l no-headers -d 'Tables without their header row'
@@ -153,7 +153,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rename" -l no-headers -d 'Tables without their header row'
@@ -165,7 +165,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from rm" -l no-headers -d 'Tables without their header row'
@@ -183,7 +183,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l no-headers -d 'Tables without their header row'
@@ -198,7 +198,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
@@ -210,7 +210,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l no-headers -d 'Tables without their header row'
@@ -225,7 +225,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -l no-headers -d 'Tables without their header row'
@@ -245,7 +245,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from add" -l no-headers -d 'Tables without their header row'
@@ -257,7 +257,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
@@ -269,7 +269,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from rm" -l no-headers -d 'Tables without their header row'
@@ -283,7 +283,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from passwd" -l no-headers -d 'Tables without their header row'
@@ -295,7 +295,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and __fish_seen_subcommand_from revoke-sessions" -l no-headers -d 'Tables without their header row'
@@ -313,7 +313,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and not __fish_seen_subcommand_from create ls revoke help" -l no-headers -d 'Tables without their header row'
@@ -332,7 +332,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l coordinator -d 'The token enrols a coordinator (started with coordinator_mode: true), which receives the CA key and joins the coordinators\' Raft group'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from create" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
@@ -345,7 +345,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
@@ -357,7 +357,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from revoke" -l no-headers -d 'Tables without their header row'
@@ -373,7 +373,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l no-headers -d 'Tables without their header row'
@@ -391,7 +391,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l all -d 'Also superseded, expired and revoked certificates, and operator certificates'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
@@ -404,7 +404,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from show" -l no-headers -d 'Tables without their header row'
@@ -417,7 +417,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l force -d 'Every node, due or not'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from renew" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
@@ -430,7 +430,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l no-headers -d 'Tables without their header row'
@@ -446,7 +446,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l force -d 'Replace a context of that name (and its certificate and key files)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
@@ -465,7 +465,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -l no-headers -d 'Tables without their header row'
@@ -485,7 +485,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from ls" -l no-headers -d 'Tables without their header row'
@@ -498,7 +498,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from status" -l no-headers -d 'Tables without their header row'
@@ -512,7 +512,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l all -d 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from start" -l no-wait -d 'Return once the node has accepted the request, without waiting'
@@ -528,7 +528,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l all -d 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from stop" -l no-wait -d 'Return once the node has accepted the request, without waiting'
@@ -544,7 +544,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l all -d 'Every node that runs it, one at a time: each must be back (running and healthy) before the next is touched; stops at the first failure. Progress bar on a terminal, per-node summary at the end'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from restart" -l no-wait -d 'Return once the node has accepted the request, without waiting'
@@ -564,7 +564,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing records as they are collected (after the last --tail ones)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and __fish_seen_subcommand_from logs" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
@@ -591,7 +591,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -s f -l follow -d 'Keep printing records as they are collected (after the last --tail ones)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand logs" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
@@ -604,7 +604,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and not __fish_seen_subcommand_from rotate-gossip-key gossip-stats coordinators limit-stats help" -l no-headers -d 'Tables without their header row'
@@ -621,7 +621,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l force -d 'Remove the old key even if some members did not confirm the new one (they are cut off from gossip until they fetch the new keyring from a coordinator)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from rotate-gossip-key" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
@@ -634,7 +634,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from gossip-stats" -l no-headers -d 'Tables without their header row'
@@ -646,7 +646,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from coordinators" -l no-headers -d 'Tables without their header row'
@@ -661,7 +661,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cluster; and __fish_seen_subcommand_from limit-stats" -l no-headers -d 'Tables without their header row'
@@ -678,7 +678,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand version" -l no-headers -d 'Tables without their header row'
@@ -690,7 +690,7 @@ yaml\t''
 name\t'The first column (the names) only, one per line'"
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l context -d 'Context to use instead of the current one' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l endpoint -d 'Send requests to this node (https://HOST:PORT) instead of the context\'s server. Any node of the cluster answers `nodes ls`; the context\'s CA pin and credentials apply' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand completion" -l no-headers -d 'Tables without their header row'

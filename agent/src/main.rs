@@ -85,7 +85,11 @@ fn load_config(args: &NodeArgs) -> Result<Config> {
     if let Some(a) = args.advertise_address {
         config.http.advertise_address = Some(a);
     }
-    config.validate("command line")?;
+    let origin = match &args.config {
+        Some(p) => format!("{} with the command line", p.display()),
+        None => "the command line".to_string(),
+    };
+    config.validate(&origin)?;
     Ok(config)
 }
 

@@ -31,8 +31,10 @@ pub struct GlobalArgs {
     /// Configuration file (default: ~/.config/p2pctl/config.toml).
     #[arg(long, global = true, env = "P2PCTL_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Send requests to this node (https://HOST:PORT) instead of the context's server. Any
-    /// node of the cluster answers `nodes ls`; the context's CA pin and credentials apply.
+    /// Send requests to this node (https://HOST:PORT) only, instead of the context's
+    /// coordinators; the context's CA pin and credentials apply. Any coordinator answers
+    /// everything; a worker answers `nodes ls`, its own services and logs, and only to an
+    /// operator-certificate context (`cert issue`).
     #[arg(long, global = true, env = "P2PCTL_ENDPOINT", value_name = "URL")]
     pub endpoint: Option<String>,
     /// Request timeout: seconds, or a duration (10s, 2m).
@@ -348,7 +350,8 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, BadDuration> {
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// Any node of the cluster, as https://HOST:PORT (default: the current context's).
+    /// A coordinator, as https://HOST:PORT (default: the current context's, trying its other
+    /// coordinators too).
     #[arg(long, env = "P2PCTL_SERVER", value_name = "URL")]
     pub server: Option<String>,
     /// SHA256 fingerprint of the cluster CA, as printed by `p2pd init`.

@@ -58,6 +58,14 @@ impl From<ClientError> for CtlError {
         if let ClientError::Api { status: 401, .. } = e {
             message.push_str("; run `p2pctl login`");
         }
+        // Only a signed-in (password) context insists on a coordinator.
+        if let ClientError::Rejected { reason, .. } = &e
+            && reason == &p2p_shared::tls::NotCoordinator.to_string()
+        {
+            message.push_str(
+                ". A signed-in context talks to coordinators only: workers accept operator certificates (`p2pctl cert issue --user NAME --role viewer --context-name NAME`, then `--context NAME --endpoint URL`)",
+            );
+        }
         Self::new(exit, message)
     }
 }

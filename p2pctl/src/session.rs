@@ -52,9 +52,14 @@ impl Session {
 
     pub(crate) fn context(&self) -> Result<(String, &Context), CtlError> {
         let name = self.context_name().ok_or_else(|| {
+            let file = if self.path.exists() {
+                format!("{} names no current context", self.path.display())
+            } else {
+                format!("there is no {} yet", self.path.display())
+            };
             CtlError::new(
                 Exit::Auth,
-                "no context: run `p2pctl login --server https://HOST:PORT --ca-fingerprint SHA256:...` (or `p2pd dev`)",
+                format!("no context ({file}): run `p2pctl login --server https://HOST:PORT --ca-fingerprint SHA256:...` (or `p2pd dev`), or point --config / P2PCTL_CONFIG at a contexts file"),
             )
         })?;
         let ctx = self.config.contexts.get(&name).ok_or_else(|| {

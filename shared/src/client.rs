@@ -410,6 +410,8 @@ impl ApiClient {
             // rustls prints our own verifier's reason as a Debug value: say it in words.
             if reason.contains("OtherError(NotCoordinator)") {
                 reason = crate::tls::NotCoordinator.to_string();
+            } else if let Some(m) = crate::client_error::verifier_message(&e) {
+                reason = m;
             }
             if certificate_failure(&e) {
                 ClientError::Rejected { server, reason }

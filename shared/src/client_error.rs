@@ -123,3 +123,22 @@ pub(crate) fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
         },
     }
 }
+
+/// What our own certificate verifier said, in words, if it refused the server.
+pub(crate) fn verifier_message(err: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = source {
+        let tls = e.downcast_ref::<rustls::Error>().or_else(|| {
+            e.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(o))) = tls
+            && let Some(m) = o.0.downcast_ref::<crate::tls::PinMismatch>()
+        {
+            return Some(m.to_string());
+        }
+        source = e.source();
+    }
+    None
+}

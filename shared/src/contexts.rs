@@ -83,6 +83,27 @@ pub fn default_config_path() -> Result<PathBuf, ContextError> {
         .ok_or(ContextError::NoConfigDir)
 }
 
+impl Context {
+    /// When the context's token expires (its `exp` claim, read without verifying: only
+    /// to tell the operator, never to trust it), if it has a readable one.
+    pub fn token_expires_at(&self) -> Option<i64> {
+        use base64::Engine;
+        let payload = self.token.as_deref()?.split('.').nth(1)?;
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload.trim_end_matches('='))
+            .ok()?;
+        serde_json::from_slice::<serde_json::Value>(&json)
+            .ok()?
+            .get("exp")?
+            .as_i64()
+    }
+
+    /// Signed in: an operator certificate, or a token that has not expired at `now`.
+    pub fn signed_in(&self, now: i64) -> bool {
+        self.client_cert.is_some() || self.token_expires_at().is_some_and(|exp| exp > now)
+    }
+}
+
 impl CtlConfig {
     /// Loads the file; a missing file is an empty configuration.
     pub fn load(path: &Path) -> Result<Self, ContextError> {
@@ -123,6 +144,27 @@ impl CtlConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expired_token_is_not_signed_in() {
+        use base64::Engine;
+        let b64 = |v: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v);
+        let ctx = |token: Option<String>| Context {
+            server: "https://127.0.0.1:8801".into(),
+            ca_fingerprint: "SHA256:00".into(),
+            user: None,
+            token,
+            client_cert: None,
+            client_key: None,
+            servers: vec![],
+        };
+        let jwt = format!("{}.{}.sig", b64("{}"), b64(r#"{"exp":1000,"sub":"a"}"#));
+        assert_eq!(ctx(Some(jwt.clone())).token_expires_at(), Some(1000));
+        assert!(ctx(Some(jwt.clone())).signed_in(999));
+        assert!(!ctx(Some(jwt)).signed_in(1000));
+        assert!(!ctx(Some("garbage".into())).signed_in(0));
+        assert!(!ctx(None).signed_in(0));
+    }
 
     #[test]
     fn save_load_round_trip() {

@@ -126,6 +126,16 @@ pub struct ClusterServerVerifier {
     algorithms: WebPkiSupportedAlgorithms,
 }
 
+/// The server's chain holds no CA with the fingerprint the context pins.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the server's CA is not the one this context pins (pinned {pinned}, the server presents {presented}); if the cluster was created anew, sign in again with its fingerprint (`p2pctl login --ca-fingerprint ...`), or remove the context (`p2pctl context rm NAME`)"
+)]
+pub struct PinMismatch {
+    pub pinned: String,
+    pub presented: String,
+}
+
 /// A server that had to be a coordinator presented a certificate without that role.
 #[derive(Debug, thiserror::Error)]
 #[error(
@@ -174,9 +184,25 @@ impl ServerCertVerifier for ClusterServerVerifier {
         let anchor = self
             .trust
             .anchor(intermediates)
-            .ok_or(rustls::Error::InvalidCertificate(
-                rustls::CertificateError::UnknownIssuer,
-            ))?;
+            .ok_or_else(|| match &self.trust {
+                ServerTrust::Pinned(pin) => {
+                    let presented: Vec<String> = intermediates
+                        .iter()
+                        .map(|c| Fingerprint::of(c).to_string())
+                        .collect();
+                    rustls::Error::InvalidCertificate(rustls::CertificateError::Other(
+                        rustls::OtherError(Arc::new(PinMismatch {
+                            pinned: pin.to_string(),
+                            presented: if presented.is_empty() {
+                                "no CA certificate".into()
+                            } else {
+                                presented.join(", ")
+                            },
+                        })),
+                    ))
+                }
+                _ => rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+            })?;
         let mut roots = RootCertStore::empty();
         roots.add(anchor.into_owned())?;
         let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;

@@ -143,6 +143,18 @@ fn init_start_login_and_list_nodes_with_the_real_binaries() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = p2pctl(&node.ctl_config(), &["nodes", "ls"], &[]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // A context pinning another CA says so, with both fingerprints and what to do.
+    let other = format!("SHA256:{}", "ab".repeat(32));
+    let server = format!("https://127.0.0.1:{}", node.port);
+    let out = p2pctl(
+        &node.ctl_config(),
+        &["login", "--server", &server, "--ca-fingerprint", &other],
+        &[("P2PCTL_PASSWORD", "admin-password-1")],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("not the one this context pins"), "{err}");
+    assert!(err.contains(&fp) && err.contains(&other), "{err}");
 
     // SIGTERM stops it cleanly.
     let status = p2pd
@@ -208,6 +220,27 @@ fn config_errors_name_file_line_and_hint() {
     let err = stderr(&out);
     assert!(err.contains(&format!("{}:3:", path.display())), "{err}");
     assert!(err.contains("did you mean `bind_address`?"), "{err}");
+    // A flag supplies what the file lacks: a worker file without coordinator_addresses,
+    // started with --coordinator, gets past the configuration (to wanting a join token).
+    std::fs::write(
+        &path,
+        format!(
+            "node_id: w\ncoordinator_mode: false\nstate_directory: {}\n",
+            dir.path().join("w").display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(bin("p2pd"))
+        .arg("--config")
+        .arg(&path)
+        .args(["--coordinator", "127.0.0.1:1"])
+        .env("P2PD_PASSWORD", "x")
+        .env_remove("P2PD_JOIN_TOKEN")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert!(!err.contains("needs coordinator_addresses"), "{err}");
+    assert!(err.contains("join token"), "{err}");
 }
 
 #[test]

@@ -327,6 +327,31 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
         (names == ["other"] && v.manifest_errors.is_empty()).then_some(())
     });
     assert!(gone.is_some(), "{:?}", ls());
+
+    // An unreadable (not UTF-8) manifest, and a second file naming the same service, are
+    // reported; once the file goes, so does the report, and the survivor is loaded.
+    std::fs::write(dir.join("latin1.yaml"), b"command: /bin/caf\xe9\n").unwrap();
+    write_manifest(
+        &dir,
+        "twin",
+        "name: other\ncommand: /bin/sleep\nargs: ['1006']\n",
+    );
+    let reported = wait_for(WAIT, || {
+        let errors = ls().manifest_errors;
+        (errors.len() == 2).then_some(errors)
+    });
+    assert!(reported.is_some(), "{:?}", ls());
+    std::fs::remove_file(dir.join("latin1.yaml")).unwrap();
+    std::fs::remove_file(dir.join("other.yaml")).unwrap();
+    let cleared = wait_for(WAIT, || {
+        let v = ls();
+        let twin = v.services.iter().any(|s| s.name == "other");
+        (v.manifest_errors.is_empty() && twin).then_some(())
+    });
+    assert!(cleared.is_some(), "{:?}", ls());
+    wait_status(&c, "other", "taken over by twin.yaml", |s| {
+        s.command == ["/bin/sleep", "1006"] && state(s) == ServiceState::Running
+    });
 }
 
 #[test]

@@ -25,7 +25,9 @@ pub enum ApiError {
     #[error("method not allowed")]
     MethodNotAllowed,
     /// A control-plane route asked of a worker.
-    #[error("this node is a worker; send control-plane requests to a coordinator")]
+    #[error(
+        "this node is a worker: it answers membership (nodes ls), its own services and logs; ask a coordinator for the rest (without --endpoint, p2pctl does)"
+    )]
     NotCoordinator,
     /// A coordinator could not reach a node it had to ask something.
     #[error("{0}")]

@@ -336,7 +336,7 @@ impl Config {
                 hint: l.hint,
             })?;
         let config = Config::from(file);
-        config.validate(&path.display().to_string())?;
+        config.validate_values(&path.display().to_string())?;
         Ok(config)
     }
 
@@ -493,7 +493,9 @@ mod tests {
     #[test]
     fn cross_field_rules() {
         assert!(parse("challenge_port: 8801\n").is_err());
-        assert!(parse("coordinator_mode: false\n").is_err());
+        // A worker's coordinators may still come from --coordinator: checked with the flags.
+        let worker = parse("coordinator_mode: false\n").unwrap();
+        assert!(worker.validate("flags").is_err());
         assert!(parse("coordinator_addresses: ['nope']\n").is_err());
         assert!(parse("renew_before: 100d\n").is_err());
     }

@@ -221,7 +221,21 @@ fn hint_suffix(hint: &Option<String>) -> String {
 
 impl Config {
     /// Cross-field checks that a single value's parser cannot make.
+    /// Checks the whole configuration, the command line's flags applied.
     pub fn validate(&self, origin: &str) -> Result<(), ConfigError> {
+        self.validate_values(origin)?;
+        if !self.coordinator_mode && self.coordinator_addresses.is_empty() {
+            return Err(ConfigError::Value {
+                origin: origin.to_string(),
+                message: "a worker (coordinator_mode: false) needs coordinator_addresses or --coordinator HOST:PORT".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks every value on its own; what a flag may still supply (a worker's coordinator
+    /// addresses, from --coordinator) waits for [`Config::validate`].
+    pub fn validate_values(&self, origin: &str) -> Result<(), ConfigError> {
         let err = |message: String| ConfigError::Value {
             origin: origin.to_string(),
             message,
@@ -233,11 +247,6 @@ impl Config {
         if pki.challenge_port == 0 || pki.challenge_port == http.port {
             return Err(err(
                 "challenge_port must be a port of its own, different from port".into(),
-            ));
-        }
-        if !self.coordinator_mode && self.coordinator_addresses.is_empty() {
-            return Err(err(
-                "a worker (coordinator_mode: false) needs coordinator_addresses or --coordinator HOST:PORT".into(),
             ));
         }
         for addr in &self.coordinator_addresses {

@@ -60,7 +60,7 @@ pub fn context_cmd(env: &mut Session, cmd: ContextCmd) -> Result<(), CtlError> {
                     current: current.as_deref() == Some(name),
                     server: c.server.clone(),
                     user: c.user.clone(),
-                    signed_in: c.token.is_some() || c.client_cert.is_some(),
+                    signed_in: c.signed_in(time::OffsetDateTime::now_utc().unix_timestamp()),
                     ca_fingerprint: c.ca_fingerprint.clone(),
                 })
                 .collect();

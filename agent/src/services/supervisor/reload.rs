@@ -18,11 +18,15 @@ impl Supervisor {
             return;
         };
         let found = read_manifests(&dir);
+        // A file that could not be read never made it into `files`: its problem goes too.
         let gone: Vec<PathBuf> = self
             .files
             .keys()
+            .chain(self.problems.keys())
             .filter(|f| !found.contains_key(*f))
             .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect();
         for file in gone {
             self.file_gone(&file);
@@ -38,7 +42,9 @@ impl Supervisor {
                     continue;
                 }
             };
-            if self.files.get(&file) == Some(&text) {
+            // A file with a problem is looked at again even unchanged: the problem may have
+            // been another file (a duplicate name whose other file is gone).
+            if self.files.get(&file) == Some(&text) && !self.problems.contains_key(&file) {
                 continue;
             }
             self.files.insert(file.clone(), text.clone());
