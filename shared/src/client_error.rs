@@ -140,5 +140,20 @@ pub(crate) fn verifier_message(err: &reqwest::Error) -> Option<String> {
         }
         source = e.source();
     }
-    None
+    // Connectors may wrap the TLS error so that it cannot be downcast: read rustls's Debug
+    // rendering of it instead.
+    let text = describe(err);
+    let field = |name: &str| {
+        let start = text.find(&format!("{name}: \""))? + name.len() + 3;
+        let end = text[start..].find('"')? + start;
+        Some(text[start..end].to_string())
+    };
+    text.contains("PinMismatch {").then_some(())?;
+    Some(
+        crate::tls::PinMismatch {
+            pinned: field("pinned")?,
+            presented: field("presented")?,
+        }
+        .to_string(),
+    )
 }
