@@ -2545,7 +2545,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__nodes__subcmd__ls)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
+            opts="-w -o -h --watch --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2833,7 +2833,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__svc__subcmd__ls)
-            opts="-o -h --node --output --context --config --endpoint --timeout --consistent --no-headers --help"
+            opts="-w -o -h --node --watch --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -170,6 +170,9 @@ pub enum SvcCmd {
         #[arg(long, value_name = "NAME")]
         #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
         node: Option<String>,
+        /// Keep watching: print the list again whenever it changes (Ctrl-C ends).
+        #[arg(short, long)]
+        watch: bool,
     },
     /// Live detail of a service on every node that runs it: pid, uptime, restarts, last
     /// exit, CPU and memory. Exits 5 if a node did not answer.
@@ -385,7 +388,11 @@ pub enum ContextCmd {
 #[derive(Debug, Subcommand)]
 pub enum NodesCmd {
     /// List every node.
-    Ls,
+    Ls {
+        /// Keep watching: print the list again whenever it changes (Ctrl-C ends).
+        #[arg(short, long)]
+        watch: bool,
+    },
     /// Show one node.
     Show {
         /// Node name.

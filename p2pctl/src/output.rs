@@ -236,6 +236,52 @@ pub fn progress_bar(
     Some(bar)
 }
 
+/// How often `--watch` asks again (until the event stream drives it).
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `--watch`: fetches, prints, then asks again every [`WATCH_EVERY`] and prints anew when
+/// `key` of the answer changed (tables with a blank line between, JSON one answer per
+/// line), until interrupted or a fetch fails.
+pub async fn watch<T, K, F, Fut>(
+    env: &crate::session::Session,
+    fetch: F,
+    key: impl Fn(&T) -> K,
+    as_table: impl Fn(&T, Layout) -> String,
+) -> Result<(), CtlError>
+where
+    T: Serialize,
+    K: PartialEq,
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, CtlError>>,
+{
+    let format = env.format();
+    let mut last: Option<K> = None;
+    loop {
+        let value = fetch().await?;
+        let k = key(&value);
+        if last.as_ref() != Some(&k) {
+            match format.output {
+                Output::Json | Output::Yaml => {
+                    let line = serde_json::to_string(&value)
+                        .map_err(|e| CtlError::new(Exit::Error, e.to_string()))?;
+                    write_stdout(&format!("{line}\n"));
+                }
+                _ => {
+                    if last.is_some() {
+                        write_stdout("\n");
+                    }
+                    print(format, &value, |l| as_table(&value, l))?;
+                }
+            }
+            last = Some(k);
+        }
+        tokio::select! {
+            () = tokio::time::sleep(WATCH_EVERY) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

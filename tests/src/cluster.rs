@@ -258,15 +258,26 @@ impl Cluster {
     /// `p2pctl -o json logs -f ARGS` as a child (its stderr into `follow.log`), its stdout
     /// lines delivered on a channel.
     pub fn follow(&self, args: &[&str]) -> (Proc, mpsc::Receiver<String>) {
+        let mut all = vec!["-o", "json", "logs", "-f"];
+        all.extend_from_slice(args);
+        self.streaming_ctl(&all, "follow.log")
+    }
+
+    /// `p2pctl ARGS` as a child that keeps printing (its stderr into `stderr_file`), its
+    /// stdout lines delivered on a channel.
+    pub fn streaming_ctl(
+        &self,
+        args: &[&str],
+        stderr_file: &str,
+    ) -> (Proc, mpsc::Receiver<String>) {
         let mut cmd = Command::new(bin("p2pctl"));
         for (k, _) in std::env::vars() {
             if k.starts_with("P2PCTL_") {
                 cmd.env_remove(k);
             }
         }
-        let log = std::fs::File::create(self.path("follow.log")).unwrap();
+        let log = std::fs::File::create(self.path(stderr_file)).unwrap();
         cmd.env("P2PCTL_CONFIG", self.path("p2pctl.toml"))
-            .args(["-o", "json", "logs", "-f"])
             .args(args)
             .stdout(Stdio::piped())
             .stderr(log);

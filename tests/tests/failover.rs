@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use p2p_shared::api::{NodeInfo, NodeState};
 use p2p_shared::logs::LogRecord;
 use p2p_tests::cluster::{Cluster, json};
 use p2p_tests::{Proc, parse, signal, stderr, stdout, wait_for, write_manifest};
@@ -125,6 +126,11 @@ fn p2pctl_keeps_working_when_the_leader_is_killed_and_it_catches_up() {
         .expect("the follow shows the counter");
     let mut followed: Vec<u64> = count(&parse::<LogRecord>(&first)).into_iter().collect();
 
+    let (mut watcher, views) =
+        c.streaming_ctl(&["-o", "json", "nodes", "ls", "--watch"], "watch.log");
+    let first: Vec<NodeInfo> = parse(&views.recv_timeout(Duration::from_secs(10)).unwrap());
+    assert_eq!(first.len(), 5, "{first:?}");
+
     signal(&procs[at], libc::SIGKILL);
     let killed = Instant::now();
     let _ = procs[at].child.wait();
@@ -163,6 +169,18 @@ fn p2pctl_keeps_working_when_the_leader_is_killed_and_it_catches_up() {
         group(&c).and_then(|g| leader(&g)).filter(|l| *l != before)
     });
     assert!(after.is_some(), "a new leader: {:?}", group(&c));
+    // The watch printed the view again when the killed coordinator stopped being alive.
+    let noticed = (0..20).find_map(|_| {
+        let view: Vec<NodeInfo> = parse(&views.recv_timeout(Duration::from_secs(15)).ok()?);
+        view.iter()
+            .any(|n| n.node_id == before && n.state != NodeState::Alive)
+            .then_some(())
+    });
+    assert!(
+        noticed.is_some(),
+        "nodes ls --watch never showed {before} down"
+    );
+    watcher.terminate(Duration::from_secs(5));
 
     // The follow moved to another coordinator and showed every count once: stop the
     // counter, then read up to the last number the worker itself recorded.

@@ -10,9 +10,25 @@ use crate::session::Session;
 
 pub async fn nodes_cmd(env: &Session, cmd: NodesCmd) -> Result<(), CtlError> {
     match cmd {
-        NodesCmd::Ls => {
+        NodesCmd::Ls { watch: false } => {
             let nodes = env.client()?.nodes().await?.nodes;
             print(env.format(), &nodes, |l| table(&nodes, l))
+        }
+        NodesCmd::Ls { watch: true } => {
+            let client = env.client()?;
+            // Ages tick every second: compare what changes, not what is printed.
+            crate::output::watch(
+                env,
+                || async { Ok(client.nodes().await?.nodes) },
+                |nodes| {
+                    nodes
+                        .iter()
+                        .map(|n| (n.node_id.clone(), n.state, n.api_address.clone()))
+                        .collect::<Vec<_>>()
+                },
+                |nodes, l| table(nodes, l),
+            )
+            .await
         }
         NodesCmd::Show { name } => {
             let node = env.client()?.node(&name).await?;

@@ -22,7 +22,21 @@ const POLL: Duration = Duration::from_millis(250);
 pub async fn svc_cmd(env: &Session, cmd: SvcCmd) -> Result<(), CtlError> {
     let client = env.client()?;
     match cmd {
-        SvcCmd::Ls { node } => {
+        SvcCmd::Ls { node, watch: true } => {
+            crate::output::watch(
+                env,
+                || async { Ok(client.services(node.as_deref()).await?) },
+                |list| {
+                    list.services
+                        .iter()
+                        .map(|i| (i.node_id.clone(), i.name.clone(), i.state, i.health))
+                        .collect::<Vec<_>>()
+                },
+                |list, l| table(&list.services, l),
+            )
+            .await
+        }
+        SvcCmd::Ls { node, watch: false } => {
             let list = client.services(node.as_deref()).await?;
             for p in &list.manifest_errors {
                 eprintln!("warning: bad manifest on {}: {}", p.node_id, p.error);
