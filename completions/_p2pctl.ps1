@@ -217,6 +217,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List every node')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one node')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Force a dead node out (admin): every member marks it left instead of dead and stops counting it. Refused for a node that is alive (stop it, and it leaves). If it comes back after all, it rejoins as usual')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -248,9 +249,23 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'p2pctl;nodes;rm' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'p2pctl;nodes;help' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List every node')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one node')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Force a dead node out (admin): every member marks it left instead of dead and stops counting it. Refused for a node that is alive (stop it, and it leaves). If it comes back after all, it rejoins as usual')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -258,6 +273,9 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;nodes;help;show' {
+            break
+        }
+        'p2pctl;nodes;help;rm' {
             break
         }
         'p2pctl;nodes;help;help' {
@@ -975,12 +993,16 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
         'p2pctl;help;nodes' {
             [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List every node')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one node')
+            [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Force a dead node out (admin): every member marks it left instead of dead and stops counting it. Refused for a node that is alive (stop it, and it leaves). If it comes back after all, it rejoins as usual')
             break
         }
         'p2pctl;help;nodes;ls' {
             break
         }
         'p2pctl;help;nodes;show' {
+            break
+        }
+        'p2pctl;help;nodes;rm' {
             break
         }
         'p2pctl;help;user' {

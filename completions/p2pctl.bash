@@ -277,6 +277,9 @@ _p2pctl() {
             p2pctl__subcmd__help__subcmd__nodes,ls)
                 cmd="p2pctl__subcmd__help__subcmd__nodes__subcmd__ls"
                 ;;
+            p2pctl__subcmd__help__subcmd__nodes,rm)
+                cmd="p2pctl__subcmd__help__subcmd__nodes__subcmd__rm"
+                ;;
             p2pctl__subcmd__help__subcmd__nodes,show)
                 cmd="p2pctl__subcmd__help__subcmd__nodes__subcmd__show"
                 ;;
@@ -328,6 +331,9 @@ _p2pctl() {
             p2pctl__subcmd__nodes,ls)
                 cmd="p2pctl__subcmd__nodes__subcmd__ls"
                 ;;
+            p2pctl__subcmd__nodes,rm)
+                cmd="p2pctl__subcmd__nodes__subcmd__rm"
+                ;;
             p2pctl__subcmd__nodes,show)
                 cmd="p2pctl__subcmd__nodes__subcmd__show"
                 ;;
@@ -336,6 +342,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__nodes__subcmd__help,ls)
                 cmd="p2pctl__subcmd__nodes__subcmd__help__subcmd__ls"
+                ;;
+            p2pctl__subcmd__nodes__subcmd__help,rm)
+                cmd="p2pctl__subcmd__nodes__subcmd__help__subcmd__rm"
                 ;;
             p2pctl__subcmd__nodes__subcmd__help,show)
                 cmd="p2pctl__subcmd__nodes__subcmd__help__subcmd__show"
@@ -1981,7 +1990,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__nodes)
-            opts="ls show"
+            opts="ls show rm"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1995,6 +2004,20 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__nodes__subcmd__ls)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__nodes__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2451,7 +2474,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__nodes)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help ls show help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help ls show rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2489,7 +2512,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__nodes__subcmd__help)
-            opts="ls show help"
+            opts="ls show rm help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2530,6 +2553,20 @@ _p2pctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        p2pctl__subcmd__nodes__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         p2pctl__subcmd__nodes__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -2546,6 +2583,44 @@ _p2pctl() {
             ;;
         p2pctl__subcmd__nodes__subcmd__ls)
             opts="-w -o -h --watch --output --context --config --endpoint --timeout --consistent --no-headers --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__nodes__subcmd__rm)
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -197,6 +197,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand ls 'List every node'
             cand show 'Show one node'
+            cand rm 'Force a dead node out (admin): every member marks it left instead of dead and stops counting it. Refused for a node that is alive (stop it, and it leaves). If it comes back after all, it rejoins as usual'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;nodes;ls'= {
@@ -225,14 +226,29 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'p2pctl;nodes;rm'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'p2pctl;nodes;help'= {
             cand ls 'List every node'
             cand show 'Show one node'
+            cand rm 'Force a dead node out (admin): every member marks it left instead of dead and stops counting it. Refused for a node that is alive (stop it, and it leaves). If it comes back after all, it rejoins as usual'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;nodes;help;ls'= {
         }
         &'p2pctl;nodes;help;show'= {
+        }
+        &'p2pctl;nodes;help;rm'= {
         }
         &'p2pctl;nodes;help;help'= {
         }
@@ -866,10 +882,13 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;nodes'= {
             cand ls 'List every node'
             cand show 'Show one node'
+            cand rm 'Force a dead node out (admin): every member marks it left instead of dead and stops counting it. Refused for a node that is alive (stop it, and it leaves). If it comes back after all, it rejoins as usual'
         }
         &'p2pctl;help;nodes;ls'= {
         }
         &'p2pctl;help;nodes;show'= {
+        }
+        &'p2pctl;help;nodes;rm'= {
         }
         &'p2pctl;help;user'= {
             cand add 'Create a user'

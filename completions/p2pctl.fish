@@ -176,21 +176,22 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_s
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "rename" -d 'Give a context another name (it stays current if it was)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Delete a context, and the certificate and key files p2pctl wrote for it'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand context; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''
 name\t'The first column (the names) only, one per line'"
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l context -d 'Context to use instead of the current one' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -l no-headers -d 'Tables without their header row'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -f -a "ls" -d 'List every node'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -f -a "show" -d 'Show one node'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -f -a "ls" -d 'List every node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -f -a "show" -d 'Show one node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -f -a "rm" -d 'Force a dead node out (admin): every member marks it left instead of dead and stops counting it. Refused for a node that is alive (stop it, and it leaves). If it comes back after all, it rejoins as usual'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and not __fish_seen_subcommand_from ls show rm help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
@@ -216,8 +217,21 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_sub
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -l no-headers -d 'Tables without their header row'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from rm" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t'The first column (the names) only, one per line'"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from rm" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from rm" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from rm" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from rm" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from rm" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from rm" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List every node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Force a dead node out (admin): every member marks it left instead of dead and stops counting it. Refused for a node that is alive (stop it, and it leaves). If it comes back after all, it rejoins as usual'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand nodes; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand user; and not __fish_seen_subcommand_from add ls rm passwd revoke-sessions help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
@@ -718,6 +732,7 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from context" -f -a "rm" -d 'Delete a context, and the certificate and key files p2pctl wrote for it'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from nodes" -f -a "ls" -d 'List every node'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from nodes" -f -a "show" -d 'Show one node'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from nodes" -f -a "rm" -d 'Force a dead node out (admin): every member marks it left instead of dead and stops counting it. Refused for a node that is alive (stop it, and it leaves). If it comes back after all, it rejoins as usual'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "add" -d 'Create a user'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "ls" -d 'List users'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from user" -f -a "rm" -d 'Delete a user'

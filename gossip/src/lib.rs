@@ -24,8 +24,8 @@ pub use exchange::{Exchange, PAGE_BYTES};
 pub use member::{Member, MetaEntry, State};
 pub use suspicion::suspicion_timeout;
 pub use swim::{
-    Event, MAX_INCARNATION, MAX_INCARNATION_STEP, MAX_META_BYTES, MAX_META_KEYS, Output, Stats,
-    Swim,
+    Event, ForceLeaveError, MAX_INCARNATION, MAX_INCARNATION_STEP, MAX_META_BYTES, MAX_META_KEYS,
+    Output, Stats, Swim,
 };
 pub use sync::{DigestEntry, SyncRequest, SyncResponse};
 pub use wire::{DecodeError, Msg, Packet, Update};

@@ -97,6 +97,30 @@ fn a_graceful_leave_is_seen_as_left_not_dead() {
 }
 
 #[test]
+fn a_dead_member_forced_out_is_left_everywhere_and_an_alive_one_cannot_be() {
+    let mut sim = Sim::converged(SimConfig::new(12, 11));
+    sim.run_until(5_000);
+    let now = sim.now();
+    assert!(matches!(
+        sim.swim_mut(0).force_leave(now, &node_name(4)),
+        Err(p2p_gossip::ForceLeaveError::Alive(_))
+    ));
+    assert!(matches!(
+        sim.swim_mut(0).force_leave(now, &node_name(0)),
+        Err(p2p_gossip::ForceLeaveError::Own)
+    ));
+    sim.crash(4);
+    sim.run_until(20_000);
+    assert_eq!(sim.view(0, 4), Some(State::Dead));
+    let now = sim.now();
+    sim.swim_mut(0).force_leave(now, &node_name(4)).unwrap();
+    sim.run_until(now + 5_000);
+    for o in (0..12).filter(|&o| o != 4) {
+        assert_eq!(sim.view(o, 4), Some(State::Left), "observer {o}");
+    }
+}
+
+#[test]
 fn metadata_reaches_every_member_and_newer_versions_win() {
     let mut sim = Sim::converged(SimConfig::new(50, 4));
     sim.run_until(5_000);

@@ -399,6 +399,15 @@ pub enum NodesCmd {
         #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
         name: String,
     },
+    /// Force a dead node out (admin): every member marks it left instead of dead and stops
+    /// counting it. Refused for a node that is alive (stop it, and it leaves). If it comes
+    /// back after all, it rejoins as usual.
+    #[command(alias = "force-leave")]
+    Rm {
+        /// Node name.
+        #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -479,6 +479,12 @@ impl ApiClient {
         self.call::<(), _>(Method::GET, &path, None).await
     }
 
+    /// Marks a dead node left in every view (admin).
+    pub async fn force_leave(&self, node_id: &str) -> Result<NodeInfo, ClientError> {
+        let path = format!("/v1/nodes/{}/leave", encode_segment(node_id));
+        self.call::<(), _>(Method::POST, &path, None).await
+    }
+
     pub async fn users(&self) -> Result<UserList, ClientError> {
         self.call::<(), _>(Method::GET, "/v1/users", None).await
     }

@@ -142,6 +142,24 @@ fn five_nodes_see_a_crash_and_a_pause_kills_nobody() {
         .expect("gossip-stats on w2");
     assert_eq!((st.members_alive, st.members_dead), (4, 1), "{st:?}");
     assert_eq!(st.keyring_version, r.version, "{st:?}");
+
+    // w5 is not coming back: the admin forces it out and every view marks it left. A node
+    // that is alive cannot be forced out.
+    let alive = c.ctl(&["nodes", "rm", "w4"]);
+    assert_eq!(
+        alive.status.code(),
+        Some(1),
+        "{}",
+        p2p_tests::stderr(&alive)
+    );
+    assert!(p2p_tests::stderr(&alive).contains("alive"));
+    c.ctl_ok(&["nodes", "rm", "w5"]);
+    for h in survivors {
+        let left = wait_for(Duration::from_secs(10), || {
+            view(&c, h).and_then(|v| (state_of(&v, "w5").as_deref() == Some("left")).then_some(()))
+        });
+        assert!(left.is_some(), "{} still sees {:?}", name(h), view(&c, h));
+    }
 }
 
 #[test]

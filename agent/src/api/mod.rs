@@ -6,6 +6,7 @@
 //! | `POST /v1/auth/login` | anyone (user + password) |
 //! | `POST /v1/auth/logout`, `GET /v1/auth/whoami` | any signed-in role |
 //! | `GET /v1/nodes`, `GET /v1/nodes/{id}` | any signed-in role |
+//! | `POST /v1/nodes/{id}/leave` (force-leave a dead node) | admin (every node) |
 //! | `GET/POST /v1/users`, `DELETE /v1/users/{name}` | admin |
 //! | `PUT /v1/users/{name}/password` | admin, or the user themself (token + current password) |
 //! | `POST /v1/users/{name}/sessions/revoke` | admin, or the user themself |
@@ -108,6 +109,7 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route("/v1/auth/whoami", get(op::whoami))
         .route("/v1/nodes", get(op::list_nodes))
         .route("/v1/nodes/{id}", get(op::show_node))
+        .route("/v1/nodes/{id}/leave", post(op::force_leave))
         .route("/v1/users", get(op::list_users).post(op::create_user))
         .route("/v1/users/{name}", axum::routing::delete(op::delete_user))
         .route("/v1/users/{name}/password", put(op::set_password))

@@ -150,6 +150,26 @@ pub(super) async fn show_node(
         .ok_or_else(|| ApiError::NotFound(format!("no node named `{id}`")))
 }
 
+/// `POST /v1/nodes/{id}/leave` (admin): a dead node that will not come back is marked
+/// left in every view (a force-leave); refused for a node that is alive.
+pub(super) async fn force_leave(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<NodeInfo>, ApiError> {
+    caller.require(Role::Admin)?;
+    s.membership.force_leave(&id).map_err(|e| match e {
+        p2p_gossip::ForceLeaveError::Unknown(_) => ApiError::NotFound(e.to_string()),
+        p2p_gossip::ForceLeaveError::Alive(_) => ApiError::Conflict(e.to_string()),
+        p2p_gossip::ForceLeaveError::Own => ApiError::BadRequest(e.to_string()),
+    })?;
+    tracing::info!(node = %id, by = %caller.user, "node forced out of the membership");
+    s.membership
+        .node(&id)
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no node named `{id}`")))
+}
+
 fn user_info(u: &UserRecord) -> UserInfo {
     UserInfo {
         name: u.name.clone(),

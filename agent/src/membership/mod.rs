@@ -92,6 +92,15 @@ impl Membership {
         nodes
     }
 
+    /// An operator's word that the dead member `name` is gone for good (see
+    /// [`p2p_gossip::Swim::force_leave`]); the runner sends the news out at once.
+    pub fn force_leave(&self, name: &str) -> Result<(), p2p_gossip::ForceLeaveError> {
+        let now = self.clock.now();
+        self.core().force_leave(now, name)?;
+        self.wake.notify_one();
+        Ok(())
+    }
+
     pub fn node(&self, name: &str) -> Option<NodeInfo> {
         self.core().member(name).map(node_info)
     }

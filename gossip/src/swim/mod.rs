@@ -36,6 +36,17 @@ pub const MAX_META_KEYS: usize = 128;
 pub const MAX_META_BYTES: usize = 32 * 1024;
 
 /// What the caller must do.
+/// Why [`Swim::force_leave`] refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ForceLeaveError {
+    #[error("a node cannot force itself out; stop it, and it leaves")]
+    Own,
+    #[error("no member named `{0}`")]
+    Unknown(String),
+    #[error("`{0}` is alive: stop it, and it leaves by itself")]
+    Alive(String),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
     /// Send this (plaintext) payload as one datagram.
@@ -242,6 +253,35 @@ impl Swim {
             },
         );
         self.gossip(Round::Now, now);
+    }
+
+    /// An operator's word that a dead member is gone for good: marks it left at the
+    /// incarnation it died with and tells everyone, so every view lets it go (and stops
+    /// counting it). Only a dead (or suspected) member: one that is alive would refute it
+    /// at once. If it does come back, it refutes as after any false report.
+    pub fn force_leave(&mut self, now: Millis, name: &str) -> Result<(), ForceLeaveError> {
+        if name == self.me {
+            return Err(ForceLeaveError::Own);
+        }
+        let m = self
+            .table
+            .get(name)
+            .ok_or_else(|| ForceLeaveError::Unknown(name.to_string()))?;
+        let incarnation = m.incarnation;
+        match m.state {
+            State::Dead | State::Suspect => {}
+            State::Left => return Ok(()),
+            State::Alive => return Err(ForceLeaveError::Alive(name.to_string())),
+        }
+        self.apply_update(
+            now,
+            Update::Left {
+                node: name.to_string(),
+                incarnation,
+            },
+        );
+        self.gossip(Round::Now, now);
+        Ok(())
     }
 
     pub fn leave_sent(&self) -> bool {

@@ -30,6 +30,15 @@ pub async fn nodes_cmd(env: &Session, cmd: NodesCmd) -> Result<(), CtlError> {
             )
             .await
         }
+        NodesCmd::Rm { name } => {
+            let node = env.client()?.force_leave(&name).await?;
+            crate::output::report(env.global.output, &node, || {
+                format!(
+                    "{name} is now {} in the membership; every member lets it go",
+                    node.state
+                )
+            })
+        }
         NodesCmd::Show { name } => {
             let node = env.client()?.node(&name).await?;
             print(env.format(), &node, |l| {
