@@ -26,6 +26,7 @@ pub struct Cli {
 pub struct NodeArgs {
     /// YAML configuration file.
     #[arg(
+        help_heading = "Node options",
         long,
         short = 'c',
         global = true,
@@ -34,16 +35,34 @@ pub struct NodeArgs {
     )]
     pub config: Option<PathBuf>,
     /// Vault password on the command line (visible to other users; prefer --password-file).
-    #[arg(long, global = true, value_name = "PASSWORD", hide_env_values = true)]
+    #[arg(
+        help_heading = "Node options",
+        long,
+        global = true,
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
     pub password: Option<String>,
     /// File holding the vault password.
-    #[arg(long, global = true, env = "P2PD_PASSWORD_FILE", value_name = "FILE")]
+    #[arg(
+        help_heading = "Node options",
+        long,
+        global = true,
+        env = "P2PD_PASSWORD_FILE",
+        value_name = "FILE"
+    )]
     pub password_file: Option<PathBuf>,
     /// Join the coordinator at HOST:PORT (repeatable); makes this node a worker.
-    #[arg(long = "coordinator", global = true, value_name = "HOST:PORT")]
+    #[arg(
+        help_heading = "Node options",
+        long = "coordinator",
+        global = true,
+        value_name = "HOST:PORT"
+    )]
     pub coordinators: Vec<String>,
     /// Join token for a worker's first start (from `p2pctl token create`).
     #[arg(
+        help_heading = "Node options",
         long,
         global = true,
         env = "P2PD_JOIN_TOKEN",
@@ -52,25 +71,44 @@ pub struct NodeArgs {
     )]
     pub join_token: Option<String>,
     /// File holding the join token.
-    #[arg(long, global = true, env = "P2PD_JOIN_TOKEN_FILE", value_name = "FILE")]
+    #[arg(
+        help_heading = "Node options",
+        long,
+        global = true,
+        env = "P2PD_JOIN_TOKEN_FILE",
+        value_name = "FILE"
+    )]
     pub join_token_file: Option<PathBuf>,
     /// HTTPS port.
-    #[arg(long, global = true, env = "P2PD_PORT")]
+    #[arg(help_heading = "Node options", long, global = true, env = "P2PD_PORT")]
     pub port: Option<u16>,
     /// Node name.
-    #[arg(long, global = true, env = "P2PD_NODE_ID", value_name = "NAME")]
+    #[arg(
+        help_heading = "Node options",
+        long,
+        global = true,
+        env = "P2PD_NODE_ID",
+        value_name = "NAME"
+    )]
     pub node_id: Option<String>,
     /// State directory (vault, store).
-    #[arg(long, global = true, env = "P2PD_STATE_DIR", value_name = "DIR")]
+    #[arg(
+        help_heading = "Node options",
+        long,
+        global = true,
+        env = "P2PD_STATE_DIR",
+        value_name = "DIR"
+    )]
     pub state_dir: Option<PathBuf>,
     /// Address to bind the HTTPS listener to.
-    #[arg(long, global = true, value_name = "IP")]
+    #[arg(help_heading = "Node options", long, global = true, value_name = "IP")]
     pub bind_address: Option<IpAddr>,
     /// Address to advertise to other nodes.
-    #[arg(long, global = true, value_name = "IP")]
+    #[arg(help_heading = "Node options", long, global = true, value_name = "IP")]
     pub advertise_address: Option<IpAddr>,
     /// Log level (error, warn, info, debug, trace); RUST_LOG overrides.
     #[arg(
+        help_heading = "Node options",
         long,
         global = true,
         env = "P2PD_LOG_LEVEL",
@@ -128,3 +166,33 @@ pub enum VaultCmd {
         new_password_file: Option<PathBuf>,
     },
 }
+
+/// The man page's sections beyond the options: (title, text), text in plain lines.
+pub const MANUAL: &[(&str, &str)] = &[
+    (
+        "EXAMPLES",
+        "p2pd dev\n\
+         p2pd --password-file /etc/p2pd/password init\n\
+         p2pd --config /etc/p2pd/p2pd.yaml --password-file /etc/p2pd/password\n\
+         P2PD_JOIN_TOKEN=p2pjoin1... p2pd --coordinator HOST:8801 --password-file F",
+    ),
+    (
+        "ENVIRONMENT",
+        "P2PD_CONFIG, P2PD_PASSWORD_FILE, P2PD_JOIN_TOKEN, P2PD_JOIN_TOKEN_FILE, P2PD_PORT, \
+         P2PD_NODE_ID, P2PD_STATE_DIR, P2PD_LOG_LEVEL: as the matching options.\n\
+         P2PD_PASSWORD: the vault password (removed from the environment at start, so services \
+         never see it). RUST_LOG: log filter, over --log-level.\n\
+         STATE_DIRECTORY (systemd): the default state directory.",
+    ),
+    (
+        "FILES",
+        "/etc/p2pd/p2pd.yaml: the configuration, if --config is not given.\n\
+         STATE_DIRECTORY/vault.p2p: secrets (CA key, node key, tokens' keys), encrypted.\n\
+         STATE_DIRECTORY/store.db, raft.db: a coordinator's replicated control plane and its \
+         Raft log. local.db: this node's view. logs.db: log records.",
+    ),
+    (
+        "EXIT STATUS",
+        "0 after a clean stop; 1 when it cannot start or fails (one line on stderr says why).",
+    ),
+];

@@ -23,22 +23,41 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Output format.
-    #[arg(short = 'o', long, global = true, env = "P2PCTL_OUTPUT", value_enum, default_value_t = Output::Table)]
+    #[arg(help_heading = "Global options", short = 'o', long, global = true, env = "P2PCTL_OUTPUT", value_enum, default_value_t = Output::Table)]
     pub output: Output,
     /// Context to use instead of the current one.
-    #[arg(long, global = true, env = "P2PCTL_CONTEXT", value_name = "NAME")]
+    #[arg(
+        help_heading = "Global options",
+        long,
+        global = true,
+        env = "P2PCTL_CONTEXT",
+        value_name = "NAME"
+    )]
     pub context: Option<String>,
     /// Configuration file (default: ~/.config/p2pctl/config.toml).
-    #[arg(long, global = true, env = "P2PCTL_CONFIG", value_name = "FILE")]
+    #[arg(
+        help_heading = "Global options",
+        long,
+        global = true,
+        env = "P2PCTL_CONFIG",
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
     /// Send requests to this node (https://HOST:PORT) only, instead of the context's
     /// coordinators; the context's CA pin and credentials apply. Any coordinator answers
     /// everything; a worker answers `nodes ls`, its own services and logs, and only to an
     /// operator-certificate context (`cert issue`).
-    #[arg(long, global = true, env = "P2PCTL_ENDPOINT", value_name = "URL")]
+    #[arg(
+        help_heading = "Global options",
+        long,
+        global = true,
+        env = "P2PCTL_ENDPOINT",
+        value_name = "URL"
+    )]
     pub endpoint: Option<String>,
     /// Request timeout: seconds, or a duration (10s, 2m).
     #[arg(
+        help_heading = "Global options",
         long,
         global = true,
         env = "P2PCTL_TIMEOUT",
@@ -50,10 +69,15 @@ pub struct GlobalArgs {
     /// Reads are linearizable: the coordinator asked confirms with a quorum that it has
     /// every committed change before it answers (slower; fails with no_quorum where a
     /// plain read would answer from a replica that may be stale).
-    #[arg(long, global = true, env = "P2PCTL_CONSISTENT")]
+    #[arg(
+        help_heading = "Global options",
+        long,
+        global = true,
+        env = "P2PCTL_CONSISTENT"
+    )]
     pub consistent: bool,
     /// Tables without their header row.
-    #[arg(long, global = true)]
+    #[arg(help_heading = "Global options", long, global = true)]
     pub no_headers: bool,
 }
 
@@ -441,3 +465,36 @@ pub enum UserCmd {
     /// End every session (token) of a user (admins: anyone's; others: their own).
     RevokeSessions { name: String },
 }
+
+/// The man page's sections beyond the options: (title, text), text in plain lines.
+pub const MANUAL: &[(&str, &str)] = &[
+    (
+        "EXAMPLES",
+        "p2pctl login --server https://HOST:8801 --ca-fingerprint SHA256:... --user admin\n\
+         p2pctl nodes ls -o wide\n\
+         p2pctl logs -f --node w1 --service foo\n\
+         p2pctl svc restart foo --all\n\
+         p2pctl cert renew\n\
+         p2pctl token create --ttl 1h --uses 3\n\
+         p2pctl -o json cluster coordinators",
+    ),
+    (
+        "ENVIRONMENT",
+        "P2PCTL_CONFIG (contexts file), P2PCTL_CONTEXT, P2PCTL_OUTPUT, P2PCTL_ENDPOINT, \
+         P2PCTL_TIMEOUT, P2PCTL_CONSISTENT, P2PCTL_SERVER, P2PCTL_CA_FINGERPRINT, P2PCTL_USER, \
+         P2PCTL_PASSWORD_FILE: as the matching options.\n\
+         P2PCTL_PASSWORD: the password for login; P2PCTL_NEW_PASSWORD: for user add and passwd.\n\
+         NO_COLOR: no colours in log lines.",
+    ),
+    (
+        "FILES",
+        "$XDG_CONFIG_HOME/p2pctl/config.toml (else ~/.config/p2pctl/config.toml): contexts \
+         (server, CA fingerprint, user, token), mode 0600.\n\
+         certs/NAME.crt and certs/NAME.key beside it: operator certificates from cert issue.",
+    ),
+    (
+        "EXIT STATUS",
+        "0 ok; 1 error; 2 usage (also a request the server refuses as malformed); 3 not signed \
+         in or forbidden; 4 not found; 5 server unreachable; 6 rate limited.",
+    ),
+];

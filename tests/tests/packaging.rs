@@ -24,18 +24,68 @@ fn repo() -> PathBuf {
 
 /// A man page for `cmd` and one for every visible subcommand, named like `p2pctl-nodes-ls.1`.
 /// `cmd` must be built (global flags propagated, bin names like `p2pctl nodes ls` set).
-fn man_pages(cmd: clap::Command, name: &str, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+fn man_pages(
+    cmd: clap::Command,
+    name: &str,
+    extra: &[(&str, &str)],
+    out: &mut BTreeMap<PathBuf, Vec<u8>>,
+) {
     let cmd = cmd.name(name.to_string());
+    let man = clap_mangen::Man::new(cmd.clone());
     let mut page = Vec::new();
-    clap_mangen::Man::new(cmd.clone())
-        .render(&mut page)
-        .unwrap();
+    man.render_title(&mut page).unwrap();
+    man.render_name_section(&mut page).unwrap();
+    man.render_synopsis_section(&mut page).unwrap();
+    man.render_description_section(&mut page).unwrap();
+    man.render_options_section(&mut page).unwrap();
+    // Subcommands as pages that exist (clap lists its built-in `help` too).
+    let subs: Vec<&clap::Command> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        .collect();
+    if !subs.is_empty() {
+        page.extend_from_slice(b".SH SUBCOMMANDS\n");
+        for s in &subs {
+            let about = s.get_about().map(|a| a.to_string()).unwrap_or_default();
+            page.extend_from_slice(
+                format!(
+                    ".TP\n\\fB{}\\fR(1)\n{}\n",
+                    roff(&format!("{name}-{}", s.get_name())),
+                    roff(&about)
+                )
+                .as_bytes(),
+            );
+        }
+    }
+    for (title, text) in extra {
+        page.extend_from_slice(format!(".SH {title}\n").as_bytes());
+        for line in text.lines() {
+            page.extend_from_slice(format!("{}\n.br\n", roff(line.trim())).as_bytes());
+        }
+    }
+    // A page with sections of its own says there what its after-help says.
+    if extra.is_empty() && (cmd.get_after_help().is_some() || cmd.get_after_long_help().is_some()) {
+        man.render_extra_section(&mut page).unwrap();
+    }
+    if cmd.get_version().is_some() || cmd.get_long_version().is_some() {
+        man.render_version_section(&mut page).unwrap();
+    }
     out.insert(PathBuf::from(format!("man/{name}.1")), page);
     for sub in cmd
         .get_subcommands()
         .filter(|s| !s.is_hide_set() && s.get_name() != "help")
     {
-        man_pages(sub.clone(), &format!("{name}-{}", sub.get_name()), out);
+        man_pages(sub.clone(), &format!("{name}-{}", sub.get_name()), &[], out);
+    }
+}
+
+/// Text safe in roff: backslashes and hyphens escaped, no line starting with a dot.
+fn roff(text: &str) -> String {
+    let t = text.replace('\\', "\\e").replace('-', "\\-");
+    if t.starts_with('.') || t.starts_with('\'') {
+        format!("\\&{t}")
+    } else {
+        t
     }
 }
 
@@ -51,12 +101,12 @@ fn expected() -> BTreeMap<PathBuf, Vec<u8>> {
         let path = PathBuf::from("completions").join(p2pctl::completion::file_name(shell));
         out.insert(path, p2pctl::completion::script(shell).into_bytes());
     }
-    for (mut cmd, name) in [
-        (p2pd::cli::Cli::command(), "p2pd"),
-        (p2pctl::cli::Cli::command(), "p2pctl"),
+    for (mut cmd, name, extra) in [
+        (p2pd::cli::Cli::command(), "p2pd", p2pd::cli::MANUAL),
+        (p2pctl::cli::Cli::command(), "p2pctl", p2pctl::cli::MANUAL),
     ] {
         cmd.build();
-        man_pages(cmd, name, &mut out);
+        man_pages(cmd, name, extra, &mut out);
     }
     out
 }
@@ -103,6 +153,29 @@ fn completions_and_man_pages_are_fresh() {
         }
     }
     assert!(stale.is_empty(), "stale generated files: {stale:?}\n{hint}");
+    // Every page another names exists, and the top pages carry the sections readers look for.
+    for (path, bytes) in want.iter().filter(|(p, _)| p.starts_with("man")) {
+        let text = String::from_utf8_lossy(bytes);
+        for named in text.split("\\fB").skip(1) {
+            if let Some((page, _)) = named.split_once("\\fR(1)") {
+                let file = format!("man/{}.1", page.replace("\\-", "-"));
+                assert!(
+                    want.contains_key(&PathBuf::from(&file)),
+                    "{} names {file}, which is not generated",
+                    path.display()
+                );
+            }
+        }
+    }
+    for page in ["man/p2pctl.1", "man/p2pd.1"] {
+        let text = String::from_utf8_lossy(&want[&PathBuf::from(page)]).to_string();
+        for section in ["EXAMPLES", "ENVIRONMENT", "FILES", "EXIT STATUS"] {
+            assert!(
+                text.contains(&format!(".SH {section}")),
+                "{page} lacks {section}"
+            );
+        }
+    }
     // The command prints exactly the checked-in script.
     let out = Command::new(bin("p2pctl"))
         .args(["completion", "bash"])
