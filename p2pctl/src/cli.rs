@@ -31,7 +31,8 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "P2PCTL_CONTEXT",
-        value_name = "NAME"
+        value_name = "NAME",
+        add = ArgValueCompleter::new(crate::completion::context_names)
     )]
     pub context: Option<String>,
     /// Configuration file (default: ~/.config/p2pctl/config.toml).
@@ -202,6 +203,7 @@ pub enum SvcCmd {
     /// exit, CPU and memory. Exits 5 if a node did not answer.
     Status {
         /// Service name.
+        #[arg(add = ArgValueCompleter::new(crate::completion::service_names))]
         name: String,
         /// Only on this node.
         #[arg(long, value_name = "NAME")]
@@ -218,6 +220,7 @@ pub enum SvcCmd {
     /// The output of a service (every node running it, or --node): `p2pctl logs --service`.
     Logs {
         /// Service name.
+        #[arg(add = ArgValueCompleter::new(crate::completion::service_names))]
         name: String,
         #[command(flatten)]
         filter: LogFilterArgs,
@@ -253,6 +256,7 @@ pub struct LogFilterArgs {
 #[derive(Debug, Args)]
 pub struct SvcTarget {
     /// Service name.
+    #[arg(add = ArgValueCompleter::new(crate::completion::service_names))]
     pub name: String,
     /// The node that runs it (required when several nodes do).
     #[arg(long, value_name = "NAME", conflicts_with = "all")]
@@ -400,13 +404,23 @@ pub enum ContextCmd {
     /// List contexts; the current one is marked.
     Ls,
     /// Make a context current.
-    Use { name: String },
+    Use {
+        #[arg(add = ArgValueCompleter::new(crate::completion::context_names))]
+        name: String,
+    },
     /// Print the current context's name.
     Current,
     /// Give a context another name (it stays current if it was).
-    Rename { old: String, new: String },
+    Rename {
+        #[arg(add = ArgValueCompleter::new(crate::completion::context_names))]
+        old: String,
+        new: String,
+    },
     /// Delete a context, and the certificate and key files p2pctl wrote for it.
-    Rm { name: String },
+    Rm {
+        #[arg(add = ArgValueCompleter::new(crate::completion::context_names))]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

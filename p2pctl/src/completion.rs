@@ -40,23 +40,24 @@ pub fn complete_from_env() {
         .complete();
 }
 
+/// The current context's client and a small runtime, for a completer; `None` when there
+/// is no context.
+fn context_client() -> Option<(p2p_shared::ApiClient, tokio::runtime::Runtime)> {
+    let cli = Cli::try_parse_from(["p2pctl", "version"]).ok()?;
+    let env = crate::session::Session::load(cli.global).ok()?;
+    let client = env.client().ok()?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    Some((client, rt))
+}
+
 /// Node names from the current context's server, for dynamic completion. Quietly empty when
 /// there is no context or the server does not answer within two seconds.
 pub fn node_names(current: &OsStr) -> Vec<CompletionCandidate> {
     let prefix = current.to_str().unwrap_or("");
-    let Ok(cli) = Cli::try_parse_from(["p2pctl", "version"]) else {
-        return Vec::new();
-    };
-    let Ok(env) = crate::session::Session::load(cli.global) else {
-        return Vec::new();
-    };
-    let Ok(client) = env.client() else {
-        return Vec::new();
-    };
-    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    else {
+    let Some((client, rt)) = context_client() else {
         return Vec::new();
     };
     let nodes =
@@ -70,4 +71,44 @@ pub fn node_names(current: &OsStr) -> Vec<CompletionCandidate> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// Service names the cluster runs, like [`node_names`].
+pub fn service_names(current: &OsStr) -> Vec<CompletionCandidate> {
+    let prefix = current.to_str().unwrap_or("");
+    let Some((client, rt)) = context_client() else {
+        return Vec::new();
+    };
+    let list = rt.block_on(async {
+        tokio::time::timeout(Duration::from_secs(2), client.services(None)).await
+    });
+    let Ok(Ok(list)) = list else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = list
+        .services
+        .into_iter()
+        .map(|s| s.name)
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    names.sort();
+    names.dedup();
+    names.into_iter().map(CompletionCandidate::new).collect()
+}
+
+/// Context names from the contexts file (no server asked).
+pub fn context_names(current: &OsStr) -> Vec<CompletionCandidate> {
+    let prefix = current.to_str().unwrap_or("");
+    let Ok(cli) = Cli::try_parse_from(["p2pctl", "version"]) else {
+        return Vec::new();
+    };
+    let Ok(env) = crate::session::Session::load(cli.global) else {
+        return Vec::new();
+    };
+    env.config
+        .contexts
+        .keys()
+        .filter(|n| n.starts_with(prefix))
+        .map(CompletionCandidate::new)
+        .collect()
 }

@@ -150,6 +150,18 @@ fn contexts_are_renamed_named_and_removed_with_their_key_files() {
         "dev\n",
         "it stays current"
     );
+    // Context names complete from the file.
+    let offered = Command::new(env!("CARGO_BIN_EXE_p2pctl"))
+        .env("P2PCTL_CONFIG", &cfg)
+        .env("COMPLETE", "fish")
+        .args(["--", "p2pctl", "context", "use", "o"])
+        .output()
+        .unwrap();
+    let offered: Vec<String> = String::from_utf8_lossy(&offered.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(offered, ["ops", "own"]);
     // -o name and --no-headers for scripts.
     let names = p2pctl(&cfg, &["context", "ls", "-o", "name"]);
     assert_eq!(String::from_utf8_lossy(&names.stdout), "dev\nops\nown\n");

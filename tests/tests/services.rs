@@ -318,6 +318,14 @@ fn adding_editing_and_deleting_manifests_takes_effect() {
         state(s) == ServiceState::Running
     });
 
+    // Service names complete from the cluster as you type.
+    let out = p2p_tests::p2pctl(
+        &c.path("p2pctl.toml"),
+        &["--", "p2pctl", "svc", "status", "ot"],
+        &[("COMPLETE", "fish")],
+    );
+    assert_eq!(stdout(&out).trim(), "other", "{}", stderr(&out));
+
     // Deleting the manifest stops the service and removes it from discovery.
     std::fs::remove_file(dir.join("hot.yaml")).unwrap();
     wait_dead(pid(&v3), "the deleted service");
