@@ -173,6 +173,15 @@ pub fn is_valid_name(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
+/// The validity (`not_before`, `not_after`, Unix seconds) of the first certificate in
+/// `pem`, if it parses.
+pub fn pem_validity(pem: &str) -> Option<(i64, i64)> {
+    let (_, block) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).ok()?;
+    let cert = block.parse_x509().ok()?;
+    let v = cert.validity();
+    Some((v.not_before.timestamp(), v.not_after.timestamp()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

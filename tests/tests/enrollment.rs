@@ -225,11 +225,42 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
     let r: RenewResult = parse(&c.ctl_ok(&["cert", "renew", "--node", "w1", "-o", "json"]));
     assert_eq!(r.old_serial.as_deref(), Some(before.as_str()));
     assert_ne!(r.new_serial, before);
-    let out = c.ctl_ok(&["cert", "renew", "--all"]);
+    // Nothing is due on fresh certificates; --force renews every node anyway.
+    let none = c.ctl(&["cert", "renew"]);
+    assert!(none.status.success(), "{}", stderr(&none));
+    assert!(
+        stderr(&none).contains("No node certificate is due")
+            || stdout(&none).contains("No node certificate is due"),
+        "{}",
+        stdout(&none)
+    );
+    let out = c.ctl_ok(&["cert", "renew", "--force"]);
     assert!(
         out.contains("coord") && out.contains("w1") && out.contains("renewed"),
         "{out}"
     );
+    // An admin signed in with a certificate: --force renews that certificate too.
+    c.ctl_ok(&[
+        "cert",
+        "issue",
+        "--user",
+        "root-op",
+        "--role",
+        "admin",
+        "--context-name",
+        "adm",
+    ]);
+    let old = std::fs::read(c.path("certs/adm.crt")).unwrap();
+    let out = c.ctl(&["--context", "adm", "cert", "renew", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("renewed the operator certificate of context `adm`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_ne!(std::fs::read(c.path("certs/adm.crt")).unwrap(), old);
+    let who: WhoAmI = parse(&c.ctl_ok(&["--context", "adm", "whoami", "-o", "json"]));
+    assert_eq!((who.user.as_str(), who.role), ("root-op", Role::Admin));
 
     // Revoking the node: its restart cannot renew with the revoked certificate (refused),
     // but the vault still opens and the error names the cause.

@@ -156,6 +156,47 @@ pub async fn cert_cmd(env: &Session, cmd: CertCmd) -> Result<(), CtlError> {
     }
 }
 
+/// The current context's own operator certificate, when it signs in with one that is due
+/// (or with `force`): a new key and certificate replace its files. Told on stderr, so the
+/// output stays the nodes' table. Needs the admin role, as any `cert issue`.
+async fn renew_own_certificate(
+    env: &Session,
+    client: &p2p_shared::ApiClient,
+    force: bool,
+) -> Result<(), CtlError> {
+    let (name, ctx) = env.context()?;
+    let Some(cert) = ctx.client_cert.clone() else {
+        return Ok(());
+    };
+    // Due with under a third of its life left (at most 30 days): a certificate issued for
+    // 30 days is not due the day it was made.
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let due = std::fs::read_to_string(&cert)
+        .ok()
+        .and_then(|pem| p2p_shared::identity::pem_validity(&pem))
+        .is_none_or(|(from, until)| until - now < ((until - from) / 3).min(DUE_DAYS * 86400));
+    if !due && !force {
+        return Ok(());
+    }
+    let me = client.whoami().await?;
+    let (files, _) = issue_files(
+        env,
+        client,
+        me.user,
+        me.role.to_string(),
+        None,
+        Some(name.clone()),
+        true,
+    )
+    .await?;
+    eprintln!(
+        "renewed the operator certificate of context `{name}`: serial {}, valid until {}",
+        files.serial,
+        rfc3339(files.not_after)
+    );
+    Ok(())
+}
+
 /// A node certificate with fewer days left than this is due (the nodes' default
 /// `renew_before`).
 const DUE_DAYS: i64 = 30;
@@ -165,6 +206,11 @@ async fn renew_all(
     client: &p2p_shared::ApiClient,
     force: bool,
 ) -> Result<(), CtlError> {
+    if let Err(e) = renew_own_certificate(env, client, force).await {
+        eprintln!(
+            "p2pctl: this context's operator certificate is due, but could not be renewed ({e}); an admin renews it with `p2pctl cert issue --user USER --role ROLE --context-name NAME --force`"
+        );
+    }
     let mut nodes = client.nodes().await?.nodes;
     if !force {
         let due: std::collections::HashSet<String> = client
@@ -248,7 +294,9 @@ struct IssuedFiles {
     context: String,
 }
 
-async fn issue(
+/// Has the coordinator sign a new operator certificate for a key made here, writes both,
+/// and saves a context that signs in with them.
+async fn issue_files(
     env: &Session,
     client: &p2p_shared::ApiClient,
     user: String,
@@ -256,7 +304,7 @@ async fn issue(
     ttl: Option<std::time::Duration>,
     context_name: Option<String>,
     force: bool,
-) -> Result<(), CtlError> {
+) -> Result<(IssuedFiles, String), CtlError> {
     let role: Role = role.parse().map_err(CtlError::usage)?;
     let name = context_name.unwrap_or_else(|| format!("{user}-cert"));
     if env.config.contexts.contains_key(&name) && !force {
@@ -313,15 +361,31 @@ async fn issue(
         },
     );
     config.save(&env.path)?;
-    let files = IssuedFiles {
-        user,
-        role,
-        serial: issued.serial,
-        not_after: issued.not_after,
-        certificate: cert_path,
-        key: key_path,
-        context: name,
-    };
+    Ok((
+        IssuedFiles {
+            user,
+            role,
+            serial: issued.serial,
+            not_after: issued.not_after,
+            certificate: cert_path,
+            key: key_path,
+            context: name,
+        },
+        ctx_name,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn issue(
+    env: &Session,
+    client: &p2p_shared::ApiClient,
+    user: String,
+    role: String,
+    ttl: Option<std::time::Duration>,
+    context_name: Option<String>,
+    force: bool,
+) -> Result<(), CtlError> {
+    let (files, ctx_name) = issue_files(env, client, user, role, ttl, context_name, force).await?;
     report(env.global.output, &files, || {
         format!(
             "Issued certificate {} for {} ({}), valid until {}\n  certificate {}\n  key         {}\nContext `{}` (server of `{ctx_name}`) signs in with it: p2pctl --context {} whoami",
