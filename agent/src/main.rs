@@ -311,8 +311,14 @@ async fn run_dev(args: &NodeArgs, dev: DevArgs) -> Result<()> {
     ] {
         stop.push(signal(kind).context("cannot listen for signals")?);
     }
-    let cluster =
-        p2pd::node::dev::start_dev(dev.port, dev.state_dir, ctl_config, dev.services_dir).await?;
+    let cluster = p2pd::node::dev::start_dev(
+        dev.port,
+        dev.state_dir,
+        ctl_config,
+        dev.services_dir,
+        args.log_level.as_deref().unwrap_or("warn"),
+    )
+    .await?;
     print!("{}", cluster.summary());
     notify_systemd_ready();
     futures_util::future::select_all(stop.iter_mut().map(|s| Box::pin(s.recv()))).await;

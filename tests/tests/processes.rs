@@ -300,6 +300,21 @@ fn dev_cluster_is_usable_by_p2pctl_with_no_setup() {
         1,
         "{group}"
     );
+    // Every agent's own records are collected, under its own name, on every coordinator.
+    let own = wait_for(START, || {
+        let out = p2pctl(
+            &ctl,
+            &["logs", "--node", "c2", "--service", "p2pd", "-o", "json"],
+            &[],
+        );
+        let recs: Vec<p2p_shared::logs::LogRecord> =
+            out.status.success().then(|| parse(&stdout(&out)))?;
+        (!recs.is_empty() && recs.iter().all(|r| r.node_id == "c2")).then_some(())
+    });
+    assert!(
+        own.is_some(),
+        "c2's own records never reached the coordinator asked"
+    );
     let out = p2pctl(&ctl, &["context", "ls", "-o", "json"], &[]);
     let ctxs: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(ctxs[0]["name"], "dev");

@@ -36,6 +36,8 @@ pub enum DevError {
     NoGroup(Duration),
     #[error("cannot keep the dev cluster's password in {0}: {1}")]
     Secret(PathBuf, std::io::Error),
+    #[error("cannot start a dev agent's runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 /// Where a dev cluster keeps its vault and admin passwords (mode 0600, beside the nodes).
@@ -78,6 +80,8 @@ pub struct DevCluster {
     pub admin_password: zeroize::Zeroizing<String>,
     /// The services directory every node supervises, if one was given.
     pub services_dir: Option<PathBuf>,
+    /// Each agent's runtime (see `dev_agent.rs`), kept until the agents have stopped.
+    runtimes: super::dev_agent::Runtimes,
     _temp: Option<tempfile::TempDir>,
 }
 
@@ -87,7 +91,26 @@ pub async fn start_dev(
     state_dir: Option<PathBuf>,
     ctl_config: PathBuf,
     services_dir: Option<PathBuf>,
+    terminal_level: &str,
 ) -> Result<DevCluster, DevError> {
+    let mut runtimes = super::dev_agent::Runtimes::default();
+    // Each agent on a runtime of its own, with its own tracing (see `dev_agent.rs`).
+    let mut start = async |mut opts: AgentOptions| -> Result<RunningAgent, DevError> {
+        let name = opts
+            .config
+            .node_id
+            .as_ref()
+            .map(|n| n.as_str().to_string())
+            .unwrap_or_default();
+        let (runtime, capture) =
+            super::dev_agent::runtime(&name, terminal_level).map_err(DevError::Runtime)?;
+        opts.log_capture = capture;
+        let started = runtime.spawn(start(opts));
+        runtimes.0.push(runtime);
+        Ok(started
+            .await
+            .map_err(|e| DevError::Runtime(std::io::Error::other(e)))??)
+    };
     let services_dir = services_dir.map(|d| std::path::absolute(&d).unwrap_or(d));
     let (state_dir, temp) = match state_dir {
         Some(d) => (d, None),
@@ -204,6 +227,7 @@ pub async fn start_dev(
         ctl_config,
         admin_password,
         services_dir,
+        runtimes,
         _temp: temp,
     })
 }
@@ -264,5 +288,6 @@ impl DevCluster {
         futures_util::future::join_all(self.workers.into_iter().map(RunningAgent::shutdown)).await;
         futures_util::future::join_all(self.coordinators.into_iter().map(RunningAgent::shutdown))
             .await;
+        drop(self.runtimes);
     }
 }

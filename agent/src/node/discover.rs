@@ -57,12 +57,15 @@ pub fn spawn(
             if next == known {
                 continue;
             }
-            tracing::info!(
-                target: "p2pd::discover",
-                coordinators = %next.iter().map(|c| c.node_id.as_str()).collect::<Vec<_>>().join(","),
-                "the coordinators this node talks to changed"
-            );
             pki.set_coordinators(next.clone());
+            // Alone in its group (a single coordinator) is nothing worth a line.
+            if !next.is_empty() {
+                tracing::info!(
+                    target: "p2pd::discover",
+                    coordinators = %next.iter().map(|c| c.node_id.as_str()).collect::<Vec<_>>().join(","),
+                    "the coordinators this node talks to changed"
+                );
+            }
             if matches!(source, Source::Gossip(_)) {
                 save(&vault, &next);
             }

@@ -6,6 +6,7 @@
 pub mod addresses;
 pub mod bootstrap;
 pub mod dev;
+mod dev_agent;
 mod discover;
 mod error;
 mod identity;
