@@ -143,6 +143,18 @@ fn init_start_login_and_list_nodes_with_the_real_binaries() {
     assert!(out.status.success(), "{}", stderr(&out));
     let out = p2pctl(&node.ctl_config(), &["nodes", "ls"], &[]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // A wrong password says what to check (not "run p2pctl login", which this is).
+    let out = p2pctl(
+        &node.ctl_config(),
+        &["login", "--user", "admin"],
+        &[("P2PCTL_PASSWORD", "not-the-password")],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("check the user name"),
+        "{}",
+        stderr(&out)
+    );
     // A context pinning another CA says so, with both fingerprints and what to do.
     let other = format!("SHA256:{}", "ab".repeat(32));
     let server = format!("https://127.0.0.1:{}", node.port);

@@ -17,8 +17,9 @@ pub enum PasswordError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the password is empty")]
-    Empty,
+    /// What was empty: a file, a variable, a flag's value, what was typed.
+    #[error("{0} is empty")]
+    Empty(String),
     #[error(
         "no password given: use --password-file FILE, the P2PD_PASSWORD variable, a systemd credential named p2pd-password, or run on a terminal to be prompted"
     )]
@@ -91,12 +92,15 @@ pub fn read_secret_file(path: &Path) -> Result<Zeroizing<String>, PasswordError>
         );
     let trimmed = raw.strip_suffix('\n').unwrap_or(&raw);
     let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
-    non_empty(Zeroizing::new(trimmed.to_string()))
+    non_empty(
+        Zeroizing::new(trimmed.to_string()),
+        &format!("file {}", path.display()),
+    )
 }
 
-fn non_empty(p: Zeroizing<String>) -> Result<Zeroizing<String>, PasswordError> {
+fn non_empty(p: Zeroizing<String>, what: &str) -> Result<Zeroizing<String>, PasswordError> {
     if p.is_empty() {
-        Err(PasswordError::Empty)
+        Err(PasswordError::Empty(what.to_string()))
     } else {
         Ok(p)
     }
@@ -109,13 +113,13 @@ impl PasswordSources {
             tracing::warn!(
                 "--password is visible to other users in the process list; prefer --password-file or P2PD_PASSWORD"
             );
-            return non_empty(Zeroizing::new(p.clone()));
+            return non_empty(Zeroizing::new(p.clone()), "the value of --password");
         }
         if let Some(path) = &self.file {
             return read_secret_file(path);
         }
         if let Some(p) = &self.env {
-            return non_empty(p.clone());
+            return non_empty(p.clone(), "P2PD_PASSWORD");
         }
         if let Some(dir) = std::env::var_os("CREDENTIALS_DIRECTORY") {
             let path = Path::new(&dir).join(CREDENTIAL_NAME);
@@ -143,7 +147,7 @@ pub fn prompt_on_tty(prompt: &str, confirm: bool) -> Result<Zeroizing<String>, P
             return Err(PasswordError::Mismatch);
         }
     }
-    non_empty(first)
+    non_empty(first, "the password typed")
 }
 
 #[cfg(test)]
@@ -157,6 +161,6 @@ mod tests {
         std::fs::write(&p, "s3cret\n").unwrap();
         assert_eq!(read_secret_file(&p).unwrap().as_str(), "s3cret");
         std::fs::write(&p, "\n").unwrap();
-        assert!(matches!(read_secret_file(&p), Err(PasswordError::Empty)));
+        assert!(matches!(read_secret_file(&p), Err(PasswordError::Empty(_))));
     }
 }

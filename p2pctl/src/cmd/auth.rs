@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::read_password;
 use crate::cli::LoginArgs;
-use crate::error::CtlError;
+use crate::error::{CtlError, Exit};
 use crate::output::{Tabular, print, report, rfc3339, table};
 use crate::session::Session;
 
@@ -64,7 +64,22 @@ pub async fn login(env: &mut Session, args: LoginArgs) -> Result<(), CtlError> {
     };
     let client = env.client_for(&server, &fingerprint, None, &fallbacks)?;
     let password = read_password(args.password_file.as_ref(), "P2PCTL_PASSWORD", "Password: ")?;
-    let resp = client.login(&LoginRequest { user, password }).await?;
+    let who = user.clone();
+    let resp = client
+        .login(&LoginRequest { user, password })
+        .await
+        .map_err(|e| match e {
+            // Not "run p2pctl login": this is it.
+            p2p_shared::ClientError::Api {
+                status: 401,
+                message,
+                ..
+            } => CtlError::new(
+                Exit::Auth,
+                format!("{message}: check the user name (`{who}`, --user) and the password"),
+            ),
+            other => other.into(),
+        })?;
     // The other coordinators, for failing over; a cluster of one (or an older one) has none.
     let servers = {
         let signed_in = env.client_for(
