@@ -137,6 +137,10 @@ fn services_see_none_of_the_agents_secrets() {
     }
     assert!(env.iter().any(|l| l.starts_with("PATH=")), "{env:?}");
     assert!(env.contains(&"P2P_SERVICE=printenv"), "{env:?}");
+    // It knows its node: name and own address.
+    assert!(env.contains(&"P2P_NODE_ID=coord"), "{env:?}");
+    let address = format!("P2P_NODE_ADDRESS={}", c.ip(1));
+    assert!(env.contains(&address.as_str()), "{env:?}");
 
     // A manifest's `user:` is who the service runs as (p2pd must be root to switch).
     if euid() != 0 {

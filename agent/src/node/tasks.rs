@@ -219,6 +219,12 @@ impl Tasks {
                 config: config.services.clone(),
                 node_id: b.node_id.clone(),
                 marker: marker_for(&config.state_directory),
+                address: b
+                    .endpoint
+                    .api_address
+                    .rsplit_once(':')
+                    .map(|(ip, _)| ip.trim_matches(['[', ']']).to_string())
+                    .unwrap_or_default(),
                 local: b.local.clone(),
                 membership: membership.clone(),
                 sink: LogSink::new(logs.clone()),

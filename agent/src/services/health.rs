@@ -27,6 +27,7 @@ pub fn spawn_checker(
     cwd: PathBuf,
     run_as: RunAs,
     marker: String,
+    env: std::collections::BTreeMap<String, String>,
     http: &mut Option<reqwest::Client>,
     events: mpsc::UnboundedSender<Event>,
 ) -> tokio::task::JoinHandle<()> {
@@ -59,6 +60,7 @@ pub fn spawn_checker(
                 run_as: &run_as,
                 marker: &marker,
                 service: &who.name,
+                env: &env,
             };
             let ok = run_probe(&probe, check.timeout, client.as_ref(), &target).await;
             // A slow starter is not failing yet: only successes count during start_period.
@@ -84,6 +86,8 @@ pub struct Target<'a> {
     pub run_as: &'a RunAs,
     pub marker: &'a str,
     pub service: &'a str,
+    /// What the probe's environment holds beyond the allow-list (the node's identity).
+    pub env: &'a std::collections::BTreeMap<String, String>,
 }
 
 /// One probe; anything but a clear success within `timeout` is a failure.
@@ -111,11 +115,10 @@ pub async fn run_probe(
             let Some((program, args)) = argv.split_first() else {
                 return false;
             };
-            let env = std::collections::BTreeMap::new();
             let child = launch::command(&Program {
                 command: program,
                 args,
-                env: &env,
+                env: target.env,
                 cwd: target.cwd,
                 run_as: target.run_as,
                 marker: target.marker,
@@ -179,11 +182,13 @@ mod tests {
     async fn probe(p: Probe) -> bool {
         let http = http_client().unwrap();
         let run_as = super::super::launch::agent_user().unwrap();
+        let env = std::collections::BTreeMap::new();
         let target = Target {
             cwd: Path::new("/"),
             run_as: &run_as,
             marker: "test-marker",
             service: "probe-test",
+            env: &env,
         };
         run_probe(&p, Duration::from_millis(500), Some(&http), &target).await
     }

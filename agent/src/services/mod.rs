@@ -165,6 +165,9 @@ pub struct SupervisorOptions {
     pub config: ServicesConfig,
     pub node_id: String,
     pub marker: String,
+    /// The node's own address (its advertised IP), handed to services as
+    /// `P2P_NODE_ADDRESS` so that each binds its node's address, not a shared one.
+    pub address: String,
     pub local: Arc<LocalStore>,
     pub membership: Arc<Membership>,
     pub sink: LogSink,

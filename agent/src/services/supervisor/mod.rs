@@ -71,6 +71,9 @@ struct Supervisor {
     published: BTreeMap<String, String>,
     system: Option<sysinfo::System>,
     drain_deadline: Option<Instant>,
+    /// What every service and command probe learns of its node: `P2P_NODE_ID`,
+    /// `P2P_NODE_ADDRESS`.
+    node_env: BTreeMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +96,12 @@ pub fn spawn(
         snapshot: snapshot.clone(),
         clock: opts.membership.clock,
     };
+    let node_env = BTreeMap::from([
+        ("P2P_NODE_ID".to_string(), opts.node_id.clone()),
+        ("P2P_NODE_ADDRESS".to_string(), opts.address.clone()),
+    ]);
     let sup = Supervisor {
+        node_env,
         desired: opts.local.service_desired()?,
         http: None,
         dir: opts.config.directory.clone(),
@@ -346,8 +354,12 @@ impl Supervisor {
                     )
                     .map_err(SpawnError::from)
                     .and_then(|run_as| {
+                        let mut manifest = slot.manifest.clone();
+                        manifest
+                            .env
+                            .extend(self.node_env.iter().map(|(k, v)| (k.clone(), v.clone())));
                         let pid = process::spawn(
-                            &slot.manifest,
+                            &manifest,
                             &base,
                             &run_as,
                             &self.opts.marker,
@@ -373,6 +385,7 @@ impl Supervisor {
                                     base.clone(),
                                     run_as,
                                     self.opts.marker.clone(),
+                                    self.node_env.clone(),
                                     &mut self.http,
                                     self.events.clone(),
                                 ));

@@ -193,6 +193,7 @@ impl Supervisor {
                         self.dir.clone().unwrap_or_default(),
                         run_as,
                         self.opts.marker.clone(),
+                        self.node_env.clone(),
                         &mut self.http,
                         self.events.clone(),
                     ));
