@@ -20,17 +20,29 @@ pub struct Checked {
     pub checker: u64,
 }
 
+/// How a command probe is launched: the service's directory and user, the agent's marker
+/// and the node's environment.
+pub struct ProbeLaunch {
+    pub cwd: PathBuf,
+    pub run_as: RunAs,
+    pub marker: String,
+    pub env: std::collections::BTreeMap<String, String>,
+}
+
 /// Runs `check` against the process `who` names until aborted.
 pub fn spawn_checker(
     who: Checked,
     check: HealthCheck,
-    cwd: PathBuf,
-    run_as: RunAs,
-    marker: String,
-    env: std::collections::BTreeMap<String, String>,
+    launch: ProbeLaunch,
     http: &mut Option<reqwest::Client>,
     events: mpsc::UnboundedSender<Event>,
 ) -> tokio::task::JoinHandle<()> {
+    let ProbeLaunch {
+        cwd,
+        run_as,
+        marker,
+        env,
+    } = launch;
     let probe = check.probe();
     let client = match (&probe, http.as_ref()) {
         (Some(Probe::Http(_)), None) => match http_client() {

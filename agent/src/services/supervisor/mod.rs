@@ -382,10 +382,12 @@ impl Supervisor {
                                         checker: slot.checker_id,
                                     },
                                     check,
-                                    base.clone(),
-                                    run_as,
-                                    self.opts.marker.clone(),
-                                    self.node_env.clone(),
+                                    health::ProbeLaunch {
+                                        cwd: base.clone(),
+                                        run_as,
+                                        marker: self.opts.marker.clone(),
+                                        env: self.node_env.clone(),
+                                    },
                                     &mut self.http,
                                     self.events.clone(),
                                 ));

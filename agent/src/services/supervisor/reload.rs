@@ -190,10 +190,12 @@ impl Supervisor {
                             checker: slot.checker_id,
                         },
                         check,
-                        self.dir.clone().unwrap_or_default(),
-                        run_as,
-                        self.opts.marker.clone(),
-                        self.node_env.clone(),
+                        health::ProbeLaunch {
+                            cwd: self.dir.clone().unwrap_or_default(),
+                            run_as,
+                            marker: self.opts.marker.clone(),
+                            env: self.node_env.clone(),
+                        },
                         &mut self.http,
                         self.events.clone(),
                     ));
