@@ -62,7 +62,8 @@ pub(crate) fn describe(err: &reqwest::Error) -> String {
 }
 
 /// True when a request failed because a certificate was refused, by us or by the server.
-pub(crate) fn certificate_failure(err: &reqwest::Error) -> bool {
+/// The first rustls error in `err`'s chain (directly, or inside an `io::Error`).
+fn tls_error(err: &reqwest::Error) -> Option<&rustls::Error> {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = source {
         let tls = e.downcast_ref::<rustls::Error>().or_else(|| {
@@ -70,23 +71,30 @@ pub(crate) fn certificate_failure(err: &reqwest::Error) -> bool {
                 .and_then(|io| io.get_ref())
                 .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         });
-        if let Some(tls) = tls {
-            return matches!(
-                tls,
-                rustls::Error::InvalidCertificate(_)
-                    | rustls::Error::NoCertificatesPresented
-                    | rustls::Error::AlertReceived(
-                        rustls::AlertDescription::BadCertificate
-                            | rustls::AlertDescription::CertificateRevoked
-                            | rustls::AlertDescription::CertificateExpired
-                            | rustls::AlertDescription::CertificateUnknown
-                            | rustls::AlertDescription::UnknownCA
-                            | rustls::AlertDescription::UnsupportedCertificate
-                            | rustls::AlertDescription::AccessDenied
-                    )
-            );
+        if tls.is_some() {
+            return tls;
         }
         source = e.source();
+    }
+    None
+}
+
+pub(crate) fn certificate_failure(err: &reqwest::Error) -> bool {
+    if let Some(tls) = tls_error(err) {
+        return matches!(
+            tls,
+            rustls::Error::InvalidCertificate(_)
+                | rustls::Error::NoCertificatesPresented
+                | rustls::Error::AlertReceived(
+                    rustls::AlertDescription::BadCertificate
+                        | rustls::AlertDescription::CertificateRevoked
+                        | rustls::AlertDescription::CertificateExpired
+                        | rustls::AlertDescription::CertificateUnknown
+                        | rustls::AlertDescription::UnknownCA
+                        | rustls::AlertDescription::UnsupportedCertificate
+                        | rustls::AlertDescription::AccessDenied
+                )
+        );
     }
     // Connectors may wrap the TLS error so that it cannot be downcast; rustls's messages
     // are stable, so fall back to them.
@@ -126,19 +134,11 @@ pub(crate) fn api_error(status: StatusCode, body: &[u8]) -> ClientError {
 
 /// What our own certificate verifier said, in words, if it refused the server.
 pub(crate) fn verifier_message(err: &reqwest::Error) -> Option<String> {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = source {
-        let tls = e.downcast_ref::<rustls::Error>().or_else(|| {
-            e.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        });
-        if let Some(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(o))) = tls
-            && let Some(m) = o.0.downcast_ref::<crate::tls::PinMismatch>()
-        {
-            return Some(m.to_string());
-        }
-        source = e.source();
+    if let Some(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(o))) =
+        tls_error(err)
+        && let Some(m) = o.0.downcast_ref::<crate::tls::PinMismatch>()
+    {
+        return Some(m.to_string());
     }
     // Connectors may wrap the TLS error so that it cannot be downcast: read rustls's Debug
     // rendering of it instead.

@@ -152,7 +152,16 @@ pub async fn cert_cmd(env: &Session, cmd: CertCmd) -> Result<(), CtlError> {
             ttl,
             context_name,
             force,
-        } => issue(env, &client, user, role, ttl, context_name, force).await,
+        } => {
+            let req = IssueRequest {
+                user,
+                role,
+                ttl,
+                context_name,
+                force,
+            };
+            issue(env, &client, req).await
+        }
     }
 }
 
@@ -179,16 +188,14 @@ async fn renew_own_certificate(
         return Ok(());
     }
     let me = client.whoami().await?;
-    let (files, _) = issue_files(
-        env,
-        client,
-        me.user,
-        me.role.to_string(),
-        None,
-        Some(name.clone()),
-        true,
-    )
-    .await?;
+    let req = IssueRequest {
+        user: me.user,
+        role: me.role.to_string(),
+        ttl: None,
+        context_name: Some(name.clone()),
+        force: true,
+    };
+    let (files, _) = issue_files(env, client, req).await?;
     eprintln!(
         "renewed the operator certificate of context `{name}`: serial {}, valid until {}",
         files.serial,
@@ -294,17 +301,31 @@ struct IssuedFiles {
     context: String,
 }
 
+/// What `cert issue` asks for (also what `cert renew` asks for the context's own).
+struct IssueRequest {
+    user: String,
+    role: String,
+    ttl: Option<std::time::Duration>,
+    /// Default: `<user>-cert`.
+    context_name: Option<String>,
+    /// Replace a context of that name.
+    force: bool,
+}
+
 /// Has the coordinator sign a new operator certificate for a key made here, writes both,
 /// and saves a context that signs in with them.
 async fn issue_files(
     env: &Session,
     client: &p2p_shared::ApiClient,
-    user: String,
-    role: String,
-    ttl: Option<std::time::Duration>,
-    context_name: Option<String>,
-    force: bool,
+    req: IssueRequest,
 ) -> Result<(IssuedFiles, String), CtlError> {
+    let IssueRequest {
+        user,
+        role,
+        ttl,
+        context_name,
+        force,
+    } = req;
     let role: Role = role.parse().map_err(CtlError::usage)?;
     let name = context_name.unwrap_or_else(|| format!("{user}-cert"));
     if env.config.contexts.contains_key(&name) && !force {
@@ -375,17 +396,12 @@ async fn issue_files(
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn issue(
     env: &Session,
     client: &p2p_shared::ApiClient,
-    user: String,
-    role: String,
-    ttl: Option<std::time::Duration>,
-    context_name: Option<String>,
-    force: bool,
+    req: IssueRequest,
 ) -> Result<(), CtlError> {
-    let (files, ctx_name) = issue_files(env, client, user, role, ttl, context_name, force).await?;
+    let (files, ctx_name) = issue_files(env, client, req).await?;
     report(env.global.output, &files, || {
         format!(
             "Issued certificate {} for {} ({}), valid until {}\n  certificate {}\n  key         {}\nContext `{}` (server of `{ctx_name}`) signs in with it: p2pctl --context {} whoami",
