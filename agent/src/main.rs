@@ -27,6 +27,36 @@ fn raise_open_file_limit() {
     }
 }
 
+/// glibc raises its mmap threshold to the largest block freed so far (an Argon2 buffer:
+/// tens of MiB) and its trim threshold to twice that; from then on such buffers come from
+/// the arenas and stay resident after they are freed (tens of MiB after one login). Fixed
+/// thresholds keep big buffers mmapped, so freeing returns them; two arenas are plenty for
+/// an agent's few threads and stop per-thread arenas from each keeping their own free space.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)] // the one FFI call of the binary: glibc has no safe binding for this
+fn tune_allocator() {
+    const THRESHOLD: libc::c_int = 256 * 1024;
+    // SAFETY: mallopt only sets allocator parameters; called before any other thread runs.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, THRESHOLD);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, THRESHOLD);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
+
+/// Runtime worker threads: a worker node's load is a few timers and connections, so two
+/// suffice whatever the core count; a coordinator serves the cluster and gets every core.
+fn worker_threads(config: Option<&Config>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    match config {
+        Some(c) if !c.coordinator_mode => cores.min(2),
+        _ => cores,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Before any thread exists: secrets leave the environment, so services never see them,
@@ -34,7 +64,15 @@ fn main() -> ExitCode {
     let secrets = take_env_secrets();
     nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     raise_open_file_limit();
+    tune_allocator();
+    // The node's configuration decides the runtime's size; if it does not load, `run_node`
+    // loads it again to report why.
+    let node_config = match cli.command {
+        None => load_config(&cli.node).ok(),
+        Some(_) => None,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(worker_threads(node_config.as_ref()))
         .enable_all()
         .build()
     {
@@ -44,7 +82,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli, &secrets)) {
+    match runtime.block_on(run(cli, node_config, &secrets)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One line an operator can act on; the chain gives the cause.
@@ -133,9 +171,9 @@ fn password_sources(args: &NodeArgs, secrets: &EnvSecrets) -> PasswordSources {
     }
 }
 
-async fn run(cli: Cli, secrets: &EnvSecrets) -> Result<()> {
+async fn run(cli: Cli, node_config: Option<Config>, secrets: &EnvSecrets) -> Result<()> {
     match cli.command {
-        None => run_node(&cli.node, secrets).await,
+        None => run_node(&cli.node, node_config, secrets).await,
         Some(Cmd::Init {
             admin_password_file,
         }) => run_init(&cli.node, secrets, admin_password_file.as_deref()).await,
@@ -147,8 +185,11 @@ async fn run(cli: Cli, secrets: &EnvSecrets) -> Result<()> {
     }
 }
 
-async fn run_node(args: &NodeArgs, secrets: &EnvSecrets) -> Result<()> {
-    let config = load_config(args)?;
+async fn run_node(args: &NodeArgs, loaded: Option<Config>, secrets: &EnvSecrets) -> Result<()> {
+    let config = match loaded {
+        Some(c) => c,
+        None => load_config(args)?,
+    };
     let log_capture = init_tracing(&config, args.log_level.as_deref());
     let join_token = join_token(args, &config)?;
     let password = password_sources(args, secrets).resolve("Vault password", false)?;

@@ -12,7 +12,7 @@ use crate::broadcast::BroadcastQueue;
 use crate::config::Config;
 use crate::member::State;
 use crate::swim::{Output, Stats, Table};
-use crate::wire::{Msg, Packet, Update, encoded_len};
+use crate::wire::{Msg, Packet, Update, VIEW_EXT_LEN, encoded_len};
 
 #[derive(Debug)]
 pub(crate) struct Dissemination {
@@ -73,7 +73,9 @@ impl Dissemination {
         self.recent_dead.push(node.to_string());
     }
 
-    /// Encodes `msg` with as many queued updates as fit, `first` ahead of them.
+    /// Encodes `msg` with as many queued updates as fit, `first` ahead of them, and the
+    /// short view hash `view` if given.
+    #[allow(clippy::too_many_arguments)]
     pub fn send(
         &mut self,
         cfg: &Config,
@@ -82,13 +84,15 @@ impl Dissemination {
         to: SocketAddr,
         msg: Msg,
         first: Vec<Update>,
+        view: Option<u32>,
     ) {
-        let base = encoded_len(&msg) + 3 + first.iter().map(encoded_len).sum::<usize>();
+        let ext = if view.is_some() { VIEW_EXT_LEN } else { 0 };
+        let base = encoded_len(&msg) + 3 + ext + first.iter().map(encoded_len).sum::<usize>();
         let budget = cfg.max_packet.saturating_sub(base);
         let limit = retransmit_limit(cfg, members);
         let mut updates = first;
         updates.extend(self.broadcasts.take(budget, limit));
-        let payload = Packet { msg, updates }.encode();
+        let payload = Packet { msg, updates }.encode_with_view(view);
         stats.packets_out += 1;
         stats.bytes_out += payload.len() as u64;
         self.out.push_back(Output::Send { to, payload });
@@ -168,7 +172,7 @@ impl Dissemination {
             if self.broadcasts.is_empty() {
                 break;
             }
-            self.send(cfg, members, stats, addr, Msg::Gossip, Vec::new());
+            self.send(cfg, members, stats, addr, Msg::Gossip, Vec::new(), None);
         }
     }
 }

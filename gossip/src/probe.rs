@@ -205,7 +205,8 @@ impl Prober {
                 seq,
                 target: target.clone(),
             };
-            p.send(addr, ping, buddy.clone());
+            let wanted = p.view_wanted;
+            p.send_viewed(addr, ping, buddy.clone(), wanted);
         }
         self.probe = Some(Probe {
             target,
@@ -294,7 +295,8 @@ impl Prober {
                     p.stats.misdirected += 1;
                     return;
                 }
-                p.send(from, Msg::Ack { seq }, Vec::new());
+                let asked = p.view_asked;
+                p.send_viewed(from, Msg::Ack { seq }, Vec::new(), asked);
             }
             Msg::PingReq { seq, target, addrs } => self.relay(now, from, seq, target, addrs, p),
             Msg::Ack { seq } => self.on_ack(seq, p),

@@ -13,7 +13,7 @@ use crate::member::{Member, State};
 use rand::rngs::SmallRng;
 
 use crate::config::Config;
-use crate::swim::{Output, Swim, Table};
+use crate::swim::{Output, Stats, Swim, Table};
 use crate::wire::Update;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,37 +98,53 @@ impl SyncResponse {
     }
 }
 
+/// The digest of a member table, sorted by name.
+fn digest_of(table: &Table) -> Vec<DigestEntry> {
+    let mut d: Vec<DigestEntry> = table
+        .values()
+        .map(|m| DigestEntry {
+            node: m.name.clone(),
+            incarnation: m.incarnation,
+            state: m.state,
+            meta_version: m.meta_version,
+            meta_hash: meta_hash(m),
+        })
+        .collect();
+    d.sort_by(|a, b| a.node.cmp(&b.node));
+    d
+}
+
+/// A hash of the whole view; equal views give equal hashes on every node.
+fn view_hash_of(table: &Table) -> [u8; 16] {
+    let mut h = Sha256::new();
+    for e in digest_of(table) {
+        h.update(e.node.as_bytes());
+        h.update([0, e.state.rank()]);
+        h.update(e.incarnation.to_be_bytes());
+        h.update(e.meta_version.to_be_bytes());
+        h.update(e.meta_hash.to_be_bytes());
+    }
+    let full = h.finalize();
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&full[..16]);
+    out
+}
+
+/// The first 4 bytes of the view hash, which acks carry. A rare collision only makes a
+/// node skip one push-pull it would have needed; the next interval compares again.
+pub(crate) fn short_view_hash(table: &Table) -> u32 {
+    let h = view_hash_of(table);
+    u32::from_be_bytes([h[0], h[1], h[2], h[3]])
+}
+
 impl Swim {
     pub fn digest(&self) -> Vec<DigestEntry> {
-        let mut d: Vec<DigestEntry> = self
-            .table()
-            .values()
-            .map(|m| DigestEntry {
-                node: m.name.clone(),
-                incarnation: m.incarnation,
-                state: m.state,
-                meta_version: m.meta_version,
-                meta_hash: meta_hash(m),
-            })
-            .collect();
-        d.sort_by(|a, b| a.node.cmp(&b.node));
-        d
+        digest_of(self.table())
     }
 
     /// A hash of the whole view; equal views give equal hashes on every node.
     pub fn view_hash(&self) -> [u8; 16] {
-        let mut h = Sha256::new();
-        for e in self.digest() {
-            h.update(e.node.as_bytes());
-            h.update([0, e.state.rank()]);
-            h.update(e.incarnation.to_be_bytes());
-            h.update(e.meta_version.to_be_bytes());
-            h.update(e.meta_hash.to_be_bytes());
-        }
-        let full = h.finalize();
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&full[..16]);
-        out
+        view_hash_of(self.table())
     }
 
     /// The first message of a periodic exchange.
@@ -328,18 +344,34 @@ impl Swim {
     }
 }
 
-/// When the next push-pull runs, and the last churn that keeps it at the fast end.
+/// When the next push-pull runs. A quiet cluster backs off toward `sync_interval_max`; and
+/// when a peer's ack showed a view equal to ours since the last exchange was due, the
+/// exchange with a live member is skipped: anti-entropy would have found nothing to send.
+/// Until one has, our pings carry our short view hash, and a pinged node answers with its
+/// own (4 + 1 bytes each way, once per interval in a quiet cluster).
 #[derive(Debug)]
 pub(crate) struct SyncSchedule {
     next: Millis,
     last_churn: Millis,
+    /// Consecutive plans without churn: each doubles the interval, up to the maximum.
+    quiet: u32,
+    /// When an ack last carried a view hash equal to ours.
+    agreed: Option<Millis>,
+    /// When the last plan ran.
+    planned: Millis,
 }
+
+/// Doublings of the interval a quiet cluster backs off by (then the maximum caps it).
+const MAX_QUIET_DOUBLINGS: u32 = 4;
 
 impl SyncSchedule {
     pub fn new(next: Millis, now: Millis) -> Self {
         Self {
             next,
             last_churn: now,
+            quiet: 0,
+            agreed: None,
+            planned: now,
         }
     }
 
@@ -350,6 +382,18 @@ impl SyncSchedule {
     /// A member changed state: the cluster is churning.
     pub fn churned(&mut self, now: Millis) {
         self.last_churn = now;
+        self.quiet = 0;
+    }
+
+    /// A peer's view hash equalled ours at `now`.
+    pub fn agreed(&mut self, now: Millis) {
+        self.agreed = Some(now);
+    }
+
+    /// A peer showed the same view since the last exchange was due: the next one can be
+    /// skipped, and pings need not ask again.
+    pub fn in_sync(&self) -> bool {
+        self.agreed.is_some_and(|t| t >= self.planned)
     }
 
     fn interval(&self, now: Millis, cfg: &Config, members: usize) -> Millis {
@@ -364,6 +408,8 @@ impl SyncSchedule {
             min
         } else {
             scaled
+                .saturating_mul(1 << self.quiet.min(MAX_QUIET_DOUBLINGS))
+                .min(max)
         }
     }
 
@@ -376,11 +422,17 @@ impl SyncSchedule {
         me: &str,
         table: &Table,
         rng: &mut SmallRng,
+        stats: &mut Stats,
     ) -> Vec<Output> {
         use rand::seq::SliceRandom;
         let interval = self.interval(now, cfg, table.len());
         let jitter = rand::Rng::gen_range(rng, 0..=interval / 10);
         self.next = now + interval - interval / 20 + jitter;
+        let in_sync = self.in_sync();
+        if self.last_churn < self.planned {
+            self.quiet = self.quiet.saturating_add(1);
+        }
+        self.planned = now;
         let mut live: Vec<(&String, &Member)> = Vec::new();
         let mut dead: Vec<(&String, &Member)> = Vec::new();
         for (name, m) in table.iter() {
@@ -396,7 +448,10 @@ impl SyncSchedule {
         live.sort_by(|a, b| a.0.cmp(b.0));
         dead.sort_by(|a, b| a.0.cmp(b.0));
         let mut outs = Vec::new();
-        if let Some((name, m)) = live.choose(rng) {
+        if in_sync && !live.is_empty() {
+            stats.syncs_skipped += 1;
+        } else if let Some((name, m)) = live.choose(rng) {
+            stats.syncs_started += 1;
             outs.push(Output::Sync {
                 node: (*name).clone(),
                 addrs: m.probe_addrs(),

@@ -481,3 +481,58 @@ fn a_join_into_a_thousand_nodes_with_fifty_services_each_is_paged() {
         "the seed did not learn the joiner"
     );
 }
+
+#[test]
+fn a_quiet_cluster_skips_push_pull_because_acks_show_equal_views() {
+    let n = 20;
+    let mut sim = Sim::converged(SimConfig::new(n, 31));
+    sim.run_until(60_000);
+    let started = |sim: &Sim| {
+        (0..n)
+            .map(|i| sim.swim(i).stats().syncs_started)
+            .sum::<u64>()
+    };
+    let skipped = |sim: &Sim| {
+        (0..n)
+            .map(|i| sim.swim(i).stats().syncs_skipped)
+            .sum::<u64>()
+    };
+    let (s0, k0) = (started(&sim), skipped(&sim));
+    sim.run_until(60_000 + 600_000);
+    let (s, k) = (started(&sim) - s0, skipped(&sim) - k0);
+    // Ten quiet minutes: every node was due about 20 times (backing off to 30 s), and
+    // every time an ack had shown it a peer with the same view.
+    assert!(k >= n as u64 * 15, "skipped {k}");
+    assert_eq!(s, 0, "no exchange with a live member in a quiet cluster");
+}
+
+#[test]
+fn a_node_whose_news_was_lost_still_spreads_it_by_push_pull() {
+    let n = 20;
+    let mut sim = Sim::converged(SimConfig::new(n, 32));
+    sim.run_until(60_000);
+    let before = sim.swim(5).stats().syncs_started;
+    // Cut off, node 5 changes its metadata: its gossip of the change goes nowhere and its
+    // retransmissions are spent by the time the cut heals.
+    sim.partition(|i| u32::from(i == 5));
+    sim.swim_mut(5).set_meta("role", Some("coordinator".into()));
+    sim.run_until(61_000);
+    sim.heal();
+    let healed = sim.now();
+    let mut everywhere = None;
+    for step in 1..=180 {
+        sim.run_until(healed + step * 500);
+        if (0..n).all(|o| {
+            sim.swim(o)
+                .member(&node_name(5))
+                .is_some_and(|m| m.meta_value("role") == Some("coordinator"))
+        }) {
+            everywhere = Some(step * 500);
+            break;
+        }
+    }
+    let took = everywhere.expect("every node learned node 5's change");
+    // Node 5's acks disagreed with everyone's view, so it did not skip its exchange.
+    assert!(sim.swim(5).stats().syncs_started > before);
+    assert!(took <= 60_000, "took {took} ms");
+}

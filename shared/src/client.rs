@@ -94,6 +94,11 @@ impl ClientOptions {
     }
 }
 
+/// HTTP/2 pings while a call is in flight, and how long one may go unanswered (the same
+/// as the servers').
+const H2_PING_INTERVAL: Duration = Duration::from_secs(30);
+const H2_PING_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Longest body a call reads unless it says otherwise.
 pub const MAX_RESPONSE: usize = 32 * 1024 * 1024;
 /// Longest error body read.
@@ -110,6 +115,8 @@ pub struct ApiClient {
     token: Option<String>,
     wait_out_rate_limit: Option<RateLimitNotice>,
     consistent: bool,
+    /// Each request's timeout when set (see [`ApiClient::with_timeout`]); else the client's.
+    request_timeout: Option<Duration>,
     /// The coordinators the last answer named (`X-P2P-Coordinators`).
     announced: Arc<std::sync::Mutex<Option<Vec<String>>>>,
 }
@@ -147,6 +154,11 @@ impl ApiClient {
             // Below the servers' idle_connection_timeout (60 s by default): the client
             // closes an idle connection first, so no request races the server's close.
             .pool_idle_timeout(Duration::from_secs(50))
+            // While a call is in flight (a long-poll, a log stream), ping: a peer that
+            // vanished without closing is noticed in 40 s, not at the call's timeout.
+            .http2_keep_alive_interval(H2_PING_INTERVAL)
+            .http2_keep_alive_timeout(H2_PING_TIMEOUT)
+            .http2_keep_alive_while_idle(false)
             .build()
             .map_err(|e| ClientError::Unreachable {
                 server: base.clone(),
@@ -159,12 +171,18 @@ impl ApiClient {
             token: opts.token,
             wait_out_rate_limit: opts.wait_out_rate_limit,
             consistent: opts.consistent,
+            request_timeout: None,
             announced: Arc::default(),
         })
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.http
+    /// The same client (sharing its connections) with `timeout` for each request; calls
+    /// that take their own timeout, such as long-polls, still use theirs.
+    pub fn with_timeout(&self, timeout: Duration) -> Self {
+        Self {
+            request_timeout: Some(timeout),
+            ..self.clone()
+        }
     }
 
     pub fn base_url(&self) -> &str {
@@ -392,6 +410,9 @@ impl ApiClient {
             .request(method, format!("{}{}", self.base_url(), path));
         if self.consistent && read {
             req = req.query(&[("consistent", "true")]);
+        }
+        if let Some(t) = self.request_timeout {
+            req = req.timeout(t);
         }
         match &self.token {
             Some(token) => req.bearer_auth(token),

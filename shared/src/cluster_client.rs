@@ -15,10 +15,8 @@ impl ApiClient {
     /// One push-pull step between nodes (`POST /v1/gossip/sync`): opaque compressed bytes,
     /// at most `limit` of them.
     pub async fn gossip_sync(&self, body: Vec<u8>, limit: usize) -> Result<Vec<u8>, ClientError> {
-        let url = format!("{}/v1/gossip/sync", self.base_url());
         let req = self
-            .http()
-            .post(&url)
+            .request(Method::POST, "/v1/gossip/sync")
             .header(
                 reqwest::header::CONTENT_TYPE,
                 "application/x-p2p-gossip-sync",

@@ -25,7 +25,6 @@ pub const META_ROLE: &str = "role";
 pub const META_VERSION: &str = "version";
 pub const META_CERT_SERIAL: &str = "cert_serial";
 pub const META_CERT_NOT_AFTER: &str = "cert_not_after";
-pub const META_LOAD: &str = "load";
 pub const META_KEYRING: &str = "gossip_keyring";
 
 /// Shared between the runner, the sync tasks and the API.

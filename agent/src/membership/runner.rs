@@ -15,8 +15,7 @@ use tokio::sync::{Semaphore, watch};
 use super::seal::{Keys, MAX_DATAGRAM, Sealer};
 use super::sync::{client_for, exchange, routable_first};
 use super::{
-    Clock, META_CERT_NOT_AFTER, META_CERT_SERIAL, META_KEYRING, META_LOAD, META_ROLE, META_VERSION,
-    Membership,
+    Clock, META_CERT_NOT_AFTER, META_CERT_SERIAL, META_KEYRING, META_ROLE, META_VERSION, Membership,
 };
 use crate::config::GossipConfig as GossipSettings;
 use crate::pki::NodePki;
@@ -235,13 +234,6 @@ async fn join(m: &Membership, ctx: &Running) -> bool {
     false
 }
 
-fn load_average() -> Option<String> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    let one: f64 = text.split_whitespace().next()?.parse().ok()?;
-    // Coarse on purpose: every change is gossiped.
-    Some(format!("{:.1}", (one * 2.0).round() / 2.0))
-}
-
 fn publish_meta(m: &Membership, pki: &NodePki) {
     let cert = pki.current();
     let mut core = m.core();
@@ -251,9 +243,6 @@ fn publish_meta(m: &Membership, pki: &NodePki) {
         Some(cert.info.not_after.unix_timestamp().to_string()),
     );
     core.set_meta(META_KEYRING, Some(m.sealer.key_version().to_string()));
-    if let Some(load) = load_average() {
-        core.set_meta(META_LOAD, Some(load));
-    }
 }
 
 async fn run(

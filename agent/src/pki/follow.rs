@@ -15,8 +15,11 @@ use super::NodePki;
 use super::renew::targets;
 use crate::retry::Backoff;
 
-/// How long a coordinator holds a long-poll open.
-pub const LONG_POLL: Duration = Duration::from_secs(25);
+/// How long a coordinator holds a long-poll open. Changes are answered at once, so this
+/// only sets how often an idle follower asks again (Consul's blocking queries wait 5
+/// minutes too); a vanished coordinator is noticed sooner, by the HTTP/2 pings of the
+/// shared connection the long-poll rides on.
+pub const LONG_POLL: Duration = Duration::from_secs(300);
 /// The client timeout of everything but the long poll itself (which sets its own).
 const PEER_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);

@@ -9,6 +9,7 @@ pub mod follow;
 pub mod issuer;
 pub mod join_tokens;
 pub mod own_cert;
+pub mod peers;
 pub mod renew;
 pub mod renewal;
 pub mod revocations;
@@ -70,6 +71,10 @@ impl Material {
     }
 }
 
+/// The default timeout of a kept peer client; every call sets its own (see
+/// `ApiClient::with_timeout`), so this only shapes the connect timeout (at most 5 s).
+const PEER_CONNECT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The coordinators a worker learned at enrolment, as its vault keeps them.
 pub fn stored_coordinators(vault: &Vault) -> Vec<CoordinatorInfo> {
     vault
@@ -97,46 +102,66 @@ pub struct NodePki {
     pub revoked: Arc<RevocationList>,
     current: RwLock<CurrentCert>,
     coordinators: RwLock<Vec<CoordinatorInfo>>,
+    peers: peers::PeerPool<p2p_shared::ApiClient>,
+    /// Bumped by every [`NodePki::install`]: kept clients present the old certificate.
+    installs: std::sync::atomic::AtomicU64,
 }
 
 impl NodePki {
     /// An mTLS client to another node of the cluster, authenticated with this node's
-    /// certificate; with `expected`, the peer must be that node.
+    /// certificate; with `expected`, the peer must be that node. Kept and shared (see
+    /// `peers`): calls to the same peer reuse one connection. `timeout` bounds each call.
     pub fn peer_client(
         &self,
         server: String,
         expected: Option<String>,
         timeout: std::time::Duration,
     ) -> Result<p2p_shared::ApiClient, p2p_shared::ClientError> {
-        let mut opts = p2p_shared::ClientOptions::new(
-            server,
-            p2p_shared::ServerTrust::CaCert(self.ca_der.clone()),
-        );
-        opts.identity = Some(self.cell.clone());
-        opts.revoked = Some(self.revoked.clone());
-        opts.expected_node = expected;
-        opts.timeout = timeout;
-        p2p_shared::ApiClient::new(opts)
+        self.pooled(server, expected, false)
+            .map(|c| c.with_timeout(timeout))
     }
 
     /// An mTLS client to a coordinator: the peer's certificate must carry the coordinator
     /// role, so a worker can never pose as one (to collect secrets or feed stale state).
+    /// Kept and shared like [`NodePki::peer_client`].
     pub fn coordinator_client(
         &self,
         server: String,
         expected: Option<String>,
         timeout: std::time::Duration,
     ) -> Result<p2p_shared::ApiClient, p2p_shared::ClientError> {
-        let mut opts = p2p_shared::ClientOptions::new(
-            server,
-            p2p_shared::ServerTrust::CaCert(self.ca_der.clone()),
+        self.pooled(server, expected, true)
+            .map(|c| c.with_timeout(timeout))
+    }
+
+    fn pooled(
+        &self,
+        server: String,
+        expected: Option<String>,
+        coordinator: bool,
+    ) -> Result<p2p_shared::ApiClient, p2p_shared::ClientError> {
+        let epoch = (
+            *self.revoked.subscribe().borrow(),
+            self.installs.load(std::sync::atomic::Ordering::Relaxed),
         );
-        opts.identity = Some(self.cell.clone());
-        opts.revoked = Some(self.revoked.clone());
-        opts.expected_node = expected;
-        opts.require_coordinator = true;
-        opts.timeout = timeout;
-        p2p_shared::ApiClient::new(opts)
+        self.peers
+            .get(server, expected, coordinator, epoch, |server, expected| {
+                let mut opts = p2p_shared::ClientOptions::new(
+                    server,
+                    p2p_shared::ServerTrust::CaCert(self.ca_der.clone()),
+                );
+                opts.identity = Some(self.cell.clone());
+                opts.revoked = Some(self.revoked.clone());
+                opts.expected_node = expected;
+                opts.require_coordinator = coordinator;
+                opts.timeout = PEER_CONNECT_PATIENCE;
+                p2p_shared::ApiClient::new(opts)
+            })
+    }
+
+    /// How many peer clients are kept, and how many were built (each a new connection).
+    pub fn peer_pool_stats(&self) -> peers::PoolStats {
+        self.peers.stats()
     }
 
     /// The node `node_id` with certificate material `m`.
@@ -162,6 +187,8 @@ impl NodePki {
                 info,
             }),
             coordinators: RwLock::new(coordinators),
+            peers: peers::PeerPool::default(),
+            installs: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -184,6 +211,8 @@ impl NodePki {
         let key = certified_key(vec![cert_der.clone(), self.ca_der.clone()], key_pkcs8)
             .map_err(|e| PkiError::BadMaterial(e.to_string()))?;
         self.cell.swap(key);
+        self.installs
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = CurrentCert {
             der: cert_der,
             info: info.clone(),

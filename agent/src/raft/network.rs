@@ -40,32 +40,21 @@ const CONNECTION_PATIENCE: Duration = Duration::from_secs(5);
 pub struct Network {
     pki: Arc<NodePki>,
     contacts: Arc<Contacts>,
-    clients: Arc<std::sync::Mutex<std::collections::HashMap<RaftId, ApiClient>>>,
 }
 
 impl Network {
     pub fn new(pki: Arc<NodePki>, contacts: Arc<Contacts>) -> Self {
-        Self {
-            pki,
-            contacts,
-            clients: Arc::default(),
-        }
+        Self { pki, contacts }
     }
 
-    fn client_for(&self, target: RaftId, node: &Coordinator) -> Result<ApiClient, ClientError> {
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(c) = clients.get(&target)
-            && c.base_url().ends_with(&node.api_address)
-        {
-            return Ok(c.clone());
-        }
-        let c = self.pki.coordinator_client(
+    /// The node's kept client to that coordinator (one HTTP/2 connection carries the
+    /// heartbeats and everything else this node sends it).
+    fn client_for(&self, node: &Coordinator) -> Result<ApiClient, ClientError> {
+        self.pki.coordinator_client(
             node.api_address.clone(),
             Some(node.node_id.clone()),
             CONNECTION_PATIENCE,
-        )?;
-        clients.insert(target, c.clone());
-        Ok(c)
+        )
     }
 }
 
@@ -76,7 +65,7 @@ impl RaftNetworkFactory<TypeConfig> for Network {
         Peer {
             target,
             node: node.clone(),
-            client: self.client_for(target, node),
+            client: self.client_for(node),
             contacts: self.contacts.clone(),
         }
     }

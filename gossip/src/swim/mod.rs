@@ -89,6 +89,10 @@ pub struct Stats {
     pub stalls: u64,
     /// Metadata updates refused for exceeding the per-member caps.
     pub meta_refused: u64,
+    /// Push-pull exchanges with a live member begun, and skipped because an ack since the
+    /// previous one showed a peer with the same view.
+    pub syncs_started: u64,
+    pub syncs_skipped: u64,
 }
 
 /// One node's membership core. The member table and the merge rules live here; the failure
@@ -200,6 +204,8 @@ impl Swim {
                 rng: &mut self.rng,
                 stats: &mut self.stats,
                 gossip: &mut self.gossip,
+                view_wanted: !self.sync.in_sync(),
+                view_asked: false,
             },
         )
     }
@@ -328,7 +334,9 @@ impl Swim {
         if now >= self.sync.next() {
             self.reap(now);
             let (cfg, me) = (&self.cfg, self.me.as_str());
-            let outs = self.sync.plan(now, cfg, me, &self.table, &mut self.rng);
+            let outs = self
+                .sync
+                .plan(now, cfg, me, &self.table, &mut self.rng, &mut self.stats);
             for o in outs {
                 self.gossip.output(o);
             }
@@ -349,7 +357,7 @@ impl Swim {
     /// Handles one decrypted datagram from `from`.
     pub fn handle_packet(&mut self, now: Millis, from: SocketAddr, payload: &[u8]) {
         self.stats.packets_in += 1;
-        let packet = match Packet::decode(payload) {
+        let (packet, view) = match Packet::decode_with_view(payload) {
             Ok(p) => p,
             Err(_) => {
                 self.stats.undecodable += 1;
@@ -359,7 +367,11 @@ impl Swim {
         for u in packet.updates {
             self.apply_update(now, u);
         }
+        if view.is_some_and(|v| v == crate::sync::short_view_hash(&self.table)) {
+            self.sync.agreed(now);
+        }
         let (prober, mut parts) = self.prober_parts();
+        parts.view_asked = view.is_some();
         prober.handle(now, from, packet.msg, &mut parts);
         self.gossip(Round::IfUrgent, now);
     }

@@ -90,6 +90,11 @@ pub(crate) struct Parts<'a> {
     pub rng: &'a mut SmallRng,
     pub stats: &'a mut Stats,
     pub gossip: &'a mut Dissemination,
+    /// Attach our view hash to the pings we start: no ack has shown an equal view since the
+    /// last push-pull was due (see `sync.rs`).
+    pub view_wanted: bool,
+    /// The packet being handled carried the sender's view hash: answer with ours.
+    pub view_asked: bool,
 }
 
 impl Parts<'_> {
@@ -97,6 +102,14 @@ impl Parts<'_> {
     pub fn send(&mut self, to: SocketAddr, msg: Msg, first: Vec<Update>) {
         let members = self.table.len();
         self.gossip
-            .send(self.cfg, members, self.stats, to, msg, first);
+            .send(self.cfg, members, self.stats, to, msg, first, None);
+    }
+
+    /// Like [`Parts::send`], with this node's short view hash after the packet if `view`.
+    pub fn send_viewed(&mut self, to: SocketAddr, msg: Msg, first: Vec<Update>, view: bool) {
+        let members = self.table.len();
+        let view = view.then(|| crate::sync::short_view_hash(self.table));
+        self.gossip
+            .send(self.cfg, members, self.stats, to, msg, first, view);
     }
 }
