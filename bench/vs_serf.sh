@@ -58,6 +58,14 @@ counters() {
 }
 ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# Where a process's resident memory is: its own executable's pages, shared libraries, and
+# anonymous memory (heap, arenas, stacks), in KiB.
+where_rss() {
+  awk -v exe="$(readlink "/proc/$1/exe")" '
+    /^[0-9a-f]+-[0-9a-f]+ / { name = $6 }
+    /^Rss:/ { if (name == exe) e += $2; else if (name ~ /\.so/) l += $2; else a += $2 }
+    END { printf "%d KiB executable, %d KiB libraries, %d KiB anonymous", e, l, a }' "/proc/$1/smaps"
+}
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 now_ms() { date +%s%3N; }
 hz=$(getconf CLK_TCK)
@@ -138,6 +146,7 @@ p2pd_join=$(( $(now_ms) - t_last ))
 read -r -a p2pd_idle <<<"$(idle p2pd "${ppid[@]}")"
 p2pd_coord_rss=$(rss_kib "${ppid[1]}")
 p2pd_worker_rss=$(for i in $(seq 2 "$n"); do rss_kib "${ppid[$i]}"; done | median)
+echo "p2pd coordinator: $(where_rss "${ppid[1]}"); worker w2: $(where_rss "${ppid[2]}")"
 victim=w$n
 t0=$(now_ms); kill -9 "${ppid[$n]}"
 p2pd_detect=$(detect "$work/p2pd" "$victim" 'member is dead.*member=VICTIM\b' "$t0")
@@ -165,6 +174,7 @@ serf_join=$(( $(now_ms) - t_last ))
 read -r -a serf_idle <<<"$(idle serf "${spid[@]}")"
 serf_rss=$(for i in $(seq 1 "$n"); do rss_kib "${spid[$i]}"; done | median)
 serf_rss1=$(rss_kib "${spid[1]}")
+echo "serf s2: $(where_rss "${spid[2]}")"
 t0=$(now_ms); kill -9 "${spid[$n]}"
 serf_detect=$(detect "$work/serf" "s$n" 'EventMemberFailed: VICTIM\b' "$t0")
 { kill -9 "${spid[@]}"; wait; } 2>/dev/null || true

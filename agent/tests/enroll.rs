@@ -321,6 +321,58 @@ async fn revocation_refuses_new_handshakes_and_closes_open_connections() {
     coord.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kept_peer_connections_are_reused_and_dropped_when_the_peer_is_revoked() {
+    let (net, dir, coord) = cluster().await;
+    let t = token(&coord, None, 2, Duration::from_secs(600)).await;
+    let w1 = worker(&net, 2, "w1", dir.path(), &coord, Some(&t))
+        .await
+        .unwrap();
+    let w2 = worker(&net, 3, "w2", dir.path(), &coord, Some(&t))
+        .await
+        .unwrap();
+    let at = format!("https://{}", w2.local_addr);
+    let call = || {
+        w1.pki()
+            .peer_client(at.clone(), Some("w2".into()), Duration::from_secs(5))
+            .unwrap()
+    };
+    let built = w1.pki().peer_pool_stats().built;
+    call().node_status().await.unwrap();
+    call().node_status().await.unwrap();
+    assert_eq!(
+        w1.pki().peer_pool_stats().built,
+        built + 1,
+        "two calls to one peer share one client"
+    );
+
+    admin(&coord)
+        .revoke_cert(&RevokeCertRequest {
+            node_id: Some("w2".into()),
+            serial: None,
+        })
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while w1.revoked_count() == 0 {
+        assert!(Instant::now() < deadline, "w1 never learned the revocation");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // w2 does not close w1's connection (w1's certificate is fine): only dropping the kept
+    // client makes the next call handshake again, and the handshake refuses w2.
+    let r = call().node_status().await;
+    assert!(
+        matches!(
+            r,
+            Err(ClientError::Rejected { .. }) | Err(ClientError::Unreachable { .. })
+        ),
+        "a revoked peer was still reachable over a kept connection: {r:?}"
+    );
+    w1.shutdown().await;
+    w2.shutdown().await;
+    coord.shutdown().await;
+}
+
 async fn raw_mtls(
     node: &Obtained,
     addr: SocketAddr,

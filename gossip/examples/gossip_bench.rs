@@ -89,19 +89,37 @@ fn dissemination(n: usize, seeds: u64) -> (f64, f64) {
 
 /// Sealing (key version, nonce, tag, flags) adds this much to every datagram.
 const SEAL_OVERHEAD: f64 = 30.0;
+/// IPv4 and UDP headers: what a datagram costs on the wire beyond its sealed payload.
+const IP_UDP_HEADERS: f64 = 28.0;
 
-fn idle_bandwidth(n: usize) -> (f64, f64, f64) {
+/// Idle traffic per node from 60 s to 180 s after a converged start: UDP payload B/s, the
+/// same on the wire (sealed, with IP and UDP headers) B/s, datagrams/s, push-pull payload
+/// B/s, and push-pull exchanges begun per node-hour.
+fn idle_bandwidth(n: usize) -> (f64, f64, f64, f64, f64) {
     let mut sim = Sim::converged(SimConfig::new(n, 77));
     sim.run_until(60_000);
     let udp0: u64 = sim.udp_bytes.iter().sum();
     let pk0: u64 = sim.udp_packets.iter().sum();
     let sync0: u64 = sim.sync_bytes.iter().sum();
+    let started = |sim: &Sim| {
+        (0..n)
+            .map(|i| sim.swim(i).stats().syncs_started)
+            .sum::<u64>()
+    };
+    let ex0 = started(&sim);
     sim.run_until(180_000);
     let udp = (sim.udp_bytes.iter().sum::<u64>() - udp0) as f64;
     let packets = (sim.udp_packets.iter().sum::<u64>() - pk0) as f64;
     let sync = (sim.sync_bytes.iter().sum::<u64>() - sync0) as f64;
+    let exchanges = (started(&sim) - ex0) as f64;
     let per = |b: f64| b / n as f64 / 120.0;
-    (per(udp), per(udp + packets * SEAL_OVERHEAD), per(sync))
+    (
+        per(udp),
+        per(udp + packets * (SEAL_OVERHEAD + IP_UDP_HEADERS)),
+        per(packets),
+        per(sync),
+        per(exchanges) * 3600.0,
+    )
 }
 
 /// LZ4 on what gets big: a join (the whole view) and a full piggyback datagram.
@@ -191,11 +209,11 @@ fn main() {
         println!();
     }
     if run("idle") {
-        println!("idle traffic per node (UDP payload / sealed datagrams / push-pull payload)");
+        println!("idle traffic per node (UDP payload / on the wire / push-pull)");
         for &n in sizes {
-            let (udp, sealed, sync) = idle_bandwidth(n);
+            let (udp, wire, packets, sync, exchanges) = idle_bandwidth(n);
             println!(
-                "  N={n:<5} {udp:.1} B/s payload, {sealed:.1} B/s sealed, push-pull {sync:.1} B/s"
+                "  N={n:<5} {udp:.1} B/s payload, {wire:.1} B/s on the wire ({packets:.2} datagrams/s), push-pull {sync:.1} B/s ({exchanges:.1} exchanges per node-hour)"
             );
         }
         println!();

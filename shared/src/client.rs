@@ -94,10 +94,11 @@ impl ClientOptions {
     }
 }
 
-/// HTTP/2 pings while a call is in flight, and how long one may go unanswered (the same
-/// as the servers').
-const H2_PING_INTERVAL: Duration = Duration::from_secs(30);
-const H2_PING_TIMEOUT: Duration = Duration::from_secs(10);
+/// TCP keep-alive of client connections: probe after this long without traffic, then
+/// every interval, and give up after the retries.
+const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
+const TCP_KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
+const TCP_KEEPALIVE_RETRIES: u32 = 3;
 
 /// Longest body a call reads unless it says otherwise.
 pub const MAX_RESPONSE: usize = 32 * 1024 * 1024;
@@ -154,11 +155,12 @@ impl ApiClient {
             // Below the servers' idle_connection_timeout (60 s by default): the client
             // closes an idle connection first, so no request races the server's close.
             .pool_idle_timeout(Duration::from_secs(50))
-            // While a call is in flight (a long-poll, a log stream), ping: a peer that
-            // vanished without closing is noticed in 40 s, not at the call's timeout.
-            .http2_keep_alive_interval(H2_PING_INTERVAL)
-            .http2_keep_alive_timeout(H2_PING_TIMEOUT)
-            .http2_keep_alive_while_idle(false)
+            // A peer that vanished without closing (a long-poll's coordinator, a log
+            // stream's node) is noticed within a minute, not at the call's timeout. TCP
+            // keep-alive rather than HTTP/2 pings: a bare 52-byte probe, not a TLS record.
+            .tcp_keepalive(TCP_KEEPALIVE)
+            .tcp_keepalive_interval(TCP_KEEPALIVE_INTERVAL)
+            .tcp_keepalive_retries(TCP_KEEPALIVE_RETRIES)
             .build()
             .map_err(|e| ClientError::Unreachable {
                 server: base.clone(),

@@ -159,6 +159,11 @@ impl RunningAgent {
         self.state.control.as_ref().map(|c| c.raft.coordinators())
     }
 
+    /// This node's certificates, revocation list and kept peer clients.
+    pub fn pki(&self) -> &Arc<crate::pki::NodePki> {
+        &self.state.pki
+    }
+
     /// Revoked serials this node currently enforces.
     pub fn revoked_count(&self) -> usize {
         self.state.pki.revoked.len()
