@@ -14,6 +14,7 @@ pub mod context;
 pub mod limits;
 pub mod logs;
 pub mod membership;
+pub mod metrics;
 pub mod node;
 pub mod operators;
 pub mod pki;

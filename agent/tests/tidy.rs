@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["pki", "operators"],
     &["membership", "logs", "raft"],
     &["services"],
+    &["metrics"],
     &["context"],
     &["api"],
     &["node"],

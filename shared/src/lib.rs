@@ -14,6 +14,8 @@ pub mod identity;
 pub mod jointoken;
 pub mod logs;
 pub mod logs_client;
+pub mod metrics;
+mod metrics_client;
 mod pki_client;
 pub mod services;
 mod services_client;

@@ -42,8 +42,10 @@ mod gossip_routes;
 mod inflight;
 pub mod limit;
 mod log_routes;
+mod metrics_routes;
 mod operators;
 mod pki_routes;
+mod prometheus;
 mod raft_routes;
 pub mod server;
 mod service_routes;
@@ -72,6 +74,26 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub fn new(ctx: NodeContext) -> Self {
         Self(Arc::new(ctx))
+    }
+
+    /// One of `caller`'s few slots for an expensive query (a fan-out to many nodes); held
+    /// until the answer is built.
+    pub fn query_slot(
+        &self,
+        caller: &extract::Caller,
+    ) -> Result<crate::limits::rate::StreamSlot, ApiError> {
+        self.limits
+            .queries
+            .open(&crate::limits::rate::Caller::User(caller.user.clone()))
+            .map_err(|limited| {
+                self.limits.report_refusal(&limited);
+                ApiError::RateLimited(limited)
+            })
+    }
+
+    /// The node's context, to move into blocking work.
+    pub fn context(&self) -> Arc<NodeContext> {
+        self.0.clone()
     }
 
     pub fn control(&self) -> Result<&ControlPlane, ApiError> {
@@ -148,6 +170,10 @@ pub fn router(state: AppState, max_body: usize) -> Router {
             "/v1/node/services/{name}/{action}",
             post(service_routes::node_control),
         )
+        .route("/metrics", get(metrics_routes::prometheus))
+        .route("/v1/metrics/nodes", get(metrics_routes::nodes))
+        .route("/v1/metrics/nodes/{id}", get(metrics_routes::node))
+        .route("/v1/node/metrics", get(metrics_routes::node_metrics))
         .route("/v1/logs", get(log_routes::query))
         .route("/v1/cluster/logs/cursor", get(log_routes::cursor))
         .route(
@@ -192,6 +218,10 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             limit::limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics_routes::observe,
         ))
         .layer(axum::middleware::from_fn(inflight::track))
         .with_state(state)

@@ -111,14 +111,7 @@ pub(super) async fn status(
 ) -> Result<Json<ServiceStatusList>, ApiError> {
     let found = instances_of(&s, &name, filter.node.as_deref())?;
     // A fan-out is an expensive query: one of the caller's few, and a few nodes at a time.
-    let _slot = s
-        .limits
-        .queries
-        .open(&crate::limits::rate::Caller::User(caller.user.clone()))
-        .map_err(|limited| {
-            s.limits.report_refusal(&limited);
-            ApiError::RateLimited(limited)
-        })?;
+    let _slot = s.query_slot(&caller)?;
     let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(FANOUT));
     let mut asks = tokio::task::JoinSet::new();
     for inst in found {

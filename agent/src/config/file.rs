@@ -16,8 +16,8 @@ use super::limits::{
 };
 use super::{
     Config, ConfigError, DEFAULT_CHALLENGE_PORT, DEFAULT_PORT, GossipConfig, HttpConfig, LogFormat,
-    LogLevel, LogsConfig, NodeName, PkiConfig, RaftConfig, ServicesConfig, de_duration,
-    default_state_directory,
+    LogLevel, LogsConfig, MetricsConfig, NodeName, PkiConfig, RaftConfig, ServicesConfig,
+    de_duration, default_state_directory,
 };
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -137,6 +137,11 @@ pub struct ConfigFile {
     /// Entries kept in the Raft log behind a snapshot, so a coordinator that was briefly
     /// away catches up from the log rather than a whole snapshot.
     pub raft_logs_kept: u64,
+    /// How often the node samples its resources.
+    #[serde(deserialize_with = "de_duration")]
+    pub metrics_interval: Duration,
+    /// Samples kept of the node's resources.
+    pub metrics_history: usize,
 }
 
 impl Default for ConfigFile {
@@ -185,6 +190,8 @@ impl Default for ConfigFile {
             max_log_entries_per_node: 200_000,
             raft_snapshot_every: 1000,
             raft_logs_kept: 1000,
+            metrics_interval: Duration::from_secs(2),
+            metrics_history: 300,
         }
     }
 }
@@ -236,6 +243,10 @@ impl From<ConfigFile> for Config {
             raft: RaftConfig {
                 snapshot_every: f.raft_snapshot_every,
                 logs_kept: f.raft_logs_kept,
+            },
+            metrics: MetricsConfig {
+                interval: f.metrics_interval,
+                history: f.metrics_history,
             },
         }
     }
@@ -315,6 +326,8 @@ pub const KEYS: &[&str] = &[
     "max_log_entries_per_node",
     "raft_snapshot_every",
     "raft_logs_kept",
+    "metrics_interval",
+    "metrics_history",
 ];
 
 impl Config {

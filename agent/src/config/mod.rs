@@ -43,6 +43,7 @@ pub struct Config {
     pub services: ServicesConfig,
     pub logs: LogsConfig,
     pub raft: RaftConfig,
+    pub metrics: MetricsConfig,
 }
 
 /// The HTTPS listener (the gossip UDP socket shares its address and port number).
@@ -99,6 +100,15 @@ pub struct LogsConfig {
     pub max_entries: u64,
     /// Most records kept of any one node (so one noisy node cannot evict the others').
     pub max_entries_per_node: u64,
+}
+
+/// The node's resource sampler.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsConfig {
+    /// A sample every this long.
+    pub interval: Duration,
+    /// Samples kept (per node, on every node that holds them).
+    pub history: usize,
 }
 
 /// A coordinator's Raft log compaction.
@@ -301,6 +311,16 @@ impl Config {
         }
         if self.logs.max_entries_per_node < 10 {
             return Err(err("max_log_entries_per_node must be at least 10".into()));
+        }
+        if self.metrics.interval < Duration::from_millis(500)
+            || self.metrics.interval > Duration::from_secs(3600)
+        {
+            return Err(err("metrics_interval must be between 500ms and 1h".into()));
+        }
+        if !(100..=100_000).contains(&self.metrics.history) {
+            return Err(err(
+                "metrics_history must be between 100 (what the dashboard draws) and 100000".into(),
+            ));
         }
         if self.raft.snapshot_every < 10 {
             return Err(err("raft_snapshot_every must be at least 10".into()));

@@ -247,6 +247,18 @@ impl Tasks {
         let config = &b.config;
         let limits = crate::limits::Limits::new(&config.limits);
         let settle = identity.settle;
+        let metrics = Arc::new(crate::metrics::Metrics::new(
+            config.metrics.interval,
+            config.metrics.history,
+        ));
+        self.handles.push(crate::metrics::spawn(
+            metrics.clone(),
+            b.node_id.clone(),
+            config.state_directory.clone(),
+            subsystems.services.clone(),
+            subsystems.membership.clock,
+            self.shutdown.clone(),
+        ));
         let state = AppState::new(NodeContext {
             node_id: b.node_id.clone(),
             role: role(config),
@@ -256,6 +268,7 @@ impl Tasks {
             membership: subsystems.membership,
             services: subsystems.services,
             logs: subsystems.logs,
+            metrics,
             shutdown: self.shutdown.clone(),
             limits: limits.clone(),
             control: identity.control,

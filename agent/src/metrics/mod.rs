@@ -1,0 +1,158 @@
+//! Every node measures itself: a sample of its resources every `metrics_interval`, kept in
+//! a fixed ring of `metrics_history` samples. `procfs.rs` reads the kernel's counters,
+//! `sampler.rs` turns two readings into a sample, `history.rs` keeps them, `prometheus.rs`
+//! renders `/metrics`. Each agent owns its own (many agents can share a test process).
+
+pub mod history;
+pub mod procfs;
+pub mod prometheus;
+pub mod sampler;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use p2p_shared::metrics::NodeSample;
+use tokio::sync::watch;
+
+use crate::clock::Clock;
+use crate::services::Services;
+use history::History;
+use sampler::{Reading, Sampler};
+
+/// Most interfaces and services one sample lists: a sample's size, and so the ring's, is
+/// bounded whatever the host has.
+pub const MAX_INTERFACES: usize = 16;
+pub const MAX_SERVICES: usize = 128;
+
+/// This node's samples: the latest (watchers wake on each) and the ring.
+#[derive(Debug)]
+pub struct Metrics {
+    pub interval: Duration,
+    /// The API's request counters (`/metrics`).
+    pub api: prometheus::ApiCounters,
+    latest: watch::Sender<Option<NodeSample>>,
+    history: Mutex<History>,
+}
+
+impl Metrics {
+    pub fn new(interval: Duration, capacity: usize) -> Self {
+        Self {
+            interval,
+            api: prometheus::ApiCounters::default(),
+            latest: watch::Sender::new(None),
+            history: Mutex::new(History::new(capacity)),
+        }
+    }
+
+    pub fn latest(&self) -> Option<NodeSample> {
+        self.latest.borrow().clone()
+    }
+
+    /// Wakes on every new sample.
+    pub fn subscribe(&self) -> watch::Receiver<Option<NodeSample>> {
+        self.latest.subscribe()
+    }
+
+    /// The last `points` samples (all kept if `None`), oldest first.
+    pub fn recent(&self, points: Option<usize>) -> Vec<NodeSample> {
+        self.history
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .recent(points)
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.history
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .capacity()
+    }
+
+    /// The most the ring can occupy, in bytes.
+    pub fn memory_limit_bytes(&self) -> u64 {
+        self.history
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .memory_limit_bytes()
+    }
+
+    fn record(&self, sample: NodeSample) {
+        self.history
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(sample.clone());
+        self.latest.send_replace(Some(sample));
+    }
+}
+
+/// Reads everything a sample needs (blocking file reads: run it off the async workers).
+fn read(clock: &Clock, state_dir: &Path, services: &Services) -> Reading {
+    let groups: Vec<(String, i32)> = services
+        .snapshot()
+        .services
+        .into_iter()
+        .filter_map(|(name, d)| {
+            let pid = i32::try_from(d.instance.pid?).ok()?;
+            Some((name, pid))
+        })
+        .take(MAX_SERVICES)
+        .collect();
+    let ids: Vec<i32> = groups.iter().map(|(_, g)| *g).collect();
+    let usage = procfs::read_groups(&ids);
+    let mut interfaces = procfs::read_net_dev();
+    interfaces.truncate(MAX_INTERFACES);
+    Reading {
+        at_ms: clock.now(),
+        cpu: procfs::read_cpu(),
+        load: procfs::read_loadavg(),
+        memory: procfs::read_meminfo(),
+        disk: procfs::read_disk(state_dir),
+        interfaces,
+        agent: procfs::read_self(),
+        services: groups
+            .into_iter()
+            .filter_map(|(name, g)| usage.get(&g).map(|u| (name, *u)))
+            .collect(),
+    }
+}
+
+/// Samples every `metrics.interval` until shutdown.
+pub fn spawn(
+    metrics: Arc<Metrics>,
+    node_id: String,
+    state_dir: PathBuf,
+    services: Services,
+    clock: Clock,
+    mut shutdown: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let (ticks, page) = procfs::clock_and_page();
+        let sampler = Arc::new(Mutex::new(Sampler::new(node_id, ticks, page)));
+        let mut every = tokio::time::interval(metrics.interval);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = shutdown.changed() => return,
+                _ = every.tick() => {}
+            }
+            let (clock, dir, svc, s) =
+                (clock, state_dir.clone(), services.clone(), sampler.clone());
+            let taken = tokio::task::spawn_blocking(move || {
+                let reading = read(&clock, &dir, &svc);
+                let now = time::OffsetDateTime::now_utc();
+                let now = now
+                    .replace_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000)
+                    .unwrap_or(now);
+                s.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .sample(now, reading)
+            })
+            .await;
+            match taken {
+                Ok(sample) => metrics.record(sample),
+                Err(e) => tracing::warn!(error = %e, "taking a metrics sample failed"),
+            }
+        }
+    })
+}
