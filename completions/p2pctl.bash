@@ -49,6 +49,9 @@ _p2pctl() {
             p2pctl,token)
                 cmd="p2pctl__subcmd__token"
                 ;;
+            p2pctl,top)
+                cmd="p2pctl__subcmd__top"
+                ;;
             p2pctl,user)
                 cmd="p2pctl__subcmd__user"
                 ;;
@@ -216,6 +219,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__help,token)
                 cmd="p2pctl__subcmd__help__subcmd__token"
+                ;;
+            p2pctl__subcmd__help,top)
+                cmd="p2pctl__subcmd__help__subcmd__top"
                 ;;
             p2pctl__subcmd__help,user)
                 cmd="p2pctl__subcmd__help__subcmd__user"
@@ -458,7 +464,7 @@ _p2pctl() {
 
     case "${cmd}" in
         p2pctl)
-            opts="-o -h -V --output --context --config --endpoint --timeout --consistent --no-headers --help --version login logout whoami context nodes user token cert svc logs cluster version completion help"
+            opts="-o -h -V --output --context --config --endpoint --timeout --consistent --no-headers --help --version login logout whoami context nodes user token cert svc logs cluster top version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1640,7 +1646,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help)
-            opts="login logout whoami context nodes user token cert svc logs cluster version completion help"
+            opts="login logout whoami context nodes user token cert svc logs cluster top version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2188,6 +2194,20 @@ _p2pctl() {
         p2pctl__subcmd__help__subcmd__token__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__top)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3328,6 +3348,44 @@ _p2pctl() {
         p2pctl__subcmd__token__subcmd__revoke)
             opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__top)
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

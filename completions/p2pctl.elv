@@ -41,6 +41,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
             cand logs 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
+            cand top 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table is redrawn every 2 s until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)'
             cand version 'Print the client version, and the server''s when signed in'
             cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -816,6 +817,18 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         }
         &'p2pctl;cluster;help;help'= {
         }
+        &'p2pctl;top'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'p2pctl;version'= {
             cand -o 'Output format'
             cand --output 'Output format'
@@ -852,6 +865,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
             cand logs 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
+            cand top 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table is redrawn every 2 s until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)'
             cand version 'Print the client version, and the server''s when signed in'
             cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -976,6 +990,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;cluster;coordinators;remove'= {
         }
         &'p2pctl;help;cluster;limit-stats'= {
+        }
+        &'p2pctl;help;top'= {
         }
         &'p2pctl;help;version'= {
         }

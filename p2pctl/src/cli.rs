@@ -131,6 +131,11 @@ pub enum Command {
     /// Cluster-wide operations: gossip key rotation (admin), gossip counters.
     #[command(subcommand)]
     Cluster(ClusterCmd),
+    /// Every node's CPU, load, memory, disk and network, from its latest sample (any
+    /// role). On a terminal the table is redrawn every 2 s until Ctrl-C; otherwise, and
+    /// with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd's own CPU
+    /// and memory, and the number of services).
+    Top,
     /// Print the client version, and the server's when signed in.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names

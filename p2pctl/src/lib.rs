@@ -75,6 +75,7 @@ async fn run_command(env: &mut Session, command: Command) -> Result<(), CtlError
         Command::Svc(c) => cmd::svc::svc_cmd(env, c).await,
         Command::Logs { service, filter } => cmd::logs::logs_cmd(env, filter, service).await,
         Command::Cluster(c) => cmd::cluster::cluster_cmd(env, c).await,
+        Command::Top => cmd::top::top(env).await,
         Command::Version => cmd::version::version(env).await,
         Command::Completion { shell } => {
             output::write_stdout(&completion::script(shell));

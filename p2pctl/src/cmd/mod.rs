@@ -10,6 +10,7 @@ pub mod logs;
 pub mod nodes;
 pub mod svc;
 pub mod tokens;
+pub mod top;
 pub mod users;
 pub mod version;
 
