@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod node;
 pub mod operators;
 pub mod pki;
+pub mod procfs;
 pub mod raft;
 pub mod retry;
 pub mod secrets;

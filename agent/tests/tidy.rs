@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// The agent's top-level modules, lowest layer first. A module may import only from
 /// modules of a lower layer; within a layer, modules do not import one another.
 const LAYERS: &[&[&str]] = &[
-    &["blocking", "clock", "config", "retry"],
+    &["blocking", "clock", "config", "procfs", "retry"],
     &["cli", "limits", "secrets", "store"],
     &["pki", "operators"],
     &["membership", "logs", "raft"],

@@ -185,9 +185,10 @@ pub struct ServiceDetail {
     #[serde(flatten)]
     pub instance: ServiceInstance,
     pub uptime_seconds: Option<u64>,
-    /// CPU use of the main process since the previous sample, percent of one core.
+    /// CPU use of the service's process group (the main process and its children) since
+    /// the previous sample, percent of one core.
     pub cpu_percent: Option<f32>,
-    /// Resident memory of the main process.
+    /// Resident memory of the service's process group.
     pub rss_bytes: Option<u64>,
     /// Crashes since the service last stayed up for `reset_after`.
     pub consecutive_failures: u32,

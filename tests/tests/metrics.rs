@@ -52,6 +52,28 @@ fn top_shows_every_node_through_a_coordinator_and_through_a_worker() {
         )
     });
     assert!(family.rss_bytes > 0);
+    // `svc status` measures the same group: more than its main process alone (its
+    // supervisor samples every 5 s, so the first figure may predate the children).
+    let rss_of = |pid: u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/statm"))
+            .ok()
+            .and_then(|t| t.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map(|pages| pages * 4096)
+    };
+    let group_counted = wait_for(WAIT, || {
+        let out = c.ctl(&["-o", "json", "svc", "status", "family"]);
+        if !out.status.success() {
+            return None;
+        }
+        let list: p2p_shared::services::ServiceStatusList = parse(&stdout(&out));
+        let detail = list.instances.into_iter().next()?;
+        let main = rss_of(detail.instance.pid?)?;
+        (detail.rss_bytes? > main).then_some(detail)
+    });
+    assert!(
+        group_counted.is_some(),
+        "svc status never counted more than the shell alone"
+    );
 
     // A worker answers too, to an operator certificate (workers take no JWTs): it asks
     // the coordinator for its sample over mTLS.

@@ -1,10 +1,9 @@
 //! Every node measures itself: a sample of its resources every `metrics_interval`, kept in
-//! a fixed ring of `metrics_history` samples. `procfs.rs` reads the kernel's counters,
+//! a fixed ring of `metrics_history` samples. `crate::procfs` reads the kernel's counters,
 //! `sampler.rs` turns two readings into a sample, `history.rs` keeps them, `prometheus.rs`
 //! renders `/metrics`. Each agent owns its own (many agents can share a test process).
 
 pub mod history;
-pub mod procfs;
 pub mod prometheus;
 pub mod sampler;
 
@@ -16,6 +15,7 @@ use p2p_shared::metrics::NodeSample;
 use tokio::sync::watch;
 
 use crate::clock::Clock;
+use crate::procfs;
 use crate::services::Services;
 use history::History;
 use sampler::{Reading, Sampler};

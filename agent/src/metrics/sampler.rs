@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use p2p_shared::metrics::{InterfaceRate, NodeSample, ServiceUsage};
 use time::OffsetDateTime;
 
-use super::procfs::{CpuTimes, DiskUsage, InterfaceCounters, MemInfo, ProcStat};
+use crate::procfs::{CpuTimes, DiskUsage, InterfaceCounters, MemInfo, ProcStat};
 
 /// Everything read at one moment.
 #[derive(Debug, Clone, Default)]

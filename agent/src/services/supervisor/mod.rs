@@ -42,6 +42,9 @@ struct Slot {
     removing: bool,
     cpu_percent: Option<f32>,
     rss_bytes: Option<u64>,
+    /// The process group's CPU ticks at the last sample, and when: the next sample's share
+    /// is the difference.
+    last_ticks: Option<(u64, Instant)>,
     /// Who the running process runs as (health-check commands run as the same user).
     run_as: Option<RunAs>,
 }
@@ -69,7 +72,8 @@ struct Supervisor {
     http: Option<reqwest::Client>,
     snapshot: Arc<Mutex<Snapshot>>,
     published: BTreeMap<String, String>,
-    system: Option<sysinfo::System>,
+    /// Clock ticks per second and page size, for CPU shares and resident bytes.
+    kernel: (u64, u64),
     drain_deadline: Option<Instant>,
     /// What every service and command probe learns of its node: `P2P_NODE_ID`,
     /// `P2P_NODE_ADDRESS`.
@@ -113,7 +117,7 @@ pub fn spawn(
         events,
         snapshot,
         published: BTreeMap::new(),
-        system: None,
+        kernel: crate::procfs::clock_and_page(),
         drain_deadline: None,
     };
     let task = tokio::spawn(sup.run(rx, events_rx, shutdown));
@@ -247,6 +251,7 @@ impl Supervisor {
                 slot.stop_checker();
                 slot.cpu_percent = None;
                 slot.rss_bytes = None;
+                slot.last_ticks = None;
                 let was = slot.machine.state();
                 let actions = slot.machine.exited(now, exit.clone());
                 let state = slot.machine.state();
@@ -507,34 +512,37 @@ impl Supervisor {
         *self.snapshot.lock().unwrap_or_else(|p| p.into_inner()) = Snapshot { services, problems };
     }
 
-    /// CPU and memory of each running service's main process.
+    /// CPU and memory of each running service, summed over its process group (a service
+    /// that does its work in children is measured with them).
     fn sample(&mut self) {
-        let pids: Vec<sysinfo::Pid> = self
+        let groups: Vec<i32> = self
             .slots
             .values()
-            .filter_map(|s| s.pid)
-            .map(sysinfo::Pid::from_u32)
+            .filter_map(|s| s.pid.and_then(|p| i32::try_from(p).ok()))
             .collect();
-        if pids.is_empty() {
+        if groups.is_empty() {
             return;
         }
-        let system = self.system.get_or_insert_with(sysinfo::System::new);
-        system.refresh_processes_specifics(
-            sysinfo::ProcessesToUpdate::Some(&pids),
-            true,
-            sysinfo::ProcessRefreshKind::nothing()
-                .with_cpu()
-                .with_memory(),
-        );
+        let usage = crate::procfs::read_groups(&groups);
+        let (ticks_per_second, page) = self.kernel;
+        let now = Instant::now();
         for slot in self.slots.values_mut() {
-            let Some(p) = slot
+            let Some(&(ticks, pages, _)) = slot
                 .pid
-                .and_then(|pid| system.process(sysinfo::Pid::from_u32(pid)))
+                .and_then(|p| i32::try_from(p).ok())
+                .and_then(|g| usage.get(&g))
             else {
                 continue;
             };
-            slot.cpu_percent = Some(p.cpu_usage());
-            slot.rss_bytes = Some(p.memory());
+            if let Some((before, at)) = slot.last_ticks {
+                let elapsed = now.duration_since(at).as_secs_f64() * ticks_per_second as f64;
+                if elapsed > 0.0 {
+                    slot.cpu_percent =
+                        Some((ticks.saturating_sub(before) as f64 / elapsed * 100.0) as f32);
+                }
+            }
+            slot.last_ticks = Some((ticks, now));
+            slot.rss_bytes = Some(pages.saturating_mul(page));
         }
     }
 }

@@ -144,6 +144,7 @@ impl Supervisor {
                     removing: false,
                     cpu_percent: None,
                     rss_bytes: None,
+                    last_ticks: None,
                     run_as: None,
                 },
             );
