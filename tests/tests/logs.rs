@@ -18,8 +18,10 @@ fn records(c: &Cluster, args: &[&str]) -> Vec<LogRecord> {
     let mut all = vec!["-o", "json", "logs", "--tail", "10000"];
     all.extend_from_slice(args);
     let out = c.ctl(&all);
-    // 4: no node runs the service yet (it is still starting).
-    if out.status.code() == Some(4) {
+    // 4: no node runs the service yet (it is still starting). 6: the read budget (10 a
+    // second after a burst of 100) ran out because a slow machine kept the caller polling:
+    // ask again later.
+    if matches!(out.status.code(), Some(4) | Some(6)) {
         return Vec::new();
     }
     assert!(out.status.success(), "{}", stderr(&out));
