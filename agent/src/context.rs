@@ -28,6 +28,8 @@ pub struct NodeContext {
     pub logs: Logs,
     /// This node's resource samples and the API's request counters.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Live events for WebSocket clients.
+    pub events: Arc<crate::events::Hub>,
     /// Becomes true when the node shuts down (ends follow streams).
     pub shutdown: tokio::sync::watch::Receiver<bool>,
     /// Connection pools, request budgets and login throttling (the listener shares them).

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod context;
+pub mod events;
 pub mod limits;
 pub mod logs;
 pub mod membership;

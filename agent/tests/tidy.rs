@@ -16,6 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["membership", "logs", "raft"],
     &["services"],
     &["metrics"],
+    &["events"],
     &["context"],
     &["api"],
     &["node"],

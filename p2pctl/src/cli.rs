@@ -132,10 +132,39 @@ pub enum Command {
     #[command(subcommand)]
     Cluster(ClusterCmd),
     /// Every node's CPU, load, memory, disk and network, from its latest sample (any
-    /// role). On a terminal the table is redrawn every 2 s until Ctrl-C; otherwise, and
+    /// role). On a terminal the table follows the samples as the nodes push them (the
+    /// live event stream) until Ctrl-C; otherwise, and
     /// with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd's own CPU
     /// and memory, and the number of services).
     Top,
+    /// Live events as they happen (any role): each node's metric samples, members'
+    /// state changes, service state and health changes, log records, certificates
+    /// issued, renewed and revoked, and the coordinators' leader. Without -f, prints the
+    /// current state of what is asked for (latest samples, members, services, leader) and
+    /// ends; with -f, keeps printing changes until Ctrl-C. `-o json` prints each message
+    /// as one JSON line: {"type", "time", "data"}.
+    Events {
+        /// Keep printing events as they happen.
+        #[arg(short = 'f', long)]
+        follow: bool,
+        /// Only these types (repeat, or separate with commas): metrics, nodes, services,
+        /// logs, certs, coordinators. Default: all.
+        #[arg(long = "type", value_name = "TYPE", value_delimiter = ',')]
+        types: Vec<p2p_shared::events::EventType>,
+        /// Only events about this node.
+        #[arg(long, value_name = "NAME")]
+        #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
+        node: Option<String>,
+        /// Only this service's state changes and log lines.
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+        /// Log records at this level or above: trace, debug, info, warn, error.
+        #[arg(long, value_name = "LEVEL")]
+        level: Option<p2p_shared::logs::LogLevel>,
+        /// Only log records whose message matches this regular expression.
+        #[arg(long, value_name = "REGEX")]
+        grep: Option<String>,
+    },
     /// Print the client version, and the server's when signed in.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names

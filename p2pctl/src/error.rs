@@ -41,6 +41,8 @@ impl From<ClientError> for CtlError {
             ClientError::RateLimited { .. } => Exit::RateLimited,
             ClientError::Rejected { .. } => Exit::Auth,
             ClientError::InvalidServer(_) => Exit::Usage,
+            ClientError::Closed { code: 1008, .. } => Exit::Auth,
+            ClientError::Closed { .. } => Exit::Unreachable,
             ClientError::Api {
                 status: 401 | 403, ..
             } => Exit::Auth,

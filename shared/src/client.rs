@@ -113,13 +113,15 @@ pub struct ApiClient {
     /// The server first, then its fallbacks; `current` is the one in use.
     bases: Arc<Vec<String>>,
     current: Arc<std::sync::atomic::AtomicUsize>,
-    token: Option<String>,
+    pub(crate) token: Option<String>,
     wait_out_rate_limit: Option<RateLimitNotice>,
     consistent: bool,
     /// Each request's timeout when set (see [`ApiClient::with_timeout`]); else the client's.
     request_timeout: Option<Duration>,
     /// The coordinators the last answer named (`X-P2P-Coordinators`).
     announced: Arc<std::sync::Mutex<Option<Vec<String>>>>,
+    /// The same TLS rules for WebSockets (HTTP/1.1 only: the upgrade needs it).
+    pub(crate) ws_tls: Arc<rustls::ClientConfig>,
 }
 
 /// Most coordinators taken from one `X-P2P-Coordinators` header.
@@ -145,6 +147,8 @@ impl ApiClient {
             coordinator: opts.require_coordinator || opts.token.is_some(),
         };
         let tls = client_config(opts.trust, peer, opts.identity, opts.revoked)?;
+        let mut ws_tls = tls.clone();
+        ws_tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .https_only(true)
@@ -175,6 +179,7 @@ impl ApiClient {
             consistent: opts.consistent,
             request_timeout: None,
             announced: Arc::default(),
+            ws_tls: Arc::new(ws_tls),
         })
     }
 

@@ -30,6 +30,13 @@ pub enum ClientError {
     /// A body longer than this call accepts was cut off (a hostile or broken peer).
     #[error("{server} sent more than {limit} bytes; the response was cut off")]
     TooLarge { server: String, limit: usize },
+    /// The server closed a live stream for a reason (`p2p_shared::events::close`).
+    #[error("{server} closed the event stream: {reason} (code {code})")]
+    Closed {
+        server: String,
+        code: u16,
+        reason: String,
+    },
     /// 429: over a request budget; the server names the limit and when to come back.
     #[error("{message} (429 rate_limited)")]
     RateLimited {

@@ -9,6 +9,8 @@ pub mod client;
 mod client_error;
 mod cluster_client;
 pub mod contexts;
+pub mod events;
+mod events_client;
 pub mod fsutil;
 pub mod identity;
 pub mod jointoken;
@@ -23,4 +25,5 @@ pub mod tls;
 
 pub use api::Role;
 pub use client::{ApiClient, ClientError, ClientOptions, RateLimitNotice, ServerTrust};
+pub use events_client::EventStream;
 pub use identity::NodeIdentity;

@@ -69,3 +69,16 @@ pub struct NodeHistory {
     pub memory_limit_bytes: u64,
     pub samples: Vec<NodeSample>,
 }
+
+/// `POST /v1/cluster/metrics`: what a node tells each coordinator: its samples since the
+/// last report (every sample while the coordinator has live subscribers, a sparse one
+/// otherwise) and, when they changed, its services.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct NodeReport {
+    pub node_id: String,
+    #[serde(default)]
+    pub samples: Vec<NodeSample>,
+    /// Every local service as it is now; absent when unchanged since the last report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<crate::services::ServiceInstance>>,
+}

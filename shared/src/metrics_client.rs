@@ -3,7 +3,7 @@
 use reqwest::Method;
 
 use crate::client::{ApiClient, ClientError, encode_segment};
-use crate::metrics::{NodeHistory, NodeSamples};
+use crate::metrics::{NodeHistory, NodeReport, NodeSamples};
 
 impl ApiClient {
     /// `GET /v1/metrics/nodes`.
@@ -34,6 +34,13 @@ impl ApiClient {
             None => "/v1/node/metrics".to_string(),
         };
         self.call::<(), _>(Method::GET, &path, None).await
+    }
+
+    /// `POST /v1/cluster/metrics`: a node's report to a coordinator.
+    pub async fn report_metrics(&self, report: &NodeReport) -> Result<(), ClientError> {
+        self.call::<_, serde_json::Value>(Method::POST, "/v1/cluster/metrics", Some(report))
+            .await
+            .map(|_| ())
     }
 }
 

@@ -28,6 +28,8 @@ pub struct Caller {
     pub method: AuthMethod,
     pub jti: Option<String>,
     pub expires_at: Option<i64>,
+    /// A token's session generation (0 for a certificate).
+    pub generation: u64,
 }
 
 impl Caller {
@@ -57,54 +59,80 @@ impl FromRequestParts<AppState> for Caller {
                     method: AuthMethod::ClientCertificate,
                     jti: None,
                     expires_at: None,
+                    generation: 0,
                 });
+            }
+            // A browser: the dashboard's session cookie, from this node's own pages only.
+            if let Some(token) = super::browser::session_cookie(&parts.headers) {
+                super::browser::require_own_page(parts)?;
+                let token = token.to_string();
+                return verify_token(parts, state, &token);
             }
             return Err(ApiError::Unauthenticated(
                 "sign in first: no bearer token or operator certificate".into(),
             ));
         };
-        let control = state.control()?;
         let token = header
             .to_str()
             .ok()
             .and_then(|h| h.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::Unauthenticated("malformed Authorization header".into()))?;
-        // The rate limiter at the door may have verified it already.
-        let claims = match parts.extensions.get::<super::limit::VerifiedToken>() {
-            Some(v) => v.0.clone(),
-            None => control
-                .tokens
-                .verify(token)
-                .map_err(|_| ApiError::Unauthenticated("invalid or expired token".into()))?,
-        };
-        if control
-            .store
-            .is_token_revoked(&claims.jti)
-            .map_err(ApiError::internal)?
-        {
-            return Err(ApiError::Unauthenticated(
-                "this token was logged out".into(),
-            ));
-        }
-        let generation = control
-            .store
-            .session_generation(&claims.sub)
-            .map_err(ApiError::internal)?;
-        if claims.generation != generation {
-            return Err(ApiError::Unauthenticated(
-                "this session was ended (password changed, account removed, or sessions revoked): sign in again".into(),
-            ));
-        }
-        Ok(Caller {
-            user: claims.sub,
-            role: claims.role,
-            method: AuthMethod::Jwt,
-            jti: Some(claims.jti),
-            expires_at: Some(claims.exp),
-        })
+            .ok_or_else(|| ApiError::Unauthenticated("malformed Authorization header".into()))?
+            .to_string();
+        verify_token(parts, state, &token)
     }
+}
+
+/// A JWT: signed by a coordinator, unexpired, not logged out, of the user's current
+/// session generation.
+fn verify_token(parts: &Parts, state: &AppState, token: &str) -> Result<Caller, ApiError> {
+    let control = state.control()?;
+    // The rate limiter at the door may have verified it already.
+    let claims = match parts.extensions.get::<super::limit::VerifiedToken>() {
+        Some(v) => v.0.clone(),
+        None => control
+            .tokens
+            .verify(token)
+            .map_err(|_| ApiError::Unauthenticated("invalid or expired token".into()))?,
+    };
+    let caller = Caller {
+        user: claims.sub,
+        role: claims.role,
+        method: AuthMethod::Jwt,
+        jti: Some(claims.jti),
+        expires_at: Some(claims.exp),
+        generation: claims.generation,
+    };
+    still_signed_in(state, &caller)?;
+    Ok(caller)
+}
+
+/// A token's session was not ended since it was issued (asked again by long-lived
+/// streams, which outlive the request that checked it).
+pub fn still_signed_in(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    let (Some(jti), Ok(control)) = (&caller.jti, state.control()) else {
+        return Ok(());
+    };
+    if control
+        .store
+        .is_token_revoked(jti)
+        .map_err(ApiError::internal)?
+    {
+        return Err(ApiError::Unauthenticated(
+            "this token was logged out".into(),
+        ));
+    }
+    let current = control
+        .store
+        .session_generation(&caller.user)
+        .map_err(ApiError::internal)?;
+    if caller.generation != current {
+        return Err(ApiError::Unauthenticated(
+            "this session was ended (password changed, account removed, or sessions revoked): sign in again".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// The verified identity in the connection's client certificate, if it belongs to our

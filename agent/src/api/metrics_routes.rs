@@ -6,15 +6,15 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use p2p_shared::Role;
-use p2p_shared::metrics::{NodeHistory, NodeSample, NodeSamples};
+use p2p_shared::metrics::{NodeHistory, NodeReport, NodeSample, NodeSamples};
 use serde::Deserialize;
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::{Caller, NodeCaller};
+use super::extract::{ApiJson, Caller, NodeCaller};
 use super::server::ConnInfo;
 use p2p_shared::identity::Principal;
 
@@ -36,7 +36,7 @@ fn viewer(caller: Result<Caller, ApiError>) -> Result<Caller, ApiError> {
 }
 
 /// A node certificate is known but not allowed here: 403, not the 401 of no credentials.
-fn node_cert_refused(conn: Option<&ConnInfo>) -> Result<(), ApiError> {
+pub(super) fn node_cert_refused(conn: Option<&ConnInfo>) -> Result<(), ApiError> {
     if conn.is_some_and(|c| matches!(c.principal, Some(Principal::Node(_)))) {
         return Err(ApiError::Forbidden(
             "a node certificate cannot read metrics: use an operator certificate or a viewer token"
@@ -102,6 +102,13 @@ pub(super) async fn nodes(
             out.push(sample);
         }
     }
+    // A node that did not answer (or is gone) is shown from its last report, if this
+    // coordinator holds one.
+    for held in s.metrics.latest_of_all() {
+        if !out.iter().any(|o| o.node_id == held.node_id) {
+            out.push(held);
+        }
+    }
     out.sort_by(|a, b| a.node_id.cmp(&b.node_id));
     Ok(Json(NodeSamples { nodes: out }))
 }
@@ -119,10 +126,24 @@ pub(super) async fn node(
     if id == s.node_id {
         return Ok(Json(own_history(&s, q.points)));
     }
-    let member = s
-        .membership
-        .node(&id)
-        .ok_or_else(|| ApiError::NotFound(format!("no node named `{id}`")))?;
+    let points = q.points.map(|p| p as usize);
+    let held = || {
+        s.metrics.reported(&id, points).map(|samples| {
+            let (_, limit) = s.metrics.reported_footprint();
+            NodeHistory {
+                node_id: id.clone(),
+                interval_seconds: s.metrics.interval.as_secs_f64(),
+                capacity: u32::try_from(s.metrics.capacity()).unwrap_or(u32::MAX),
+                memory_limit_bytes: limit,
+                samples,
+            }
+        })
+    };
+    let Some(member) = s.membership.node(&id) else {
+        return held()
+            .map(Json)
+            .ok_or_else(|| ApiError::NotFound(format!("no node named `{id}`")));
+    };
     let client = s
         .pki
         .peer_client(
@@ -131,10 +152,51 @@ pub(super) async fn node(
             ASK_TIMEOUT,
         )
         .map_err(ApiError::internal)?;
-    let h = client.node_metrics(q.points).await.map_err(|e| {
-        ApiError::Unavailable(format!("node `{id}` did not answer for its metrics: {e}"))
-    })?;
-    Ok(Json(h))
+    match client.node_metrics(q.points).await {
+        Ok(h) => Ok(Json(h)),
+        // The node itself is the best source; its reports to this coordinator the next.
+        Err(e) => held().map(Json).ok_or_else(|| {
+            ApiError::Unavailable(format!("node `{id}` did not answer for its metrics: {e}"))
+        }),
+    }
+}
+
+/// Most samples and services one report may carry.
+const MAX_REPORT_SAMPLES: usize = 300;
+const MAX_REPORT_SERVICES: usize = 1024;
+
+/// `POST /v1/cluster/metrics`: a node's report to a coordinator (see `metrics/report.rs`).
+/// A node reports only for itself.
+pub(super) async fn report(
+    State(s): State<AppState>,
+    node: NodeCaller,
+    ApiJson(r): ApiJson<NodeReport>,
+) -> Result<StatusCode, ApiError> {
+    s.control()?;
+    let own = |n: &str| n == node.node_id;
+    if !own(&r.node_id)
+        || !r.samples.iter().all(|x| own(&x.node_id))
+        || !r.services.iter().flatten().all(|x| own(&x.node_id))
+    {
+        return Err(ApiError::Forbidden(format!(
+            "{} may report only its own metrics and services",
+            node.node_id
+        )));
+    }
+    if r.samples.len() > MAX_REPORT_SAMPLES
+        || r.services
+            .as_ref()
+            .is_some_and(|v| v.len() > MAX_REPORT_SERVICES)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "a report carries at most {MAX_REPORT_SAMPLES} samples and {MAX_REPORT_SERVICES} services"
+        )));
+    }
+    s.metrics.record_reported(r.samples);
+    if let Some(services) = r.services {
+        s.events.services_of(&node.node_id, services);
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `GET /metrics`: OpenMetrics text for Prometheus.

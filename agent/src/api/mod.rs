@@ -29,14 +29,20 @@
 //! | `POST /v1/node/services/{name}/{action}` | a coordinator (mTLS) |
 //! | `GET /v1/logs` (query, or `follow=true` for an NDJSON stream) | any signed-in role (every node) |
 //! | `GET /v1/cluster/logs/cursor`, `POST /v1/cluster/logs` | a node (mTLS), on coordinators |
+//! | `GET /metrics`, `GET /v1/metrics/nodes`, `GET /v1/metrics/nodes/{id}` | viewer or more; a node certificate is refused (every node) |
+//! | `GET /v1/node/metrics` | a node (mTLS) |
+//! | `POST /v1/cluster/metrics` | a node (mTLS), for itself, on coordinators |
+//! | `GET /v1/events` (WebSocket) | viewer or more, by token, operator certificate or the dashboard's cookie from its own origin; a node certificate is refused (every node) |
 //! | `POST /v1/raft/{append,vote,snapshot,propose,join,remove,read-index}`, `POST /v1/cluster/coordinator-secrets` | a coordinator (mTLS), on coordinators |
 //!
 //! `GET /v1/nodes` is served by every node, from its membership view.
 //! "Signed in" means a JWT bearer token or an operator client certificate. Control-plane
 //! routes answer 421 `not_coordinator` on workers.
 
+mod browser;
 mod consistency;
 pub mod error;
+mod events_routes;
 pub mod extract;
 mod gossip_routes;
 mod inflight;
@@ -174,6 +180,9 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route("/v1/metrics/nodes", get(metrics_routes::nodes))
         .route("/v1/metrics/nodes/{id}", get(metrics_routes::node))
         .route("/v1/node/metrics", get(metrics_routes::node_metrics))
+        .route("/v1/cluster/metrics", post(metrics_routes::report))
+        // `any`: an HTTP/2 WebSocket arrives as an extended CONNECT, not a GET.
+        .route("/v1/events", axum::routing::any(events_routes::events))
         .route("/v1/logs", get(log_routes::query))
         .route("/v1/cluster/logs/cursor", get(log_routes::cursor))
         .route(

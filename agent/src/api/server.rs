@@ -248,6 +248,8 @@ async fn connection(
         .timer(TokioTimer::new())
         .keep_alive_interval(H2_PING_INTERVAL)
         .keep_alive_timeout(H2_PING_TIMEOUT)
+        // RFC 8441: WebSockets over HTTP/2 (`/v1/events`).
+        .enable_connect_protocol()
         .max_concurrent_streams(H2_MAX_STREAMS);
     let conn = builder
         .serve_connection_with_upgrades(TokioIo::new(tls), TowerToHyperService::new(svc))

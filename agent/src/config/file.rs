@@ -142,6 +142,8 @@ pub struct ConfigFile {
     pub metrics_interval: Duration,
     /// Samples kept of the node's resources.
     pub metrics_history: usize,
+    /// Live events a WebSocket client may fall behind before it misses some.
+    pub events_queue: usize,
 }
 
 impl Default for ConfigFile {
@@ -192,6 +194,7 @@ impl Default for ConfigFile {
             raft_logs_kept: 1000,
             metrics_interval: Duration::from_secs(2),
             metrics_history: 300,
+            events_queue: 1024,
         }
     }
 }
@@ -247,6 +250,7 @@ impl From<ConfigFile> for Config {
             metrics: MetricsConfig {
                 interval: f.metrics_interval,
                 history: f.metrics_history,
+                events_queue: f.events_queue,
             },
         }
     }
@@ -328,6 +332,7 @@ pub const KEYS: &[&str] = &[
     "raft_logs_kept",
     "metrics_interval",
     "metrics_history",
+    "events_queue",
 ];
 
 impl Config {

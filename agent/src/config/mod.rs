@@ -109,6 +109,9 @@ pub struct MetricsConfig {
     pub interval: Duration,
     /// Samples kept (per node, on every node that holds them).
     pub history: usize,
+    /// Events a live-event client may fall behind (shared by every client of the node,
+    /// each reading at its own pace) before it misses some and is told so.
+    pub events_queue: usize,
 }
 
 /// A coordinator's Raft log compaction.
@@ -321,6 +324,9 @@ impl Config {
             return Err(err(
                 "metrics_history must be between 100 (what the dashboard draws) and 100000".into(),
             ));
+        }
+        if !(16..=65_536).contains(&self.metrics.events_queue) {
+            return Err(err("events_queue must be between 16 and 65536".into()));
         }
         if self.raft.snapshot_every < 10 {
             return Err(err("raft_snapshot_every must be at least 10".into()));

@@ -3,7 +3,6 @@
 //! coordinator's cursor (the last seq it holds for this node) says where to resume, and
 //! it ignores records it already has, so a reconnect loses and duplicates nothing.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +12,6 @@ use tokio::sync::watch;
 use super::Logs;
 use crate::pki::NodePki;
 use crate::pki::enroll::Target;
-use crate::pki::renew;
 use crate::retry::Backoff;
 
 /// Most records per request: small batches keep the latency of the first line low.
@@ -30,55 +28,28 @@ enum ShipError {
     LocalStore(#[from] super::LogStoreError),
 }
 
-/// How often the set of coordinators to ship to is checked (it grows when one is added).
-const RETARGET_EVERY: Duration = Duration::from_secs(2);
-
-/// Ships to every coordinator of the cluster (the configured ones and those learnt since,
-/// see `node/discover.rs`), one task each, this node excluded: a coordinator ships its
-/// own records to the others, so each of them answers for the whole cluster.
+/// Ships to every coordinator of the cluster, one task each, this node excluded: a
+/// coordinator ships its own records to the others, so each of them answers for the whole
+/// cluster.
 pub fn spawn(
     logs: Logs,
     pki: Arc<NodePki>,
     configured: Vec<String>,
     own_api: String,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut running: HashMap<String, tokio::task::JoinHandle<()>> = HashMap::new();
-        let mut tick = tokio::time::interval(RETARGET_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = shutdown.changed() => break,
-            }
-            let own_id = logs.node_id().to_string();
-            let targets: Vec<Target> = renew::targets(&configured, &pki)
-                .into_iter()
-                .filter(|t| t.address != own_api && t.node_id.as_deref() != Some(&own_id))
-                .collect();
-            running.retain(|address, task| {
-                let keep = targets.iter().any(|t| &t.address == address) && !task.is_finished();
-                if !keep {
-                    task.abort();
-                }
-                keep
-            });
-            for t in targets {
-                if running.contains_key(&t.address) {
-                    continue;
-                }
-                let (logs, pki, address) = (logs.clone(), pki.clone(), t.address.clone());
-                running.insert(
-                    address,
-                    tokio::spawn(async move { ship(&logs, &pki, &t).await }),
-                );
-            }
-        }
-        for (_, task) in running {
-            task.abort();
-        }
-    })
+    let own_id = logs.node_id().to_string();
+    crate::pki::each_coordinator::spawn(
+        pki.clone(),
+        configured,
+        own_api,
+        own_id,
+        shutdown,
+        move |t| {
+            let (logs, pki) = (logs.clone(), pki.clone());
+            async move { ship(&logs, &pki, &t).await }
+        },
+    )
 }
 
 async fn ship(logs: &Logs, pki: &NodePki, target: &Target) {

@@ -27,6 +27,9 @@ pub const META_CERT_SERIAL: &str = "cert_serial";
 pub const META_CERT_NOT_AFTER: &str = "cert_not_after";
 pub const META_KEYRING: &str = "gossip_keyring";
 
+/// Changes kept for receivers that fall behind.
+const CHANGES_KEPT: usize = 1024;
+
 /// Shared between the runner, the sync tasks and the API.
 pub struct Membership {
     swim: Mutex<Swim>,
@@ -35,6 +38,9 @@ pub struct Membership {
     /// Wakes the runner when something outside it queued work in the core.
     pub(crate) wake: Notify,
     pub node_id: String,
+    /// What the core reported changed (live events; a receiver that falls behind misses
+    /// some, the runner never waits).
+    changes: tokio::sync::broadcast::Sender<p2p_gossip::Event>,
 }
 
 impl std::fmt::Debug for Membership {
@@ -68,6 +74,7 @@ impl Membership {
             sealer,
             wake: Notify::new(),
             node_id,
+            changes: tokio::sync::broadcast::Sender::new(CHANGES_KEPT),
         }
     }
 
@@ -75,6 +82,25 @@ impl Membership {
         // The core is plain data; a panic elsewhere cannot leave it half-updated in a way
         // later protocol steps would not repair.
         self.swim.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Members' state and metadata changes from now on.
+    pub fn changes(&self) -> tokio::sync::broadcast::Receiver<p2p_gossip::Event> {
+        self.changes.subscribe()
+    }
+
+    pub(crate) fn publish_change(&self, e: &p2p_gossip::Event) {
+        if self.changes.receiver_count() > 0 {
+            let _ = self.changes.send(e.clone());
+        }
+    }
+
+    /// One metadata value of a member.
+    pub fn meta(&self, node: &str, key: &str) -> Option<String> {
+        self.core()
+            .member(node)
+            .and_then(|m| m.meta_value(key))
+            .map(str::to_string)
     }
 
     /// Sets one of this node's metadata keys; the runner sends it out.

@@ -177,6 +177,7 @@ async fn flush(
     }
     let changed = !events.is_empty();
     for e in events {
+        m.publish_change(&e);
         match e {
             Event::StateChanged {
                 node,

@@ -43,6 +43,16 @@ impl History {
             .collect()
     }
 
+    /// The samples taken after `t`, oldest first, at most the newest `max`.
+    pub fn after(&self, t: time::OffsetDateTime, max: usize) -> Vec<NodeSample> {
+        let n = self.samples.iter().rev().take_while(|s| s.time > t).count();
+        self.samples
+            .iter()
+            .skip(self.samples.len() - n.min(max))
+            .cloned()
+            .collect()
+    }
+
     pub fn latest(&self) -> Option<&NodeSample> {
         self.samples.back()
     }
@@ -62,20 +72,25 @@ impl History {
     /// The most a full ring occupies: every sample at its largest (all interfaces and
     /// services listed, names at their longest).
     pub fn memory_limit_bytes(&self) -> u64 {
+        Self::limit_for(self.capacity)
+    }
+
+    /// [`History::memory_limit_bytes`] of a ring of `capacity` samples.
+    pub fn limit_for(capacity: usize) -> u64 {
         let per_sample = std::mem::size_of::<NodeSample>()
             + NAME_BYTES
             + MAX_INTERFACES * (std::mem::size_of::<InterfaceRate>() + NAME_BYTES)
             + MAX_SERVICES * (std::mem::size_of::<ServiceUsage>() + NAME_BYTES);
-        (per_sample * self.capacity) as u64
+        (per_sample * capacity.max(1)) as u64
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use time::OffsetDateTime;
 
-    fn sample(i: u32) -> NodeSample {
+    pub(in crate::metrics) fn sample(i: u32) -> NodeSample {
         NodeSample {
             node_id: "n".into(),
             time: OffsetDateTime::UNIX_EPOCH,
@@ -112,6 +127,17 @@ mod tests {
         assert_eq!(last2, vec![3, 4]);
         assert_eq!(h.recent(Some(10)).len(), 3);
         assert_eq!(h.latest().map(|s| s.cpu_cores), Some(4));
+        let mut timed = History::new(5);
+        for i in 0..5 {
+            let mut s = sample(i);
+            s.time = OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(i.into());
+            timed.push(s);
+        }
+        let t1 = OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(1);
+        let after: Vec<u32> = timed.after(t1, 10).iter().map(|s| s.cpu_cores).collect();
+        assert_eq!(after, vec![2, 3, 4]);
+        let capped: Vec<u32> = timed.after(t1, 2).iter().map(|s| s.cpu_cores).collect();
+        assert_eq!(capped, vec![3, 4], "the newest when capped");
         assert!(h.memory_limit_bytes() > 0);
         assert_eq!(
             History::new(6).memory_limit_bytes(),

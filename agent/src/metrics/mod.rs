@@ -3,8 +3,10 @@
 //! `sampler.rs` turns two readings into a sample, `history.rs` keeps them, `prometheus.rs`
 //! renders `/metrics`. Each agent owns its own (many agents can share a test process).
 
+pub mod cluster;
 pub mod history;
 pub mod prometheus;
+pub mod report;
 pub mod sampler;
 
 use std::path::{Path, PathBuf};
@@ -12,11 +14,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use p2p_shared::metrics::NodeSample;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
 use crate::clock::Clock;
 use crate::procfs;
 use crate::services::Services;
+use cluster::ClusterHistory;
 use history::History;
 use sampler::{Reading, Sampler};
 
@@ -33,7 +36,14 @@ pub struct Metrics {
     pub api: prometheus::ApiCounters,
     latest: watch::Sender<Option<NodeSample>>,
     history: Mutex<History>,
+    /// On coordinators, the other nodes' samples from their reports.
+    cluster: Mutex<ClusterHistory>,
+    /// Every new sample, this node's and those reported to it (live events).
+    samples: broadcast::Sender<NodeSample>,
 }
+
+/// Samples kept for live-event receivers that fall behind.
+const SAMPLES_KEPT: usize = 256;
 
 impl Metrics {
     pub fn new(interval: Duration, capacity: usize) -> Self {
@@ -42,6 +52,8 @@ impl Metrics {
             api: prometheus::ApiCounters::default(),
             latest: watch::Sender::new(None),
             history: Mutex::new(History::new(capacity)),
+            cluster: Mutex::new(ClusterHistory::new(capacity)),
+            samples: broadcast::Sender::new(SAMPLES_KEPT),
         }
     }
 
@@ -62,6 +74,14 @@ impl Metrics {
             .recent(points)
     }
 
+    /// This node's samples taken after `t`, oldest first, at most the newest `max`.
+    pub fn after(&self, t: time::OffsetDateTime, max: usize) -> Vec<NodeSample> {
+        self.history
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .after(t, max)
+    }
+
     pub fn capacity(&self) -> usize {
         self.history
             .lock()
@@ -77,12 +97,71 @@ impl Metrics {
             .memory_limit_bytes()
     }
 
+    /// Every new sample from now on, this node's and those reported to it.
+    pub fn samples(&self) -> broadcast::Receiver<NodeSample> {
+        self.samples.subscribe()
+    }
+
     fn record(&self, sample: NodeSample) {
         self.history
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(sample.clone());
+        if self.samples.receiver_count() > 0 {
+            let _ = self.samples.send(sample.clone());
+        }
         self.latest.send_replace(Some(sample));
+    }
+
+    /// Keeps another node's reported samples (oldest first); a sample already held is
+    /// skipped, so a resent report changes nothing.
+    pub fn record_reported(&self, samples: Vec<NodeSample>) {
+        let kept: Vec<NodeSample> = {
+            let mut c = self.cluster.lock().unwrap_or_else(|p| p.into_inner());
+            samples
+                .into_iter()
+                .filter(|s| c.record(s.clone()))
+                .collect()
+        };
+        if self.samples.receiver_count() > 0 {
+            for s in kept {
+                let _ = self.samples.send(s);
+            }
+        }
+    }
+
+    /// The newest sample of this node and of every node that reports to it.
+    pub fn latest_of_all(&self) -> Vec<NodeSample> {
+        let mut all = self
+            .cluster
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .latest();
+        all.extend(self.latest());
+        all.sort_by(|a, b| a.node_id.cmp(&b.node_id));
+        all
+    }
+
+    /// A reporting node's last `points` samples, if this node holds any.
+    pub fn reported(&self, node: &str, points: Option<usize>) -> Option<Vec<NodeSample>> {
+        self.cluster
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .recent(node, points)
+    }
+
+    /// Forgets a node gone from the cluster.
+    pub fn forget(&self, node: &str) {
+        self.cluster
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .forget(node);
+    }
+
+    /// Nodes whose samples this node holds beside its own, and the most each ring takes.
+    pub fn reported_footprint(&self) -> (usize, u64) {
+        let c = self.cluster.lock().unwrap_or_else(|p| p.into_inner());
+        (c.nodes(), c.memory_limit_per_node())
     }
 }
 

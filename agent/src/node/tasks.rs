@@ -259,6 +259,36 @@ impl Tasks {
             subsystems.membership.clock,
             self.shutdown.clone(),
         ));
+        self.handles.push(crate::metrics::report::spawn(
+            crate::metrics::report::ReportSources {
+                node_id: b.node_id.clone(),
+                metrics: metrics.clone(),
+                services: subsystems.services.clone(),
+                membership: subsystems.membership.clone(),
+                pki: identity.pki.clone(),
+            },
+            config.coordinator_addresses.clone(),
+            b.endpoint.api_address.clone(),
+            self.shutdown.clone(),
+        ));
+        let events = Arc::new(crate::events::Hub::new(
+            config.metrics.events_queue,
+            subsystems.membership.clone(),
+            metrics.clone(),
+        ));
+        self.handles.extend(crate::events::feeds::spawn(
+            events.clone(),
+            crate::events::feeds::Sources {
+                node_id: b.node_id.clone(),
+                metrics: metrics.clone(),
+                membership: subsystems.membership.clone(),
+                services: subsystems.services.clone(),
+                logs: subsystems.logs.clone(),
+                store: identity.control.as_ref().map(|c| c.store.clone()),
+                raft: identity.control.as_ref().map(|c| c.raft.clone()),
+            },
+            self.shutdown.clone(),
+        ));
         let state = AppState::new(NodeContext {
             node_id: b.node_id.clone(),
             role: role(config),
@@ -269,6 +299,7 @@ impl Tasks {
             services: subsystems.services,
             logs: subsystems.logs,
             metrics,
+            events,
             shutdown: self.shutdown.clone(),
             limits: limits.clone(),
             control: identity.control,

@@ -4,6 +4,7 @@
 
 pub mod ca;
 pub mod challenge;
+pub mod each_coordinator;
 pub mod enroll;
 pub mod follow;
 pub mod issuer;

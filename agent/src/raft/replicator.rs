@@ -365,6 +365,19 @@ impl Replicator {
         (true, since)
     }
 
+    /// The leader this coordinator knows of (its node id) and the term.
+    pub fn leader(&self) -> (Option<String>, u64) {
+        let m = self.raft.metrics();
+        let m = m.borrow();
+        let leader = m.current_leader.and_then(|id| {
+            m.membership_config
+                .membership()
+                .get_node(&id)
+                .map(|n| n.node_id.clone())
+        });
+        (leader, m.current_term)
+    }
+
     /// The group as this coordinator sees it.
     pub fn coordinators(&self) -> p2p_shared::api::CoordinatorList {
         use p2p_shared::api::{CoordinatorList, CoordinatorStatus};

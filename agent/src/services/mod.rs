@@ -116,9 +116,16 @@ pub struct Services {
     tx: mpsc::Sender<Request>,
     snapshot: Arc<Mutex<Snapshot>>,
     clock: Clock,
+    /// Moves whenever a service's announced status changes.
+    changes: tokio::sync::watch::Receiver<u64>,
 }
 
 impl Services {
+    /// Wakes whenever a service's state, health, desired state or process changes.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.clone()
+    }
+
     /// Status of every local service, uptime as of now.
     pub fn snapshot(&self) -> Snapshot {
         let mut snap = self

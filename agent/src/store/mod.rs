@@ -4,6 +4,7 @@
 //! writes. Commands are plain serialisable data, so replicating them between coordinators
 //! (a Raft log feeding `apply`) changes no caller.
 
+mod cert_changes;
 mod local;
 mod members;
 mod once;
@@ -273,6 +274,9 @@ pub struct Store {
     /// The revocation list's version, moved after every commit that changes it, on
     /// whichever coordinator the change was proposed (long-polls and the TLS list follow).
     revocations: tokio::sync::watch::Sender<u64>,
+    /// Every certificate issued, renewed or revoked, as applied on this coordinator (live
+    /// events; a receiver that falls behind misses some, nothing waits for it).
+    cert_changes: tokio::sync::broadcast::Sender<p2p_shared::events::CertChange>,
 }
 
 impl std::fmt::Debug for Store {
@@ -318,6 +322,7 @@ impl Store {
             conn: Mutex::new(conn),
             sessions: Default::default(),
             revocations: tokio::sync::watch::Sender::new(0),
+            cert_changes: tokio::sync::broadcast::Sender::new(cert_changes::CAPACITY),
         };
         store.migrate()?;
         let loaded = sessions::Sessions::load(&store.lock())?;
@@ -376,6 +381,16 @@ impl Store {
         ) {
             self.publish_revocations();
         }
+        if self.cert_changes.receiver_count() > 0 {
+            for change in cert_changes::of(self, cmd) {
+                let _ = self.cert_changes.send(change);
+            }
+        }
+    }
+
+    /// Certificates issued, renewed and revoked from now on.
+    pub fn cert_changes(&self) -> tokio::sync::broadcast::Receiver<p2p_shared::events::CertChange> {
+        self.cert_changes.subscribe()
     }
 
     fn publish_revocations(&self) {

@@ -386,6 +386,16 @@ impl Store {
         Ok(out)
     }
 
+    /// Certificates whose revocation is dated `at` (what one `RevokeSuperseded` revoked).
+    pub fn certs_revoked_at(&self, at: i64) -> Result<Vec<CertRecord>, StoreError> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT record, revoked_at FROM certs WHERE revoked_at = ?1 LIMIT 1000")?;
+            let rows = stmt.query_map(params![at], cert_from_row)?;
+            rows.map(|r| decode_cert(r?)).collect::<Result<Vec<_>, _>>()
+        })
+    }
+
     /// Serials of revoked certificates that have not expired yet at `now`.
     pub fn revoked_serials(&self, now: i64) -> Result<Vec<String>, StoreError> {
         self.read(|c| {

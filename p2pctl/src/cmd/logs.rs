@@ -114,7 +114,7 @@ fn when(s: &str, now: OffsetDateTime) -> Result<OffsetDateTime, CtlError> {
 }
 
 /// `TIME NODE SOURCE[STREAM] LEVEL MESSAGE`; wide adds the sequence number.
-fn text(r: &LogRecord, wide: bool, colour: bool) -> String {
+pub(crate) fn text(r: &LogRecord, wide: bool, colour: bool) -> String {
     let level = format!("{:<5}", r.level.as_str().to_ascii_uppercase());
     let level = if colour {
         let code = match r.level {

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod certs;
 pub mod cluster;
 pub mod context;
+pub mod events;
 pub mod logs;
 pub mod nodes;
 pub mod svc;

@@ -1,6 +1,11 @@
-//! `p2pctl top`: every node's latest resource sample as a table, redrawn every couple of
-//! seconds on a terminal (Ctrl-C ends); one snapshot otherwise and with `-o json`.
+//! `p2pctl top`: every node's latest resource sample as a table, kept current on a
+//! terminal from the live event stream (Ctrl-C ends); one snapshot otherwise and with
+//! `-o json`.
 
+use std::collections::BTreeMap;
+
+use p2p_shared::api::NodeState;
+use p2p_shared::events::{EventBody, EventType, Subscription};
 use p2p_shared::metrics::{NodeSample, NodeSamples};
 
 use crate::cli::Output;
@@ -8,7 +13,7 @@ use crate::error::CtlError;
 use crate::output::{Tabular, print, table, write_stdout};
 use crate::session::Session;
 
-/// How often the table is redrawn (the nodes sample every 2 s by default).
+/// Most often the table is redrawn (the nodes sample every 2 s by default).
 const REFRESH: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn mib(bytes: u64) -> String {
@@ -77,16 +82,51 @@ pub async fn top(env: &Session) -> Result<(), CtlError> {
     let format = env.format();
     let live = std::io::IsTerminal::is_terminal(&std::io::stdout())
         && matches!(format.output, Output::Table | Output::Wide);
-    loop {
+    if !live {
         let NodeSamples { nodes } = client.node_samples().await?;
-        if !live {
-            return print(format, &nodes, |l| table(&nodes, l));
-        }
-        // Clear the screen and go home, then the table.
-        write_stdout("\x1b[2J\x1b[H");
-        print(format, &nodes, |l| table(&nodes, l))?;
+        return print(format, &nodes, |l| table(&nodes, l));
+    }
+    // Live: every sample pushed over the event stream, the table redrawn at most every
+    // REFRESH (the nodes sample every 2 s by default).
+    let sub = Subscription {
+        types: [EventType::Metrics, EventType::Nodes].into(),
+        ..Subscription::default()
+    };
+    let mut stream = client.events(&sub).await?;
+    let mut nodes: BTreeMap<String, NodeSample> = BTreeMap::new();
+    let mut synced = false;
+    let mut dirty = false;
+    let mut redraw = tokio::time::interval(REFRESH);
+    loop {
         tokio::select! {
-            () = tokio::time::sleep(REFRESH) => {}
+            next = stream.next() => match next {
+                Some(Ok(e)) => match e.body {
+                    EventBody::Metrics(m) => {
+                        nodes.insert(m.node_id.clone(), m);
+                        dirty = true;
+                    }
+                    // A node that left or died no longer samples: drop its row.
+                    EventBody::Nodes(n) if matches!(n.state, NodeState::Dead | NodeState::Left) => {
+                        dirty |= nodes.remove(&n.node_id).is_some();
+                    }
+                    EventBody::Synced { .. } => {
+                        synced = true;
+                        dirty = true;
+                    }
+                    _ => {}
+                },
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            _ = redraw.tick() => {
+                if synced && dirty {
+                    let rows: Vec<NodeSample> = nodes.values().cloned().collect();
+                    // Clear the screen and go home, then the table.
+                    write_stdout("\x1b[2J\x1b[H");
+                    print(format, &rows, |l| table(&rows, l))?;
+                    dirty = false;
+                }
+            }
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
     }

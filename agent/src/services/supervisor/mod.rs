@@ -72,6 +72,8 @@ struct Supervisor {
     http: Option<reqwest::Client>,
     snapshot: Arc<Mutex<Snapshot>>,
     published: BTreeMap<String, String>,
+    /// Moved after each publish that changed an announcement.
+    changed: watch::Sender<u64>,
     /// Clock ticks per second and page size, for CPU shares and resident bytes.
     kernel: (u64, u64),
     drain_deadline: Option<Instant>,
@@ -95,10 +97,12 @@ pub fn spawn(
     let (tx, rx) = mpsc::channel(64);
     let (events, events_rx) = mpsc::unbounded_channel();
     let snapshot = Arc::new(Mutex::new(Snapshot::default()));
+    let (changed, changes) = watch::channel(0);
     let handle = Services {
         tx,
         snapshot: snapshot.clone(),
         clock: opts.membership.clock,
+        changes,
     };
     let node_env = BTreeMap::from([
         ("P2P_NODE_ID".to_string(), opts.node_id.clone()),
@@ -117,6 +121,7 @@ pub fn spawn(
         events,
         snapshot,
         published: BTreeMap::new(),
+        changed,
         kernel: crate::procfs::clock_and_page(),
         drain_deadline: None,
     };
@@ -499,6 +504,7 @@ impl Supervisor {
                 self.opts.membership.set_meta(key, None);
             }
         }
+        let moved = self.published != announced;
         self.published = announced;
         let problems = self
             .problems
@@ -510,6 +516,9 @@ impl Supervisor {
             })
             .collect();
         *self.snapshot.lock().unwrap_or_else(|p| p.into_inner()) = Snapshot { services, problems };
+        if moved {
+            self.changed.send_modify(|v| *v += 1);
+        }
     }
 
     /// CPU and memory of each running service, summed over its process group (a service

@@ -1,0 +1,194 @@
+//! Live events: one hub per node turns what its subsystems report (samples, membership
+//! changes, service states, log records, certificate changes, the Raft leader) into
+//! `p2p_shared::events` messages on one bounded broadcast channel. Every WebSocket
+//! client (`api/events_routes.rs`) reads it at its own pace: a client that falls more than
+//! `events_queue` behind misses events and is told how many, and no sender ever waits for
+//! a client. `filter.rs` decides what a subscription lets through, `liveness.rs` when a
+//! quiet socket is pinged or given up on, `feeds.rs` connects the sources.
+
+pub mod feeds;
+pub mod filter;
+pub mod liveness;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use p2p_shared::events::{Event, EventBody, EventType, NodeChange};
+use p2p_shared::services::ServiceInstance;
+use time::OffsetDateTime;
+use tokio::sync::broadcast;
+
+use crate::membership::Membership;
+use crate::metrics::Metrics;
+use crate::metrics::report::META_WATCHED;
+
+/// The current time at millisecond precision (what messages carry).
+pub fn now_ms() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000_000 * 1_000_000)
+        .unwrap_or(now)
+}
+
+#[derive(Debug)]
+pub struct Hub {
+    tx: broadcast::Sender<Arc<Event>>,
+    /// The last state seen of every service instance this node hears about (its own, and
+    /// on coordinators every reporting node's): changes are published, repeats are not.
+    services: Mutex<BTreeMap<(String, String), ServiceInstance>>,
+    /// Live subscribers to metrics; while there are any, this node asks (in its gossip
+    /// metadata) for every sample of every node. Counted under a lock so the metadata
+    /// set by the first and cleared by the last can never land out of order.
+    metric_watchers: Mutex<usize>,
+    membership: Arc<Membership>,
+    metrics: Arc<Metrics>,
+    /// The leader as last published.
+    leader: Mutex<Option<p2p_shared::events::CoordinatorChange>>,
+}
+
+impl Hub {
+    pub fn new(queue: usize, membership: Arc<Membership>, metrics: Arc<Metrics>) -> Self {
+        Self {
+            tx: broadcast::Sender::new(queue.max(1)),
+            services: Mutex::default(),
+            metric_watchers: Mutex::new(0),
+            membership,
+            metrics,
+            leader: Mutex::new(None),
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.tx.subscribe()
+    }
+
+    pub fn publish(&self, time: OffsetDateTime, body: EventBody) {
+        if self.tx.receiver_count() > 0 {
+            let _ = self.tx.send(Arc::new(Event { time, body }));
+        }
+    }
+
+    /// A node's services as they are now: each instance that changed is published, and
+    /// the ones no longer listed are forgotten.
+    pub fn services_of(&self, node: &str, now: Vec<ServiceInstance>) {
+        let changed: Vec<ServiceInstance> = {
+            let mut held = self.services.lock().unwrap_or_else(|p| p.into_inner());
+            let names: Vec<String> = now.iter().map(|i| i.name.clone()).collect();
+            held.retain(|(n, name), _| n != node || names.contains(name));
+            now.into_iter()
+                .filter(|i| {
+                    let key = (node.to_string(), i.name.clone());
+                    if held.get(&key) == Some(i) {
+                        return false;
+                    }
+                    held.insert(key, i.clone());
+                    true
+                })
+                .collect()
+        };
+        for i in changed {
+            self.publish(now_ms(), EventBody::Services(i));
+        }
+    }
+
+    /// Forgets a node gone from the cluster.
+    pub fn forget_node(&self, node: &str) {
+        self.services
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|(n, _), _| n != node);
+        self.metrics.forget(node);
+    }
+
+    pub fn publish_leader(&self, change: p2p_shared::events::CoordinatorChange) {
+        {
+            let mut last = self.leader.lock().unwrap_or_else(|p| p.into_inner());
+            if last.as_ref() == Some(&change) {
+                return;
+            }
+            *last = Some(change.clone());
+        }
+        self.publish(now_ms(), EventBody::Coordinators(change));
+    }
+
+    /// The current state of `t`, as messages sent before `synced` (types that are only
+    /// changes, logs and certificates, have none).
+    pub fn current(&self, t: EventType) -> Vec<EventBody> {
+        match t {
+            EventType::Metrics => self
+                .metrics
+                .latest_of_all()
+                .into_iter()
+                .map(EventBody::Metrics)
+                .collect(),
+            EventType::Nodes => self
+                .membership
+                .nodes()
+                .into_iter()
+                .map(|n| {
+                    EventBody::Nodes(NodeChange {
+                        node_id: n.node_id,
+                        role: n.role,
+                        state: n.state,
+                        previous: None,
+                        api_address: n.api_address,
+                    })
+                })
+                .collect(),
+            EventType::Services => self
+                .services
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .values()
+                .cloned()
+                .map(EventBody::Services)
+                .collect(),
+            EventType::Coordinators => self
+                .leader
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+                .map(EventBody::Coordinators)
+                .into_iter()
+                .collect(),
+            EventType::Logs | EventType::Certs => Vec::new(),
+        }
+    }
+
+    /// Counts a subscriber to metrics for as long as the guard lives.
+    pub fn watch_metrics(self: &Arc<Self>) -> MetricsWatch {
+        let mut n = self
+            .metric_watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if *n == 0 {
+            self.membership.set_meta(META_WATCHED, Some("1".into()));
+        }
+        *n += 1;
+        MetricsWatch(self.clone())
+    }
+
+    pub fn metric_watchers(&self) -> usize {
+        *self
+            .metric_watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// See [`Hub::watch_metrics`].
+#[derive(Debug)]
+pub struct MetricsWatch(Arc<Hub>);
+
+impl Drop for MetricsWatch {
+    fn drop(&mut self) {
+        let mut n = self
+            .0
+            .metric_watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            self.0.membership.set_meta(META_WATCHED, None);
+        }
+    }
+}
