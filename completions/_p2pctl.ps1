@@ -44,7 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('svc', 'svc', [CompletionResultType]::ParameterValue, 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Cluster-wide operations: gossip key rotation (admin), gossip counters')
-            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table is redrawn every 2 s until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table follows the samples as the nodes push them (the live event stream) until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Live events as they happen (any role): each node''s metric samples, members'' state changes, service state and health changes, log records, certificates issued, renewed and revoked, and the coordinators'' leader. Without -f, prints the current state of what is asked for (latest samples, members, services, leader) and ends; with -f, keeps printing changes until Ctrl-C. `-o json` prints each message as one JSON line: {"type", "time", "data"}')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the server''s when signed in')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -929,6 +930,26 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'p2pctl;events' {
+            [CompletionResult]::new('--type', '--type', [CompletionResultType]::ParameterName, 'Only these types (repeat, or separate with commas): metrics, nodes, services, logs, certs, coordinators. Default: all')
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Only events about this node')
+            [CompletionResult]::new('--service', '--service', [CompletionResultType]::ParameterName, 'Only this service''s state changes and log lines')
+            [CompletionResult]::new('--level', '--level', [CompletionResultType]::ParameterName, 'Log records at this level or above: trace, debug, info, warn, error')
+            [CompletionResult]::new('--grep', '--grep', [CompletionResultType]::ParameterName, 'Only log records whose message matches this regular expression')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing events as they happen')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing events as they happen')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'p2pctl;version' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -967,7 +988,8 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('svc', 'svc', [CompletionResultType]::ParameterValue, 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Cluster-wide operations: gossip key rotation (admin), gossip counters')
-            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table is redrawn every 2 s until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)')
+            [CompletionResult]::new('top', 'top', [CompletionResultType]::ParameterValue, 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table follows the samples as the nodes push them (the live event stream) until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)')
+            [CompletionResult]::new('events', 'events', [CompletionResultType]::ParameterValue, 'Live events as they happen (any role): each node''s metric samples, members'' state changes, service state and health changes, log records, certificates issued, renewed and revoked, and the coordinators'' leader. Without -f, prints the current state of what is asked for (latest samples, members, services, leader) and ends; with -f, keeps printing changes until Ctrl-C. `-o json` prints each message as one JSON line: {"type", "time", "data"}')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the client version, and the server''s when signed in')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1139,6 +1161,9 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;help;top' {
+            break
+        }
+        'p2pctl;help;events' {
             break
         }
         'p2pctl;help;version' {

@@ -28,6 +28,9 @@ _p2pctl() {
             p2pctl,context)
                 cmd="p2pctl__subcmd__context"
                 ;;
+            p2pctl,events)
+                cmd="p2pctl__subcmd__events"
+                ;;
             p2pctl,help)
                 cmd="p2pctl__subcmd__help"
                 ;;
@@ -198,6 +201,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__help,context)
                 cmd="p2pctl__subcmd__help__subcmd__context"
+                ;;
+            p2pctl__subcmd__help,events)
+                cmd="p2pctl__subcmd__help__subcmd__events"
                 ;;
             p2pctl__subcmd__help,help)
                 cmd="p2pctl__subcmd__help__subcmd__help"
@@ -464,7 +470,7 @@ _p2pctl() {
 
     case "${cmd}" in
         p2pctl)
-            opts="-o -h -V --output --context --config --endpoint --timeout --consistent --no-headers --help --version login logout whoami context nodes user token cert svc logs cluster top version completion help"
+            opts="-o -h -V --output --context --config --endpoint --timeout --consistent --no-headers --help --version login logout whoami context nodes user token cert svc logs cluster top events version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1645,8 +1651,66 @@ _p2pctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        p2pctl__subcmd__events)
+            opts="-f -o -h --follow --type --node --service --level --grep --output --context --config --endpoint --timeout --consistent --no-headers --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --service)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --level)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         p2pctl__subcmd__help)
-            opts="login logout whoami context nodes user token cert svc logs cluster top version completion help"
+            opts="login logout whoami context nodes user token cert svc logs cluster top events version completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1928,6 +1992,20 @@ _p2pctl() {
         p2pctl__subcmd__help__subcmd__context__subcmd__use)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -41,7 +41,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
             cand logs 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
-            cand top 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table is redrawn every 2 s until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)'
+            cand top 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table follows the samples as the nodes push them (the live event stream) until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)'
+            cand events 'Live events as they happen (any role): each node''s metric samples, members'' state changes, service state and health changes, log records, certificates issued, renewed and revoked, and the coordinators'' leader. Without -f, prints the current state of what is asked for (latest samples, members, services, leader) and ends; with -f, keeps printing changes until Ctrl-C. `-o json` prints each message as one JSON line: {"type", "time", "data"}'
             cand version 'Print the client version, and the server''s when signed in'
             cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -829,6 +830,25 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'p2pctl;events'= {
+            cand --type 'Only these types (repeat, or separate with commas): metrics, nodes, services, logs, certs, coordinators. Default: all'
+            cand --node 'Only events about this node'
+            cand --service 'Only this service''s state changes and log lines'
+            cand --level 'Log records at this level or above: trace, debug, info, warn, error'
+            cand --grep 'Only log records whose message matches this regular expression'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand -f 'Keep printing events as they happen'
+            cand --follow 'Keep printing events as they happen'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'p2pctl;version'= {
             cand -o 'Output format'
             cand --output 'Output format'
@@ -865,7 +885,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
             cand logs 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
-            cand top 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table is redrawn every 2 s until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)'
+            cand top 'Every node''s CPU, load, memory, disk and network, from its latest sample (any role). On a terminal the table follows the samples as the nodes push them (the live event stream) until Ctrl-C; otherwise, and with `-o json`, one snapshot is printed (`-o wide` adds cores, swap, p2pd''s own CPU and memory, and the number of services)'
+            cand events 'Live events as they happen (any role): each node''s metric samples, members'' state changes, service state and health changes, log records, certificates issued, renewed and revoked, and the coordinators'' leader. Without -f, prints the current state of what is asked for (latest samples, members, services, leader) and ends; with -f, keeps printing changes until Ctrl-C. `-o json` prints each message as one JSON line: {"type", "time", "data"}'
             cand version 'Print the client version, and the server''s when signed in'
             cand completion 'Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names completed from the cluster as you type, use `COMPLETE=<shell> p2pctl` instead (see the README)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -992,6 +1013,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;cluster;limit-stats'= {
         }
         &'p2pctl;help;top'= {
+        }
+        &'p2pctl;help;events'= {
         }
         &'p2pctl;help;version'= {
         }

@@ -5,6 +5,7 @@
 //! (a Raft log feeding `apply`) changes no caller.
 
 mod cert_changes;
+mod files;
 mod local;
 mod members;
 mod once;
@@ -13,6 +14,8 @@ pub mod replica;
 mod services;
 mod sessions;
 mod users;
+
+pub use files::{open_durable, private_file};
 
 pub use local::{LocalStore, RevocationCopy};
 pub use members::{MemberRecord, MembershipSnapshot};
@@ -283,35 +286,6 @@ impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Store")
     }
-}
-
-/// Makes `path` a file only its owner reads and writes (creating it if needed), before
-/// SQLite opens it: its journal and WAL files then get the same mode.
-pub fn private_file(path: &Path) -> Result<(), std::io::Error> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)?;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
-
-/// Opens (or creates, 0600) one of the node's SQLite files the way all of them are run:
-/// WAL, `synchronous=FULL` (what was acknowledged survives power loss, not just a crash),
-/// a small page cache (the data is small; SQLite's default 2 MiB would be most of the
-/// idle RSS) and a busy timeout.
-pub fn open_durable(path: &Path, cache_kib: i64) -> Result<Connection, StoreError> {
-    private_file(path).map_err(|e| StoreError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    let conn = Connection::open(path)?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "cache_size", -cache_kib)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    Ok(conn)
 }
 
 impl Store {
