@@ -226,6 +226,6 @@ mod tests {
             level: Some(crate::logs::LogLevel::Warn),
             ..Subscription::default()
         });
-        assert_eq!(q, "?types=metrics,logs&node=w1&grep=a%20b&level=warn");
+        assert_eq!(q, "?types=metrics%2Clogs&node=w1&grep=a%20b&level=warn");
     }
 }
