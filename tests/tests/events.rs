@@ -119,7 +119,7 @@ fn every_source_reaches_a_websocket_client() {
         _ => None,
     });
     // A sample taken on the worker, and then the next one: while it has a subscriber to
-    // metrics, the coordinator gets every sample, not one a minute.
+    // metrics, the coordinator gets every sample, not one every five minutes.
     let first = expect(&events, WAIT, "a sample from w2", |e| match &e.body {
         EventBody::Metrics(m) if m.node_id == "w2" => Some(m.time),
         _ => None,

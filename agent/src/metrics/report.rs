@@ -2,8 +2,9 @@
 //! over the kept mTLS connection), so every coordinator holds every node's recent history
 //! and streams it live. A coordinator that has live subscribers says so in its gossip
 //! metadata ([`META_WATCHED`]); it then gets every sample as it is taken (with what it
-//! missed since the last report). Otherwise it gets one every [`SPARSE_EVERY`], which
-//! keeps an idle cluster's traffic small. A change to the services is reported at once.
+//! missed since the last report, up to 100). Otherwise it gets one every
+//! [`SPARSE_EVERY`], which keeps an idle cluster's traffic small. A change to the
+//! services is reported at once.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,12 +24,15 @@ use crate::services::Services;
 /// The gossip metadata key a coordinator sets (to `1`) while it has live subscribers to
 /// metrics.
 pub const META_WATCHED: &str = "metrics_watched";
-/// How often an unwatched coordinator gets a sample.
-pub const SPARSE_EVERY: Duration = Duration::from_secs(60);
+/// How often an unwatched coordinator gets a sample: rarely enough to keep an idle node
+/// well inside its traffic budget, since a coordinator that gets watched is sent what it
+/// missed anyway.
+pub const SPARSE_EVERY: Duration = Duration::from_secs(300);
 const TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
-/// Most samples in one report (what a watched coordinator missed, at most).
-const MAX_BATCH: usize = 300;
+/// Most samples in one report: what a newly watched coordinator missed, at most the
+/// dashboard's 100 points.
+const MAX_BATCH: usize = 100;
 
 /// What a reporter needs of its node.
 #[derive(Clone)]
@@ -194,14 +198,14 @@ mod tests {
     }
 
     #[test]
-    fn unwatched_gets_the_newest_sample_once_a_minute() {
+    fn unwatched_gets_the_newest_sample_every_five_minutes() {
         let mut c = Cadence::default();
         assert_eq!(c.due(None, false), Due::Nothing, "no sample yet");
         assert_eq!(c.due(at(4), false), Due::Newest, "the first report");
         sent(&mut c, 4);
         assert_eq!(c.due(at(4), false), Due::Nothing, "nothing new");
-        assert_eq!(c.due(at(62), false), Due::Nothing, "58 s later");
-        assert_eq!(c.due(at(64), false), Due::Newest, "60 s later");
+        assert_eq!(c.due(at(302), false), Due::Nothing, "298 s later");
+        assert_eq!(c.due(at(304), false), Due::Newest, "300 s later");
     }
 
     #[test]
