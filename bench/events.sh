@@ -19,6 +19,10 @@ if [ -z "${P2P_BENCH_NO_BUILD:-}" ]; then
 fi
 bin=$PWD/target/release
 work=$(mktemp -d)
+# As root, services run as `nobody`: let them into the work directory, and give the
+# flapping service a place to count its runs.
+chmod 755 "$work"
+mkdir -m 777 "$work/flap"
 trap 'kill -9 $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 export P2PD_PASSWORD=bench-password P2PCTL_CONFIG=$work/p2pctl.toml
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -41,7 +45,11 @@ coordinator_addresses: [127.0.3.1:$port]
 $3
 YAML
 }
-node 1 coord ""
+# Every subscriber of the fan-out runs in one process on one address, as one user: let the
+# coordinator take them all (by default 64 connections per source, 8 streams per caller).
+node 1 coord "max_connections_per_source: 512
+rate_limits:
+  stream: {concurrent: 512}"
 "$bin/p2pd" --config "$work/coord.yaml" 2>"$work/coord.log" &
 coord=$!
 until grep -q "p2pd ready" "$work/coord.log"; do sleep 0.05; done
@@ -63,7 +71,7 @@ args: ["-c", "import time\nwhile True:\n    print('stamp', time.time_ns(), flush
 YAML
 cat > "$work/w1-services/flap.yaml" <<YAML
 command: /usr/bin/python3
-args: ["-c", "import os, time\np = '$work/flap-runs'\nn = int(open(p).read()) + 1 if os.path.exists(p) else 1\nopen(p, 'w').write(str(n))\ntime.sleep(0.3)\nprint('exit', n, time.time_ns(), flush=True)\nos._exit(1)"]
+args: ["-c", "import os, time\np = '$work/flap/runs'\nn = int(open(p).read()) + 1 if os.path.exists(p) else 1\nopen(p, 'w').write(str(n))\ntime.sleep(0.3)\nprint('exit', n, time.time_ns(), flush=True)\nos._exit(1)"]
 restart: {policy: always, backoff_initial: 100ms, backoff_max: 100ms, jitter: 0, reset_after: 100ms}
 YAML
 "$bin/examples/events_bench" latency "$n"

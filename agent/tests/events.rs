@@ -2,7 +2,7 @@
 //! viewer token or the dashboard's cookie from the node's own origin; not anonymous
 //! callers, node certificates or another origin's page), the current state then
 //! `synced`, a subscription changed by message, and the socket closing itself when its
-//! token is logged out.
+//! token expires or is logged out.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
 
@@ -168,23 +168,53 @@ async fn who_may_open_the_event_stream() {
 
     // Logged out: the socket closes itself (policy violation), within its recheck.
     viewer.logout().await.unwrap();
-    let closed = tokio::time::timeout(Duration::from_secs(5), async {
-        loop {
-            match stream.next().await {
-                Some(Ok(_)) => continue,
-                other => return other,
-            }
-        }
-    })
-    .await
-    .expect("the socket closes after logout");
-    match closed {
-        Some(Err(ClientError::Closed { code, reason, .. })) => {
+    match end_of(&mut stream, Duration::from_secs(5)).await {
+        Some(ClientError::Closed { code, reason, .. }) => {
             assert_eq!(code, 1008);
             assert!(reason.contains("logged out"), "{reason}");
         }
         other => panic!("expected a close for the credential, got {other:?}"),
     }
     w1.shutdown().await;
+    coord.shutdown().await;
+}
+
+/// Reads until the stream ends, and says how.
+async fn end_of(stream: &mut p2p_shared::EventStream, within: Duration) -> Option<ClientError> {
+    tokio::time::timeout(within, async {
+        loop {
+            match stream.next().await {
+                Some(Ok(_)) => continue,
+                Some(Err(e)) => return Some(e),
+                None => return None,
+            }
+        }
+    })
+    .await
+    .expect("the stream ended in time")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_closes_when_its_token_expires() {
+    let (_net, _dir, coord) = cluster().await;
+    // A token issued so that it expires two seconds from now (tokens live 12 hours).
+    let token = coord
+        .issue_token_at(
+            "admin",
+            Role::Viewer,
+            time::OffsetDateTime::now_utc() - time::Duration::hours(12)
+                + time::Duration::seconds(2),
+        )
+        .unwrap();
+    let mut stream = client(&coord, Some(token))
+        .events(&Subscription::default())
+        .await
+        .unwrap();
+    match end_of(&mut stream, Duration::from_secs(10)).await {
+        Some(ClientError::Closed { code, reason, .. }) => {
+            assert_eq!((code, reason.as_str()), (1008, "the token expired"));
+        }
+        other => panic!("expected a close for the expiry, got {other:?}"),
+    }
     coord.shutdown().await;
 }

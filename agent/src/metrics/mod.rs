@@ -114,19 +114,17 @@ impl Metrics {
     }
 
     /// Keeps another node's reported samples (oldest first); a sample already held is
-    /// skipped, so a resent report changes nothing.
+    /// skipped, so a resent report changes nothing. Only the newest is a live event: the
+    /// others are what the coordinator missed, history rather than news.
     pub fn record_reported(&self, samples: Vec<NodeSample>) {
-        let kept: Vec<NodeSample> = {
+        let newest = {
             let mut c = self.cluster.lock().unwrap_or_else(|p| p.into_inner());
-            samples
-                .into_iter()
-                .filter(|s| c.record(s.clone()))
-                .collect()
+            samples.into_iter().filter(|s| c.record(s.clone())).last()
         };
-        if self.samples.receiver_count() > 0 {
-            for s in kept {
-                let _ = self.samples.send(s);
-            }
+        if let Some(s) = newest
+            && self.samples.receiver_count() > 0
+        {
+            let _ = self.samples.send(s);
         }
     }
 
@@ -234,4 +232,34 @@ pub fn spawn(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(node: &str, second: i64) -> NodeSample {
+        let mut s = history::tests::sample(1);
+        s.node_id = node.into();
+        s.time = time::OffsetDateTime::from_unix_timestamp(1_800_000_000 + second)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        s
+    }
+
+    #[test]
+    fn a_report_keeps_every_sample_but_only_its_newest_is_news() {
+        let m = Metrics::new(Duration::from_secs(2), 100);
+        let mut live = m.samples();
+        m.record_reported(vec![at("w1", 1), at("w1", 3), at("w1", 5)]);
+        assert_eq!(m.reported("w1", None).map(|v| v.len()), Some(3));
+        assert_eq!(live.try_recv().map(|s| s.time), Ok(at("w1", 5).time));
+        assert!(
+            live.try_recv().is_err(),
+            "the missed samples are history, not events"
+        );
+        // The same report again changes nothing and says nothing.
+        m.record_reported(vec![at("w1", 3), at("w1", 5)]);
+        assert!(live.try_recv().is_err());
+        assert_eq!(m.latest_of_all().len(), 1);
+    }
 }

@@ -87,11 +87,21 @@ impl RunningAgent {
 
     /// Mints an operator token directly (used by `p2pd dev` to hand `p2pctl` a ready context).
     pub fn issue_token(&self, user: &str, role: Role) -> Result<String, AgentError> {
+        self.issue_token_at(user, role, OffsetDateTime::now_utc())
+    }
+
+    /// A token as if issued at `at` (it expires `token_ttl` after it).
+    pub fn issue_token_at(
+        &self,
+        user: &str,
+        role: Role,
+        at: OffsetDateTime,
+    ) -> Result<String, AgentError> {
         let control = self.state.control.as_ref().ok_or(AgentError::NotEnrolled)?;
         let generation = control.store.session_generation(user)?;
         control
             .tokens
-            .issue(user, role, generation, OffsetDateTime::now_utc())
+            .issue(user, role, generation, at)
             .map(|(t, _)| t)
             .map_err(|e| AgentError::Bootstrap(e.into()))
     }
