@@ -270,9 +270,9 @@ impl Session {
                     }
                 }
                 e = events.recv() => match e {
-                    Ok(e) => {
-                        if self.matcher.matches(&e.body)
-                            && let Err(end) = self.send(socket, text(&e)).await
+                    Ok(p) => {
+                        if self.matcher.matches(&p.event.body)
+                            && let Err(end) = self.send(socket, Message::Text(p.json.clone().into())).await
                         {
                             return end;
                         }

@@ -29,9 +29,16 @@ pub fn now_ms() -> OffsetDateTime {
         .unwrap_or(now)
 }
 
+/// An event as every subscriber gets it: encoded once, whatever the number of sockets.
+#[derive(Debug)]
+pub struct Published {
+    pub event: Event,
+    pub json: String,
+}
+
 #[derive(Debug)]
 pub struct Hub {
-    tx: broadcast::Sender<Arc<Event>>,
+    tx: broadcast::Sender<Arc<Published>>,
     /// The last state seen of every service instance this node hears about (its own, and
     /// on coordinators every reporting node's): changes are published, repeats are not.
     services: Mutex<BTreeMap<(String, String), ServiceInstance>>,
@@ -57,13 +64,15 @@ impl Hub {
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.tx.subscribe()
     }
 
     pub fn publish(&self, time: OffsetDateTime, body: EventBody) {
         if self.tx.receiver_count() > 0 {
-            let _ = self.tx.send(Arc::new(Event { time, body }));
+            let event = Event { time, body };
+            let json = serde_json::to_string(&event).unwrap_or_default();
+            let _ = self.tx.send(Arc::new(Published { event, json }));
         }
     }
 

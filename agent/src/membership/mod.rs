@@ -27,8 +27,9 @@ pub const META_CERT_SERIAL: &str = "cert_serial";
 pub const META_CERT_NOT_AFTER: &str = "cert_not_after";
 pub const META_KEYRING: &str = "gossip_keyring";
 
-/// Changes kept for receivers that fall behind.
-const CHANGES_KEPT: usize = 1024;
+/// Changes kept for receivers that fall behind (the event feed compares every member
+/// again when it missed some).
+const CHANGES_KEPT: usize = 64;
 
 /// Shared between the runner, the sync tasks and the API.
 pub struct Membership {

@@ -42,8 +42,9 @@ pub struct Metrics {
     samples: broadcast::Sender<NodeSample>,
 }
 
-/// Samples kept for live-event receivers that fall behind.
-const SAMPLES_KEPT: usize = 256;
+/// Samples kept for live-event receivers that fall behind: few, since the one receiver
+/// (the event feed) forwards each at once, and each slot holds a whole sample.
+const SAMPLES_KEPT: usize = 4;
 
 impl Metrics {
     pub fn new(interval: Duration, capacity: usize) -> Self {
