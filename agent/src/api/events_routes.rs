@@ -218,7 +218,7 @@ impl Session {
 
     async fn serve(&mut self, socket: &mut WebSocket) -> End {
         // Subscribe before sending the current state, so no change falls between.
-        let mut events = self.s.events.subscribe();
+        let mut events = self.s.events.listen();
         if let Err(end) = self.sync(socket, self.matcher.types().clone()).await {
             return end;
         }
@@ -269,7 +269,7 @@ impl Session {
                         Some(Ok(_)) => {}
                     }
                 }
-                e = events.recv() => match e {
+                e = events.rx.recv() => match e {
                     Ok(p) => {
                         if self.matcher.matches(&p.event.body)
                             && let Err(end) = self.send(socket, Message::Text(p.json.clone().into())).await

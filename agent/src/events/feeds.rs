@@ -56,21 +56,59 @@ async fn forward<T: Clone>(mut rx: broadcast::Receiver<T>, mut f: impl FnMut(T))
     }
 }
 
+/// [`forward`], but subscribed to the source only while the hub has a listener: a
+/// source's channel keeps what it sent until overwritten, and samples and log records
+/// are too bulky to keep for nobody.
+async fn forward_while_listened<T: Clone>(
+    hub: Arc<Hub>,
+    subscribe: impl Fn() -> broadcast::Receiver<T>,
+    mut f: impl FnMut(&Hub, T),
+) {
+    let mut listeners = hub.listeners();
+    loop {
+        if listeners.wait_for(|n| *n > 0).await.is_err() {
+            return;
+        }
+        let mut rx = subscribe();
+        loop {
+            tokio::select! {
+                got = rx.recv() => match got {
+                    Ok(item) => f(&hub, item),
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                changed = listeners.changed() => {
+                    if changed.is_err() {
+                        return;
+                    }
+                    if *listeners.borrow() == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn spawn(hub: Arc<Hub>, src: Sources, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle<()>> {
     let mut tasks = Vec::new();
-    let h = hub.clone();
+    let metrics = src.metrics.clone();
     tasks.push(until_shutdown(
         shutdown.clone(),
-        forward(src.metrics.samples(), move |s| {
-            h.publish(s.time, EventBody::Metrics(s))
-        }),
+        forward_while_listened(
+            hub.clone(),
+            move || metrics.samples(),
+            |h, s| h.publish(s.time, EventBody::Metrics(s)),
+        ),
     ));
-    let h = hub.clone();
+    let logs = src.logs.clone();
     tasks.push(until_shutdown(
         shutdown.clone(),
-        forward(src.logs.subscribe(), move |r| {
-            h.publish(r.timestamp, EventBody::Logs((*r).clone()))
-        }),
+        forward_while_listened(
+            hub.clone(),
+            move || logs.subscribe(),
+            |h, r| h.publish(r.timestamp, EventBody::Logs((*r).clone())),
+        ),
     ));
     tasks.push(until_shutdown(
         shutdown.clone(),

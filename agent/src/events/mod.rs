@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use p2p_shared::events::{Event, EventBody, EventType, NodeChange};
 use p2p_shared::services::ServiceInstance;
 use time::OffsetDateTime;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::membership::Membership;
 use crate::metrics::Metrics;
@@ -39,6 +39,9 @@ pub struct Published {
 #[derive(Debug)]
 pub struct Hub {
     tx: broadcast::Sender<Arc<Published>>,
+    /// Open sockets: the feeds of bulky sources (samples, log records) read them only
+    /// while there is one, so an unwatched node keeps none of it in memory.
+    listeners: watch::Sender<usize>,
     /// The last state seen of every service instance this node hears about (its own, and
     /// on coordinators every reporting node's): changes are published, repeats are not.
     services: Mutex<BTreeMap<(String, String), ServiceInstance>>,
@@ -56,6 +59,7 @@ impl Hub {
     pub fn new(queue: usize, membership: Arc<Membership>, metrics: Arc<Metrics>) -> Self {
         Self {
             tx: broadcast::Sender::new(queue.max(1)),
+            listeners: watch::Sender::new(0),
             services: Mutex::default(),
             metric_watchers: Mutex::new(0),
             membership,
@@ -64,8 +68,18 @@ impl Hub {
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
-        self.tx.subscribe()
+    /// A socket's view of the events from now on; counted while it lives.
+    pub fn listen(self: &Arc<Self>) -> Listener {
+        self.listeners.send_modify(|n| *n += 1);
+        Listener {
+            rx: self.tx.subscribe(),
+            hub: self.clone(),
+        }
+    }
+
+    /// Moves with the number of open listeners.
+    pub fn listeners(&self) -> watch::Receiver<usize> {
+        self.listeners.subscribe()
     }
 
     pub fn publish(&self, time: OffsetDateTime, body: EventBody) {
@@ -181,6 +195,19 @@ impl Hub {
             .metric_watchers
             .lock()
             .unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// See [`Hub::listen`].
+#[derive(Debug)]
+pub struct Listener {
+    pub rx: broadcast::Receiver<Arc<Published>>,
+    hub: Arc<Hub>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.hub.listeners.send_modify(|n| *n = n.saturating_sub(1));
     }
 }
 
