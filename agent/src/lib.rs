@@ -12,6 +12,7 @@ pub mod clock;
 pub mod config;
 pub mod context;
 pub mod events;
+pub mod lazy_broadcast;
 pub mod limits;
 pub mod logs;
 pub mod membership;

@@ -10,7 +10,14 @@ use std::path::{Path, PathBuf};
 /// The agent's top-level modules, lowest layer first. A module may import only from
 /// modules of a lower layer; within a layer, modules do not import one another.
 const LAYERS: &[&[&str]] = &[
-    &["blocking", "clock", "config", "procfs", "retry"],
+    &[
+        "blocking",
+        "clock",
+        "config",
+        "lazy_broadcast",
+        "procfs",
+        "retry",
+    ],
     &["cli", "limits", "secrets", "store"],
     &["pki", "operators"],
     &["membership", "logs", "raft"],

@@ -18,6 +18,7 @@ use p2p_shared::services::ServiceInstance;
 use time::OffsetDateTime;
 use tokio::sync::{broadcast, watch};
 
+use crate::lazy_broadcast::LazyBroadcast;
 use crate::membership::Membership;
 use crate::metrics::Metrics;
 use crate::metrics::report::META_WATCHED;
@@ -38,7 +39,7 @@ pub struct Published {
 
 #[derive(Debug)]
 pub struct Hub {
-    tx: broadcast::Sender<Arc<Published>>,
+    tx: LazyBroadcast<Arc<Published>>,
     /// Open sockets: the feeds of bulky sources (samples, log records) read them only
     /// while there is one, so an unwatched node keeps none of it in memory.
     listeners: watch::Sender<usize>,
@@ -58,7 +59,7 @@ pub struct Hub {
 impl Hub {
     pub fn new(queue: usize, membership: Arc<Membership>, metrics: Arc<Metrics>) -> Self {
         Self {
-            tx: broadcast::Sender::new(queue.max(1)),
+            tx: LazyBroadcast::new(queue),
             listeners: watch::Sender::new(0),
             services: Mutex::default(),
             metric_watchers: Mutex::new(0),
@@ -83,11 +84,11 @@ impl Hub {
     }
 
     pub fn publish(&self, time: OffsetDateTime, body: EventBody) {
-        if self.tx.receiver_count() > 0 {
+        self.tx.send_with(|| {
             let event = Event { time, body };
             let json = serde_json::to_string(&event).unwrap_or_default();
-            let _ = self.tx.send(Arc::new(Published { event, json }));
-        }
+            Arc::new(Published { event, json })
+        });
     }
 
     /// A node's services as they are now: each instance that changed is published, and

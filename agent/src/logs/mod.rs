@@ -22,6 +22,8 @@ use rusqlite::Connection;
 use time::OffsetDateTime;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
+use crate::lazy_broadcast::LazyBroadcast;
+
 pub use store::{Filter, LogStoreError};
 
 use crate::config::LogsConfig;
@@ -70,7 +72,7 @@ pub struct Logs {
     node_id: Arc<str>,
     tx: mpsc::Sender<Input>,
     dropped: Arc<AtomicU64>,
-    published: broadcast::Sender<Arc<LogRecord>>,
+    published: LazyBroadcast<Arc<LogRecord>>,
     own_seq: watch::Receiver<u64>,
     readers: Arc<Readers>,
     /// How far back an ingested record's time may lie.
@@ -93,7 +95,7 @@ impl Logs {
         let readers = Readers::open(path)?;
         let next = store::last_seq(&writer, &opts.node_id)? + 1;
         let (tx, mut rx) = mpsc::channel(QUEUE);
-        let (published, _) = broadcast::channel(4096);
+        let published = LazyBroadcast::new(4096);
         let (seq_tx, own_seq) = watch::channel(next - 1);
         let dropped = Arc::new(AtomicU64::new(0));
         let logs = Logs {
@@ -333,7 +335,7 @@ struct Writer {
     next: u64,
     dropped: Arc<AtomicU64>,
     reported: u64,
-    published: broadcast::Sender<Arc<LogRecord>>,
+    published: LazyBroadcast<Arc<LogRecord>>,
     seq_tx: watch::Sender<u64>,
     last_prune: Instant,
     since_prune: u64,
@@ -434,7 +436,7 @@ impl Writer {
     fn publish(&mut self, records: Vec<LogRecord>) {
         self.since_prune += records.len() as u64;
         for r in records {
-            let _ = self.published.send(Arc::new(r));
+            self.published.send_with(|| Arc::new(r));
         }
     }
 
