@@ -53,6 +53,10 @@ impl FromRequestParts<AppState> for Caller {
             // No bearer token: an operator client certificate (already verified against the
             // CA and the revocation list during the handshake) also signs in.
             if let Some(Principal::Operator(op)) = principal(parts, state) {
+                // A certificate installed in a browser is as ambient as a cookie.
+                if super::browser::from_browser(&parts.headers) && changes(parts) {
+                    super::browser::require_page_write(&parts.headers, &parts.uri)?;
+                }
                 return Ok(Caller {
                     user: op.user,
                     role: op.role,
@@ -64,7 +68,11 @@ impl FromRequestParts<AppState> for Caller {
             }
             // A browser: the dashboard's session cookie, from this node's own pages only.
             if let Some(token) = super::browser::session_cookie(&parts.headers) {
-                super::browser::require_own_page(parts)?;
+                if changes(parts) {
+                    super::browser::require_page_write(&parts.headers, &parts.uri)?;
+                } else {
+                    super::browser::require_own_page(&parts.headers, &parts.uri)?;
+                }
                 let token = token.to_string();
                 return verify_token(parts, state, &token);
             }
@@ -82,6 +90,14 @@ impl FromRequestParts<AppState> for Caller {
             .to_string();
         verify_token(parts, state, &token)
     }
+}
+
+/// Anything but a read.
+fn changes(parts: &Parts) -> bool {
+    !matches!(
+        parts.method,
+        axum::http::Method::GET | axum::http::Method::HEAD
+    )
 }
 
 /// A JWT: signed by a coordinator, unexpired, not logged out, of the user's current

@@ -31,7 +31,7 @@ pub fn class_of(method: &Method, template: Option<&str>) -> Option<Class> {
     };
     match path {
         "/v1/health" => None,
-        "/v1/auth/login" => Some(Class::Login),
+        "/v1/auth/login" | "/ui/login" => Some(Class::Login),
         "/v1/enroll" => Some(Class::Enroll),
         p if p.starts_with("/v1/cluster/")
             || p.starts_with("/v1/node/")
@@ -166,6 +166,7 @@ mod tests {
         let post = Method::POST;
         assert_eq!(class_of(&get, Some("/v1/health")), None);
         assert_eq!(class_of(&post, Some("/v1/auth/login")), Some(Class::Login));
+        assert_eq!(class_of(&post, Some("/ui/login")), Some(Class::Login));
         assert_eq!(class_of(&post, Some("/v1/enroll")), Some(Class::Enroll));
         assert_eq!(class_of(&get, Some("/v1/nodes/{id}")), Some(Class::Read));
         assert_eq!(class_of(&post, Some("/v1/tokens")), Some(Class::Write));

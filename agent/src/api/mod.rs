@@ -5,6 +5,7 @@
 //! | `GET /v1/health` | anyone |
 //! | `POST /v1/auth/login` | anyone (user + password) |
 //! | `POST /v1/auth/logout`, `GET /v1/auth/whoami` | any signed-in role |
+//! | `POST /ui/login`, `POST /ui/logout` | the dashboard's pages (own origin, `X-P2P-CSRF: 1`); the session cookie |
 //! | `GET /v1/nodes`, `GET /v1/nodes/{id}` | any signed-in role |
 //! | `POST /v1/nodes/{id}/leave` (force-leave a dead node) | admin (every node) |
 //! | `GET/POST /v1/users`, `DELETE /v1/users/{name}` | admin |
@@ -55,6 +56,7 @@ mod prometheus;
 mod raft_routes;
 pub mod server;
 mod service_routes;
+mod ui_session;
 
 use std::sync::Arc;
 
@@ -135,6 +137,8 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route("/v1/auth/login", post(op::login))
         .route("/v1/auth/logout", post(op::logout))
         .route("/v1/auth/whoami", get(op::whoami))
+        .route("/ui/login", post(ui_session::login))
+        .route("/ui/logout", post(ui_session::logout))
         .route("/v1/nodes", get(op::list_nodes))
         .route("/v1/nodes/{id}", get(op::show_node))
         .route("/v1/nodes/{id}/leave", post(op::force_leave))

@@ -42,6 +42,16 @@ pub(super) async fn login(
     axum::Extension(conn): axum::Extension<server::ConnInfo>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
+    sign_in(&s, &conn, req).await.map(Json)
+}
+
+/// Checks a user's password (throttled per account, off the async workers) and issues a
+/// token: for `POST /v1/auth/login`, and for the dashboard's cookie.
+pub(super) async fn sign_in(
+    s: &AppState,
+    conn: &server::ConnInfo,
+    req: LoginRequest,
+) -> Result<LoginResponse, ApiError> {
     let users = s.control()?.users.clone();
     let guard = &s.limits.logins;
     // Too many failures of this account lately, or every hashing slot busy: 429 before
@@ -72,13 +82,13 @@ pub(super) async fn login(
         .issue(&user.name, user.role, generation, OffsetDateTime::now_utc())
         .map_err(ApiError::internal)?;
     tracing::info!(user = %user.name, role = %user.role, remote = %conn.remote, "login");
-    Ok(Json(LoginResponse {
+    Ok(LoginResponse {
         token,
         token_type: "Bearer".into(),
         user: user.name,
         role: user.role,
         expires_at: ts(claims.exp),
-    }))
+    })
 }
 
 fn login_refusal(user: &str, not_now: NotNow) -> Limited {
@@ -105,6 +115,12 @@ pub(super) async fn logout(
     State(s): State<AppState>,
     caller: Caller,
 ) -> Result<StatusCode, ApiError> {
+    end_session(&s, caller).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes the caller's token (nothing to do for a certificate).
+pub(super) async fn end_session(s: &AppState, caller: Caller) -> Result<(), ApiError> {
     if let (Some(jti), Some(exp)) = (caller.jti, caller.expires_at) {
         s.on_store(move |_, c| {
             c.writer
@@ -117,7 +133,7 @@ pub(super) async fn logout(
         .await?;
         tracing::info!(user = %caller.user, "logout");
     }
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 pub(super) async fn whoami(State(s): State<AppState>, caller: Caller) -> Json<WhoAmI> {
