@@ -62,13 +62,7 @@ async fn raw(a: &RunningAgent, headers: &[(&'static str, String)]) -> Result<Str
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn who_may_open_the_event_stream() {
-    let (net, dir, coord) = cluster().await;
-    let t = coord
-        .create_join_token(Duration::from_secs(600), None, 1)
-        .unwrap();
-    let w1 = worker(&net, 2, "w1", dir.path(), &coord, Some(&t))
-        .await
-        .unwrap();
+    let (_net, _dir, coord, w1) = cluster_and_worker().await;
     let sub = Subscription::default();
 
     // No credentials: 401. A node certificate: 403.

@@ -20,13 +20,7 @@ fn status(r: Result<impl std::fmt::Debug, ClientError>) -> u16 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_node_is_sampled_and_metrics_need_an_operator() {
-    let (net, dir, coord) = cluster().await;
-    let t = coord
-        .create_join_token(Duration::from_secs(600), None, 1)
-        .unwrap();
-    let w1 = worker(&net, 2, "w1", dir.path(), &coord, Some(&t))
-        .await
-        .unwrap();
+    let (_net, _dir, coord, w1) = cluster_and_worker().await;
     let viewer = client(
         &coord,
         Some(coord.issue_token("admin", Role::Viewer).unwrap()),

@@ -143,28 +143,7 @@ pub enum Command {
     /// current state of what is asked for (latest samples, members, services, leader) and
     /// ends; with -f, keeps printing changes until Ctrl-C. `-o json` prints each message
     /// as one JSON line: {"type", "time", "data"}.
-    Events {
-        /// Keep printing events as they happen.
-        #[arg(short = 'f', long)]
-        follow: bool,
-        /// Only these types (repeat, or separate with commas): metrics, nodes, services,
-        /// logs, certs, coordinators. Default: all.
-        #[arg(long = "type", value_name = "TYPE", value_delimiter = ',')]
-        types: Vec<p2p_shared::events::EventType>,
-        /// Only events about this node.
-        #[arg(long, value_name = "NAME")]
-        #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
-        node: Option<String>,
-        /// Only this service's state changes and log lines.
-        #[arg(long, value_name = "NAME")]
-        service: Option<String>,
-        /// Log records at this level or above: trace, debug, info, warn, error.
-        #[arg(long, value_name = "LEVEL")]
-        level: Option<p2p_shared::logs::LogLevel>,
-        /// Only log records whose message matches this regular expression.
-        #[arg(long, value_name = "REGEX")]
-        grep: Option<String>,
-    },
+    Events(EventArgs),
     /// Print the client version, and the server's when signed in.
     Version,
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell). For node names
@@ -259,6 +238,30 @@ pub enum SvcCmd {
         #[command(flatten)]
         filter: LogFilterArgs,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct EventArgs {
+    /// Keep printing events as they happen.
+    #[arg(short = 'f', long)]
+    pub follow: bool,
+    /// Only these types (repeat, or separate with commas): metrics, nodes, services,
+    /// logs, certs, coordinators. Default: all.
+    #[arg(long = "type", value_name = "TYPE", value_delimiter = ',')]
+    pub types: Vec<p2p_shared::events::EventType>,
+    /// Only events about this node.
+    #[arg(long, value_name = "NAME")]
+    #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
+    pub node: Option<String>,
+    /// Only this service's state changes and log lines.
+    #[arg(long, value_name = "NAME")]
+    pub service: Option<String>,
+    /// Log records at this level or above: trace, debug, info, warn, error.
+    #[arg(long, value_name = "LEVEL")]
+    pub level: Option<p2p_shared::logs::LogLevel>,
+    /// Only log records whose message matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    pub grep: Option<String>,
 }
 
 #[derive(Debug, Clone, Args)]

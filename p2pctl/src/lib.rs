@@ -76,24 +76,7 @@ async fn run_command(env: &mut Session, command: Command) -> Result<(), CtlError
         Command::Logs { service, filter } => cmd::logs::logs_cmd(env, filter, service).await,
         Command::Cluster(c) => cmd::cluster::cluster_cmd(env, c).await,
         Command::Top => cmd::top::top(env).await,
-        Command::Events {
-            follow,
-            types,
-            node,
-            service,
-            level,
-            grep,
-        } => {
-            let args = cmd::events::EventArgs {
-                follow,
-                types,
-                node,
-                service,
-                level,
-                grep,
-            };
-            cmd::events::events(env, args).await
-        }
+        Command::Events(args) => cmd::events::events(env, args).await,
         Command::Version => cmd::version::version(env).await,
         Command::Completion { shell } => {
             output::write_stdout(&completion::script(shell));

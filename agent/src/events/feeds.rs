@@ -183,13 +183,7 @@ async fn members(hub: Arc<Hub>, membership: Arc<Membership>) {
 async fn local_services(hub: Arc<Hub>, node_id: String, services: Services) {
     let mut changes = services.changes();
     loop {
-        let now = services
-            .snapshot()
-            .services
-            .into_values()
-            .map(|d| d.instance)
-            .collect();
-        hub.services_of(&node_id, now);
+        hub.services_of(&node_id, services.instances());
         if changes.changed().await.is_err() {
             return;
         }

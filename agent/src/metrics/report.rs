@@ -10,7 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use p2p_shared::metrics::{NodeReport, NodeSample};
-use p2p_shared::services::ServiceInstance;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
@@ -98,15 +97,6 @@ impl Cadence {
     }
 }
 
-fn services_now(services: &Services) -> Vec<ServiceInstance> {
-    services
-        .snapshot()
-        .services
-        .into_values()
-        .map(|d| d.instance)
-        .collect()
-}
-
 async fn report(src: &ReportSources, target: &Target) {
     let mut backoff = Backoff::new(MAX_BACKOFF);
     loop {
@@ -156,7 +146,7 @@ async fn report_until_error(
         if !picked.is_empty() || services_due {
             let report = NodeReport {
                 node_id: src.node_id.clone(),
-                services: services_due.then(|| services_now(&src.services)),
+                services: services_due.then(|| src.services.instances()),
                 samples: picked,
             };
             if let Err(e) = client.report_metrics(&report).await {

@@ -121,6 +121,15 @@ pub struct Services {
 }
 
 impl Services {
+    /// Every local service as an instance (what reports and live events carry).
+    pub fn instances(&self) -> Vec<p2p_shared::services::ServiceInstance> {
+        self.snapshot()
+            .services
+            .into_values()
+            .map(|d| d.instance)
+            .collect()
+    }
+
     /// Wakes whenever a service's state, health, desired state or process changes.
     pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.changes.clone()

@@ -119,6 +119,18 @@ pub async fn cluster() -> (Net, tempfile::TempDir, RunningAgent) {
     (net, dir, coord)
 }
 
+/// A coordinator and one worker `w1` (host 2), enrolled with a one-use token.
+pub async fn cluster_and_worker() -> (Net, tempfile::TempDir, RunningAgent, RunningAgent) {
+    let (net, dir, coord) = cluster().await;
+    let t = coord
+        .create_join_token(Duration::from_secs(600), None, 1)
+        .unwrap();
+    let w1 = worker(&net, 2, "w1", dir.path(), &coord, Some(&t))
+        .await
+        .unwrap();
+    (net, dir, coord, w1)
+}
+
 /// Polls `f` every 20 ms until it is true or `timeout` passes.
 pub async fn poll<F: Future<Output = bool>>(timeout: Duration, mut f: impl FnMut() -> F) -> bool {
     let start = Instant::now();

@@ -8,24 +8,14 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use p2p_shared::ClientError;
-use p2p_shared::events::{Event, EventBody, EventType, Subscription};
+use p2p_shared::events::{Event, EventBody, Subscription};
 
-use crate::cli::Output;
+use crate::cli::{EventArgs, Output};
 use crate::error::CtlError;
 use crate::session::Session;
 
 /// Pause before reconnecting a broken follow.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
-
-#[derive(Debug, Clone)]
-pub struct EventArgs {
-    pub follow: bool,
-    pub types: Vec<EventType>,
-    pub node: Option<String>,
-    pub service: Option<String>,
-    pub level: Option<p2p_shared::logs::LogLevel>,
-    pub grep: Option<String>,
-}
 
 fn hms(e: &Event) -> String {
     e.time
