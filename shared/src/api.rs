@@ -116,6 +116,17 @@ pub struct WhoAmI {
     pub node_id: String,
 }
 
+/// `GET /ui/session`: whom the dashboard's cookie signs in. Answered 200 either way, so a
+/// page that is not signed in yet shows its login form without an error.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct UiSession {
+    pub signed_in: bool,
+    pub who: Option<WhoAmI>,
+    /// Why a cookie the browser sent no longer signs in (expired, logged out, ended);
+    /// `null` when it sent none.
+    pub ended: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeRole {

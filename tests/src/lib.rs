@@ -1,6 +1,7 @@
 //! Helpers for tests that run the real `p2pd` and `p2pctl` binaries: locating them, free
 //! ports, processes killed on drop, polling with a deadline.
 
+pub mod browser;
 pub mod cluster;
 pub mod linearizable;
 pub mod netns;
@@ -27,6 +28,21 @@ pub fn bin(name: &str) -> PathBuf {
         path.display()
     );
     path
+}
+
+/// True to go on; false (after printing why) to skip a test that needs `what`. Under
+/// CI=true a missing capability fails the test instead of skipping it.
+pub fn require_capability(test: &str, what: &str, available: Result<(), String>) -> bool {
+    match available {
+        Ok(()) => true,
+        Err(why) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("{test} needs {what} under CI=true: {why}")
+        }
+        Err(why) => {
+            eprintln!("skipping {test}: {why}");
+            false
+        }
+    }
 }
 
 /// A port that was free a moment ago on 127.0.0.1.

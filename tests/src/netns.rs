@@ -44,19 +44,9 @@ pub fn available() -> Result<(), String> {
     Ok(())
 }
 
-/// True to go on; false (after printing why) to skip. Under CI=true a missing capability
-/// fails the test instead.
+/// True to go on; false (after printing why) to skip (a failure under CI=true).
 pub fn require(test: &str) -> bool {
-    match available() {
-        Ok(()) => true,
-        Err(why) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{test} needs network namespaces under CI=true: {why}")
-        }
-        Err(why) => {
-            eprintln!("skipping {test}: {why}");
-            false
-        }
-    }
+    crate::require_capability(test, "network namespaces", available())
 }
 
 pub fn run(program: &str, args: &[&str]) {

@@ -92,11 +92,12 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Anything but a read.
+/// Anything but a read. An HTTP/2 WebSocket handshake arrives as an extended CONNECT
+/// (RFC 8441): it opens a read-only subscription, as a GET upgrade does over HTTP/1.1.
 fn changes(parts: &Parts) -> bool {
     !matches!(
         parts.method,
-        axum::http::Method::GET | axum::http::Method::HEAD
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::CONNECT
     )
 }
 

@@ -6,6 +6,8 @@
 //! | `POST /v1/auth/login` | anyone (user + password) |
 //! | `POST /v1/auth/logout`, `GET /v1/auth/whoami` | any signed-in role |
 //! | `POST /ui/login`, `POST /ui/logout` | the dashboard's pages (own origin, `X-P2P-CSRF: 1`); the session cookie |
+//! | `GET /ui/session` (who the cookie signs in, or that it signs in no one) | anyone, from the dashboard's own pages |
+//! | `GET /`, `GET /dashboard`, `GET /dashboard/{file}` (the dashboard's files) | anyone (coordinators) |
 //! | `GET /v1/nodes`, `GET /v1/nodes/{id}` | any signed-in role |
 //! | `POST /v1/nodes/{id}/leave` (force-leave a dead node) | admin (every node) |
 //! | `GET/POST /v1/users`, `DELETE /v1/users/{name}` | admin |
@@ -42,6 +44,7 @@
 
 mod browser;
 mod consistency;
+mod dashboard;
 pub mod error;
 mod events_routes;
 pub mod extract;
@@ -132,13 +135,20 @@ const RAFT_MAX_BODY: usize = 16 * 1024 * 1024;
 pub fn router(state: AppState, max_body: usize) -> Router {
     use operators as op;
     use pki_routes as pk;
+    let ui = Router::new()
+        .route("/", get(dashboard::root))
+        .route(dashboard::DASHBOARD_PATH, get(dashboard::page))
+        .route("/dashboard/{*file}", get(dashboard::file))
+        .layer(axum::Extension(dashboard::Assets::default()));
     Router::new()
+        .merge(ui)
         .route("/v1/health", get(health))
         .route("/v1/auth/login", post(op::login))
         .route("/v1/auth/logout", post(op::logout))
         .route("/v1/auth/whoami", get(op::whoami))
         .route("/ui/login", post(ui_session::login))
         .route("/ui/logout", post(ui_session::logout))
+        .route("/ui/session", get(ui_session::session))
         .route("/v1/nodes", get(op::list_nodes))
         .route("/v1/nodes/{id}", get(op::show_node))
         .route("/v1/nodes/{id}/leave", post(op::force_leave))

@@ -8,10 +8,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use p2p_shared::api::{AuthMethod, LoginRequest, WhoAmI};
+use p2p_shared::api::{AuthMethod, LoginRequest, UiSession, WhoAmI};
 
 use super::AppState;
-use super::browser::{SESSION_COOKIE, require_page_write};
+use super::browser::{SESSION_COOKIE, require_own_page, require_page_write, session_cookie};
 use super::error::ApiError;
 use super::extract::{ApiJson, Caller};
 use super::operators::{end_session, sign_in};
@@ -62,4 +62,45 @@ pub(super) async fn logout(
         [(header::SET_COOKIE, cookie("", 0)?)],
     )
         .into_response())
+}
+
+/// `GET /ui/session`: whom the cookie signs in, or why it no longer does (then the dead
+/// cookie is cleared). Only from the dashboard's own pages.
+pub(super) async fn session(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    caller: Result<Caller, ApiError>,
+) -> Result<Response, ApiError> {
+    require_own_page(&headers, &uri)?;
+    match caller {
+        Ok(caller) => Ok(Json(UiSession {
+            signed_in: true,
+            who: Some(WhoAmI {
+                user: caller.user,
+                role: caller.role,
+                auth_method: caller.method,
+                expires_at: caller
+                    .expires_at
+                    .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok()),
+                node_id: s.node_id.clone(),
+            }),
+            ended: None,
+        })
+        .into_response()),
+        Err(ApiError::Unauthenticated(why)) => {
+            let sent = session_cookie(&headers).is_some();
+            let body = Json(UiSession {
+                signed_in: false,
+                who: None,
+                ended: sent.then_some(why),
+            });
+            Ok(if sent {
+                ([(header::SET_COOKIE, cookie("", 0)?)], body).into_response()
+            } else {
+                body.into_response()
+            })
+        }
+        Err(other) => Err(other),
+    }
 }
