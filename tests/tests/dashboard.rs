@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use p2p_shared::api::NodeInfo;
+use p2p_shared::api::{CertSummary, NodeInfo};
 use p2p_shared::services::{ServiceList, ServiceStatusList};
 use p2p_tests::browser::{self, Browser};
 use p2p_tests::{Proc, bin, free_port, p2pctl, parse, stderr, stdout, wait_for, write_manifest};
@@ -148,94 +148,110 @@ impl Dev {
     }
 }
 
-/// Runs one step; on failure, saves the page as it is and every view, then fails.
-async fn step<T>(b: &Browser, dev: &Dev, what: &str, r: Result<T, String>) -> T {
-    match r {
-        Ok(v) => v,
-        Err(e) => {
-            let dir = browser::screenshot_dir("dashboard");
-            let _ = b.screenshot(&dir.join("failure.png")).await;
-            let console = b.console().await.unwrap_or_default();
-            for (name, route) in ROUTES {
-                let _ = b.goto(&dev.url(route)).await;
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                let _ = b.screenshot(&dir.join(format!("{name}.png"))).await;
-            }
-            panic!(
-                "{what}: {e}\nconsole: {console:#?}\nscreenshots in {}",
-                dir.display()
-            );
+/// The browser on the dev cluster's dashboard. Every step that fails saves the page as
+/// it is, then every view, and fails the test with the console's messages.
+struct Page<'a> {
+    b: &'a Browser,
+    dev: &'a Dev,
+}
+
+impl Page<'_> {
+    async fn ok<T>(&self, what: &str, r: Result<T, String>) -> T {
+        match r {
+            Ok(v) => v,
+            Err(e) => self.fail(what, &e).await,
         }
     }
-}
 
-/// Nothing went wrong in the page: no console error (a failed load, a script error, a
-/// CSP refusal) and nothing the page's own listeners caught.
-async fn no_problems(b: &Browser, dev: &Dev, when: &str) {
-    let console = step(b, dev, "reading the console", b.console().await).await;
-    let bad: Vec<_> = console
-        .iter()
-        .filter(|(level, _)| level == "SEVERE" || level == "WARNING")
-        .collect();
-    let caught = step(
-        b,
-        dev,
-        "reading the page's problems",
-        b.exec("return window.p2pDashboard.problems", vec![]).await,
-    )
-    .await;
-    let failure = if !bad.is_empty() {
-        Err(format!("console {when}: {bad:?}"))
-    } else if caught.as_array().is_some_and(|a| !a.is_empty()) {
-        Err(format!("the page {when}: {caught}"))
-    } else {
-        Ok(())
-    };
-    step(b, dev, "a clean console", failure).await;
-}
+    async fn fail(&self, what: &str, e: &str) -> ! {
+        let dir = browser::screenshot_dir("dashboard");
+        let _ = self.b.screenshot(&dir.join("failure.png")).await;
+        let console = self.b.console().await.unwrap_or_default();
+        for (name, route) in ROUTES {
+            let _ = self.b.goto(&self.dev.url(route)).await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let _ = self.b.screenshot(&dir.join(format!("{name}.png"))).await;
+        }
+        panic!(
+            "{what}: {e}\nconsole: {console:#?}\nscreenshots in {}",
+            dir.display()
+        );
+    }
 
-async fn sign_in(b: &Browser, dev: &Dev, user: &str, password: &str) {
-    step(
-        b,
-        dev,
-        "the login form",
-        b.wait_for("form#login input[name=user]", SEE).await,
-    )
-    .await;
-    step(
-        b,
-        dev,
-        "typing the user",
-        b.fill("input[name=user]", user).await,
-    )
-    .await;
-    step(
-        b,
-        dev,
-        "typing the password",
-        b.fill("input[name=password]", password).await,
-    )
-    .await;
-    step(
-        b,
-        dev,
-        "submitting",
-        b.click("form#login button[type=submit]").await,
-    )
-    .await;
-    // The page stays on the view it showed before (the overview on a first visit).
-    let signed = format!(
-        "const t = document.querySelector('#top'); return !t.hidden && document.querySelector('#who').textContent === '{user} (' + arguments[0] + ')';"
-    );
-    let role = if user == "admin" { "admin" } else { "viewer" };
-    step(
-        b,
-        dev,
-        "signed in",
-        b.until_with("the header names the user", &signed, vec![role.into()], SEE)
-            .await,
-    )
-    .await;
+    async fn go(&self, fragment: &str) {
+        let url = self.dev.url(fragment);
+        self.ok(&format!("opening {url}"), self.b.goto(&url).await)
+            .await;
+    }
+
+    async fn click(&self, css: &str) {
+        self.ok(&format!("clicking {css}"), self.b.click(css).await)
+            .await;
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        self.ok(&format!("typing into {css}"), self.b.fill(css, text).await)
+            .await;
+    }
+
+    async fn wait(&self, css: &str) {
+        self.ok(
+            &format!("waiting for {css}"),
+            self.b.wait_for(css, SEE).await.map(drop),
+        )
+        .await;
+    }
+
+    async fn exec(&self, script: &str) -> Value {
+        self.ok("running a script", self.b.exec(script, vec![]).await)
+            .await
+    }
+
+    /// `script`'s value once it is truthy.
+    async fn until(&self, what: &str, script: &str, timeout: Duration) -> Value {
+        self.ok(what, self.b.until(what, script, timeout).await)
+            .await
+    }
+
+    async fn cookie(&self) -> String {
+        self.ok(
+            "the session cookie",
+            self.b.cookie("__Host-p2pd_session").await,
+        )
+        .await
+    }
+
+    async fn sign_in(&self, user: &str, password: &str, role: &str) {
+        self.wait("form#login input[name=user]").await;
+        self.fill("input[name=user]", user).await;
+        self.fill("input[name=password]", password).await;
+        self.click("form#login button[type=submit]").await;
+        // The page stays on the view it showed before (the overview on a first visit).
+        let signed = format!(
+            "const t = document.querySelector('#top'); return !t.hidden && document.querySelector('#who').textContent === '{user} ({role})';"
+        );
+        self.until("the header names who signed in", &signed, SEE)
+            .await;
+    }
+
+    /// Nothing went wrong in the page: no console error or warning (a failed load, a
+    /// script error, a CSP refusal) and nothing the page's own listeners caught.
+    async fn no_problems(&self, when: &str) {
+        let console = self.ok("reading the console", self.b.console().await).await;
+        let bad: Vec<_> = console
+            .iter()
+            .filter(|(level, _)| level == "SEVERE" || level == "WARNING")
+            .collect();
+        if !bad.is_empty() {
+            self.fail("a clean console", &format!("{when}: {bad:?}"))
+                .await;
+        }
+        let caught = self.exec("return window.p2pDashboard.problems").await;
+        if caught.as_array().is_some_and(|a| !a.is_empty()) {
+            self.fail("no problems in the page", &format!("{when}: {caught}"))
+                .await;
+        }
+    }
 }
 
 fn text_of(css: &str) -> String {
@@ -257,151 +273,104 @@ async fn the_dashboard_in_a_real_browser() {
         &[("P2PCTL_NEW_PASSWORD", viewer_password)],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-
     let b = Browser::start(1280, 900)
         .await
         .unwrap_or_else(|e| panic!("the browser did not start: {e}"));
+    let page = Page { b: &b, dev: &dev };
 
-    // Signed out, the page asks for a login and nothing else.
-    step(
-        &b,
-        &dev,
-        "opening the dashboard",
-        b.goto(&dev.url("")).await,
-    )
-    .await;
-    let admin = dev.admin_password.clone();
-    sign_in(&b, &dev, "admin", &admin).await;
-    step(
-        &b,
-        &dev,
-        "the overview",
-        b.wait_for("#node-counts .count-item", SEE).await,
-    )
-    .await;
-    let alive = step(&b, &dev, "five alive nodes on the overview", b.until(
-        "five alive nodes",
+    // Signed out, the page asks for a login; signed in, the overview.
+    page.go("").await;
+    page.sign_in("admin", &dev.admin_password, "admin").await;
+    page.until(
+        "five alive nodes on the overview",
         "const e = document.querySelector('#node-counts [data-state=alive] strong'); return e && e.textContent === '5';",
         SEE,
-    ).await).await;
-    assert_eq!(alive, Value::Bool(true));
-    step(&b, &dev, "the leader on the overview", b.until(
-        "a leader among the coordinators",
-        "return document.querySelectorAll('#coordinators li').length === 3 && !!document.querySelector('#coordinators .s-leader');",
-        SEE,
-    ).await).await;
-
-    // Every node in the table.
-    step(
-        &b,
-        &dev,
-        "the nodes view",
-        b.click("nav a[href='#/nodes']").await,
     )
     .await;
-    let keys = step(&b, &dev, "five nodes in the table", b.until(
-        "five rows",
-        "const k = [...document.querySelectorAll('tbody tr[data-key]')].map(r => r.dataset.key).sort(); return k.length === 5 ? k : null;",
+    page.until(
+        "three coordinators, one leading",
+        "return document.querySelectorAll('#coordinators li').length === 3 && !!document.querySelector('#coordinators .s-leader');",
         SEE,
-    ).await).await;
+    )
+    .await;
+
+    // Every node in the table, each with its CPU figure.
+    page.click("nav a[href='#/nodes']").await;
+    let keys = page
+        .until(
+            "five nodes in the table",
+            "const k = [...document.querySelectorAll('tbody tr[data-key]')].map(r => r.dataset.key).sort(); return k.length === 5 ? k : null;",
+            SEE,
+        )
+        .await;
     assert_eq!(keys, serde_json::json!(NODES));
-    step(&b, &dev, "CPU figures in the table", b.until(
+    page.until(
         "a CPU figure for every node",
         "return [...document.querySelectorAll('tbody tr[data-key] td[data-label=CPU]')].every(td => td.textContent.endsWith('%'));",
         SEE,
-    ).await).await;
-
-    // A node's CPU chart gains points while the page is open.
-    step(&b, &dev, "w1's page", b.goto(&dev.url("#/nodes/w1")).await).await;
-    let first = step(&b, &dev, "w1's CPU chart", b.until(
-        "points on the CPU chart",
-        "const c = document.querySelector('#chart-cpu'); return c && Number(c.dataset.points) > 0 ? Number(c.dataset.points) : null;",
-        SEE,
-    ).await).await;
-    let first = first.as_u64().unwrap_or(0);
-    let more = format!(
-        "return Number(document.querySelector('#chart-cpu').dataset.points) >= {} && document.querySelector('#chart-cpu path.line-0').getAttribute('d').length > 0;",
-        (first + 2).min(100)
-    );
-    step(
-        &b,
-        &dev,
-        "the CPU chart growing",
-        b.until("two new points", &more, SEE).await,
     )
     .await;
-    step(&b, &dev, "w1's services", b.until(
+
+    // A node's CPU chart gains points while the page is open.
+    page.go("#/nodes/w1").await;
+    let first = page
+        .until(
+            "points on w1's CPU chart",
+            "const c = document.querySelector('#chart-cpu'); return c && Number(c.dataset.points) > 0 ? Number(c.dataset.points) : null;",
+            SEE,
+        )
+        .await;
+    let more = format!(
+        "return Number(document.querySelector('#chart-cpu').dataset.points) >= {} && document.querySelector('#chart-cpu path.line-0').getAttribute('d').length > 0;",
+        (first.as_u64().unwrap_or(0) + 2).min(100)
+    );
+    page.until("two new points on the CPU chart", &more, SEE)
+        .await;
+    page.until(
         "ticker among w1's services",
         "return [...document.querySelectorAll('tbody tr[data-key]')].some(r => r.dataset.key === 'ticker');",
         SEE,
-    ).await).await;
+    )
+    .await;
 
-    // Logs filtered to one service show a line it prints from now on.
-    step(
-        &b,
-        &dev,
-        "the logs view",
-        b.click("nav a[href='#/logs']").await,
-    )
-    .await;
-    step(
-        &b,
-        &dev,
-        "the service filter",
-        b.fill("#log-service", "ticker").await,
-    )
-    .await;
-    step(
-        &b,
-        &dev,
-        "the node filter",
-        b.exec(
-            "const s = document.querySelector('#log-node'); s.value = 'w2'; return s.value;",
-            vec![],
-        )
-        .await,
-    )
-    .await;
+    // Logs filtered to one service on one node show a line it prints from now on.
+    page.click("nav a[href='#/logs']").await;
+    page.fill("#log-service", "ticker").await;
+    page.exec("const s = document.querySelector('#log-node'); s.value = 'w2'; return s.value;")
+        .await;
     let since_ns = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    step(
-        &b,
-        &dev,
-        "applying the filters",
-        b.click("#log-filters button[type=submit]").await,
-    )
-    .await;
-    let wanted = format!(
-        "const lines = [...document.querySelectorAll('#log-lines .line')];
-         const fresh = lines.filter(l => {{ const m = l.querySelector('.message').textContent.match(/^ticker-line (\\d+)$/); return m && BigInt(m[1]) > {since_ns}n; }});
-         const others = lines.filter(l => l.dataset.source !== 'ticker' || l.dataset.node !== 'w2');
-         return fresh.length > 0 && others.length === 0 ? fresh.length : (others.length ? 'others: ' + others.length : null);"
-    );
-    let fresh = step(
-        &b,
-        &dev,
-        "a new ticker line from w2",
-        b.until("a fresh line", &wanted, SEE).await,
-    )
-    .await;
+    page.click("#log-filters button[type=submit]").await;
+    let fresh = page
+        .until(
+            "a ticker line from w2 printed after the filter was applied",
+            &format!(
+                "const lines = [...document.querySelectorAll('#log-lines .line')];
+                 const fresh = lines.filter(l => {{ const m = l.querySelector('.message').textContent.match(/^ticker-line (\\d+)$/); return m && BigInt(m[1]) > {since_ns}n; }});
+                 const others = lines.filter(l => l.dataset.source !== 'ticker' || l.dataset.node !== 'w2');
+                 return fresh.length > 0 && others.length === 0 ? fresh.length : (others.length ? 'others: ' + others.length : null);"
+            ),
+            SEE,
+        )
+        .await;
     assert!(
         fresh.as_u64().is_some(),
         "lines of other sources shown: {fresh}"
     );
     // Paused, new lines wait; resumed, they appear.
-    step(&b, &dev, "pausing", b.click("#log-pause").await).await;
-    let count = "return document.querySelectorAll('#log-lines .line').length;";
-    let held = step(&b, &dev, "lines held while paused", b.until(
-        "lines waiting",
-        "const t = document.querySelector('#log-status').textContent; const m = t.match(/paused, (\\d+) new/); return m && Number(m[1]) >= 2;",
+    page.click("#log-pause").await;
+    page.until(
+        "lines held while paused",
+        "const m = document.querySelector('#log-status').textContent.match(/paused, (\\d+) new/); return m && Number(m[1]) >= 2;",
         SEE,
-    ).await).await;
-    assert_eq!(held, Value::Bool(true));
-    let before = step(&b, &dev, "counting lines", b.exec(count, vec![]).await).await;
-    step(&b, &dev, "resuming", b.click("#log-pause").await).await;
-    let after = step(&b, &dev, "counting lines", b.exec(count, vec![]).await).await;
+    )
+    .await;
+    let count = "return document.querySelectorAll('#log-lines .line').length;";
+    let before = page.exec(count).await;
+    page.click("#log-pause").await;
+    let after = page.exec(count).await;
     assert!(
         after.as_u64() > before.as_u64(),
         "resume showed nothing: {before} -> {after}"
@@ -409,98 +378,90 @@ async fn the_dashboard_in_a_real_browser() {
 
     // Restart one instance from the page, confirm, and see its new generation.
     let old = dev.generation("w1");
-    step(
-        &b,
-        &dev,
-        "the services view",
-        b.click("nav a[href='#/services']").await,
-    )
-    .await;
-    step(
-        &b,
-        &dev,
-        "w1's ticker row",
-        b.wait_for("tr[data-key='w1/ticker'] button[data-action=restart]", SEE)
-            .await,
-    )
-    .await;
-    step(
-        &b,
-        &dev,
-        "restart",
-        b.click("tr[data-key='w1/ticker'] button[data-action=restart]")
-            .await,
-    )
-    .await;
-    step(
-        &b,
-        &dev,
-        "the confirmation",
-        b.wait_for("dialog[open] #confirm-ok", SEE).await,
-    )
-    .await;
+    page.click("nav a[href='#/services']").await;
+    let restart = "tr[data-key='w1/ticker'] button[data-action=restart]";
+    page.click(restart).await;
+    page.wait("dialog[open] #confirm-ok").await;
     assert_eq!(
         dev.generation("w1"),
         old,
         "nothing happens before confirming"
     );
-    step(
-        &b,
-        &dev,
-        "confirming",
-        b.click("dialog[open] #confirm-ok").await,
-    )
-    .await;
-    let shown = step(&b, &dev, "the restart's result", b.until(
-        "running, generation N",
-        "const r = document.querySelector(\"tr[data-key='w1/ticker'] .result.ok\"); const m = r && r.textContent.match(/generation (\\d+)/); return m ? Number(m[1]) : null;",
-        Duration::from_secs(60),
-    ).await).await;
-    let shown = shown.as_u64().unwrap_or(0);
+    page.click("dialog[open] #confirm-ok").await;
+    let shown = page
+        .until(
+            "the restart's result: running, generation N",
+            "const r = document.querySelector(\"tr[data-key='w1/ticker'] .result.ok\"); const m = r && r.textContent.match(/generation (\\d+)/); return m ? Number(m[1]) : null;",
+            Duration::from_secs(60),
+        )
+        .await
+        .as_u64()
+        .unwrap_or(0);
     assert!(shown > old, "generation {old} -> {shown}");
     assert_eq!(dev.generation("w1"), shown, "the API agrees with the page");
-    step(&b, &dev, "the row's generation", b.until(
-        "the row shows it",
+    page.until(
+        "the row shows the new generation",
         &format!("const td = document.querySelector(\"tr[data-key='w1/ticker'] td[data-label=Generation]\"); return td && td.textContent === '{shown}';"),
         SEE,
-    ).await).await;
-    // An admin sees renew and revoke.
-    step(
-        &b,
-        &dev,
-        "the certificates view",
-        b.click("nav a[href='#/certs']").await,
     )
     .await;
-    step(
-        &b,
-        &dev,
-        "an admin's revoke button",
-        b.wait_for("button[data-action=revoke]", SEE).await,
+
+    // A rolling restart: every node in turn, each running again before the next.
+    let before: Vec<u64> = NODES.iter().map(|n| dev.generation(n)).collect();
+    page.click("#rolling-start").await;
+    page.click("dialog[open] #confirm-ok").await;
+    page.until(
+        "every node restarted in turn",
+        "const items = [...document.querySelectorAll('#rolling-progress li')]; return items.length === 5 && items.every(li => li.className === 'ok');",
+        Duration::from_secs(90),
     )
     .await;
-    no_problems(&b, &dev, "while signed in as admin").await;
+    for (node, old) in NODES.iter().zip(before) {
+        assert!(dev.generation(node) > old, "{node} was not restarted");
+    }
+
+    // Renewing a node's certificate from the page gives it a new serial.
+    let current = |node: &str| {
+        let out = dev.ctl(&["cert", "ls", "-o", "json"]);
+        let certs: Vec<CertSummary> = parse(&stdout(&out));
+        certs
+            .into_iter()
+            .find(|c| c.subject == node)
+            .map(|c| c.serial)
+    };
+    let old_serial = current("w2").unwrap_or_else(|| panic!("w2 has no certificate"));
+    page.click("nav a[href='#/certs']").await;
+    page.wait("button[data-action=revoke]").await;
+    page.click(&format!(
+        "tr[data-key='{old_serial}'] button[data-action=renew]"
+    ))
+    .await;
+    page.click("dialog[open] #confirm-ok").await;
+    let renewed = page
+        .until(
+            "the renewal's result",
+            &text_of(&format!("tr[data-key='{old_serial}'] .result.ok")),
+            SEE,
+        )
+        .await;
+    let new_serial = current("w2").unwrap_or_default();
+    assert_ne!(new_serial, old_serial);
+    assert_eq!(
+        renewed.as_str().unwrap_or_default(),
+        format!("renewed: serial {}", &new_serial[..16])
+    );
+    page.no_problems("while signed in as admin").await;
 
     // Sign out: back to the login page, and the old cookie is dead on the server.
-    let admin_cookie = step(
-        &b,
-        &dev,
-        "the session cookie",
-        b.cookie("__Host-p2pd_session").await,
-    )
-    .await;
+    let admin_cookie = page.cookie().await;
     assert_eq!(
         dev.with_cookie("GET", "/v1/auth/whoami", &admin_cookie),
         200
     );
-    step(&b, &dev, "signing out", b.click("#logout").await).await;
-    let said = step(
-        &b,
-        &dev,
-        "the login page again",
-        b.until("signed out", &text_of("#login-message"), SEE).await,
-    )
-    .await;
+    page.click("#logout").await;
+    let said = page
+        .until("the login page again", &text_of("#login-message"), SEE)
+        .await;
     assert_eq!(said, Value::String("Signed out.".into()));
     assert_eq!(
         dev.with_cookie("GET", "/v1/auth/whoami", &admin_cookie),
@@ -509,65 +470,32 @@ async fn the_dashboard_in_a_real_browser() {
     );
 
     // A viewer: every view, no control anywhere, and a forged POST refused.
-    sign_in(&b, &dev, "watcher", viewer_password).await;
+    page.sign_in("watcher", viewer_password, "viewer").await;
     for (name, route) in ROUTES {
-        step(
-            &b,
-            &dev,
-            &format!("the {name} view as a viewer"),
-            b.goto(&dev.url(route)).await,
-        )
-        .await;
-        step(&b, &dev, "the view", b.wait_for("main h1", SEE).await).await;
-        if name == "services" {
-            step(
-                &b,
-                &dev,
-                "service rows",
-                b.wait_for("tr[data-key='w1/ticker']", SEE).await,
-            )
-            .await;
+        page.go(route).await;
+        page.wait("main h1").await;
+        match name {
+            "services" => page.wait("tr[data-key='w1/ticker']").await,
+            "certs" => page.wait("tbody tr[data-key]").await,
+            _ => {}
         }
-        if name == "certs" {
-            step(
-                &b,
-                &dev,
-                "certificate rows",
-                b.wait_for("tbody tr[data-key]", SEE).await,
-            )
+        let controls = page
+            .exec("return document.querySelectorAll('button[data-action], #rolling-start').length;")
             .await;
-        }
-        let controls = step(
-            &b,
-            &dev,
-            "looking for controls",
-            b.exec(
-                "return document.querySelectorAll('button[data-action], #rolling-start').length;",
-                vec![],
-            )
-            .await,
-        )
-        .await;
         assert_eq!(
             controls,
             serde_json::json!(0),
             "a viewer sees controls on {name}"
         );
     }
-    let viewer_cookie = step(
-        &b,
-        &dev,
-        "the viewer's cookie",
-        b.cookie("__Host-p2pd_session").await,
-    )
-    .await;
+    let viewer_cookie = page.cookie().await;
     let before = dev.generation("w1");
     assert_eq!(
         dev.with_cookie("POST", "/v1/services/ticker/restart", &viewer_cookie),
         403
     );
     assert_eq!(dev.generation("w1"), before, "the forged restart happened");
-    no_problems(&b, &dev, "while signed in as a viewer").await;
+    page.no_problems("while signed in as a viewer").await;
 
     b.quit().await;
     let status = dev.proc.terminate(Duration::from_secs(15));
