@@ -3,6 +3,7 @@
 
 pub mod browser;
 pub mod cluster;
+pub mod dev;
 pub mod linearizable;
 pub mod netns;
 

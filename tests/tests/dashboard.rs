@@ -4,19 +4,14 @@
 //! forged POST is refused, sign-out killing the cookie, and no console error or CSP
 //! violation anywhere. A failing step leaves a screenshot of every view.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
-use p2p_shared::api::{CertSummary, NodeInfo};
-use p2p_shared::services::{ServiceList, ServiceStatusList};
+use p2p_shared::api::CertSummary;
 use p2p_tests::browser::{self, Browser};
-use p2p_tests::{Proc, bin, free_port, p2pctl, parse, stderr, stdout, wait_for, write_manifest};
+use p2p_tests::dev::Dev;
+use p2p_tests::{p2pctl, parse, stderr, stdout};
 use serde_json::Value;
 
-const START: Duration = Duration::from_secs(60);
 const SEE: Duration = Duration::from_secs(20);
 const ROUTES: [(&str, &str); 6] = [
     ("overview", "#/"),
@@ -29,124 +24,6 @@ const ROUTES: [(&str, &str); 6] = [
 /// Prints a line with its own time (ns) three times a second.
 const TICKER: &str = "command: /bin/sh\nargs: ['-c', 'while :; do echo \"ticker-line $(date +%s%N)\"; sleep 0.3; done']\n";
 const NODES: [&str; 5] = ["c1", "c2", "c3", "w1", "w2"];
-
-struct Dev {
-    proc: Proc,
-    port: u16,
-    ctl: PathBuf,
-    admin_password: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Dev {
-    /// `p2pd dev` with a service on every node, once all five nodes run it.
-    fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-        let services = dir.path().join("services");
-        std::fs::create_dir_all(&services).unwrap_or_else(|e| panic!("{e}"));
-        // Supervised services run as `nobody` when the suite runs as root.
-        let open = std::os::unix::fs::PermissionsExt::from_mode(0o755);
-        let _ = std::fs::set_permissions(dir.path(), open);
-        write_manifest(&services, "ticker", TICKER);
-        let ctl = dir.path().join("p2pctl.toml");
-        let port = free_port();
-        let mut proc = Proc::spawn(
-            Command::new(bin("p2pd"))
-                .args(["dev", "--dev-port", &port.to_string(), "--services-dir"])
-                .arg(&services)
-                .env("P2PCTL_CONFIG", &ctl)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null()),
-        );
-        let out = proc
-            .child
-            .stdout
-            .take()
-            .unwrap_or_else(|| panic!("no stdout"));
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let admin_password = wait_for(START, || {
-            rx.recv_timeout(Duration::from_millis(200))
-                .ok()
-                .filter(|l| l.contains("admin login"))
-                .and_then(|l| l.split_whitespace().last().map(str::to_string))
-        })
-        .unwrap_or_else(|| panic!("p2pd dev printed no admin password"));
-        let dev = Dev {
-            proc,
-            port,
-            ctl,
-            admin_password,
-            _dir: dir,
-        };
-        wait_for(START, || {
-            let out = dev.ctl(&["nodes", "ls", "-o", "json"]);
-            let nodes: Vec<NodeInfo> = out.status.success().then(|| parse(&stdout(&out)))?;
-            let list = dev.ctl(&["svc", "ls", "-o", "json"]);
-            let svc: ServiceList = list.status.success().then(|| parse(&stdout(&list)))?;
-            let running = svc
-                .services
-                .iter()
-                .filter(|s| s.state.as_str() == "running")
-                .count();
-            (nodes.len() == 5 && running == 5).then_some(())
-        })
-        .unwrap_or_else(|| panic!("the dev cluster never had five nodes running ticker"));
-        dev
-    }
-
-    fn ctl(&self, args: &[&str]) -> Output {
-        p2pctl(&self.ctl, args, &[])
-    }
-
-    fn url(&self, fragment: &str) -> String {
-        format!("https://127.0.0.1:{}/dashboard{fragment}", self.port)
-    }
-
-    fn generation(&self, node: &str) -> u64 {
-        let out = self.ctl(&["svc", "status", "ticker", "--node", node, "-o", "json"]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        let st: ServiceStatusList = parse(&stdout(&out));
-        st.instances.first().map_or(0, |d| d.instance.generation)
-    }
-
-    /// A raw request carrying a session cookie as the dashboard's own page would send it
-    /// (own Origin, fetch metadata, the CSRF header): only the cookie's rights decide.
-    fn with_cookie(&self, method: &str, path: &str, cookie: &str) -> u16 {
-        let origin = format!("https://127.0.0.1:{}", self.port);
-        let out = Command::new("curl")
-            .args(["-sk", "-o", "/dev/null", "-w", "%{http_code}", "-X", method])
-            .args(["-H", &format!("Cookie: {}={cookie}", "__Host-p2pd_session")])
-            .args([
-                "-H",
-                &format!("Origin: {origin}"),
-                "-H",
-                "Sec-Fetch-Site: same-origin",
-            ])
-            .args([
-                "-H",
-                "X-P2P-CSRF: 1",
-                "-H",
-                "Content-Type: application/json",
-            ])
-            .args([
-                "--data-binary",
-                if method == "GET" {
-                    ""
-                } else {
-                    r#"{"node":"w1"}"#
-                },
-            ])
-            .arg(format!("{origin}{path}"))
-            .output()
-            .unwrap_or_else(|e| panic!("curl: {e}"));
-        stdout(&out).trim().parse().unwrap_or(0)
-    }
-}
 
 /// The browser on the dev cluster's dashboard. Every step that fails saves the page as
 /// it is, then every view, and fails the test with the console's messages.
@@ -263,7 +140,7 @@ async fn the_dashboard_in_a_real_browser() {
     if !browser::require("the_dashboard_in_a_real_browser") {
         return;
     }
-    let mut dev = tokio::task::spawn_blocking(Dev::start)
+    let mut dev = tokio::task::spawn_blocking(|| Dev::start("ticker", TICKER))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let viewer_password = "viewer-password-123";
@@ -377,13 +254,13 @@ async fn the_dashboard_in_a_real_browser() {
     );
 
     // Restart one instance from the page, confirm, and see its new generation.
-    let old = dev.generation("w1");
+    let old = dev.generation("ticker", "w1");
     page.click("nav a[href='#/services']").await;
     let restart = "tr[data-key='w1/ticker'] button[data-action=restart]";
     page.click(restart).await;
     page.wait("dialog[open] #confirm-ok").await;
     assert_eq!(
-        dev.generation("w1"),
+        dev.generation("ticker", "w1"),
         old,
         "nothing happens before confirming"
     );
@@ -398,7 +275,11 @@ async fn the_dashboard_in_a_real_browser() {
         .as_u64()
         .unwrap_or(0);
     assert!(shown > old, "generation {old} -> {shown}");
-    assert_eq!(dev.generation("w1"), shown, "the API agrees with the page");
+    assert_eq!(
+        dev.generation("ticker", "w1"),
+        shown,
+        "the API agrees with the page"
+    );
     page.until(
         "the row shows the new generation",
         &format!("const td = document.querySelector(\"tr[data-key='w1/ticker'] td[data-label=Generation]\"); return td && td.textContent === '{shown}';"),
@@ -407,7 +288,7 @@ async fn the_dashboard_in_a_real_browser() {
     .await;
 
     // A rolling restart: every node in turn, each running again before the next.
-    let before: Vec<u64> = NODES.iter().map(|n| dev.generation(n)).collect();
+    let before: Vec<u64> = NODES.iter().map(|n| dev.generation("ticker", n)).collect();
     page.click("#rolling-start").await;
     page.click("dialog[open] #confirm-ok").await;
     page.until(
@@ -417,7 +298,10 @@ async fn the_dashboard_in_a_real_browser() {
     )
     .await;
     for (node, old) in NODES.iter().zip(before) {
-        assert!(dev.generation(node) > old, "{node} was not restarted");
+        assert!(
+            dev.generation("ticker", node) > old,
+            "{node} was not restarted"
+        );
     }
 
     // Renewing a node's certificate from the page gives it a new serial.
@@ -489,12 +373,16 @@ async fn the_dashboard_in_a_real_browser() {
         );
     }
     let viewer_cookie = page.cookie().await;
-    let before = dev.generation("w1");
+    let before = dev.generation("ticker", "w1");
     assert_eq!(
         dev.with_cookie("POST", "/v1/services/ticker/restart", &viewer_cookie),
         403
     );
-    assert_eq!(dev.generation("w1"), before, "the forged restart happened");
+    assert_eq!(
+        dev.generation("ticker", "w1"),
+        before,
+        "the forged restart happened"
+    );
     page.no_problems("while signed in as a viewer").await;
 
     b.quit().await;
