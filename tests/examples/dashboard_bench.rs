@@ -64,8 +64,14 @@ async fn main() {
                 "return window.p2pDashboard && window.p2pDashboard.firstRender;",
                 SEE,
             )
-            .await
-            .unwrap();
+            .await;
+        let ms = match ms {
+            Ok(ms) => ms,
+            Err(e) => {
+                let probe = b.exec("return [String(location.href), JSON.stringify(window.p2pDashboard), document.title]", vec![]).await;
+                panic!("{e}: {probe:?} {:?}", b.console().await);
+            }
+        };
         first.push(ms.as_f64().unwrap_or(f64::NAN));
     }
     summary("overview first render (since navigation start)", first);

@@ -9,6 +9,8 @@ export class ApiError extends Error {
   }
 }
 
+const TIMEOUT_MS = 20000;
+
 let sessionLost = () => {};
 
 /** What to do when the server says the session is over (401). */
@@ -18,7 +20,8 @@ export function onSessionLost(fn) {
 
 export async function api(method, path, body, { expect401 = false } = {}) {
   const headers = { Accept: 'application/json' };
-  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
+  // Every call has an end: a coordinator that stops answering shows as an error.
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) };
   if (method !== 'GET') {
     headers['X-P2P-CSRF'] = '1';
     if (body !== undefined) {

@@ -1,7 +1,8 @@
 //! Request budgets at the door: each request is put in a route class and charged to the
-//! caller it proves to be: the node of its certificate, the user of its JWT or operator
-//! certificate, else its source address. A header names the client only when the peer is
-//! a listed trusted proxy. Over budget is 429 (`ApiError::RateLimited`).
+//! caller it proves to be: the node of its certificate, the user of its JWT (bearer or
+//! the dashboard's cookie) or operator certificate, else its source address. A header
+//! names the client only when the peer is a listed trusted proxy. Over budget is 429
+//! (`ApiError::RateLimited`).
 
 use std::net::IpAddr;
 
@@ -30,7 +31,9 @@ pub fn class_of(method: &Method, template: Option<&str>) -> Option<Class> {
         return Some(Class::Read);
     };
     match path {
-        "/v1/health" => None,
+        // The dashboard's files: static, from memory, as cheap as the health check; a
+        // page load fetches some twenty of them.
+        "/v1/health" | "/" | "/dashboard" | "/dashboard/{*file}" => None,
         "/v1/auth/login" | "/ui/login" => Some(Class::Login),
         "/v1/enroll" => Some(Class::Enroll),
         p if p.starts_with("/v1/cluster/")
@@ -100,7 +103,9 @@ fn budget_of(s: &AppState, req: &Request) -> (Budget, Option<VerifiedToken>) {
         }
         _ => {}
     }
-    if let (Some(token), Ok(control)) = (bearer(req.headers()), s.control())
+    // A bearer token, else the dashboard's session cookie: either way the user pays.
+    let token = bearer(req.headers()).or_else(|| super::browser::session_cookie(req.headers()));
+    if let (Some(token), Ok(control)) = (token, s.control())
         && let Ok(claims) = control.tokens.verify(token)
     {
         return (
@@ -179,6 +184,8 @@ mod tests {
             Some(Class::Write)
         );
         assert_eq!(class_of(&get, None), Some(Class::Read));
+        assert_eq!(class_of(&get, Some("/dashboard/{*file}")), None);
+        assert_eq!(class_of(&get, Some("/ui/session")), Some(Class::Read));
     }
 
     fn forwarded(values: &[&str]) -> HeaderMap {
