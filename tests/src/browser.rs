@@ -171,6 +171,14 @@ impl Browser {
             .map(drop)
     }
 
+    /// Sends keys to an element, as typed (W3C key codes such as `\u{E00C}` for Escape).
+    pub async fn keys(&self, css: &str, keys: &str) -> Result<()> {
+        let e = self.wait_for(css, Duration::from_secs(10)).await?;
+        self.post(&format!("/element/{e}/value"), json!({ "text": keys }))
+            .await
+            .map(drop)
+    }
+
     /// Runs a script in the page (its body; `arguments[i]` are `args`).
     pub async fn exec(&self, script: &str, args: Vec<Value>) -> Result<Value> {
         self.post("/execute/sync", json!({"script": script, "args": args}))

@@ -71,6 +71,11 @@ impl Page<'_> {
             .await;
     }
 
+    async fn keys(&self, css: &str, keys: &str) {
+        self.ok(&format!("keys to {css}"), self.b.keys(css, keys).await)
+            .await;
+    }
+
     async fn wait(&self, css: &str) {
         self.ok(
             &format!("waiting for {css}"),
@@ -188,6 +193,25 @@ async fn the_dashboard_in_a_real_browser() {
     )
     .await;
 
+    // The table filters and sorts.
+    page.fill(".table-tools input[type=search]", "w").await;
+    let rows = "[...document.querySelectorAll('tbody tr[data-key]')].map(r => r.dataset.key)";
+    page.until(
+        "only the workers after filtering on `w`",
+        &format!("const k = {rows}; return k.length === 2 && k[0] === 'w1' && k[1] === 'w2';"),
+        SEE,
+    )
+    .await;
+    // Backspace, as a person would (clearing through WebDriver sends no input event).
+    page.keys(".table-tools input[type=search]", "\u{E003}").await;
+    page.click("th button.sort").await;
+    page.until(
+        "every node, last name first, after sorting the first column again",
+        &format!("const k = {rows}; return k.length === 5 && k[0] === 'w2' && k[4] === 'c1';"),
+        SEE,
+    )
+    .await;
+
     // A node's CPU chart gains points while the page is open.
     page.go("#/nodes/w1").await;
     let first = page
@@ -257,6 +281,15 @@ async fn the_dashboard_in_a_real_browser() {
     let old = dev.generation("ticker", "w1");
     page.click("nav a[href='#/services']").await;
     let restart = "tr[data-key='w1/ticker'] button[data-action=restart]";
+    // From the keyboard: Escape backs out of the confirmation, and nothing happens.
+    page.click(restart).await;
+    page.keys("dialog[open] #confirm-cancel", "\u{E00C}").await;
+    page.until(
+        "the dialog closed by Escape",
+        "return document.querySelector('dialog') === null;",
+        SEE,
+    )
+    .await;
     page.click(restart).await;
     page.wait("dialog[open] #confirm-ok").await;
     assert_eq!(
@@ -384,6 +417,25 @@ async fn the_dashboard_in_a_real_browser() {
         "the forged restart happened"
     );
     page.no_problems("while signed in as a viewer").await;
+
+    // Ending the viewer's sessions on the server takes the open page back to the login,
+    // with the reason.
+    let out = dev.ctl(&["user", "revoke-sessions", "watcher"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = page
+        .until(
+            "the login page after the session ended",
+            &text_of("#login-message"),
+            SEE,
+        )
+        .await;
+    let said = said.as_str().unwrap_or_default();
+    assert!(said.starts_with("Your session ended"), "{said}");
+    assert_eq!(
+        dev.with_cookie("GET", "/v1/auth/whoami", &viewer_cookie),
+        401
+    );
+    page.no_problems("after the session ended").await;
 
     b.quit().await;
     let status = dev.proc.terminate(Duration::from_secs(15));

@@ -18,10 +18,17 @@ export function onSessionLost(fn) {
   sessionLost = fn;
 }
 
-export async function api(method, path, body, { expect401 = false } = {}) {
+export async function api(method, path, body, { expect401 = false, signal } = {}) {
   const headers = { Accept: 'application/json' };
   // Every call has an end: a coordinator that stops answering shows as an error.
-  const init = { method, headers, credentials: 'same-origin', cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) };
+  const deadline = AbortSignal.timeout(TIMEOUT_MS);
+  const init = {
+    method,
+    headers,
+    credentials: 'same-origin',
+    cache: 'no-store',
+    signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+  };
   if (method !== 'GET') {
     headers['X-P2P-CSRF'] = '1';
     if (body !== undefined) {
@@ -33,6 +40,7 @@ export async function api(method, path, body, { expect401 = false } = {}) {
   try {
     response = await fetch(path, init);
   } catch (e) {
+    if (signal && signal.aborted) throw new ApiError(0, 'left', 'the view was left');
     throw new ApiError(0, 'unreachable', `the coordinator did not answer (${e.message})`);
   }
   const text = await response.text();
@@ -47,7 +55,7 @@ export async function api(method, path, body, { expect401 = false } = {}) {
   if (!response.ok) {
     const detail = data && data.error ? data.error : {};
     const err = new ApiError(response.status, detail.code || 'error', detail.message || response.statusText);
-    if (response.status === 401 && !expect401) sessionLost(err.message);
+    if (response.status === 401 && !expect401 && !(signal && signal.aborted)) sessionLost(err.message);
     throw err;
   }
   return data;
@@ -55,6 +63,21 @@ export async function api(method, path, body, { expect401 = false } = {}) {
 
 export const get = (path) => api('GET', path);
 export const post = (path, body, options) => api('POST', path, body === undefined ? {} : body, options);
+
+/**
+ * `get` and `post` for one view: once it is left (`signal` aborted) its calls in flight
+ * are cancelled and later ones (a timer it set) are never sent, so nothing it started can
+ * act on the next view or the next session.
+ */
+export function scoped(signal) {
+  const left = () => Promise.reject(new ApiError(0, 'left', 'the view was left'));
+  return {
+    get: (path) => (signal.aborted ? left() : api('GET', path, undefined, { signal })),
+    post: (path, body, options) => (signal.aborted
+      ? left()
+      : api('POST', path, body === undefined ? {} : body, { ...options, signal })),
+  };
+}
 
 /** `?a=1&b=2` of the parameters that are set. */
 export function query(params) {

@@ -2,7 +2,7 @@
 // fed by the public API and the live event stream. Roles shape what the page offers;
 // the server checks them again on every request.
 
-import { get, post, onSessionLost } from './api.js';
+import { get, post, onSessionLost, scoped } from './api.js';
 import { EventStream } from './stream.js';
 import { refreshTimes } from './dom.js';
 import * as login from './views/login.js';
@@ -38,6 +38,7 @@ const live = document.getElementById('live');
 const whoEl = document.getElementById('who');
 let who = null;
 let view = null;
+let scope = null;
 
 const STATUS = { connecting: 'connecting…', live: '● live', reconnecting: 'reconnecting…' };
 const stream = new EventStream({
@@ -54,6 +55,8 @@ function can(role) {
 
 function leave() {
   stream.close();
+  if (scope) scope.abort();
+  scope = null;
   if (view && view.dispose) view.dispose();
   view = null;
 }
@@ -73,7 +76,8 @@ function route() {
     return;
   }
   const [m, , mod] = found;
-  view = mod.mount(main, { who, can, stream, probe }, ...m.slice(1));
+  scope = new AbortController();
+  view = mod.mount(main, { who, can, stream, probe, api: scoped(scope.signal) }, ...m.slice(1));
   main.focus({ preventScroll: true });
 }
 

@@ -80,6 +80,12 @@ export class EventStream {
     this.handler = null;
     const ws = this.ws;
     this.ws = null;
-    if (ws) ws.close(1000, 'view changed');
+    if (!ws) return;
+    ws.onmessage = null;
+    ws.onclose = null;
+    // Closing a socket still connecting aborts its handshake (and the browser complains):
+    // let it open, then close it.
+    if (ws.readyState === WebSocket.CONNECTING) ws.onopen = () => ws.close(1000, 'view changed');
+    else ws.close(1000, 'view changed');
   }
 }

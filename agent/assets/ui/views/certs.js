@@ -2,11 +2,12 @@
 // node's certificate; admins revoke one (after confirming).
 
 import { h, badge, when, coalesce, errorText } from '../dom.js';
-import { get, post, enc } from '../api.js';
+import { enc } from '../api.js';
 import { Table } from '../table.js';
 import { confirmAction } from '../confirm.js';
 
-export function mount(main, { stream, can }) {
+export function mount(main, { stream, can, api }) {
+  const { get, post } = api;
   document.title = 'Certificates · p2p-core';
   const results = new Map();
   let all = [];

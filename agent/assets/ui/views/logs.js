@@ -3,7 +3,7 @@
 // and only follows the bottom when it is already there.
 
 import { h, absolute, errorText } from '../dom.js';
-import { get, query } from '../api.js';
+import { query } from '../api.js';
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error'];
 const SHOWN = 2000;
@@ -30,7 +30,8 @@ function localToIso(value) {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-export function mount(main, { stream, probe }) {
+export function mount(main, { stream, probe, api }) {
+  const { get } = api;
   document.title = 'Logs · p2p-core';
   const field = (label, input) => h('label', { class: 'field' }, h('span', { text: label }), input);
   const node = h('select', { id: 'log-node', name: 'node' }, h('option', { value: '', text: 'every node' }));

@@ -2,7 +2,7 @@
 // stream), its services and its newest log lines.
 
 import { h, fill, badge, when, bytes, percent, errorText } from '../dom.js';
-import { get, enc, query } from '../api.js';
+import { enc, query } from '../api.js';
 import { LineChart } from '../chart.js';
 import { Table } from '../table.js';
 import { logLine } from './logs.js';
@@ -13,7 +13,8 @@ const LOG_LINES = 50;
 const rate = (v) => `${bytes(v)}/s`;
 const load = (v) => v.toFixed(2);
 
-export function mount(main, { stream }, id) {
+export function mount(main, { stream, api }, id) {
+  const { get } = api;
   document.title = `${id} · p2p-core`;
   const head = h('div', { class: 'node-head' }, h('h1', { text: id }));
   const details = h('dl', { class: 'details', id: 'node-details' });

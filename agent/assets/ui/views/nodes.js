@@ -2,14 +2,14 @@
 // and memory, kept live by membership changes and samples.
 
 import { h, badge, when, bytes, percent, coalesce, errorText } from '../dom.js';
-import { get } from '../api.js';
 import { Table } from '../table.js';
 
 export function memoryShare(s) {
   return s && s.memory_total_bytes ? (s.memory_used_bytes / s.memory_total_bytes) * 100 : null;
 }
 
-export function mount(main, { stream }) {
+export function mount(main, { stream, api }) {
+  const { get } = api;
   document.title = 'Nodes · p2p-core';
   const samples = new Map();
   const table = new Table({

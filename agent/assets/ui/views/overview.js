@@ -2,14 +2,14 @@
 // by state, certificates close to expiry, and what just happened.
 
 import { h, fill, badge, card, when, coalesce, errorText } from '../dom.js';
-import { get } from '../api.js';
 
 const NODE_STATES = ['alive', 'suspect', 'dead', 'left'];
 const SERVICE_STATES = ['running', 'starting', 'backoff', 'stopping', 'stopped', 'failed'];
 const EXPIRING_DAYS = 30;
 const RECENT = 25;
 
-export function mount(main, { stream, probe }) {
+export function mount(main, { stream, probe, api }) {
+  const { get } = api;
   document.title = 'Overview · p2p-core';
   const nodes = new Map();
   const services = new Map();

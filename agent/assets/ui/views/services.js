@@ -3,7 +3,7 @@
 // each action asks for confirmation, then shows its progress and its outcome.
 
 import { h, fill, badge, when, errorText } from '../dom.js';
-import { get, post, enc, query } from '../api.js';
+import { enc, query } from '../api.js';
 import { Table } from '../table.js';
 import { confirmAction } from '../confirm.js';
 
@@ -18,7 +18,7 @@ function reached(i, action, floor) {
 }
 
 /** Asks for the action on one instance and waits until it shows. */
-async function act(name, node, action, floor) {
+async function act({ get, post }, name, node, action, floor) {
   await post(`/v1/services/${enc(name)}/${action}`, { node });
   const deadline = Date.now() + WAIT_MS;
   for (;;) {
@@ -38,7 +38,7 @@ async function act(name, node, action, floor) {
   }
 }
 
-export function mount(main, { stream, can }) {
+export function mount(main, { stream, can, api }) {
   document.title = 'Services · p2p-core';
   const results = new Map();
   const busy = new Set();
@@ -62,7 +62,7 @@ export function mount(main, { stream, can }) {
     busy.add(key);
     setResult(key, `${action} requested…`, 'progress');
     try {
-      const i = await act(s.name, s.node_id, action, s.generation);
+      const i = await act(api, s.name, s.node_id, action, s.generation);
       setResult(key, `${action === 'stop' ? 'stopped' : `running, generation ${i.generation}`}`, 'ok');
     } catch (e) {
       setResult(key, `${action} failed: ${errorText(e)}`, 'failed');
@@ -153,7 +153,7 @@ export function mount(main, { stream, can }) {
         }
         items[i].textContent = `${t.node_id}: restarting…`;
         try {
-          const done = await act(name, t.node_id, 'restart', t.generation);
+          const done = await act(api, name, t.node_id, 'restart', t.generation);
           items[i].textContent = `${t.node_id}: running, generation ${done.generation}`;
           items[i].className = 'ok';
         } catch (e) {
@@ -169,7 +169,7 @@ export function mount(main, { stream, can }) {
 
   (async () => {
     try {
-      const list = await get('/v1/services');
+      const list = await api.get('/v1/services');
       table.setRows(list.services);
       if (list.manifest_errors && list.manifest_errors.length) {
         problem.textContent = `Manifests with errors: ${list.manifest_errors.map((m) => `${m.node_id}:${m.file}: ${m.error}`).join('; ')}`;
