@@ -212,6 +212,13 @@ impl Browser {
         }
     }
 
+    /// The window's outer size.
+    pub async fn window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.post("/window/rect", json!({ "width": width, "height": height }))
+            .await
+            .map(drop)
+    }
+
     /// A cookie of the page, HttpOnly ones included (the driver sees what scripts cannot).
     pub async fn cookie(&self, name: &str) -> Result<String> {
         let v = self.get(&format!("/cookie/{name}")).await?;

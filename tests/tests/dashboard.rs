@@ -136,6 +136,28 @@ impl Page<'_> {
     }
 }
 
+/// Every visible text of the page whose colour against its background is below WCAG
+/// AA's 4.5:1 (disabled controls are exempt), as `tag.class "text" ratio`.
+const LOW_CONTRAST: &str = r#"
+const parse = (c) => { const m = c.match(/rgba?\(([^)]+)\)/); if (!m) return null;
+  const p = m[1].split(',').map(parseFloat); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
+const backdrop = (el) => { for (let e = el; e; e = e.parentElement) {
+  const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a > 0.99) return c; }
+  return { r: 255, g: 255, b: 255, a: 1 }; };
+const lum = (c) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+const low = [];
+for (const el of document.querySelectorAll('body *')) {
+  if (el.closest('[hidden], option, svg') || el.disabled || el.getClientRects().length === 0) continue;
+  if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+  const fg = parse(getComputedStyle(el).color); const bg = backdrop(el);
+  const [a, b] = [lum(fg), lum(bg)];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  if (ratio < 4.5) low.push(`${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 24)}" ${ratio.toFixed(2)}`);
+}
+return low;
+"#;
+
 fn text_of(css: &str) -> String {
     format!("const e = document.querySelector({css:?}); return e ? e.textContent : null;")
 }
@@ -203,7 +225,8 @@ async fn the_dashboard_in_a_real_browser() {
     )
     .await;
     // Backspace, as a person would (clearing through WebDriver sends no input event).
-    page.keys(".table-tools input[type=search]", "\u{E003}").await;
+    page.keys(".table-tools input[type=search]", "\u{E003}")
+        .await;
     page.click("th button.sort").await;
     page.until(
         "every node, last name first, after sorting the first column again",
@@ -368,6 +391,32 @@ async fn the_dashboard_in_a_real_browser() {
         format!("renewed: serial {}", &new_serial[..16])
     );
     page.no_problems("while signed in as admin").await;
+
+    // Every view's text meets WCAG AA contrast, at a laptop's width and a phone's.
+    for (width, height) in [(1280, 900), (390, 844)] {
+        page.ok("resizing", b.window_size(width, height).await)
+            .await;
+        for (name, route) in ROUTES {
+            page.go(route).await;
+            page.wait("main h1").await;
+            page.wait("main table, main .log, main .cards").await;
+            let low = page.exec(LOW_CONTRAST).await;
+            assert_eq!(
+                low,
+                serde_json::json!([]),
+                "low contrast on {name} at {width} px"
+            );
+            let wide = page
+                .exec("return document.documentElement.scrollWidth <= window.innerWidth + 1;")
+                .await;
+            assert_eq!(
+                wide,
+                Value::Bool(true),
+                "{name} scrolls sideways at {width} px"
+            );
+        }
+    }
+    page.ok("resizing", b.window_size(1280, 900).await).await;
 
     // Sign out: back to the login page, and the old cookie is dead on the server.
     let admin_cookie = page.cookie().await;
