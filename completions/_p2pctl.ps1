@@ -786,6 +786,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('gossip-stats', 'gossip-stats', [CompletionResultType]::ParameterValue, 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed')
             [CompletionResult]::new('coordinators', 'coordinators', [CompletionResultType]::ParameterValue, 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)')
             [CompletionResult]::new('limit-stats', 'limit-stats', [CompletionResultType]::ParameterValue, 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins')
+            [CompletionResult]::new('cache-stats', 'cache-stats', [CompletionResultType]::ParameterValue, 'In-memory cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per cache')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -886,11 +887,25 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'p2pctl;cluster;cache-stats' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'p2pctl;cluster;help' {
             [CompletionResult]::new('rotate-gossip-key', 'rotate-gossip-key', [CompletionResultType]::ParameterValue, 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)')
             [CompletionResult]::new('gossip-stats', 'gossip-stats', [CompletionResultType]::ParameterValue, 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed')
             [CompletionResult]::new('coordinators', 'coordinators', [CompletionResultType]::ParameterValue, 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)')
             [CompletionResult]::new('limit-stats', 'limit-stats', [CompletionResultType]::ParameterValue, 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins')
+            [CompletionResult]::new('cache-stats', 'cache-stats', [CompletionResultType]::ParameterValue, 'In-memory cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per cache')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -912,6 +927,9 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;cluster;help;limit-stats' {
+            break
+        }
+        'p2pctl;cluster;help;cache-stats' {
             break
         }
         'p2pctl;cluster;help;help' {
@@ -1138,6 +1156,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('gossip-stats', 'gossip-stats', [CompletionResultType]::ParameterValue, 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed')
             [CompletionResult]::new('coordinators', 'coordinators', [CompletionResultType]::ParameterValue, 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)')
             [CompletionResult]::new('limit-stats', 'limit-stats', [CompletionResultType]::ParameterValue, 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins')
+            [CompletionResult]::new('cache-stats', 'cache-stats', [CompletionResultType]::ParameterValue, 'In-memory cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per cache')
             break
         }
         'p2pctl;help;cluster;rotate-gossip-key' {
@@ -1158,6 +1177,9 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;help;cluster;limit-stats' {
+            break
+        }
+        'p2pctl;help;cluster;cache-stats' {
             break
         }
         'p2pctl;help;top' {

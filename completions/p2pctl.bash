@@ -100,6 +100,9 @@ _p2pctl() {
             p2pctl__subcmd__cert__subcmd__help,show)
                 cmd="p2pctl__subcmd__cert__subcmd__help__subcmd__show"
                 ;;
+            p2pctl__subcmd__cluster,cache-stats)
+                cmd="p2pctl__subcmd__cluster__subcmd__cache__subcmd__stats"
+                ;;
             p2pctl__subcmd__cluster,coordinators)
                 cmd="p2pctl__subcmd__cluster__subcmd__coordinators"
                 ;;
@@ -132,6 +135,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help,remove)
                 cmd="p2pctl__subcmd__cluster__subcmd__coordinators__subcmd__help__subcmd__remove"
+                ;;
+            p2pctl__subcmd__cluster__subcmd__help,cache-stats)
+                cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__cache__subcmd__stats"
                 ;;
             p2pctl__subcmd__cluster__subcmd__help,coordinators)
                 cmd="p2pctl__subcmd__cluster__subcmd__help__subcmd__coordinators"
@@ -252,6 +258,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__help__subcmd__cert,show)
                 cmd="p2pctl__subcmd__help__subcmd__cert__subcmd__show"
+                ;;
+            p2pctl__subcmd__help__subcmd__cluster,cache-stats)
+                cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__cache__subcmd__stats"
                 ;;
             p2pctl__subcmd__help__subcmd__cluster,coordinators)
                 cmd="p2pctl__subcmd__help__subcmd__cluster__subcmd__coordinators"
@@ -854,8 +863,46 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help rotate-gossip-key gossip-stats coordinators limit-stats help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help rotate-gossip-key gossip-stats coordinators limit-stats cache-stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__cache__subcmd__stats)
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1100,8 +1147,22 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cluster__subcmd__help)
-            opts="rotate-gossip-key gossip-stats coordinators limit-stats help"
+            opts="rotate-gossip-key gossip-stats coordinators limit-stats cache-stats help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cluster__subcmd__help__subcmd__cache__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1808,8 +1869,22 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__cluster)
-            opts="rotate-gossip-key gossip-stats coordinators limit-stats"
+            opts="rotate-gossip-key gossip-stats coordinators limit-stats cache-stats"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__cluster__subcmd__cache__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

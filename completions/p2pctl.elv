@@ -706,6 +706,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
             cand coordinators 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
             cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
+            cand cache-stats 'In-memory cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per cache'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;cluster;rotate-gossip-key'= {
@@ -795,11 +796,24 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'p2pctl;cluster;cache-stats'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'p2pctl;cluster;help'= {
             cand rotate-gossip-key 'Replace the gossip encryption key on every node, without restarts or false failures: the new key is added, then made primary, then the old one removed, each step confirmed by every live member over mTLS. Exits non-zero if some member lagged (the old key then stays valid so it is not cut off; run it again once the member is healthy, or use --force)'
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
             cand coordinators 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
             cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
+            cand cache-stats 'In-memory cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per cache'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;cluster;help;rotate-gossip-key'= {
@@ -815,6 +829,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;cluster;help;coordinators;remove'= {
         }
         &'p2pctl;cluster;help;limit-stats'= {
+        }
+        &'p2pctl;cluster;help;cache-stats'= {
         }
         &'p2pctl;cluster;help;help'= {
         }
@@ -997,6 +1013,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
             cand coordinators 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
             cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
+            cand cache-stats 'In-memory cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per cache'
         }
         &'p2pctl;help;cluster;rotate-gossip-key'= {
         }
@@ -1011,6 +1028,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;cluster;coordinators;remove'= {
         }
         &'p2pctl;help;cluster;limit-stats'= {
+        }
+        &'p2pctl;help;cluster;cache-stats'= {
         }
         &'p2pctl;help;top'= {
         }

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod blocking;
+pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod config;

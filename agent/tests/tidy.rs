@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &[
         "blocking",
+        "cache",
         "clock",
         "config",
         "lazy_broadcast",

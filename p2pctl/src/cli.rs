@@ -183,6 +183,10 @@ pub enum ClusterCmd {
     /// requests allowed and refused per rate-limit class, connections per pool (open,
     /// evicted to make room, refused), open follows, failed and throttled logins.
     LimitStats,
+    /// In-memory cache counters of the node the request goes to (pick it with
+    /// --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations
+    /// and invalidations per cache.
+    CacheStats,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,10 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+pub use crate::stats::{
+    CacheStats, CacheStatsList, ConnectionPoolStats, GossipStats, LimitClassStats, LimitStats,
+};
+
 /// What a signed-in operator may do. Ordered: `Admin` > `Operator` > `Viewer`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -401,47 +405,6 @@ impl std::fmt::Debug for GossipKeyring {
     }
 }
 
-/// `GET /v1/limits`: one node's overload counters since it started.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct LimitStats {
-    pub node_id: String,
-    /// False when the node runs with `rate_limiting: false` (budgets off; connection caps stay).
-    pub rate_limiting: bool,
-    /// Request budgets per route class (`login`, `read`, `write`, `node`, `enroll`).
-    pub classes: Vec<LimitClassStats>,
-    /// Connection pools (`handshake`, `public`, `node`).
-    pub pools: Vec<ConnectionPoolStats>,
-    pub streams_open: u64,
-    /// Follows refused because the caller (or the node) had the most open.
-    pub streams_refused: u64,
-    /// Log queries refused because the caller (or the node) had the most running.
-    pub queries_refused: u64,
-    /// Wrong passwords.
-    pub logins_failed: u64,
-    /// Logins refused before any check (account backoff, or every hashing slot busy).
-    pub logins_refused: u64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct LimitClassStats {
-    pub class: String,
-    pub allowed: u64,
-    pub limited: u64,
-    /// Callers with a budget in use now.
-    pub tracked: u64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ConnectionPoolStats {
-    pub pool: String,
-    pub open: u64,
-    pub admitted: u64,
-    /// Idle connections closed to make room for a new one.
-    pub evicted: u64,
-    /// Connections turned away (the pool or the source full of busy connections).
-    pub refused: u64,
-}
-
 /// `GET /v1/cluster/coordinators`: the coordinators' Raft group as the answering
 /// coordinator sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -468,35 +431,6 @@ pub struct CoordinatorStatus {
     pub lag: Option<u64>,
     /// Milliseconds since the answering coordinator last heard from it (0 for itself).
     pub last_contact_ms: Option<u64>,
-}
-
-/// `GET /v1/gossip/stats`: one node's membership and gossip transport counters (since start).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct GossipStats {
-    pub node_id: String,
-    pub incarnation: u64,
-    /// Lifeguard's local-health multiplier: 0 is healthy; higher means this node slowed its
-    /// own probing because its messages were not getting through.
-    pub local_health: u32,
-    pub keyring_version: u64,
-    pub members_alive: u64,
-    pub members_suspect: u64,
-    pub members_dead: u64,
-    pub members_left: u64,
-    pub probes: u64,
-    pub probes_failed: u64,
-    pub refutations: u64,
-    pub stalls: u64,
-    pub datagrams_sent: u64,
-    pub datagrams_received: u64,
-    pub datagrams_compressed: u64,
-    pub compression_bytes_saved: u64,
-    pub dropped_oversized: u64,
-    pub dropped_malformed: u64,
-    pub dropped_unauthenticated: u64,
-    pub dropped_replayed: u64,
-    /// Decrypted but not a valid gossip message.
-    pub dropped_undecodable: u64,
 }
 
 /// `POST /v1/cluster/gossip-key/rotate`: how the rotation went.

@@ -42,6 +42,11 @@ impl ApiClient {
         self.call::<(), _>(Method::GET, "/v1/limits", None).await
     }
 
+    /// This node's in-memory caches (`GET /v1/cache`).
+    pub async fn cache_stats(&self) -> Result<crate::api::CacheStatsList, ClientError> {
+        self.call::<(), _>(Method::GET, "/v1/cache", None).await
+    }
+
     /// This node's membership and gossip counters.
     pub async fn gossip_stats(&self) -> Result<GossipStats, ClientError> {
         self.call::<(), _>(Method::GET, "/v1/gossip/stats", None)

@@ -21,6 +21,7 @@ mod metrics_client;
 mod pki_client;
 pub mod services;
 mod services_client;
+pub mod stats;
 pub mod tls;
 
 pub use api::Role;

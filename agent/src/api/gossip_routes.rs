@@ -102,6 +102,17 @@ pub(super) async fn stats(State(s): State<AppState>, _caller: Caller) -> Json<Go
 }
 
 /// `GET /v1/limits`: this node's overload counters.
+/// `GET /v1/cache`: this node's caches (a worker verifies no tokens and has none).
+pub(super) async fn cache_stats(
+    State(s): State<AppState>,
+    _caller: Caller,
+) -> Json<p2p_shared::api::CacheStatsList> {
+    Json(p2p_shared::api::CacheStatsList {
+        node_id: s.node_id.clone(),
+        caches: s.cache_stats(),
+    })
+}
+
 pub(super) async fn limit_stats(
     State(s): State<AppState>,
     _caller: Caller,

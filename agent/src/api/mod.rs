@@ -23,7 +23,7 @@
 //! | `POST /v1/node/renew` | a coordinator (mTLS) |
 //! | `POST /v1/gossip/sync`, `GET /v1/cluster/gossip-keys` | a node (mTLS) |
 //! | `POST /v1/cluster/gossip-key/rotate` | admin |
-//! | `GET /v1/gossip/stats`, `GET /v1/limits` | any signed-in role (every node) |
+//! | `GET /v1/gossip/stats`, `GET /v1/limits`, `GET /v1/cache` | any signed-in role (every node) |
 //! | `GET /v1/cluster/coordinators` | any signed-in role (coordinators) |
 //! | `POST /v1/cluster/coordinators/{node}/remove` | admin (coordinators) |
 //! | `GET /v1/services`, `GET /v1/services/{name}` | any signed-in role (every node) |
@@ -107,6 +107,15 @@ impl AppState {
         self.0.clone()
     }
 
+    /// Every in-memory cache of this node, with its counters.
+    pub fn cache_stats(&self) -> Vec<p2p_shared::api::CacheStats> {
+        self.0
+            .control
+            .iter()
+            .map(|c| c.tokens.cache_stats())
+            .collect()
+    }
+
     pub fn control(&self) -> Result<&ControlPlane, ApiError> {
         self.0.control.as_ref().ok_or(ApiError::NotCoordinator)
     }
@@ -178,6 +187,7 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route("/v1/cluster/gossip-keys", get(gossip_routes::keys))
         .route("/v1/gossip/stats", get(gossip_routes::stats))
         .route("/v1/limits", get(gossip_routes::limit_stats))
+        .route("/v1/cache", get(gossip_routes::cache_stats))
         .route("/v1/cluster/gossip-key/rotate", post(gossip_routes::rotate))
         .route("/v1/services", get(service_routes::list))
         .route("/v1/services/{name}", get(service_routes::status))

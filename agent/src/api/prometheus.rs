@@ -373,6 +373,62 @@ impl Collector for NodeCollector {
                 last_log.saturating_sub(applied),
             )?;
         }
-        Ok(())
+        caches(&mut e, ctx)
     }
+}
+
+/// A counter family of the caches: its name, help, and the counter of one cache.
+type CacheFamily = (
+    &'static str,
+    &'static str,
+    fn(&p2p_shared::api::CacheStats) -> u64,
+);
+
+/// Each cache's counters, one series per cache.
+fn caches(e: &mut DescriptorEncoder, ctx: &NodeContext) -> Result<(), std::fmt::Error> {
+    let stats: Vec<_> = ctx.control.iter().map(|c| c.tokens.cache_stats()).collect();
+    let families: [CacheFamily; 5] = [
+        ("cache_hits", "Lookups the cache answered", |c| c.hits),
+        ("cache_misses", "Lookups the cache could not answer", |c| {
+            c.misses
+        }),
+        (
+            "cache_evictions",
+            "Entries dropped to stay within the bound",
+            |c| c.evictions,
+        ),
+        (
+            "cache_expirations",
+            "Entries dropped when their time was up",
+            |c| c.expirations,
+        ),
+        (
+            "cache_invalidations",
+            "Entries dropped because an event changed them",
+            |c| c.invalidations,
+        ),
+    ];
+    for (name, help, value) in families {
+        let mut m = e.encode_descriptor(
+            name,
+            help,
+            None,
+            prometheus_client::metrics::MetricType::Counter,
+        )?;
+        for c in &stats {
+            let set = [("cache", c.name.as_str())];
+            ConstCounter::new(value(c)).encode(m.encode_family(&set)?)?;
+        }
+    }
+    let sizes: Vec<(&str, String, u64)> = stats
+        .iter()
+        .map(|c| ("cache", c.name.clone(), c.bytes))
+        .collect();
+    labelled(
+        e,
+        "cache_size",
+        "What the cache's entries weigh",
+        Some(&Unit::Bytes),
+        &sizes,
+    )
 }

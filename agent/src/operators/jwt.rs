@@ -54,6 +54,8 @@ pub struct TokenKeys {
     ttl: Duration,
     /// Where the other coordinators' public keys are (absent in unit tests).
     peers: Option<std::sync::Arc<crate::store::Store>>,
+    /// Tokens already verified by this key set.
+    verified: super::verified::VerifiedTokens,
 }
 
 impl std::fmt::Debug for TokenKeys {
@@ -87,6 +89,7 @@ impl TokenKeys {
             issuer: issuer.to_string(),
             ttl,
             peers: None,
+            verified: super::verified::VerifiedTokens::new(LEEWAY),
         })
     }
 
@@ -106,21 +109,41 @@ impl TokenKeys {
     }
 
     /// The key that signed `token`: ours (also for tokens from before key ids), or a
-    /// peer's from the store.
-    fn decoding_for(&self, token: &str) -> Result<std::borrow::Cow<'_, DecodingKey>, TokenError> {
+    /// peer's from the store (then its kid).
+    fn decoding_for(
+        &self,
+        token: &str,
+    ) -> Result<(std::borrow::Cow<'_, DecodingKey>, Option<String>), TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
         match header.kid {
-            None => Ok(std::borrow::Cow::Borrowed(&self.decoding)),
-            Some(kid) if kid == self.kid => Ok(std::borrow::Cow::Borrowed(&self.decoding)),
+            None => Ok((std::borrow::Cow::Borrowed(&self.decoding), None)),
+            Some(kid) if kid == self.kid => Ok((std::borrow::Cow::Borrowed(&self.decoding), None)),
             Some(kid) => {
                 let raw = self
                     .peers
                     .as_ref()
                     .and_then(|s| s.jwt_key(&kid).ok().flatten())
                     .ok_or(TokenError::Invalid)?;
-                Ok(std::borrow::Cow::Owned(DecodingKey::from_ed_der(&raw)))
+                Ok((
+                    std::borrow::Cow::Owned(DecodingKey::from_ed_der(&raw)),
+                    Some(kid),
+                ))
             }
         }
+    }
+
+    /// Whether the store still holds a peer's key.
+    fn still_holds(&self, peer_kid: Option<&str>) -> bool {
+        match (peer_kid, &self.peers) {
+            (None, _) => true,
+            (Some(kid), Some(store)) => store.jwt_key(kid).ok().flatten().is_some(),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// What the verified-token cache holds and how it served.
+    pub fn cache_stats(&self) -> p2p_shared::api::CacheStats {
+        self.verified.stats()
     }
 
     pub fn issue(
@@ -158,6 +181,15 @@ impl TokenKeys {
 
     /// [`TokenKeys::verify`] on an injected clock.
     pub fn verify_at(&self, token: &str, now: OffsetDateTime) -> Result<Claims, TokenError> {
+        use super::verified::{Verified, VerifiedTokens};
+        let digest = VerifiedTokens::digest(token);
+        if let Some(hit) = self.verified.get(&digest) {
+            if self.still_holds(hit.peer_kid.as_deref()) {
+                self.check_times(&hit.claims, now)?;
+                return Ok(hit.claims.clone());
+            }
+            self.verified.forget(&digest);
+        }
         let mut v = Validation::new(Algorithm::EdDSA);
         v.set_issuer(&[&self.issuer]);
         v.set_audience(&[AUDIENCE]);
@@ -165,10 +197,23 @@ impl TokenKeys {
         // Times are checked below against `now`, not the library's own clock.
         v.validate_exp = false;
         v.validate_nbf = false;
-        let key = self.decoding_for(token)?;
+        let (key, peer_kid) = self.decoding_for(token)?;
         let claims = jsonwebtoken::decode::<Claims>(token, &key, &v)
             .map(|d| d.claims)
             .map_err(|_| TokenError::Invalid)?;
+        self.check_times(&claims, now)?;
+        self.verified.insert(
+            digest,
+            Verified {
+                claims: claims.clone(),
+                peer_kid,
+            },
+        );
+        Ok(claims)
+    }
+
+    /// Expiry, not-before, issue time and lifetime against `now`.
+    fn check_times(&self, claims: &Claims, now: OffsetDateTime) -> Result<(), TokenError> {
         let now = now.unix_timestamp();
         let ttl = i64::try_from(self.ttl.as_secs()).unwrap_or(i64::MAX);
         let expired = claims.exp.saturating_add(LEEWAY) < now;
@@ -178,7 +223,7 @@ impl TokenKeys {
         if expired || not_yet || issued_in_future || too_long {
             return Err(TokenError::Invalid);
         }
-        Ok(claims)
+        Ok(())
     }
 }
 
@@ -272,6 +317,7 @@ mod tests {
             kid: same_key.kid.clone(),
             issuer: "c1".into(),
             peers: None,
+            verified: super::super::verified::VerifiedTokens::new(LEEWAY),
         }
         .issue("a", Role::Admin, 0, now)
         .unwrap();
@@ -281,6 +327,30 @@ mod tests {
         );
         let (ok, _) = same_key.issue("a", Role::Admin, 0, now).unwrap();
         assert!(same_key.verify(&ok).is_ok());
+    }
+
+    #[test]
+    fn a_verified_token_is_kept_but_its_times_are_checked_every_time() {
+        let k = keys("c1", 600);
+        let now = OffsetDateTime::now_utc();
+        let (t, claims) = k.issue("a", Role::Admin, 0, now).unwrap();
+        assert_eq!(k.verify_at(&t, now).unwrap(), claims);
+        assert_eq!(k.verify_at(&t, now).unwrap(), claims);
+        let s = k.cache_stats();
+        assert_eq!((s.misses, s.hits, s.entries), (1, 1, 1), "{s:?}");
+        // Kept, yet refused once expired (or before it is valid).
+        let later = now + Duration::from_secs(600 + LEEWAY as u64 + 1);
+        assert!(k.verify_at(&t, later).is_err());
+        assert!(
+            k.verify_at(&t, now - Duration::from_secs(LEEWAY as u64 + 1))
+                .is_err()
+        );
+        // A forgery is never kept: each attempt pays the verification and fails.
+        let forged = format!("{}x", &t[..t.len() - 1]);
+        for _ in 0..2 {
+            assert!(k.verify_at(&forged, now).is_err());
+        }
+        assert_eq!(k.cache_stats().entries, 1);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod jwt;
 pub mod users;
+pub mod verified;
 
 pub use jwt::{Claims, TokenError, TokenKeys};
 pub use users::{UserError, UserRecord, Users};

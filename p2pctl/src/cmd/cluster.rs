@@ -1,5 +1,5 @@
-//! `p2pctl cluster coordinators`, `cluster gossip-stats`, `cluster limit-stats` and
-//! `cluster rotate-gossip-key`.
+//! `p2pctl cluster coordinators`, `cluster gossip-stats`, `cluster limit-stats`,
+//! `cluster cache-stats` and `cluster rotate-gossip-key`.
 
 use p2p_shared::api::CoordinatorStatus;
 
@@ -94,6 +94,44 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
                     "streams open {}, refused {}; queries refused {}; logins failed {}, throttled {}",
                     st.streams_open, st.streams_refused, st.queries_refused, st.logins_failed, st.logins_refused
                 ));
+                lines.join("\n")
+            })
+        }
+        ClusterCmd::CacheStats => {
+            let st = env.client()?.cache_stats().await?;
+            print(env.format(), &st, |_| {
+                let mut lines = vec![format!(
+                    "{:<12} {:>8} {:>10} {:>10} {:>10} {:>10} {:>9} {:>11} {:>13}",
+                    "CACHE",
+                    "ENTRIES",
+                    "BYTES",
+                    "CAPACITY",
+                    "HITS",
+                    "MISSES",
+                    "EVICTED",
+                    "EXPIRED",
+                    "INVALIDATED"
+                )];
+                for c in &st.caches {
+                    lines.push(format!(
+                        "{:<12} {:>8} {:>10} {:>10} {:>10} {:>10} {:>9} {:>11} {:>13}",
+                        c.name,
+                        c.entries,
+                        c.bytes,
+                        c.capacity_bytes,
+                        c.hits,
+                        c.misses,
+                        c.evictions,
+                        c.expirations,
+                        c.invalidations
+                    ));
+                }
+                if st.caches.is_empty() {
+                    lines.push(format!(
+                        "(none on {}: a worker keeps no caches)",
+                        st.node_id
+                    ));
+                }
                 lines.join("\n")
             })
         }
