@@ -36,7 +36,14 @@ pub struct NodeContext {
     pub limits: Arc<crate::limits::Limits>,
     /// Present on coordinators only.
     pub control: Option<ControlPlane>,
+    /// `svc status` answers, kept briefly and built once for simultaneous askers.
+    pub service_status:
+        crate::cache::Coalesced<ServiceStatusKey, p2p_shared::services::ServiceStatusList>,
 }
+
+/// What a kept `svc status` answer depends on: the service, the node asked about, the
+/// changes seen of the service's instances, and its instances as gossip shows them.
+pub type ServiceStatusKey = (String, Option<String>, u64, String);
 
 /// A coordinator's control plane.
 #[derive(Debug)]

@@ -110,18 +110,23 @@ fn family_script(dir: &Path, tag: &str, token: u32, stubborn: bool) -> String {
     )
 }
 
+/// A coordinator signed in as admin, supervising one manifest.
+fn coordinator_with(name: &str, manifest: &str) -> (Cluster, Proc) {
+    let c = Cluster::new();
+    let coord = coordinator(&c);
+    c.login_admin();
+    write_manifest(&c.services_dir("coord"), name, manifest);
+    (c, coord)
+}
+
 #[test]
 fn crashes_back_off_with_growing_delays_then_fail() {
-    let c = Cluster::new();
-    let _coord = coordinator(&c);
-    c.login_admin();
-    let dir = c.services_dir("coord");
-    write_manifest(
-        &dir,
+    let (c, _coord) = coordinator_with(
         "crashy",
         "command: /bin/sh\nargs: ['-c', 'date +%s%N >> starts; echo about to fail >&2; exit 3']\n\
          restart:\n  policy: on-failure\n  backoff_initial: 300ms\n  backoff_max: 10s\n  jitter: 0\n  crash_loop_limit: 3\n",
     );
+    let dir = c.services_dir("coord");
     let s = wait_status(&c, "crashy", "failed", |s| state(s) == ServiceState::Failed);
     assert_eq!(s.instance.restarts, 3, "{s:?}");
     assert_eq!(s.consecutive_failures, 4, "{s:?}");
@@ -583,4 +588,48 @@ fn control_is_forwarded_to_the_node_running_the_service() {
         assert!(p.terminate(WAIT).is_some());
     }
     assert_eq!(count_procs(&["sleep", "1007"]), 0);
+}
+
+/// `svc status` answers are kept for a moment (a second ask is a hit), and an action on
+/// the service makes the next answer fresh: an operator reads their own restart.
+#[test]
+fn status_answers_are_kept_briefly_and_never_outlive_a_change() {
+    let (c, _coord) = coordinator_with(
+        "kept",
+        "command: /bin/sh\nargs: ['-c', 'exec sleep 1000']\nstop_timeout: 1s\n",
+    );
+    let first = wait_status(&c, "kept", "ran", |s| state(s) == ServiceState::Running);
+    let cache = || {
+        let st: p2p_shared::api::CacheStatsList =
+            parse(&c.ctl_ok(&["-o", "json", "cluster", "cache-stats"]));
+        st.caches
+            .into_iter()
+            .find(|s| s.name == "service_status")
+            .unwrap_or_else(|| panic!("no service_status cache"))
+    };
+    // Asked again and again: some answers come from the cache (each p2pctl call takes
+    // a while, so not necessarily all of them within the second an answer is kept).
+    let before = cache();
+    for _ in 0..5 {
+        assert_eq!(
+            status(&c, "kept").unwrap().instance.generation,
+            first.instance.generation
+        );
+    }
+    let after = cache();
+    assert_eq!(after.hits + after.misses, before.hits + before.misses + 5);
+    assert!(after.hits > before.hits, "{before:?} -> {after:?}");
+
+    // A restart through the coordinator: the very next answer is new, with the new
+    // generation (the CLI waits for it, and then the cache agrees).
+    let out = c.ctl(&["-o", "json", "svc", "restart", "kept"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let restarted: ServiceDetail = parse(&stdout(&out));
+    assert!(restarted.instance.generation > first.instance.generation);
+    let now = status(&c, "kept").unwrap();
+    assert_eq!(now.instance.generation, restarted.instance.generation);
+    assert!(
+        cache().misses > after.misses,
+        "the restart did not make the next ask fresh"
+    );
 }

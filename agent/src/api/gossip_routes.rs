@@ -102,7 +102,7 @@ pub(super) async fn stats(State(s): State<AppState>, _caller: Caller) -> Json<Go
 }
 
 /// `GET /v1/limits`: this node's overload counters.
-/// `GET /v1/cache`: this node's caches (a worker verifies no tokens and has none).
+/// `GET /v1/cache`: this node's caches (a worker verifies no tokens: it has no `credentials`).
 pub(super) async fn cache_stats(
     State(s): State<AppState>,
     _caller: Caller,

@@ -59,6 +59,7 @@ mod prometheus;
 mod raft_routes;
 pub mod server;
 mod service_routes;
+pub use service_routes::service_status_cache;
 mod ui_session;
 
 use std::sync::Arc;
@@ -113,6 +114,7 @@ impl AppState {
             .control
             .iter()
             .map(|c| c.tokens.cache_stats())
+            .chain([self.0.service_status.stats()])
             .collect()
     }
 

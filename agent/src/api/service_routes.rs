@@ -103,6 +103,20 @@ fn redacted(mut d: ServiceDetail, caller: &Caller) -> ServiceDetail {
 /// Nodes asked at once by one `svc status`.
 const FANOUT: usize = 16;
 
+/// How long a `svc status` answer is kept: its live figures (CPU, memory, uptime) may be
+/// that old; a change of an instance's state makes the next ask build a new one.
+const STATUS_KEPT: Duration = Duration::from_secs(1);
+const STATUS_CACHE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The node's cache of `svc status` answers.
+pub fn service_status_cache()
+-> crate::cache::Coalesced<crate::context::ServiceStatusKey, ServiceStatusList> {
+    crate::cache::Coalesced::new("service_status", STATUS_CACHE_BYTES, STATUS_KEPT, |k, v| {
+        let each = v.instances.len() * 768 + v.unreachable.len() * 256;
+        u32::try_from(k.0.len() + k.3.len() + each + 64).unwrap_or(u32::MAX)
+    })
+}
+
 pub(super) async fn status(
     State(s): State<AppState>,
     caller: Caller,
@@ -110,12 +124,45 @@ pub(super) async fn status(
     Query(filter): Query<NodeFilter>,
 ) -> Result<Json<ServiceStatusList>, ApiError> {
     let found = instances_of(&s, &name, filter.node.as_deref())?;
-    // A fan-out is an expensive query: one of the caller's few, and a few nodes at a time.
+    // The instances as gossip shows them, and the changes reported: any change of either
+    // is a new key, so no answer is served after the event that changed it.
+    let seen: Vec<String> = found
+        .iter()
+        .map(|i| format!("{}:{}:{}:{}", i.node_id, i.state, i.health, i.generation))
+        .collect();
+    let key = (
+        name.clone(),
+        filter.node.clone(),
+        s.events.service_version(&name),
+        seen.join(","),
+    );
+    // A fan-out is an expensive query: one of the caller's few (held for as long as this
+    // request waits, a moment when the answer is kept), and a few nodes at a time.
     let _slot = s.query_slot(&caller)?;
+    let answer = s
+        .service_status
+        .get_or_build(key, fan_out(&s, &name, found))
+        .await
+        .map_err(|e| (*e).clone())?;
+    let mut out = answer;
+    out.instances = out
+        .instances
+        .into_iter()
+        .map(|d| redacted(d, &caller))
+        .collect();
+    Ok(Json(out))
+}
+
+/// Asks every node running the service for its detail, a few at a time.
+async fn fan_out(
+    s: &AppState,
+    name: &str,
+    found: Vec<ServiceInstance>,
+) -> Result<ServiceStatusList, ApiError> {
     let gate = std::sync::Arc::new(tokio::sync::Semaphore::new(FANOUT));
     let mut asks = tokio::task::JoinSet::new();
     for inst in found {
-        let (s, name, gate) = (s.clone(), name.clone(), gate.clone());
+        let (s, name, gate) = (s.clone(), name.to_string(), gate.clone());
         asks.spawn(async move {
             let _turn = gate.acquire_owned().await;
             let node = inst.node_id.clone();
@@ -138,14 +185,14 @@ pub(super) async fn status(
     };
     while let Some(joined) = asks.join_next().await {
         match joined.map_err(ApiError::internal)? {
-            (_, Ok(detail)) => out.instances.push(redacted(detail, &caller)),
+            (_, Ok(detail)) => out.instances.push(detail),
             (node_id, Err(error)) => out.unreachable.push(NodeProblem { node_id, error }),
         }
     }
     out.instances
         .sort_by(|a, b| a.instance.node_id.cmp(&b.instance.node_id));
     out.unreachable.sort_by(|a, b| a.node_id.cmp(&b.node_id));
-    Ok(Json(out))
+    Ok(out)
 }
 
 pub(super) async fn control(
@@ -168,6 +215,8 @@ pub(super) async fn control(
     };
     let node = target.node_id.clone();
     tracing::info!(service = %name, node = %node, action = action.as_str(), by = %caller.user, "service control requested");
+    // Whatever the outcome, a kept answer about the service no longer holds.
+    s.events.service_touched(&name);
     if node == s.node_id {
         return s
             .services

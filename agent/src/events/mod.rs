@@ -10,7 +10,7 @@ pub mod feeds;
 pub mod filter;
 pub mod liveness;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use p2p_shared::events::{Event, EventBody, EventType, NodeChange};
@@ -54,6 +54,9 @@ pub struct Hub {
     metrics: Arc<Metrics>,
     /// The leader as last published.
     leader: Mutex<Option<p2p_shared::events::CoordinatorChange>>,
+    /// Per service name, how many changes of its instances were seen: what a kept answer
+    /// about the service depends on (`api/service_routes.rs`).
+    service_versions: Mutex<HashMap<String, u64>>,
 }
 
 impl Hub {
@@ -66,7 +69,27 @@ impl Hub {
             membership,
             metrics,
             leader: Mutex::new(None),
+            service_versions: Mutex::default(),
         }
+    }
+
+    /// Changes seen of `name`'s instances so far (any change makes it larger).
+    pub fn service_version(&self, name: &str) -> u64 {
+        let versions = self
+            .service_versions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        versions.get(name).copied().unwrap_or(0)
+    }
+
+    /// Something about `name` changed that no report has shown yet (an action asked
+    /// through this node).
+    pub fn service_touched(&self, name: &str) {
+        let mut versions = self
+            .service_versions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        *versions.entry(name.to_string()).or_insert(0) += 1;
     }
 
     /// A socket's view of the events from now on; counted while it lives.
@@ -94,10 +117,17 @@ impl Hub {
     /// A node's services as they are now: each instance that changed is published, and
     /// the ones no longer listed are forgotten.
     pub fn services_of(&self, node: &str, now: Vec<ServiceInstance>) {
+        let mut gone = Vec::new();
         let changed: Vec<ServiceInstance> = {
             let mut held = self.services.lock().unwrap_or_else(|p| p.into_inner());
             let names: Vec<String> = now.iter().map(|i| i.name.clone()).collect();
-            held.retain(|(n, name), _| n != node || names.contains(name));
+            held.retain(|(n, name), _| {
+                let keep = n != node || names.contains(name);
+                if !keep {
+                    gone.push(name.clone());
+                }
+                keep
+            });
             now.into_iter()
                 .filter(|i| {
                     let key = (node.to_string(), i.name.clone());
@@ -109,17 +139,30 @@ impl Hub {
                 })
                 .collect()
         };
+        for name in gone {
+            self.service_touched(&name);
+        }
         for i in changed {
+            self.service_touched(&i.name);
             self.publish(now_ms(), EventBody::Services(i));
         }
     }
 
     /// Forgets a node gone from the cluster.
     pub fn forget_node(&self, node: &str) {
+        let mut gone = Vec::new();
         self.services
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .retain(|(n, _), _| n != node);
+            .retain(|(n, name), _| {
+                if n == node {
+                    gone.push(name.clone());
+                }
+                n != node
+            });
+        for name in gone {
+            self.service_touched(&name);
+        }
         self.metrics.forget(node);
     }
 

@@ -303,6 +303,7 @@ impl Tasks {
             shutdown: self.shutdown.clone(),
             limits: limits.clone(),
             control: identity.control,
+            service_status: crate::api::service_status_cache(),
         });
         let opts = ServeOptions {
             drain_timeout: config.http.shutdown_timeout,

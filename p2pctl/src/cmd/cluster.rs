@@ -127,10 +127,7 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
                     ));
                 }
                 if st.caches.is_empty() {
-                    lines.push(format!(
-                        "(none on {}: a worker keeps no caches)",
-                        st.node_id
-                    ));
+                    lines.push(format!("(no caches on {})", st.node_id));
                 }
                 lines.join("\n")
             })
