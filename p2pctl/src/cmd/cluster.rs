@@ -1,7 +1,7 @@
 //! `p2pctl cluster coordinators`, `cluster gossip-stats`, `cluster limit-stats`,
 //! `cluster cache-stats` and `cluster rotate-gossip-key`.
 
-use p2p_shared::api::CoordinatorStatus;
+use p2p_shared::api::{CacheStats, CoordinatorStatus};
 
 use crate::cli::{ClusterCmd, CoordinatorsCmd};
 use crate::error::{CtlError, Exit};
@@ -28,6 +28,39 @@ impl Tabular for CoordinatorStatus {
                 .map(|ms| format!("{ms}ms"))
                 .unwrap_or_else(|| "-".into()),
         ]
+    }
+}
+
+impl Tabular for CacheStats {
+    fn headers(_wide: bool) -> Vec<&'static str> {
+        vec![
+            "CACHE",
+            "ENTRIES",
+            "BYTES",
+            "CAPACITY",
+            "HITS",
+            "MISSES",
+            "EVICTED",
+            "EXPIRED",
+            "INVALIDATED",
+        ]
+    }
+    fn row(&self, _wide: bool) -> Vec<String> {
+        [
+            self.entries,
+            self.bytes,
+            self.capacity_bytes,
+            self.hits,
+            self.misses,
+            self.evictions,
+            self.expirations,
+            self.invalidations,
+        ]
+        .iter()
+        .fold(vec![self.name.clone()], |mut row, n| {
+            row.push(n.to_string());
+            row
+        })
     }
 }
 
@@ -99,38 +132,7 @@ pub async fn cluster_cmd(env: &Session, cmd: ClusterCmd) -> Result<(), CtlError>
         }
         ClusterCmd::CacheStats => {
             let st = env.client()?.cache_stats().await?;
-            print(env.format(), &st, |_| {
-                let mut lines = vec![format!(
-                    "{:<12} {:>8} {:>10} {:>10} {:>10} {:>10} {:>9} {:>11} {:>13}",
-                    "CACHE",
-                    "ENTRIES",
-                    "BYTES",
-                    "CAPACITY",
-                    "HITS",
-                    "MISSES",
-                    "EVICTED",
-                    "EXPIRED",
-                    "INVALIDATED"
-                )];
-                for c in &st.caches {
-                    lines.push(format!(
-                        "{:<12} {:>8} {:>10} {:>10} {:>10} {:>10} {:>9} {:>11} {:>13}",
-                        c.name,
-                        c.entries,
-                        c.bytes,
-                        c.capacity_bytes,
-                        c.hits,
-                        c.misses,
-                        c.evictions,
-                        c.expirations,
-                        c.invalidations
-                    ));
-                }
-                if st.caches.is_empty() {
-                    lines.push(format!("(no caches on {})", st.node_id));
-                }
-                lines.join("\n")
-            })
+            print(env.format(), &st, |l| table(&st.caches, l))
         }
         ClusterCmd::RotateGossipKey { force } => {
             eprintln!("rotating the gossip key: each step waits for every live member…");
