@@ -176,7 +176,8 @@ mod tests {
         assert_eq!((s.hits, s.misses, s.invalidations), (1, 1, 1));
     }
 
-    #[tokio::test]
+    // Paused time: the build's sleep keeps it in flight while the others join, instantly.
+    #[tokio::test(start_paused = true)]
     async fn fifty_callers_at_once_build_one_answer_and_a_new_version_builds_again() {
         let cache: Coalesced<(String, u64), u64> =
             Coalesced::new("t", 1 << 20, std::time::Duration::from_secs(60), |_, _| 64);

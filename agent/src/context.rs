@@ -41,6 +41,18 @@ pub struct NodeContext {
         crate::cache::Coalesced<ServiceStatusKey, p2p_shared::services::ServiceStatusList>,
 }
 
+impl NodeContext {
+    /// Every in-memory cache of this node, with its counters (a worker verifies no
+    /// tokens: it has no credential cache).
+    pub fn cache_stats(&self) -> Vec<p2p_shared::api::CacheStats> {
+        self.control
+            .iter()
+            .map(|c| c.tokens.cache_stats())
+            .chain([self.service_status.stats()])
+            .collect()
+    }
+}
+
 /// What a kept `svc status` answer depends on: the service, the node asked about, the
 /// changes seen of the service's instances, and its instances as gossip shows them.
 pub type ServiceStatusKey = (String, Option<String>, u64, String);

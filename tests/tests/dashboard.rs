@@ -46,7 +46,7 @@ impl Page<'_> {
         let console = self.b.console().await.unwrap_or_default();
         for (name, route) in ROUTES {
             let _ = self.b.goto(&self.dev.url(route)).await;
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            let _ = self.b.wait_for("main h1", Duration::from_secs(5)).await;
             let _ = self.b.screenshot(&dir.join(format!("{name}.png"))).await;
         }
         panic!(

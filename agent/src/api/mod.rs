@@ -108,16 +108,6 @@ impl AppState {
         self.0.clone()
     }
 
-    /// Every in-memory cache of this node, with its counters.
-    pub fn cache_stats(&self) -> Vec<p2p_shared::api::CacheStats> {
-        self.0
-            .control
-            .iter()
-            .map(|c| c.tokens.cache_stats())
-            .chain([self.0.service_status.stats()])
-            .collect()
-    }
-
     pub fn control(&self) -> Result<&ControlPlane, ApiError> {
         self.0.control.as_ref().ok_or(ApiError::NotCoordinator)
     }

@@ -386,12 +386,7 @@ type CacheFamily = (
 
 /// Each cache's counters, one series per cache.
 fn caches(e: &mut DescriptorEncoder, ctx: &NodeContext) -> Result<(), std::fmt::Error> {
-    let stats: Vec<_> = ctx
-        .control
-        .iter()
-        .map(|c| c.tokens.cache_stats())
-        .chain([ctx.service_status.stats()])
-        .collect();
+    let stats = ctx.cache_stats();
     let families: [CacheFamily; 5] = [
         ("cache_hits", "Lookups the cache answered", |c| c.hits),
         ("cache_misses", "Lookups the cache could not answer", |c| {
