@@ -45,11 +45,13 @@ impl NodeContext {
     /// Every in-memory cache of this node, with its counters (a worker verifies no
     /// tokens: it has no credential cache).
     pub fn cache_stats(&self) -> Vec<p2p_shared::api::CacheStats> {
-        self.control
+        let mut stats: Vec<_> = self
+            .control
             .iter()
-            .map(|c| c.tokens.cache_stats())
-            .chain([self.service_status.stats()])
-            .collect()
+            .flat_map(|c| std::iter::once(c.tokens.cache_stats()).chain(c.store.cache_stats()))
+            .collect();
+        stats.push(self.service_status.stats());
+        stats
     }
 }
 

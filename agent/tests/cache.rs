@@ -17,11 +17,8 @@ async fn credentials(c: &p2p_shared::ApiClient) -> CacheStats {
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_cached_token_is_refused_at_the_next_request_after_its_session_ends() {
-    let (_net, _dir, coord) = cluster().await;
-    let anon = client(&coord, None);
-    let admin_token = anon
+async fn admin_client(coord: &p2pd::node::RunningAgent) -> p2p_shared::ApiClient {
+    let token = client(coord, None)
         .login(&LoginRequest {
             user: "admin".into(),
             password: ADMIN_PW.into(),
@@ -29,7 +26,14 @@ async fn a_cached_token_is_refused_at_the_next_request_after_its_session_ends() 
         .await
         .unwrap()
         .token;
-    let admin = client(&coord, Some(admin_token));
+    client(coord, Some(token))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_token_is_refused_at_the_next_request_after_its_session_ends() {
+    let (_net, _dir, coord) = cluster().await;
+    let anon = client(&coord, None);
+    let admin = admin_client(&coord).await;
     admin
         .create_user(&CreateUserRequest {
             name: "eve".into(),
@@ -79,5 +83,66 @@ async fn a_cached_token_is_refused_at_the_next_request_after_its_session_ends() 
         .unwrap_or_else(|| panic!("no cache hits in /metrics:\n{text}"));
     let n: u64 = hits.rsplit(' ').next().unwrap().parse().unwrap();
     assert!(n >= 7, "{hits}");
+    coord.shutdown().await;
+}
+
+fn named(list: &p2p_shared::api::CacheStatsList, name: &str) -> CacheStats {
+    list.caches
+        .iter()
+        .find(|s| s.name == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no cache {name} in {list:?}"))
+}
+
+// The store's decoded lists are kept between writes, and a write is read back at once:
+// revoking a certificate or adding an account drops the kept list before the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_reads_are_kept_until_a_write_changes_them() {
+    use p2p_shared::api::{CertStatus, RevokeCertRequest};
+    let (_net, _dir, coord, w1) = cluster_and_worker().await;
+    let admin = admin_client(&coord).await;
+
+    admin.certs(false).await.unwrap();
+    let before = named(&admin.cache_stats().await.unwrap(), "store_certs");
+    let listed = admin.certs(false).await.unwrap();
+    let after = named(&admin.cache_stats().await.unwrap(), "store_certs");
+    assert!(after.hits > before.hits, "{before:?} -> {after:?}");
+    assert_eq!(after.entries, 1, "{after:?}");
+    assert!(listed.certificates.iter().any(|c| c.subject == "w1"));
+
+    admin
+        .revoke_cert(&RevokeCertRequest {
+            node_id: Some("w1".into()),
+            serial: None,
+        })
+        .await
+        .unwrap();
+    let listed = admin.certs(false).await.unwrap();
+    let w1_cert = listed
+        .certificates
+        .iter()
+        .find(|c| c.subject == "w1")
+        .unwrap();
+    assert_eq!(w1_cert.status, CertStatus::Revoked, "read its own write");
+    let revoked = named(&admin.cache_stats().await.unwrap(), "store_certs");
+    assert!(
+        revoked.invalidations > after.invalidations,
+        "{after:?} -> {revoked:?}"
+    );
+
+    admin.users().await.unwrap();
+    admin
+        .create_user(&CreateUserRequest {
+            name: "ops".into(),
+            role: Role::Operator,
+            password: "ops-password-1".into(),
+        })
+        .await
+        .unwrap();
+    let users = admin.users().await.unwrap();
+    assert!(users.users.iter().any(|u| u.name == "ops"), "{users:?}");
+    let kept = named(&admin.cache_stats().await.unwrap(), "store_users");
+    assert!(kept.invalidations >= 1 && kept.hits >= 1, "{kept:?}");
+    w1.shutdown().await;
     coord.shutdown().await;
 }

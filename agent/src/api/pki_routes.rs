@@ -302,14 +302,14 @@ fn revoke_now(
             // Every certificate of the node that could still be used, not only the newest.
             let certs = control.store.certs().map_err(ApiError::internal)?;
             let serials: Vec<String> = certs
-                .into_iter()
+                .iter()
                 .filter(|(c, _)| {
                     c.kind == CertKind::Node
                         && &c.subject == node
                         && c.revoked_at.is_none()
                         && c.not_after > t
                 })
-                .map(|(c, _)| c.serial)
+                .map(|(c, _)| c.serial.clone())
                 .collect();
             if serials.is_empty() {
                 return Err(ApiError::NotFound(format!(

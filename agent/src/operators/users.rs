@@ -110,7 +110,7 @@ impl Users {
         Ok(moved)
     }
 
-    pub fn list(&self) -> Result<Vec<UserRecord>, UserError> {
+    pub fn list(&self) -> Result<std::sync::Arc<Vec<UserRecord>>, UserError> {
         Ok(self.store.users()?)
     }
 
@@ -285,8 +285,8 @@ mod tests {
         let hashes: Vec<String> = u
             .list()
             .unwrap()
-            .into_iter()
-            .map(|r| r.password_hash)
+            .iter()
+            .map(|r| r.password_hash.clone())
             .collect();
         assert!(hashes.iter().all(|h| h.starts_with("$argon2id$")));
     }

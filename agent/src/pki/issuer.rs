@@ -212,11 +212,11 @@ impl Issuer {
     pub fn coordinators(&self) -> Vec<CoordinatorInfo> {
         let mut list = self.coordinators.clone();
         if let Ok(nodes) = self.store.nodes() {
-            for n in nodes {
+            for n in nodes.iter() {
                 if n.role == NodeRole::Coordinator && !list.iter().any(|c| c.node_id == n.node_id) {
                     list.push(CoordinatorInfo {
-                        node_id: n.node_id,
-                        api_address: n.api_address,
+                        node_id: n.node_id.clone(),
+                        api_address: n.api_address.clone(),
                     });
                 }
             }

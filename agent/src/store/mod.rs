@@ -10,6 +10,7 @@ mod local;
 mod members;
 mod once;
 mod pki;
+mod reads;
 pub mod replica;
 mod services;
 mod sessions;
@@ -24,7 +25,7 @@ pub use pki::{CertRecord, JoinTokenRecord, JoinUse};
 pub use users::UserRecord;
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use p2p_shared::api::{NodeInfo, NodeRole, NodeState};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -274,6 +275,8 @@ impl Writer for Store {
 pub struct Store {
     conn: Mutex<Connection>,
     sessions: std::sync::RwLock<sessions::Sessions>,
+    /// Decoded lists of the families hot paths read, dropped by the commands that change them.
+    reads: reads::Reads,
     /// The revocation list's version, moved after every commit that changes it, on
     /// whichever coordinator the change was proposed (long-polls and the TLS list follow).
     revocations: tokio::sync::watch::Sender<u64>,
@@ -295,6 +298,7 @@ impl Store {
         let store = Self {
             conn: Mutex::new(conn),
             sessions: Default::default(),
+            reads: Default::default(),
             revocations: tokio::sync::watch::Sender::new(0),
             cert_changes: tokio::sync::broadcast::Sender::new(cert_changes::CAPACITY),
         };
@@ -349,6 +353,7 @@ impl Store {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .applied(cmd);
+        self.reads.applied(cmd);
         if matches!(
             cmd,
             Command::RevokeCert { .. } | Command::RevokeSuperseded { .. }
@@ -420,28 +425,32 @@ impl Store {
             .generation(user))
     }
 
-    pub fn nodes(&self) -> Result<Vec<NodeRecord>, StoreError> {
-        let conn = self.lock();
-        let mut stmt = conn.prepare("SELECT record FROM nodes ORDER BY node_id")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.map(|r| {
-            let json = r?;
-            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+    /// Every node record, by id (kept in memory until a node command is applied).
+    pub fn nodes(&self) -> Result<Arc<Vec<NodeRecord>>, StoreError> {
+        self.reads.nodes(|| {
+            let conn = self.lock();
+            let mut stmt = conn.prepare("SELECT record FROM nodes ORDER BY node_id")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            let mut nodes = rows
+                .map(|r| from_json::<NodeRecord>(&r?))
+                .collect::<Result<Vec<_>, _>>()?;
+            // Binary search in `node` relies on Rust's order, not SQLite's collation.
+            nodes.sort_by(|a, b| a.node_id.cmp(&b.node_id));
+            Ok(nodes)
         })
-        .collect()
     }
 
     pub fn node(&self, node_id: &str) -> Result<Option<NodeRecord>, StoreError> {
-        let conn = self.lock();
-        let json: Option<String> = conn
-            .query_row(
-                "SELECT record FROM nodes WHERE node_id = ?1",
-                params![node_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        json.map(|j| serde_json::from_str(&j).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .transpose()
+        let nodes = self.nodes()?;
+        Ok(nodes
+            .binary_search_by(|n| n.node_id.as_str().cmp(node_id))
+            .ok()
+            .map(|i| nodes[i].clone()))
+    }
+
+    /// The in-memory read caches' counters.
+    pub fn cache_stats(&self) -> [p2p_shared::api::CacheStats; 3] {
+        self.reads.stats()
     }
 
     /// How many commands this store has applied (a cheap progress counter for replication).
@@ -600,6 +609,44 @@ mod tests {
         assert_eq!(s.node("n1").unwrap().map(|n| n.node_id), Some("n1".into()));
         assert_eq!(s.node("zz").unwrap(), None);
         assert_eq!(s.applied_commands().unwrap(), 3);
+    }
+
+    #[test]
+    fn kept_node_records_are_dropped_by_the_commands_that_change_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("s.db")).unwrap();
+        s.apply(&Command::UpsertNode { node: node("n2") }).unwrap();
+        s.apply(&Command::UpsertNode { node: node("n1") }).unwrap();
+        let ids = |s: &Store| -> Vec<String> {
+            s.nodes()
+                .unwrap()
+                .iter()
+                .map(|n| n.node_id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&s), ["n1", "n2"]);
+        assert_eq!(ids(&s), ["n1", "n2"]);
+        let mut dead = node("n1");
+        dead.state = NodeState::Dead;
+        s.apply(&Command::UpsertNode { node: dead }).unwrap();
+        assert_eq!(s.node("n1").unwrap().unwrap().state, NodeState::Dead);
+        s.apply(&Command::ForgetNode {
+            node_id: "n2".into(),
+        })
+        .unwrap();
+        assert_eq!(ids(&s), ["n1"]);
+        assert_eq!(s.node("n2").unwrap(), None);
+        // A command of another family keeps the list.
+        s.apply(&Command::RevokeToken {
+            jti: "j".into(),
+            expires_at: 9,
+        })
+        .unwrap();
+        let [nodes, ..] = s.cache_stats();
+        assert_eq!(ids(&s), ["n1"]);
+        let [after, ..] = s.cache_stats();
+        assert_eq!(after.hits, nodes.hits + 1, "{nodes:?} -> {after:?}");
+        assert_eq!(after.invalidations, 2, "{after:?}");
     }
 
     #[test]

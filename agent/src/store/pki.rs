@@ -367,7 +367,12 @@ impl Store {
     }
 
     /// Every certificate, newest first, each with whether it is its subject's newest.
-    pub fn certs(&self) -> Result<Vec<(CertRecord, bool)>, StoreError> {
+    /// (Kept in memory until a certificate command is applied.)
+    pub fn certs(&self) -> Result<std::sync::Arc<Vec<(CertRecord, bool)>>, StoreError> {
+        self.reads.certs(|| self.load_certs())
+    }
+
+    fn load_certs(&self) -> Result<Vec<(CertRecord, bool)>, StoreError> {
         let rows = self.read(|c| {
             let mut stmt = c.prepare(
                 "SELECT record, revoked_at FROM certs ORDER BY kind, subject, not_before DESC, rowid DESC",

@@ -131,6 +131,7 @@ impl Store {
         self.migrate()?;
         let loaded = sessions::Sessions::load(&self.lock())?;
         *self.sessions.write().unwrap_or_else(|p| p.into_inner()) = loaded;
+        self.reads.invalidate_all();
         self.publish_revocations();
         self.position()
     }

@@ -100,12 +100,21 @@ fn all(conn: &Connection) -> Result<Vec<UserRecord>, StoreError> {
 }
 
 impl Store {
-    pub fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        self.read(all)
+    /// Every account, by name (kept in memory until a user command is applied).
+    pub fn users(&self) -> Result<std::sync::Arc<Vec<UserRecord>>, StoreError> {
+        self.reads.users(|| {
+            let mut users = self.read(all)?;
+            users.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(users)
+        })
     }
 
     pub fn user(&self, name: &str) -> Result<Option<UserRecord>, StoreError> {
-        self.read(|conn| get(conn, name))
+        let users = self.users()?;
+        Ok(users
+            .binary_search_by(|u| u.name.as_str().cmp(name))
+            .ok()
+            .map(|i| users[i].clone()))
     }
 }
 
@@ -168,7 +177,7 @@ mod tests {
             }),
             Err(StoreError::Rejected(Rejection::UnknownUser { .. }))
         ));
-        let names: Vec<String> = s.users().unwrap().into_iter().map(|u| u.name).collect();
+        let names: Vec<String> = s.users().unwrap().iter().map(|u| u.name.clone()).collect();
         assert_eq!(names, ["root"]);
     }
 }
