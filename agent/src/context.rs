@@ -39,6 +39,8 @@ pub struct NodeContext {
     /// `svc status` answers, kept briefly and built once for simultaneous askers.
     pub service_status:
         crate::cache::Coalesced<ServiceStatusKey, p2p_shared::services::ServiceStatusList>,
+    /// The coordinators' shared cache (Redis), when `redis_url` is set.
+    pub shared: Option<Arc<crate::cache::shared::Shared>>,
 }
 
 impl NodeContext {
@@ -51,6 +53,7 @@ impl NodeContext {
             .flat_map(|c| std::iter::once(c.tokens.cache_stats()).chain(c.store.cache_stats()))
             .collect();
         stats.push(self.service_status.stats());
+        stats.extend(self.shared.iter().flat_map(|s| s.stats()));
         stats
     }
 }

@@ -183,9 +183,9 @@ pub enum ClusterCmd {
     /// requests allowed and refused per rate-limit class, connections per pool (open,
     /// evicted to make room, refused), open follows, failed and throttled logins.
     LimitStats,
-    /// In-memory cache counters of the node the request goes to (pick it with
-    /// --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations
-    /// and invalidations per cache.
+    /// Cache counters of the node the request goes to (pick it with --endpoint): entries,
+    /// bytes against the bound, hits, misses, evictions, expirations and invalidations per
+    /// in-memory cache; with a shared Redis, its hits, misses, errors and refused values.
     CacheStats,
 }
 

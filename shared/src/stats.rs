@@ -98,4 +98,11 @@ pub struct CacheStats {
     pub expirations: u64,
     /// Dropped or refused because an event changed what they held.
     pub invalidations: u64,
+    /// Calls to the shared cache (Redis) that failed or timed out (shared caches only).
+    #[serde(default)]
+    pub redis_errors: u64,
+    /// Shared values refused: malformed, of another cluster, or not sealed by one of
+    /// this cluster's coordinators.
+    #[serde(default)]
+    pub rejected: u64,
 }

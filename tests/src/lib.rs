@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod dev;
 pub mod linearizable;
 pub mod netns;
+pub mod redis_server;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

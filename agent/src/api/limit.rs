@@ -145,6 +145,18 @@ pub async fn limit(
         drain(req).await;
         return Err(ApiError::RateLimited(limited));
     }
+    // The same budget across the coordinators, when they share a cache; this node's
+    // own check above stays the floor when Redis does not answer.
+    if let Some(shared) = s.shared.as_ref().filter(|_| class != Class::Node) {
+        let rate = s.limits.config.rate(class);
+        let bucket = format!("{}|{budget:?}", class.name());
+        if let Some(Err(wait)) = shared.take(&bucket, rate.per_minute, rate.burst).await {
+            let limited = s.limits.budgets.refused_cluster_wide(class, &budget, wait);
+            s.limits.report_refusal(&limited);
+            drain(req).await;
+            return Err(ApiError::RateLimited(limited));
+        }
+    }
     if let Some(token) = token {
         req.extensions_mut().insert(token);
     }

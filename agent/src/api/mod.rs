@@ -59,7 +59,7 @@ mod prometheus;
 mod raft_routes;
 pub mod server;
 mod service_routes;
-pub use service_routes::service_status_cache;
+pub use service_routes::{SERVICE_TABLE, service_status_cache};
 mod ui_session;
 
 use std::sync::Arc;

@@ -387,7 +387,7 @@ type CacheFamily = (
 /// Each cache's counters, one series per cache.
 fn caches(e: &mut DescriptorEncoder, ctx: &NodeContext) -> Result<(), std::fmt::Error> {
     let stats = ctx.cache_stats();
-    let families: [CacheFamily; 5] = [
+    let families: [CacheFamily; 7] = [
         ("cache_hits", "Lookups the cache answered", |c| c.hits),
         ("cache_misses", "Lookups the cache could not answer", |c| {
             c.misses
@@ -406,6 +406,16 @@ fn caches(e: &mut DescriptorEncoder, ctx: &NodeContext) -> Result<(), std::fmt::
             "cache_invalidations",
             "Entries dropped because an event changed them",
             |c| c.invalidations,
+        ),
+        (
+            "cache_redis_errors",
+            "Calls to the shared cache (Redis) that failed or timed out",
+            |c| c.redis_errors,
+        ),
+        (
+            "cache_rejected",
+            "Shared values refused: malformed, of another cluster, or not sealed by ours",
+            |c| c.rejected,
         ),
     ];
     for (name, help, value) in families {

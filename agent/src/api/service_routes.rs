@@ -18,7 +18,9 @@ use serde::Deserialize;
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, Caller, NodeCaller};
+use crate::cache::shared::Lookup;
 use crate::services::{ControlError, discovery};
+use sha2::{Digest, Sha256};
 
 /// A status query waits this long for each node it asks.
 const STATUS_TIMEOUT: Duration = Duration::from_secs(5);
@@ -100,6 +102,9 @@ fn redacted(mut d: ServiceDetail, caller: &Caller) -> ServiceDetail {
     d
 }
 
+/// The shared cache's table of a service's `svc status` answers is this and its name.
+pub const SERVICE_TABLE: &str = "svc:";
+
 /// Nodes asked at once by one `svc status`.
 const FANOUT: usize = 16;
 
@@ -139,9 +144,16 @@ pub(super) async fn status(
     // A fan-out is an expensive query: one of the caller's few (held for as long as this
     // request waits, a moment when the answer is kept), and a few nodes at a time.
     let _slot = s.query_slot(&caller)?;
+    // Another coordinator's answer, when it saw the instances as this one does.
+    let field = format!(
+        "{}|{}",
+        filter.node.as_deref().unwrap_or("*"),
+        hex::encode(&Sha256::digest(key.3.as_bytes())[..12])
+    );
+    let build = shared_or_fan_out(&s, &name, field, found);
     let answer = s
         .service_status
-        .get_or_build(key, fan_out(&s, &name, found))
+        .get_or_build(key, build)
         .await
         .map_err(|e| (*e).clone())?;
     let mut out = answer;
@@ -151,6 +163,34 @@ pub(super) async fn status(
         .map(|d| redacted(d, &caller))
         .collect();
     Ok(Json(out))
+}
+
+/// The answer from the coordinators' shared cache if one is there, else a fan-out, then
+/// left there for the others.
+async fn shared_or_fan_out(
+    s: &AppState,
+    name: &str,
+    field: String,
+    found: Vec<ServiceInstance>,
+) -> Result<ServiceStatusList, ApiError> {
+    let Some(shared) = &s.shared else {
+        return fan_out(s, name, found).await;
+    };
+    let table = format!("{SERVICE_TABLE}{name}");
+    let epoch = match shared.get(&table, &field, STATUS_KEPT).await {
+        // Written by a coordinator of another version, perhaps: built again.
+        Lookup::Hit(bytes) => match serde_json::from_slice(&bytes) {
+            Ok(answer) => return Ok(answer),
+            Err(_) => None,
+        },
+        Lookup::Miss { epoch } => Some(epoch),
+        Lookup::Unavailable => None,
+    };
+    let answer = fan_out(s, name, found).await?;
+    if let (Some(epoch), Ok(bytes)) = (epoch, serde_json::to_vec(&answer)) {
+        shared.put(&table, &field, epoch, &bytes).await;
+    }
+    Ok(answer)
 }
 
 /// Asks every node running the service for its detail, a few at a time.
@@ -215,24 +255,37 @@ pub(super) async fn control(
     };
     let node = target.node_id.clone();
     tracing::info!(service = %name, node = %node, action = action.as_str(), by = %caller.user, "service control requested");
-    // Whatever the outcome, a kept answer about the service no longer holds.
+    let done = act(&s, &name, &node, action).await;
+    // Whatever the outcome, an answer about the service kept before it (here, or on the
+    // other coordinators) no longer holds; answers built while it ran are dropped too.
     s.events.service_touched(&name);
+    if let Some(shared) = &s.shared {
+        shared.invalidate(&format!("{SERVICE_TABLE}{name}")).await;
+    }
+    done.map(|d| Json(redacted(d, &caller)))
+}
+
+/// Runs `action` on `node`'s instance: here, or forwarded to that node.
+async fn act(
+    s: &AppState,
+    name: &str,
+    node: &str,
+    action: ServiceAction,
+) -> Result<ServiceDetail, ApiError> {
     if node == s.node_id {
         return s
             .services
-            .control(&name, action)
+            .control(name, action)
             .await
-            .map(|d| Json(redacted(d, &caller)))
             .map_err(control_error);
     }
     if s.control.is_none() {
         return Err(ApiError::NotCoordinator);
     }
-    let client = peer(&s, &node, CONTROL_TIMEOUT)?;
+    let client = peer(s, node, CONTROL_TIMEOUT)?;
     client
-        .node_service_action(&name, action)
+        .node_service_action(name, action)
         .await
-        .map(|d| Json(redacted(d, &caller)))
         .map_err(|e| match e.status() {
             Some(404) => ApiError::NotFound(e.to_string()),
             _ => ApiError::BadGateway(format!("node {node} did not {}: {e}", action.as_str())),

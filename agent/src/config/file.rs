@@ -144,6 +144,14 @@ pub struct ConfigFile {
     pub metrics_history: usize,
     /// Live events a WebSocket client may fall behind before it misses some.
     pub events_queue: usize,
+    /// A Redis shared by the coordinators (optional): `redis://host:6379` or
+    /// `rediss://user:password@host:6380`.
+    pub redis_url: Option<String>,
+    /// PEM roots the `rediss://` server's certificate must chain to (default: the system's).
+    pub redis_ca_file: Option<PathBuf>,
+    /// Longest one call to Redis may take; then the request goes on without it.
+    #[serde(deserialize_with = "de_duration")]
+    pub redis_timeout: Duration,
 }
 
 impl Default for ConfigFile {
@@ -195,6 +203,9 @@ impl Default for ConfigFile {
             metrics_interval: Duration::from_secs(2),
             metrics_history: 300,
             events_queue: 1024,
+            redis_url: None,
+            redis_ca_file: None,
+            redis_timeout: Duration::from_millis(50),
         }
     }
 }
@@ -251,6 +262,13 @@ impl From<ConfigFile> for Config {
                 interval: f.metrics_interval,
                 history: f.metrics_history,
                 events_queue: f.events_queue,
+            },
+            cache: super::CacheConfig {
+                redis: f.redis_url.map(|url| super::RedisConfig {
+                    url: super::RedisUrl(url),
+                    ca_file: f.redis_ca_file,
+                    timeout: f.redis_timeout,
+                }),
             },
         }
     }
@@ -333,6 +351,9 @@ pub const KEYS: &[&str] = &[
     "metrics_interval",
     "metrics_history",
     "events_queue",
+    "redis_url",
+    "redis_ca_file",
+    "redis_timeout",
 ];
 
 impl Config {
@@ -358,7 +379,8 @@ impl Config {
         Ok(config)
     }
 
-    /// Resolves `services_directory` against the directory of the config file at `path`.
+    /// Resolves `services_directory` and `redis_ca_file` against the directory of the
+    /// config file at `path`.
     fn resolve_services_directory(&mut self, path: &Path) {
         // Absolute, so services keep their working directory whatever p2pd's is.
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -368,6 +390,11 @@ impl Config {
             Some(d) => base.join(d),
             None => base.join("services"),
         });
+        if let Some(r) = &mut self.cache.redis
+            && let Some(ca) = r.ca_file.take()
+        {
+            r.ca_file = Some(if ca.is_absolute() { ca } else { base.join(ca) });
+        }
     }
 
     pub fn load(path: &Path) -> Result<Self, ConfigError> {

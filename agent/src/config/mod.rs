@@ -44,6 +44,7 @@ pub struct Config {
     pub logs: LogsConfig,
     pub raft: RaftConfig,
     pub metrics: MetricsConfig,
+    pub cache: CacheConfig,
 }
 
 /// The HTTPS listener (the gossip UDP socket shares its address and port number).
@@ -112,6 +113,31 @@ pub struct MetricsConfig {
     /// Events a live-event client may fall behind (shared by every client of the node,
     /// each reading at its own pace) before it misses some and is told so.
     pub events_queue: usize,
+}
+
+/// The optional shared cache of the coordinators.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CacheConfig {
+    pub redis: Option<RedisConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedisConfig {
+    pub url: RedisUrl,
+    /// PEM roots for a `rediss://` server whose certificate no system root signs.
+    pub ca_file: Option<PathBuf>,
+    /// Longest one call to Redis may take before the request goes on without it.
+    pub timeout: Duration,
+}
+
+/// A Redis URL; it may hold a password, so it is never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedisUrl(pub String);
+
+impl std::fmt::Debug for RedisUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RedisUrl(..)")
+    }
 }
 
 /// A coordinator's Raft log compaction.
@@ -327,6 +353,21 @@ impl Config {
         }
         if !(16..=65_536).contains(&self.metrics.events_queue) {
             return Err(err("events_queue must be between 16 and 65536".into()));
+        }
+        if let Some(r) = &self.cache.redis {
+            let url = &r.url.0;
+            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+                return Err(err(
+                    "redis_url must start with redis:// or rediss:// (user:password@ for AUTH)"
+                        .into(),
+                ));
+            }
+            if r.ca_file.is_some() && !url.starts_with("rediss://") {
+                return Err(err("redis_ca_file needs a rediss:// redis_url".into()));
+            }
+            if r.timeout < Duration::from_millis(5) || r.timeout > Duration::from_secs(1) {
+                return Err(err("redis_timeout must be between 5ms and 1s".into()));
+            }
         }
         if self.raft.snapshot_every < 10 {
             return Err(err("raft_snapshot_every must be at least 10".into()));

@@ -57,6 +57,8 @@ pub struct Hub {
     /// Per service name, how many changes of its instances were seen: what a kept answer
     /// about the service depends on (`api/service_routes.rs`).
     service_versions: Mutex<HashMap<String, u64>>,
+    /// Added to every service's count: moved when changes may have been missed.
+    all_services: std::sync::atomic::AtomicU64,
 }
 
 impl Hub {
@@ -70,6 +72,7 @@ impl Hub {
             metrics,
             leader: Mutex::new(None),
             service_versions: Mutex::default(),
+            all_services: Default::default(),
         }
     }
 
@@ -79,7 +82,8 @@ impl Hub {
             .service_versions
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        versions.get(name).copied().unwrap_or(0)
+        let all = self.all_services.load(std::sync::atomic::Ordering::Relaxed);
+        versions.get(name).copied().unwrap_or(0) + all
     }
 
     /// Something about `name` changed that no report has shown yet (an action asked
@@ -90,6 +94,12 @@ impl Hub {
             .lock()
             .unwrap_or_else(|p| p.into_inner());
         *versions.entry(name.to_string()).or_insert(0) += 1;
+    }
+
+    /// Something may have changed about any service (invalidations were missed).
+    pub fn touch_all_services(&self) {
+        self.all_services
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// A socket's view of the events from now on; counted while it lives.

@@ -165,6 +165,25 @@ impl<C: Clock + Clone> Budgets<C> {
         }
     }
 
+    /// A request this node's budget allowed but the cluster-wide one (shared by the
+    /// coordinators) refused: counted as refused, and why.
+    pub fn refused_cluster_wide(&self, class: Class, caller: &Caller, wait: Duration) -> Limited {
+        let rate = self.bucket(class).map(|b| {
+            b.allowed.fetch_sub(1, Ordering::Relaxed);
+            b.limited.fetch_add(1, Ordering::Relaxed);
+            b.rate
+        });
+        Limited {
+            class: class.name(),
+            retry_after: wait,
+            rate,
+            reason: format!(
+                "{} requests of {caller} are over their budget across the coordinators",
+                class.name()
+            ),
+        }
+    }
+
     /// Forgets callers whose budget is full again; run it every few seconds.
     pub fn sweep(&self) {
         for b in &self.buckets {

@@ -41,6 +41,8 @@ pub enum AgentError {
     JoinSecrets(String),
     #[error(transparent)]
     Users(#[from] UserError),
+    #[error(transparent)]
+    SharedCache(#[from] crate::cache::shared::SharedError),
     #[error("cannot create state directory {path}: {source}")]
     StateDir {
         path: PathBuf,

@@ -104,12 +104,14 @@ pub async fn start(opts: AgentOptions) -> Result<RunningAgent, AgentError> {
     // 9. Logs, then the service supervisor.
     let logs = tasks.logs(&basics, &pki, opts.log_capture).await?;
     let services = tasks.services(&basics, &membership, &logs)?;
+    let shared = tasks.shared_cache(&basics, &identity)?;
     // 10. Serve, and report ready.
     let subsystems = tasks::Subsystems {
         renewer,
         membership,
         services,
         logs,
+        shared,
     };
     let timings = StartupTimings {
         total: started.elapsed(),

@@ -205,6 +205,39 @@ impl Tasks {
         Ok(logs)
     }
 
+    /// Step 9c: a coordinator's shared cache (Redis), when configured. It connects in the
+    /// background: a Redis that is down delays nothing.
+    pub fn shared_cache(
+        &mut self,
+        b: &Basics,
+        identity: &Identity,
+    ) -> Result<Option<SharedCache>, AgentError> {
+        use crate::cache::shared::{Shared, SharedError, SharedSettings};
+        let (Some(redis), Some(control)) = (&b.config.cache.redis, &identity.control) else {
+            if b.config.cache.redis.is_some() {
+                tracing::warn!("redis_url is set on a worker: only coordinators use it");
+            }
+            return Ok(None);
+        };
+        let ca_pem = match &redis.ca_file {
+            Some(path) => Some(std::fs::read(path).map_err(|source| SharedError::CaFile {
+                path: path.clone(),
+                source,
+            })?),
+            None => None,
+        };
+        let ca = control.issuer.ca();
+        let settings = SharedSettings {
+            url: redis.url.0.clone(),
+            ca_pem,
+            timeout: redis.timeout,
+            cluster_id: ca.cluster_id().to_string(),
+            node_id: b.node_id.clone(),
+            key: ca.derive("shared-cache", ca.cluster_id()),
+        };
+        Ok(Some(Shared::start(settings, self.shutdown.clone())?))
+    }
+
     /// Step 9b: the supervisor. Before it starts any service it kills whatever a crashed
     /// previous run left behind, then starts each service not stopped by an operator.
     pub fn services(
@@ -289,6 +322,14 @@ impl Tasks {
             },
             self.shutdown.clone(),
         ));
+        let shared = subsystems.shared.map(|(shared, heard)| {
+            self.handles.push(spawn_invalidations(
+                heard,
+                events.clone(),
+                self.shutdown.clone(),
+            ));
+            shared
+        });
         let state = AppState::new(NodeContext {
             node_id: b.node_id.clone(),
             role: role(config),
@@ -304,6 +345,7 @@ impl Tasks {
             limits: limits.clone(),
             control: identity.control,
             service_status: crate::api::service_status_cache(),
+            shared,
         });
         let opts = ServeOptions {
             drain_timeout: config.http.shutdown_timeout,
@@ -348,13 +390,47 @@ pub struct Subsystems {
     pub membership: Arc<Membership>,
     pub services: Services,
     pub logs: Logs,
+    /// A coordinator's shared cache, when `redis_url` is set, and what others invalidate.
+    pub shared: Option<SharedCache>,
 }
+
+pub type SharedCache = (
+    Arc<crate::cache::shared::Shared>,
+    tokio::sync::mpsc::Receiver<crate::cache::shared::Invalidated>,
+);
 
 /// The listener to serve, its TLS configuration, and how long start-up took.
 pub struct Serving {
     pub listener: Listener,
     pub tls: Arc<rustls::ServerConfig>,
     pub timings: StartupTimings,
+}
+
+/// Applies what other coordinators invalidate (through the shared cache) to this node's
+/// own kept answers.
+fn spawn_invalidations(
+    mut heard: tokio::sync::mpsc::Receiver<crate::cache::shared::Invalidated>,
+    events: Arc<crate::events::Hub>,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    use crate::cache::shared::Invalidated;
+    tokio::spawn(async move {
+        loop {
+            let news = tokio::select! {
+                news = heard.recv() => news,
+                _ = shutdown.wait_for(|s| *s) => return,
+            };
+            match news {
+                Some(Invalidated::Table(table)) => {
+                    if let Some(name) = table.strip_prefix(crate::api::SERVICE_TABLE) {
+                        events.service_touched(name);
+                    }
+                }
+                Some(Invalidated::All) => events.touch_all_services(),
+                None => return,
+            }
+        }
+    })
 }
 
 /// Every few seconds, forgets callers whose request budget is full again.

@@ -43,6 +43,8 @@ impl Tabular for CacheStats {
             "EVICTED",
             "EXPIRED",
             "INVALIDATED",
+            "REDIS_ERRORS",
+            "REJECTED",
         ]
     }
     fn row(&self, _wide: bool) -> Vec<String> {
@@ -55,6 +57,8 @@ impl Tabular for CacheStats {
             self.evictions,
             self.expirations,
             self.invalidations,
+            self.redis_errors,
+            self.rejected,
         ]
         .iter()
         .fold(vec![self.name.clone()], |mut row, n| {

@@ -1,0 +1,280 @@
+//! The coordinators' shared cache with a real `redis-server` and real `p2pd` processes:
+//! one coordinator's `svc status` answer serves the other, an action through one drops
+//! what the other keeps, values that are not ours are refused, a rate limit holds across
+//! coordinators, and Redis going away (and coming back) never changes an answer.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is the failure report
+
+use std::net::IpAddr;
+use std::process::Command;
+use std::time::Duration;
+
+use p2p_shared::api::{CacheStats, CacheStatsList};
+use p2p_shared::services::ServiceStatusList;
+use p2p_tests::cluster::Cluster;
+use p2p_tests::redis_server::{self, Redis};
+use p2p_tests::{Proc, parse, require_capability, stderr, stdout, wait_for, write_manifest};
+
+const IDLE: &str = "command: /bin/sh\nargs: ['-c', 'while :; do sleep 1; done']\n";
+
+fn have_redis(test: &str) -> bool {
+    require_capability(test, "redis-server", redis_server::available())
+}
+
+/// A coordinator (host 1), a worker `w2` (host 2) and a second coordinator `coord2`
+/// (host 3), all pointed at `redis`; `services` run on w2.
+fn cluster(redis: &Redis, extra: &str, services: &[&str]) -> (Cluster, Vec<Proc>) {
+    let mut c = Cluster::new();
+    c.extra_config = format!("redis_url: {}\n{extra}", redis.url());
+    for s in services {
+        write_manifest(&c.services_dir("w2"), s, IDLE);
+    }
+    let mut procs = c.start_nodes(if services.is_empty() { 1 } else { 2 });
+    let token = c.ctl_ok(&["token", "create", "--coordinator", "--ttl", "10m"]);
+    procs.push(c.spawn_coordinator("coord2", 3, Some(token.trim())));
+    assert!(c.wait_log("coord2", "p2pd ready"), "{}", c.log("coord2"));
+    (c, procs)
+}
+
+fn endpoint(c: &Cluster, host: u8) -> String {
+    format!("https://{}:{}", c.ip(host), c.port)
+}
+
+fn ctl_at(c: &Cluster, host: u8, args: &[&str]) -> std::process::Output {
+    let e = endpoint(c, host);
+    let mut all = vec!["--endpoint", &e, "--timeout", "5", "-o", "json"];
+    all.extend_from_slice(args);
+    c.ctl(&all)
+}
+
+fn status_at(c: &Cluster, host: u8, service: &str) -> Option<ServiceStatusList> {
+    let out = ctl_at(c, host, &["svc", "status", service]);
+    out.status.success().then(|| parse(&stdout(&out)))
+}
+
+fn generation(s: &ServiceStatusList) -> u64 {
+    s.instances[0].instance.generation
+}
+
+fn shared_values(c: &Cluster, host: u8) -> CacheStats {
+    let out = ctl_at(c, host, &["cluster", "cache-stats"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list: CacheStatsList = parse(&stdout(&out));
+    list.caches
+        .into_iter()
+        .find(|s| s.name == "shared_values")
+        .unwrap_or_else(|| panic!("no shared cache on host {host}"))
+}
+
+fn restart_at(c: &Cluster, host: u8, service: &str) -> u64 {
+    let out = ctl_at(c, host, &["svc", "restart", service]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let detail: p2p_shared::services::ServiceDetail = parse(&stdout(&out));
+    detail.instance.generation
+}
+
+/// The shared table of a service's answers, as Redis holds it.
+fn table(conn: &mut redis::Connection, service: &str) -> (String, Vec<(String, Vec<u8>)>) {
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("p2pd:*:svc:{service}"))
+        .query(conn)
+        .unwrap();
+    let [key] = keys.as_slice() else {
+        panic!("one table for {service}: {keys:?}")
+    };
+    let fields: Vec<(String, Vec<u8>)> = redis::cmd("HGETALL").arg(key).query(conn).unwrap();
+    let values = fields.into_iter().filter(|(f, _)| f != "epoch").collect();
+    (key.clone(), values)
+}
+
+fn occurrences(text: &str, needle: &str) -> usize {
+    text.matches(needle).count()
+}
+
+#[test]
+fn coordinators_share_answers_invalidate_each_other_and_answer_without_redis() {
+    if !have_redis("shared cache") {
+        return;
+    }
+    let mut redis = Redis::start();
+    // The polls below read often: more than the default budget across coordinators.
+    let roomy = "rate_limits:\n  read: {requests: 60000, burst: 2000}\n";
+    let (c, _procs) = cluster(&redis, roomy, &["web", "api"]);
+    let first = wait_for(Duration::from_secs(30), || status_at(&c, 1, "web"));
+    let first = first.unwrap_or_else(|| panic!("no status of web: {}", c.log("coord")));
+    assert_eq!(first.instances.len(), 1, "{first:?}");
+
+    // Built by one coordinator, served to the other from Redis (whichever asks Redis
+    // within a second of the other's answer: each keeps its own for a second).
+    let hits = || shared_values(&c, 1).hits + shared_values(&c, 3).hits;
+    let before = hits();
+    let seen = wait_for(Duration::from_secs(10), || {
+        status_at(&c, 1, "web");
+        let got = status_at(&c, 3, "web")?;
+        (hits() > before).then_some(got)
+    });
+    assert_eq!(seen.map(|s| generation(&s)), Some(generation(&first)));
+
+    // A restart through coord: coord2's next answer has the new generation at once.
+    let heard = shared_values(&c, 3).invalidations;
+    let g = restart_at(&c, 1, "web");
+    assert!(g > generation(&first));
+    let after = status_at(&c, 3, "web").unwrap();
+    assert_eq!(
+        generation(&after),
+        g,
+        "coord2 served an answer from before the restart"
+    );
+    assert!(
+        shared_values(&c, 3).invalidations > heard,
+        "coord2 heard it"
+    );
+
+    // Values that are not ours, put where coord2 will look: refused, answers still right.
+    let mut conn = redis.connection().unwrap();
+    status_at(&c, 1, "api").unwrap();
+    status_at(&c, 1, "web").unwrap();
+    let (_, api_values) = table(&mut conn, "api");
+    assert!(!api_values.is_empty());
+    let rejected = shared_values(&c, 3).rejected;
+    let mut foreign = b"p2l2\x02\x05other".to_vec();
+    foreign.extend_from_slice(&[0; 8 + 8 + 16 + 40]);
+    for (i, bad) in [
+        b"garbage, not a value".to_vec(),
+        api_values[0].1.clone(), // sealed for another place
+        foreign,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // Over every answer there, again and again: coord2 writes its own (under the
+        // instances as it sees them) after refusing one.
+        let refused = wait_for(Duration::from_secs(10), || {
+            let (key, values) = table(&mut conn, "web");
+            for (field, _) in &values {
+                let _: () = redis::cmd("HSET")
+                    .arg(&key)
+                    .arg(field)
+                    .arg(&bad)
+                    .query(&mut conn)
+                    .unwrap();
+            }
+            let s = status_at(&c, 3, "web")?;
+            assert_eq!(generation(&s), g, "case {i}: wrong answer {s:?}");
+            (shared_values(&c, 3).rejected > rejected + i as u64).then_some(())
+        });
+        assert!(
+            refused.is_some(),
+            "case {i} was not refused: {:?}",
+            shared_values(&c, 3)
+        );
+    }
+
+    // Redis gone: every answer still right, the outage logged once and counted.
+    let logged = c.log("coord").len();
+    redis.kill();
+    for _ in 0..4 {
+        for host in [1, 3] {
+            let s = status_at(&c, host, "web").unwrap();
+            assert_eq!(generation(&s), g);
+        }
+    }
+    let g2 = restart_at(&c, 1, "web");
+    assert_eq!(generation(&status_at(&c, 1, "web").unwrap()), g2);
+    assert!(shared_values(&c, 1).redis_errors > 0);
+    let since_kill = c.log("coord")[logged..].to_string();
+    let warned = "shared cache unavailable";
+    assert_eq!(occurrences(&since_kill, warned), 1, "{since_kill}");
+
+    // Redis back: used again, and invalidations flow again (resubscribed).
+    redis.restart();
+    let back = wait_for(Duration::from_secs(20), || {
+        let before = hits();
+        status_at(&c, 1, "web");
+        status_at(&c, 3, "web");
+        (hits() > before).then_some(())
+    });
+    let shared_lines = |name: &str| -> String {
+        c.log(name)
+            .lines()
+            .filter(|l| l.contains("shared cache"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        back.is_some(),
+        "coord:\n{}\ncoord2:\n{}\n{:?}\n{:?}",
+        shared_lines("coord"),
+        shared_lines("coord2"),
+        shared_values(&c, 1),
+        shared_values(&c, 3)
+    );
+    assert!(c.log("coord").contains("shared cache reachable again"));
+    let resubscribed = wait_for(Duration::from_secs(20), || {
+        let heard = shared_values(&c, 3).invalidations;
+        restart_at(&c, 1, "api");
+        wait_for(Duration::from_secs(1), || {
+            (shared_values(&c, 3).invalidations > heard).then_some(())
+        })
+    });
+    assert!(resubscribed.is_some(), "{}", c.log("coord2"));
+}
+
+/// `curl` from `source` (unauthenticated: charged to the address), the status code.
+fn get_from(source: IpAddr, url: &str) -> u16 {
+    let out = Command::new("curl")
+        .args([
+            "-sk",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--max-time",
+            "5",
+        ])
+        .arg("--interface")
+        .arg(source.to_string())
+        .arg(url)
+        .output()
+        .expect("curl runs");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0)
+}
+
+/// `n` reads alternating between the two coordinators; how many were not refused (429).
+fn allowed_of(c: &Cluster, source: IpAddr, n: usize) -> usize {
+    (0..n)
+        .filter(|i| {
+            let host = if i % 2 == 0 { 1 } else { 3 };
+            get_from(source, &c.url(host, "/v1/nodes")) != 429
+        })
+        .count()
+}
+
+#[test]
+fn a_rate_limit_holds_across_coordinators_and_falls_back_to_each_ones_own() {
+    if !have_redis("shared rate limit") {
+        return;
+    }
+    let mut redis = Redis::start();
+    // Ten reads at once, then one every ten seconds: no refill during the test.
+    let (c, _procs) = cluster(
+        &redis,
+        "rate_limits:\n  read: {requests: 6, burst: 10}\n",
+        &[],
+    );
+    let base = match c.ip(1) {
+        IpAddr::V4(v4) => v4.octets(),
+        IpAddr::V6(_) => unreachable!("clusters are on 127/8"),
+    };
+    let source = |last: u8| IpAddr::from([base[0], base[1], base[2], last]);
+
+    // Shared: ten in all, however they are spread.
+    assert_eq!(allowed_of(&c, source(201), 20), 10);
+
+    // Redis down: each coordinator's own budget is the floor, ten each.
+    redis.kill();
+    assert_eq!(allowed_of(&c, source(202), 24), 20);
+}
