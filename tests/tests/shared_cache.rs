@@ -278,3 +278,32 @@ fn a_rate_limit_holds_across_coordinators_and_falls_back_to_each_ones_own() {
     redis.kill();
     assert_eq!(allowed_of(&c, source(202), 24), 20);
 }
+
+#[test]
+fn a_coordinator_uses_redis_over_tls_with_its_own_ca() {
+    if !have_redis("shared cache over TLS") {
+        return;
+    }
+    let redis = Redis::start_tls();
+    let mut c = Cluster::new();
+    c.extra_config = format!(
+        "redis_url: {}\nredis_ca_file: {}\n",
+        redis.url(),
+        redis.ca_file().display()
+    );
+    let _procs = c.start_nodes(1);
+    // Every read spends from the shared budget: Redis answered it, over TLS.
+    let used = wait_for(Duration::from_secs(10), || {
+        let out = ctl_at(&c, 1, &["cluster", "cache-stats"]);
+        let list: CacheStatsList = parse(&stdout(&out));
+        let rates = list
+            .caches
+            .into_iter()
+            .find(|s| s.name == "shared_rate_limits")?;
+        (rates.hits > 0).then_some(rates)
+    });
+    let rates = used.unwrap_or_else(|| panic!("{}", c.log("coord")));
+    assert_eq!(rates.redis_errors, 0, "{rates:?}");
+    let keys = redis.cli(&["KEYS", "p2pd:*:rl:*"]).unwrap();
+    assert!(keys.contains(":rl:"), "no rate buckets in Redis: {keys}");
+}
