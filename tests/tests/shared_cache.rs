@@ -222,6 +222,10 @@ fn coordinators_share_answers_invalidate_each_other_and_answer_without_redis() {
 
 /// `curl` from `source` (unauthenticated: charged to the address), the status code.
 fn get_from(source: IpAddr, url: &str) -> u16 {
+    request_from(source, url, &[])
+}
+
+fn request_from(source: IpAddr, url: &str, args: &[&str]) -> u16 {
     let out = Command::new("curl")
         .args([
             "-sk",
@@ -232,6 +236,7 @@ fn get_from(source: IpAddr, url: &str) -> u16 {
             "--max-time",
             "5",
         ])
+        .args(args)
         .arg("--interface")
         .arg(source.to_string())
         .arg(url)
@@ -253,18 +258,30 @@ fn allowed_of(c: &Cluster, source: IpAddr, n: usize) -> usize {
         .count()
 }
 
+/// `n` writes (refused 401 once admitted), alternating; how many were not refused (429).
+fn writes_allowed_of(c: &Cluster, source: IpAddr, n: usize) -> usize {
+    let codes: Vec<u16> = (0..n)
+        .map(|i| {
+            let host = if i % 2 == 0 { 1 } else { 3 };
+            let url = c.url(host, "/v1/tokens");
+            request_from(source, &url, &["-X", "POST"])
+        })
+        .collect();
+    assert!(codes.iter().all(|c| [401, 429].contains(c)), "{codes:?}");
+    codes.iter().filter(|c| **c != 429).count()
+}
+
 #[test]
 fn a_rate_limit_holds_across_coordinators_and_falls_back_to_each_ones_own() {
     if !have_redis("shared rate limit") {
         return;
     }
     let mut redis = Redis::start();
-    // Ten reads at once, then one every ten seconds: no refill during the test.
-    let (c, _procs) = cluster(
-        &redis,
-        "rate_limits:\n  read: {requests: 6, burst: 10}\n",
-        &[],
-    );
+    // Ten reads (a hundred writes) at once, then one every ten seconds: no refill
+    // during the test.
+    let limits =
+        "rate_limits:\n  read: {requests: 6, burst: 10}\n  write: {requests: 6, burst: 100}\n";
+    let (c, _procs) = cluster(&redis, limits, &[]);
     let base = match c.ip(1) {
         IpAddr::V4(v4) => v4.octets(),
         IpAddr::V6(_) => unreachable!("clusters are on 127/8"),
@@ -273,6 +290,22 @@ fn a_rate_limit_holds_across_coordinators_and_falls_back_to_each_ones_own() {
 
     // Shared: ten in all, however they are spread.
     assert_eq!(allowed_of(&c, source(201), 20), 10);
+    // A big budget is leased ten at a time: still a hundred in all (less what a lease
+    // left unspent when it lapsed), never each coordinator's hundred.
+    let writes = writes_allowed_of(&c, source(203), 240);
+    let rates = |host| {
+        let out = ctl_at(&c, host, &["cluster", "cache-stats"]);
+        let list: CacheStatsList = parse(&stdout(&out));
+        list.caches
+            .into_iter()
+            .find(|s| s.name == "shared_rate_limits")
+    };
+    assert!(
+        (100 - 18..=100).contains(&writes),
+        "{writes} writes allowed; {:?} {:?}",
+        rates(1),
+        rates(3)
+    );
 
     // Redis down: each coordinator's own budget is the floor, ten each.
     redis.kill();
@@ -306,4 +339,58 @@ fn a_coordinator_uses_redis_over_tls_with_its_own_ca() {
     assert_eq!(rates.redis_errors, 0, "{rates:?}");
     let keys = redis.cli(&["KEYS", "p2pd:*:rl:*"]).unwrap();
     assert!(keys.contains(":rl:"), "no rate buckets in Redis: {keys}");
+}
+
+/// Two coordinators' shared caches in one process against a real Redis.
+fn pair(
+    redis: &Redis,
+) -> (
+    std::sync::Arc<p2pd::cache::shared::Shared>,
+    std::sync::Arc<p2pd::cache::shared::Shared>,
+    tokio::sync::watch::Sender<bool>,
+) {
+    use p2pd::cache::shared::{Shared, SharedSettings};
+    let (stop, shutdown) = tokio::sync::watch::channel(false);
+    let make = |node: &str| {
+        let settings = SharedSettings {
+            url: redis.url(),
+            ca_pem: None,
+            timeout: Duration::from_millis(200),
+            cluster_id: "c1".into(),
+            node_id: node.into(),
+            key: zeroize::Zeroizing::new([7; 32]),
+        };
+        Shared::start(settings, shutdown.clone()).unwrap().0
+    };
+    (make("a"), make("b"), stop)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leased_budgets_never_exceed_the_cluster_budget() {
+    if !have_redis("leased budgets") {
+        return;
+    }
+    let redis = Redis::start();
+    let (a, b, _stop) = pair(&redis);
+    // Connected once both answer.
+    for s in [&a, &b] {
+        let up = async {
+            while s.take("warm-up", 6000, 1000).await.is_none() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), up)
+            .await
+            .unwrap();
+    }
+    let mut allowed = 0;
+    for i in 0..240 {
+        let s = if i % 2 == 0 { &a } else { &b };
+        match s.take("write|someone", 6, 100).await {
+            Some(Ok(())) => allowed += 1,
+            Some(Err(_)) => {}
+            None => panic!("redis did not answer request {i}"),
+        }
+    }
+    assert!((82..=100).contains(&allowed), "{allowed} allowed");
 }

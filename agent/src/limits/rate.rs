@@ -177,10 +177,18 @@ impl<C: Clock + Clone> Budgets<C> {
             class: class.name(),
             retry_after: wait,
             rate,
-            reason: format!(
-                "{} requests of {caller} are over their budget across the coordinators",
-                class.name()
-            ),
+            reason: match rate {
+                Some(r) => format!(
+                    "{} requests of {caller} are over their budget across the coordinators ({} per minute, burst {})",
+                    class.name(),
+                    r.per_minute,
+                    r.burst
+                ),
+                None => format!(
+                    "{} requests of {caller} are over their budget across the coordinators",
+                    class.name()
+                ),
+            },
         }
     }
 
