@@ -706,7 +706,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
             cand coordinators 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
             cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
-            cand cache-stats 'In-memory cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per cache'
+            cand cache-stats 'Cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per in-memory cache; with a shared Redis, its hits, misses, errors and refused values'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;cluster;rotate-gossip-key'= {
@@ -813,7 +813,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
             cand coordinators 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
             cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
-            cand cache-stats 'In-memory cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per cache'
+            cand cache-stats 'Cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per in-memory cache; with a shared Redis, its hits, misses, errors and refused values'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'p2pctl;cluster;help;rotate-gossip-key'= {
@@ -1013,7 +1013,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand gossip-stats 'Membership and gossip transport counters of the node the request goes to (pick it with --endpoint): members by state, probes, refutations, local health, and datagrams dropped as oversized, malformed, wrongly keyed or replayed'
             cand coordinators 'The coordinators'' Raft group, as the coordinator asked sees it: who leads, who votes, how far each has applied the log and how long since it was heard from. `remove NODE` takes a coordinator out of the group (admin)'
             cand limit-stats 'Overload counters of the node the request goes to (pick it with --endpoint): requests allowed and refused per rate-limit class, connections per pool (open, evicted to make room, refused), open follows, failed and throttled logins'
-            cand cache-stats 'In-memory cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per cache'
+            cand cache-stats 'Cache counters of the node the request goes to (pick it with --endpoint): entries, bytes against the bound, hits, misses, evictions, expirations and invalidations per in-memory cache; with a shared Redis, its hits, misses, errors and refused values'
         }
         &'p2pctl;help;cluster;rotate-gossip-key'= {
         }
