@@ -209,7 +209,13 @@ fn coordinators_share_answers_invalidate_each_other_and_answer_without_redis() {
         shared_values(&c, 1),
         shared_values(&c, 3)
     );
-    assert!(c.log("coord").contains("shared cache reachable again"));
+    let recovered = wait_for(Duration::from_secs(20), || {
+        status_at(&c, 1, "web");
+        c.log("coord")[logged..]
+            .contains("shared cache reachable again")
+            .then_some(())
+    });
+    assert!(recovered.is_some(), "{}", shared_lines("coord"));
     let resubscribed = wait_for(Duration::from_secs(20), || {
         let heard = shared_values(&c, 3).invalidations;
         restart_at(&c, 1, "api");
