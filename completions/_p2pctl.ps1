@@ -492,6 +492,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One node''s current certificate')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Save the CA''s certificate revocation list (signed by the CA, valid 24 h, no credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g. nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Issue an operator client certificate: the key is generated here and never sent')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -551,6 +552,21 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'p2pctl;cert;crl' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write it (replaced atomically); `-` for standard output')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--der', '--der', [CompletionResultType]::ParameterName, 'DER instead of PEM')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'p2pctl;cert;issue' {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name the certificate names')
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'admin, operator or viewer')
@@ -574,6 +590,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One node''s current certificate')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Save the CA''s certificate revocation list (signed by the CA, valid 24 h, no credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g. nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Issue an operator client certificate: the key is generated here and never sent')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -588,6 +605,9 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;cert;help;revoke' {
+            break
+        }
+        'p2pctl;cert;help;crl' {
             break
         }
         'p2pctl;cert;help;issue' {
@@ -1103,6 +1123,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'One node''s current certificate')
             [CompletionResult]::new('renew', 'renew', [CompletionResultType]::ParameterValue, 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due')
             [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections')
+            [CompletionResult]::new('crl', 'crl', [CompletionResultType]::ParameterValue, 'Save the CA''s certificate revocation list (signed by the CA, valid 24 h, no credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g. nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily')
             [CompletionResult]::new('issue', 'issue', [CompletionResultType]::ParameterValue, 'Issue an operator client certificate: the key is generated here and never sent')
             break
         }
@@ -1116,6 +1137,9 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;help;cert;revoke' {
+            break
+        }
+        'p2pctl;help;cert;crl' {
             break
         }
         'p2pctl;help;cert;issue' {

@@ -64,6 +64,9 @@ _p2pctl() {
             p2pctl,whoami)
                 cmd="p2pctl__subcmd__whoami"
                 ;;
+            p2pctl__subcmd__cert,crl)
+                cmd="p2pctl__subcmd__cert__subcmd__crl"
+                ;;
             p2pctl__subcmd__cert,help)
                 cmd="p2pctl__subcmd__cert__subcmd__help"
                 ;;
@@ -81,6 +84,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__cert,show)
                 cmd="p2pctl__subcmd__cert__subcmd__show"
+                ;;
+            p2pctl__subcmd__cert__subcmd__help,crl)
+                cmd="p2pctl__subcmd__cert__subcmd__help__subcmd__crl"
                 ;;
             p2pctl__subcmd__cert__subcmd__help,help)
                 cmd="p2pctl__subcmd__cert__subcmd__help__subcmd__help"
@@ -243,6 +249,9 @@ _p2pctl() {
                 ;;
             p2pctl__subcmd__help,whoami)
                 cmd="p2pctl__subcmd__help__subcmd__whoami"
+                ;;
+            p2pctl__subcmd__help__subcmd__cert,crl)
+                cmd="p2pctl__subcmd__help__subcmd__cert__subcmd__crl"
                 ;;
             p2pctl__subcmd__help__subcmd__cert,issue)
                 cmd="p2pctl__subcmd__help__subcmd__cert__subcmd__issue"
@@ -517,7 +526,7 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__cert)
-            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help ls show renew revoke issue help"
+            opts="-o -h --output --context --config --endpoint --timeout --consistent --no-headers --help ls show renew revoke crl issue help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -554,9 +563,65 @@ _p2pctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        p2pctl__subcmd__cert__subcmd__help)
-            opts="ls show renew revoke issue help"
+        p2pctl__subcmd__cert__subcmd__crl)
+            opts="-o -h --out --der --output --context --config --endpoint --timeout --consistent --no-headers --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml name" -- "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cert__subcmd__help)
+            opts="ls show renew revoke crl issue help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__cert__subcmd__help__subcmd__crl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1785,8 +1850,22 @@ _p2pctl() {
             return 0
             ;;
         p2pctl__subcmd__help__subcmd__cert)
-            opts="ls show renew revoke issue"
+            opts="ls show renew revoke crl issue"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        p2pctl__subcmd__help__subcmd__cert__subcmd__crl)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

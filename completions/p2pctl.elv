@@ -441,6 +441,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand show 'One node''s current certificate'
             cand renew 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
             cand revoke 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+            cand crl 'Save the CA''s certificate revocation list (signed by the CA, valid 24 h, no credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g. nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily'
             cand issue 'Issue an operator client certificate: the key is generated here and never sent'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -495,6 +496,20 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'p2pctl;cert;crl'= {
+            cand --out 'Where to write it (replaced atomically); `-` for standard output'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --der 'DER instead of PEM'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'p2pctl;cert;issue'= {
             cand --user 'User name the certificate names'
             cand --role 'admin, operator or viewer'
@@ -517,6 +532,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand show 'One node''s current certificate'
             cand renew 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
             cand revoke 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+            cand crl 'Save the CA''s certificate revocation list (signed by the CA, valid 24 h, no credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g. nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily'
             cand issue 'Issue an operator client certificate: the key is generated here and never sent'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -527,6 +543,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;cert;help;renew'= {
         }
         &'p2pctl;cert;help;revoke'= {
+        }
+        &'p2pctl;cert;help;crl'= {
         }
         &'p2pctl;cert;help;issue'= {
         }
@@ -974,6 +992,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand show 'One node''s current certificate'
             cand renew 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
             cand revoke 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+            cand crl 'Save the CA''s certificate revocation list (signed by the CA, valid 24 h, no credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g. nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily'
             cand issue 'Issue an operator client certificate: the key is generated here and never sent'
         }
         &'p2pctl;help;cert;ls'= {
@@ -983,6 +1002,8 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;cert;renew'= {
         }
         &'p2pctl;help;cert;revoke'= {
+        }
+        &'p2pctl;help;cert;crl'= {
         }
         &'p2pctl;help;cert;issue'= {
         }

@@ -383,24 +383,25 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_sub
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List join tokens (never their secrets)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Refuse a token from now on'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''
 name\t'The first column (the names) only, one per line'"
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l context -d 'Context to use instead of the current one' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -l no-headers -d 'Tables without their header row'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "ls" -d 'Every node\'s current certificate: serial, SANs, expiry, days left, status'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "show" -d 'One node\'s current certificate'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "renew" -d 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
-complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -f -a "ls" -d 'Every node\'s current certificate: serial, SANs, expiry, days left, status'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -f -a "show" -d 'One node\'s current certificate'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -f -a "renew" -d 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -f -a "crl" -d 'Save the CA\'s certificate revocation list (signed by the CA, valid 24 h, no credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g. nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and not __fish_seen_subcommand_from ls show renew revoke crl issue help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
@@ -452,6 +453,20 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -l no-headers -d 'Tables without their header row'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -l out -d 'Where to write it (replaced atomically); `-` for standard output' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''
+name\t'The first column (the names) only, one per line'"
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -l context -d 'Context to use instead of the current one' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -l config -d 'Configuration file (default: ~/.config/p2pctl/config.toml)' -r -F
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -l endpoint -d 'Send requests to this node (https://HOST:PORT) only, instead of the context\'s coordinators; the context\'s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -l timeout -d 'Request timeout: seconds, or a duration (10s, 2m)' -r
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -l der -d 'DER instead of PEM'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -l consistent -d 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -l no-headers -d 'Tables without their header row'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from crl" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l user -d 'User name the certificate names' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l role -d 'admin, operator or viewer' -r
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from issue" -l ttl -d 'Lifetime, e.g. 7d (default 30d)' -r
@@ -473,6 +488,7 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "show" -d 'One node\'s current certificate'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "renew" -d 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "crl" -d 'Save the CA\'s certificate revocation list (signed by the CA, valid 24 h, no credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g. nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand cert; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand svc; and not __fish_seen_subcommand_from ls status start stop restart logs help" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -793,6 +809,7 @@ complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subc
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "show" -d 'One node\'s current certificate'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "renew" -d 'Renew node certificates. Without --node, every node whose certificate is due (under 30 days left; nodes renew by themselves on an address or name change), one after another (progress bar on a terminal, summary at the end); says so when none is due'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "revoke" -d 'Revoke a certificate by serial, or every valid certificate of a node. Nodes refuse it within seconds and close its open connections'
+complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "crl" -d 'Save the CA\'s certificate revocation list (signed by the CA, valid 24 h, no credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g. nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from cert" -f -a "issue" -d 'Issue an operator client certificate: the key is generated here and never sent'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from svc" -f -a "ls" -d 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
 complete -c p2pctl -n "__fish_p2pctl_using_subcommand help; and __fish_seen_subcommand_from svc" -f -a "status" -d 'Live detail of a service on every node that runs it: pid, uptime, restarts, last exit, CPU and memory. Exits 5 if a node did not answer'

@@ -376,6 +376,17 @@ pub enum CertCmd {
         #[arg(add = ArgValueCompleter::new(crate::completion::node_names))]
         target: String,
     },
+    /// Save the CA's certificate revocation list (signed by the CA, valid 24 h, no
+    /// credentials needed: `GET /v1/pki/crl`) for TLS servers outside the cluster, e.g.
+    /// nginx `ssl_crl` or HAProxy `crl-file`. Fetch it again at least daily.
+    Crl {
+        /// Where to write it (replaced atomically); `-` for standard output.
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// DER instead of PEM.
+        #[arg(long)]
+        der: bool,
+    },
     /// Issue an operator client certificate: the key is generated here and never sent.
     Issue {
         /// User name the certificate names.

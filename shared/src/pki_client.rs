@@ -87,6 +87,12 @@ impl ApiClient {
         self.call::<(), _>(Method::GET, path, None).await
     }
 
+    /// The CA's certificate revocation list, DER (`GET /v1/pki/crl`, no credentials needed).
+    pub async fn crl(&self) -> Result<Vec<u8>, ClientError> {
+        let req = self.request(Method::GET, "/v1/pki/crl");
+        self.exchange(req, crate::client::MAX_RESPONSE).await
+    }
+
     pub async fn node_cert(&self, node_id: &str) -> Result<CertSummary, ClientError> {
         let path = format!("/v1/nodes/{}/cert", encode_segment(node_id));
         self.call::<(), _>(Method::GET, &path, None).await

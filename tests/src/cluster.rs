@@ -136,6 +136,28 @@ impl Cluster {
         self.run(&config, log, token)
     }
 
+    /// The cluster CA's certificate as the node on `host` presents it (the last of its
+    /// chain, read with `openssl s_client`), saved as `ca.pem`; its path.
+    pub fn save_ca(&self, host: u8) -> PathBuf {
+        let ca = self.path("ca.pem");
+        let out = Command::new("openssl")
+            .args(["s_client", "-showcerts", "-connect"])
+            .arg(format!("{}:{}", self.ip(host), self.port))
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("openssl s_client: {e}"));
+        let chain = String::from_utf8_lossy(&out.stdout).into_owned();
+        let last = chain
+            .rfind("-----BEGIN CERTIFICATE-----")
+            .unwrap_or_else(|| panic!("no chain printed: {chain}"));
+        let end = chain[last..]
+            .find("-----END CERTIFICATE-----")
+            .map(|e| e + last + 25)
+            .unwrap_or_else(|| panic!("a chain cut short: {chain}"));
+        std::fs::write(&ca, &chain[last..end]).unwrap_or_else(|e| panic!("{e}"));
+        ca
+    }
+
     pub fn log(&self, name: &str) -> String {
         std::fs::read_to_string(self.path(&format!("{name}.log"))).unwrap_or_default()
     }

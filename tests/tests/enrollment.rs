@@ -103,19 +103,7 @@ fn worker_enrols_and_node_routes_refuse_strangers() {
     );
 
     // External clients against the worker's node route.
-    let ca = c.path("ca.pem");
-    let ca_pem = Command::new("openssl")
-        .args(["s_client", "-showcerts", "-connect"])
-        .arg(format!("{}:{}", c.ip(2), c.port))
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let chain = stdout(&ca_pem);
-    let last = chain
-        .rfind("-----BEGIN CERTIFICATE-----")
-        .expect("chain printed");
-    let end = chain[last..].find("-----END CERTIFICATE-----").unwrap() + last + 25;
-    std::fs::write(&ca, &chain[last..end]).unwrap();
+    let ca = c.save_ca(2);
     let ca_arg = ca.to_str().unwrap();
     let status_url = c.url(2, "/v1/node/status");
     // No client certificate: TLS completes, the node route answers 401.

@@ -58,14 +58,16 @@ fn generation(s: &ServiceStatusList) -> u64 {
     s.instances[0].instance.generation
 }
 
-fn shared_values(c: &Cluster, host: u8) -> CacheStats {
+/// The counters of cache `name` on the node on `host`.
+fn cache_at(c: &Cluster, host: u8, name: &str) -> Option<CacheStats> {
     let out = ctl_at(c, host, &["cluster", "cache-stats"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let list: CacheStatsList = parse(&stdout(&out));
-    list.caches
-        .into_iter()
-        .find(|s| s.name == "shared_values")
-        .unwrap_or_else(|| panic!("no shared cache on host {host}"))
+    list.caches.into_iter().find(|s| s.name == name)
+}
+
+fn shared_values(c: &Cluster, host: u8) -> CacheStats {
+    cache_at(c, host, "shared_values").unwrap_or_else(|| panic!("no shared cache on host {host}"))
 }
 
 fn restart_at(c: &Cluster, host: u8, service: &str) -> u64 {
@@ -301,13 +303,7 @@ fn a_rate_limit_holds_across_coordinators_and_falls_back_to_each_ones_own() {
     // A big budget is leased ten at a time: still a hundred in all (less what a lease
     // left unspent when it lapsed), never each coordinator's hundred.
     let writes = writes_allowed_of(&c, source(203), 240);
-    let rates = |host| {
-        let out = ctl_at(&c, host, &["cluster", "cache-stats"]);
-        let list: CacheStatsList = parse(&stdout(&out));
-        list.caches
-            .into_iter()
-            .find(|s| s.name == "shared_rate_limits")
-    };
+    let rates = |host| cache_at(&c, host, "shared_rate_limits");
     assert!(
         (100 - 18..=100).contains(&writes),
         "{writes} writes allowed; {:?} {:?}",
@@ -335,13 +331,7 @@ fn a_coordinator_uses_redis_over_tls_with_its_own_ca() {
     let _procs = c.start_nodes(1);
     // Every read spends from the shared budget: Redis answered it, over TLS.
     let used = wait_for(Duration::from_secs(10), || {
-        let out = ctl_at(&c, 1, &["cluster", "cache-stats"]);
-        let list: CacheStatsList = parse(&stdout(&out));
-        let rates = list
-            .caches
-            .into_iter()
-            .find(|s| s.name == "shared_rate_limits")?;
-        (rates.hits > 0).then_some(rates)
+        cache_at(&c, 1, "shared_rate_limits").filter(|r| r.hits > 0)
     });
     let rates = used.unwrap_or_else(|| panic!("{}", c.log("coord")));
     assert_eq!(rates.redis_errors, 0, "{rates:?}");

@@ -166,6 +166,7 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route("/v1/certs", get(pk::list_certs))
         .route("/v1/certs/revoke", post(pk::revoke_cert))
         .route("/v1/certs/operator", post(pk::issue_operator_cert))
+        .route("/v1/pki/crl", get(pk::crl))
         .route("/v1/nodes/{id}/cert", get(pk::node_cert))
         .route("/v1/nodes/{id}/cert/renew", post(pk::renew_node_cert))
         .route("/v1/cluster/renew", post(pk::cluster_renew))

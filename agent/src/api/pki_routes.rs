@@ -224,6 +224,24 @@ pub(super) async fn list_certs(
     Ok(Json(CertList { certificates }))
 }
 
+/// `GET /v1/pki/crl`: the CA's revocation list, DER. Public, like the CA certificate:
+/// TLS servers outside the cluster fetch it.
+pub(super) async fn crl(State(s): State<AppState>) -> Result<axum::response::Response, ApiError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let der = s
+        .on_store(|_, c| c.issuer.crl(now()).map_err(ApiError::internal))
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pkix-crl"),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        der.to_vec(),
+    )
+        .into_response())
+}
+
 pub(super) async fn node_cert(
     State(s): State<AppState>,
     _caller: Caller,

@@ -101,6 +101,7 @@ pub struct Issuer {
     node_validity: Duration,
     coordinators: Vec<CoordinatorInfo>,
     gossip_keys: watch::Receiver<GossipKeyring>,
+    crl: super::crl::Crl,
 }
 
 impl std::fmt::Debug for Issuer {
@@ -203,7 +204,13 @@ impl Issuer {
             node_validity,
             coordinators,
             gossip_keys,
+            crl: Default::default(),
         })
+    }
+
+    /// The CA's revocation list (DER), kept until a revocation or an hour has passed.
+    pub fn crl(&self, now: time::OffsetDateTime) -> Result<Arc<Vec<u8>>, super::crl::CrlError> {
+        self.crl.der(&self.ca, &self.store, now)
     }
 
     /// Every coordinator of the cluster, from the replicated node registry (each

@@ -4,6 +4,7 @@
 
 pub mod ca;
 pub mod challenge;
+pub mod crl;
 pub mod each_coordinator;
 pub mod enroll;
 pub mod follow;

@@ -146,6 +146,24 @@ pub async fn cert_cmd(env: &Session, cmd: CertCmd) -> Result<(), CtlError> {
                 lines.join("\n")
             })
         }
+        CertCmd::Crl { out: path, der } => {
+            let list = client.crl().await?;
+            let bytes = if der {
+                list
+            } else {
+                crl_pem(&list).into_bytes()
+            };
+            write_out(&path, &bytes)?;
+            let saved = serde_json::json!({ "path": path, "bytes": bytes.len() });
+            report(out, &saved, || {
+                format!(
+                    "Saved the revocation list ({} bytes, {}) to {}",
+                    bytes.len(),
+                    if der { "DER" } else { "PEM" },
+                    path.display()
+                )
+            })
+        }
         CertCmd::Issue {
             user,
             role,
@@ -415,4 +433,30 @@ async fn issue(
             files.context
         )
     })
+}
+
+/// A DER revocation list as PEM (`X509 CRL`), what nginx and HAProxy read.
+fn crl_pem(der: &[u8]) -> String {
+    use base64::Engine;
+    let text = base64::engine::general_purpose::STANDARD.encode(der);
+    let mut pem = String::from("-----BEGIN X509 CRL-----\n");
+    for line in text.as_bytes().chunks(64) {
+        pem.push_str(&String::from_utf8_lossy(line));
+        pem.push('\n');
+    }
+    pem.push_str("-----END X509 CRL-----\n");
+    pem
+}
+
+/// Writes `bytes` to `path` (atomically, readable by all: the list is public), or to
+/// stdout for `-`.
+fn write_out(path: &std::path::Path, bytes: &[u8]) -> Result<(), CtlError> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| {
+        CtlError::new(Exit::Error, format!("cannot write {}: {e}", path.display()))
+    };
+    if path.as_os_str() == "-" {
+        return std::io::stdout().write_all(bytes).map_err(failed);
+    }
+    write_atomic(path, bytes, 0o644).map_err(failed)
 }
