@@ -392,3 +392,40 @@ async fn leased_budgets_never_exceed_the_cluster_budget() {
     }
     assert!((82..=100).contains(&allowed), "{allowed} allowed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_keeps_a_bounded_number_of_answers_and_its_epoch() {
+    if !have_redis("bounded tables") {
+        return;
+    }
+    let redis = Redis::start();
+    let (a, _b, _stop) = pair(&redis);
+    let up = async {
+        while a.take("warm-up", 6000, 1000).await.is_none() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), up)
+        .await
+        .unwrap();
+    a.invalidate("svc:churn").await;
+    // A service whose instances keep changing: a new view, so a new answer, each time.
+    for view in 0..200 {
+        a.put("svc:churn", &format!("*|{view}"), 1, b"answer").await;
+    }
+    let mut conn = redis.connection().unwrap();
+    let fields: u64 = redis::cmd("HLEN")
+        .arg("p2pd:c1:svc:churn")
+        .query(&mut conn)
+        .unwrap();
+    assert!((2..=65).contains(&fields), "{fields} fields");
+    let epoch: Option<u64> = redis::cmd("HGET")
+        .arg("p2pd:c1:svc:churn")
+        .arg("epoch")
+        .query(&mut conn)
+        .unwrap();
+    assert_eq!(epoch, Some(1), "the epoch survives the trimming");
+    // The newest answer is still there and served.
+    let got = a.get("svc:churn", "*|199", Duration::from_secs(5)).await;
+    assert_eq!(got, p2pd::cache::shared::Lookup::Hit(b"answer".to_vec()));
+}

@@ -34,6 +34,24 @@ const PUSH_QUEUE: usize = 1024;
 /// How long a first connection may take before it is tried again.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 const RECONNECT_EVERY: Duration = Duration::from_secs(1);
+/// Answers a table holds at most (one per view of the instances; a service that keeps
+/// changing makes new ones): past it, the old ones go and the epoch stays.
+const TABLE_FIELDS: u32 = 64;
+
+/// Stores one answer in a table, keeps the table within `TABLE_FIELDS` answers (dropping
+/// the others, never the epoch), and refreshes its lifetime.
+const PUT: &str = r"
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('HLEN', KEYS[1]) > tonumber(ARGV[4]) + 1 then
+  local epoch = redis.call('HGET', KEYS[1], 'epoch')
+  redis.call('DEL', KEYS[1])
+  if epoch then redis.call('HSET', KEYS[1], 'epoch', epoch) end
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 0
+";
+
 /// A table untouched this long leaves Redis (its values are much shorter-lived).
 const TABLE_TTL_MS: i64 = 60_000;
 
@@ -100,6 +118,7 @@ pub struct Shared {
     values: Counters,
     rates: Counters,
     gcra: redis::Script,
+    put: redis::Script,
     /// Requests leased from cluster-wide budgets and not spent yet, by bucket.
     leases: moka::sync::Cache<String, Arc<rates::Lease>>,
     started: Instant,
@@ -175,6 +194,7 @@ impl Shared {
             values: Counters::default(),
             rates: Counters::default(),
             gcra: redis::Script::new(rates::GCRA),
+            put: redis::Script::new(PUT),
             leases: rates::leases(),
             started: Instant::now(),
         });
@@ -401,16 +421,13 @@ impl Shared {
         else {
             return;
         };
-        self.call(&self.values, async {
-            redis::pipe()
-                .hset(&key, field, sealed)
-                .ignore()
-                .pexpire(&key, TABLE_TTL_MS)
-                .ignore()
-                .query_async::<()>(&mut conn)
-                .await
-        })
-        .await;
+        let mut put = self.put.key(&key);
+        put.arg(field)
+            .arg(sealed)
+            .arg(TABLE_TTL_MS)
+            .arg(TABLE_FIELDS);
+        self.call(&self.values, put.invoke_async::<()>(&mut conn))
+            .await;
     }
 
     /// Moves `table`'s epoch (no value built before is served again) and tells the other
