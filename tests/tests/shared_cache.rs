@@ -339,8 +339,8 @@ fn a_coordinator_uses_redis_over_tls_with_its_own_ca() {
     assert!(keys.contains(":rl:"), "no rate buckets in Redis: {keys}");
 }
 
-/// Two coordinators' shared caches in one process against a real Redis.
-fn pair(
+/// Two coordinators' shared caches in one process against a real Redis, once both answer.
+async fn pair(
     redis: &Redis,
 ) -> (
     std::sync::Arc<p2pd::cache::shared::Shared>,
@@ -360,18 +360,9 @@ fn pair(
         };
         Shared::start(settings, shutdown.clone()).unwrap().0
     };
-    (make("a"), make("b"), stop)
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn leased_budgets_never_exceed_the_cluster_budget() {
-    if !have_redis("leased budgets") {
-        return;
-    }
-    let redis = Redis::start();
-    let (a, b, _stop) = pair(&redis);
-    // Connected once both answer.
+    let (a, b) = (make("a"), make("b"));
     for s in [&a, &b] {
+        // Polled until connected, within a deadline.
         let up = async {
             while s.take("warm-up", 6000, 1000).await.is_none() {
                 tokio::time::sleep(Duration::from_millis(20)).await;
@@ -381,6 +372,16 @@ async fn leased_budgets_never_exceed_the_cluster_budget() {
             .await
             .unwrap();
     }
+    (a, b, stop)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leased_budgets_never_exceed_the_cluster_budget() {
+    if !have_redis("leased budgets") {
+        return;
+    }
+    let redis = Redis::start();
+    let (a, b, _stop) = pair(&redis).await;
     let mut allowed = 0;
     for i in 0..240 {
         let s = if i % 2 == 0 { &a } else { &b };
@@ -399,15 +400,7 @@ async fn a_table_keeps_a_bounded_number_of_answers_and_its_epoch() {
         return;
     }
     let redis = Redis::start();
-    let (a, _b, _stop) = pair(&redis);
-    let up = async {
-        while a.take("warm-up", 6000, 1000).await.is_none() {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), up)
-        .await
-        .unwrap();
+    let (a, _b, _stop) = pair(&redis).await;
     a.invalidate("svc:churn").await;
     // A service whose instances keep changing: a new view, so a new answer, each time.
     for view in 0..200 {
