@@ -73,6 +73,8 @@ pub struct ControlPlane {
     pub users: Users,
     pub tokens: Arc<TokenKeys>,
     pub issuer: Arc<Issuer>,
+    /// The ACME server's own state (nonces, the `http-01` client).
+    pub acme: Arc<crate::acme::Acme>,
     /// The gossip keyring in force (long-pollers wait on it) and its rotation.
     pub keyring: Keyring,
 }

@@ -5,6 +5,7 @@
 //! (`clock`, `config`, `limits`, `secrets`, `store`), subsystems (`pki`, `operators`, `membership`,
 //! `logs`, `services`), the shared `context`, the `api`, and the composition root `node`.
 
+pub mod acme;
 pub mod api;
 pub mod blocking;
 pub mod cache;

@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     ],
     &["cli", "limits", "secrets", "store"],
     &["pki", "operators"],
-    &["membership", "logs", "raft"],
+    &["membership", "logs", "raft", "acme"],
     &["services"],
     &["metrics"],
     &["events"],

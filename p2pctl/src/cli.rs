@@ -115,6 +115,10 @@ pub enum Command {
     /// Node and operator certificates: list, renew, revoke, issue.
     #[command(subcommand, alias = "certs")]
     Cert(CertCmd),
+    /// The ACME server for workloads (certbot, lego, cert-manager...): binding keys,
+    /// accounts, the certificates they got. Revoke one with `p2pctl cert revoke SERIAL`.
+    #[command(subcommand)]
+    Acme(AcmeCmd),
     /// Supervised services anywhere in the cluster: list, inspect, start, stop, restart
     /// (operator role to change anything).
     #[command(subcommand, alias = "service")]
@@ -405,6 +409,62 @@ pub enum CertCmd {
         /// Replace a context of that name (and its certificate and key files).
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AcmeCmd {
+    /// External account binding keys: an ACME account can only be created with one.
+    #[command(subcommand)]
+    Eab(EabCmd),
+    /// ACME accounts.
+    #[command(subcommand)]
+    Accounts(AcmeAccountsCmd),
+    /// Workload certificates issued through ACME.
+    #[command(subcommand)]
+    Certs(AcmeCertsCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EabCmd {
+    /// Make a binding key and print its id and HMAC key (shown only this once), for
+    /// `certbot --eab-kid --eab-hmac-key` or `lego --eab --kid --hmac` (admin).
+    Create {
+        /// What the account may get certificates for, comma-separated: DNS names,
+        /// `*.suffix` (any name under it), `*` (any DNS name), IP addresses and CIDRs
+        /// such as 10.0.0.0/8.
+        #[arg(long, value_delimiter = ',', required = true, value_name = "PATTERNS")]
+        names: Vec<String>,
+        /// How long the key can bind an account (at most 30d).
+        #[arg(long, default_value = "24h", value_parser = parse_duration)]
+        ttl: std::time::Duration,
+        /// Longest validity of a certificate the account gets (1h to 398d).
+        #[arg(long, default_value = "90d", value_parser = parse_duration)]
+        max_validity: std::time::Duration,
+    },
+    /// List binding keys (never their HMAC keys).
+    Ls,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AcmeAccountsCmd {
+    /// Every account, its status, binding key, allowed names and valid certificates.
+    Ls,
+    /// Refuse everything the account's key signs from now on (admin). Its certificates
+    /// stay valid until revoked.
+    Deactivate {
+        /// Account id, as listed by `p2pctl acme accounts ls`.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AcmeCertsCmd {
+    /// Valid workload certificates (SUBJECT is the account id).
+    Ls {
+        /// Also expired and revoked ones.
+        #[arg(long)]
+        all: bool,
     },
 }
 

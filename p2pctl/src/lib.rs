@@ -72,6 +72,7 @@ async fn run_command(env: &mut Session, command: Command) -> Result<(), CtlError
         Command::User(c) => cmd::users::user_cmd(env, c).await,
         Command::Token(c) => cmd::tokens::token_cmd(env, c).await,
         Command::Cert(c) => cmd::certs::cert_cmd(env, c).await,
+        Command::Acme(c) => cmd::acme::acme_cmd(env, c).await,
         Command::Svc(c) => cmd::svc::svc_cmd(env, c).await,
         Command::Logs { service, filter } => cmd::logs::logs_cmd(env, filter, service).await,
         Command::Cluster(c) => cmd::cluster::cluster_cmd(env, c).await,

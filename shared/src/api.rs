@@ -459,6 +459,8 @@ pub struct RevocationSnapshot {
 pub enum CertKind {
     Node,
     Operator,
+    /// Issued through ACME to a workload: never a node or operator identity.
+    Workload,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -23,6 +23,13 @@ pub enum IdentityError {
     Missing,
     #[error("invalid node identity URI `{0}`")]
     BadUri(String),
+    #[error("a workload certificate (issued through ACME) is not a node or operator identity")]
+    Workload,
+}
+
+/// The URI SAN that marks a workload certificate, issued through ACME to `account`.
+pub fn workload_uri(cluster_id: &str, account: &str) -> String {
+    format!("{SCHEME}{cluster_id}/workload/{account}")
 }
 
 const SCHEME: &str = "spiffe://";
@@ -118,6 +125,9 @@ impl Principal {
         let rest = uri
             .strip_prefix(SCHEME)
             .ok_or_else(|| IdentityError::BadUri(uri.to_string()))?;
+        if rest.contains("/workload/") {
+            return Err(IdentityError::Workload);
+        }
         if rest.contains("/user/") {
             OperatorIdentity::parse_uri(uri).map(Principal::Operator)
         } else {
@@ -133,6 +143,19 @@ impl Principal {
             .subject_alternative_name()
             .map_err(|_| IdentityError::BadCertificate)?
             .ok_or(IdentityError::Missing)?;
+        let uris = || {
+            sans.value
+                .general_names
+                .iter()
+                .filter_map(|name| match name {
+                    GeneralName::URI(uri) if uri.starts_with(SCHEME) => Some(*uri),
+                    _ => None,
+                })
+        };
+        // A workload mark anywhere outweighs any other name the certificate carries.
+        if uris().any(|u| matches!(Self::parse_uri(u), Err(IdentityError::Workload))) {
+            return Err(IdentityError::Workload);
+        }
         sans.value
             .general_names
             .iter()

@@ -4,6 +4,7 @@
 //! Invariant: only types from this crate are serialised onto the network, so a change to the
 //! API contract is always a change here.
 
+pub mod acme;
 pub mod api;
 pub mod client;
 mod client_error;

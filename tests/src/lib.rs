@@ -1,6 +1,7 @@
 //! Helpers for tests that run the real `p2pd` and `p2pctl` binaries: locating them, free
 //! ports, processes killed on drop, polling with a deadline.
 
+pub mod acme_client;
 pub mod browser;
 pub mod cluster;
 pub mod dev;

@@ -83,13 +83,20 @@ impl From<crate::store::StoreError> for ApiError {
         match e {
             E::NoQuorum(_) => ApiError::NoQuorum(message),
             E::Rejected(
-                R::UnknownToken { .. } | R::UnknownCertificate { .. } | R::UnknownUser { .. },
+                R::UnknownToken { .. }
+                | R::UnknownCertificate { .. }
+                | R::UnknownUser { .. }
+                | R::UnknownEab { .. }
+                | R::UnknownAccount { .. },
             ) => ApiError::NotFound(message),
             E::Rejected(
                 R::TokenNotActive { .. }
                 | R::AlreadyEnrolled { .. }
                 | R::UserExists { .. }
-                | R::LastAdmin,
+                | R::LastAdmin
+                | R::EabNotUsable { .. }
+                | R::AccountKeyInUse { .. }
+                | R::StaleOrder { .. },
             ) => ApiError::Conflict(message),
             other => ApiError::internal(other),
         }
@@ -124,7 +131,12 @@ impl From<crate::pki::issuer::IssueError> for ApiError {
             | E::Rejected(R::AlreadyEnrolled { .. } | R::UserExists { .. } | R::LastAdmin) => {
                 ApiError::Conflict(message)
             }
-            E::Rejected(R::UnknownUser { .. }) => ApiError::NotFound(message),
+            E::Rejected(
+                R::UnknownUser { .. } | R::UnknownEab { .. } | R::UnknownAccount { .. },
+            ) => ApiError::NotFound(message),
+            E::Rejected(
+                R::EabNotUsable { .. } | R::AccountKeyInUse { .. } | R::StaleOrder { .. },
+            ) => ApiError::Conflict(message),
             E::Superseded { .. } => ApiError::Forbidden(message),
             E::Store(crate::store::StoreError::NoQuorum(_)) => ApiError::NoQuorum(message),
             E::Store(_) | E::Ca(_) | E::CallbackClient(_) | E::Task(_) => {

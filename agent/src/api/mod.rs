@@ -36,12 +36,18 @@
 //! | `GET /v1/node/metrics` | a node (mTLS) |
 //! | `POST /v1/cluster/metrics` | a node (mTLS), for itself, on coordinators |
 //! | `GET /v1/events` (WebSocket) | viewer or more, by token, operator certificate or the dashboard's cookie from its own origin; a node certificate is refused (every node) |
+//! | `GET /v1/acme/eab`, `GET /v1/acme/accounts`, `GET /v1/acme/certs` | any signed-in role (coordinators) |
+//! | `POST /v1/acme/eab`, `POST /v1/acme/accounts/{id}/deactivate` | admin (coordinators) |
+//! | `GET /acme/directory`, `HEAD/GET /acme/new-nonce`, `POST /acme/*` (RFC 8555; see `acme_routes`) | anyone; a JWS signed by an account key, or by a new key with an external account binding (coordinators) |
 //! | `POST /v1/raft/{append,vote,snapshot,propose,join,remove,read-index}`, `POST /v1/cluster/coordinator-secrets` | a coordinator (mTLS), on coordinators |
 //!
 //! `GET /v1/nodes` is served by every node, from its membership view.
 //! "Signed in" means a JWT bearer token or an operator client certificate. Control-plane
 //! routes answer 421 `not_coordinator` on workers.
 
+mod acme_admin;
+mod acme_routes;
+mod acme_verify;
 mod browser;
 mod consistency;
 mod dashboard;
@@ -141,8 +147,31 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route(dashboard::DASHBOARD_PATH, get(dashboard::page))
         .route("/dashboard/{*file}", get(dashboard::file))
         .layer(axum::Extension(dashboard::Assets::default()));
+    use acme_routes as acme;
+    let acme = Router::new()
+        .route("/acme/directory", get(acme::directory))
+        .route(
+            "/acme/new-nonce",
+            get(acme::new_nonce).head(acme::new_nonce),
+        )
+        .route("/acme/new-account", post(acme::new_account))
+        .route("/acme/acct/{id}", post(acme::account))
+        .route("/acme/acct/{id}/orders", post(acme::account_orders))
+        .route("/acme/new-order", post(acme::new_order))
+        .route("/acme/order/{id}", post(acme::order))
+        .route("/acme/order/{id}/finalize", post(acme::finalize))
+        .route("/acme/authz/{id}/{n}", post(acme::authz))
+        .route("/acme/chall/{id}/{n}", post(acme::challenge))
+        .route("/acme/cert/{serial}", post(acme::certificate))
+        .route("/acme/revoke-cert", post(acme::revoke_cert))
+        .route("/acme/key-change", post(acme::key_change))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            acme::acme_headers,
+        ));
     Router::new()
         .merge(ui)
+        .merge(acme)
         .route("/v1/health", get(health))
         .route("/v1/auth/login", post(op::login))
         .route("/v1/auth/logout", post(op::logout))
@@ -167,6 +196,16 @@ pub fn router(state: AppState, max_body: usize) -> Router {
         .route("/v1/certs/revoke", post(pk::revoke_cert))
         .route("/v1/certs/operator", post(pk::issue_operator_cert))
         .route("/v1/pki/crl", get(pk::crl))
+        .route(
+            "/v1/acme/eab",
+            get(acme_admin::list_eab).post(acme_admin::create_eab),
+        )
+        .route("/v1/acme/accounts", get(acme_admin::list_accounts))
+        .route(
+            "/v1/acme/accounts/{id}/deactivate",
+            post(acme_admin::deactivate_account),
+        )
+        .route("/v1/acme/certs", get(acme_admin::list_certs))
         .route("/v1/nodes/{id}/cert", get(pk::node_cert))
         .route("/v1/nodes/{id}/cert/renew", post(pk::renew_node_cert))
         .route("/v1/cluster/renew", post(pk::cluster_renew))

@@ -204,7 +204,7 @@ pub(super) async fn revocations(
 #[derive(Debug, Deserialize)]
 pub(super) struct CertQuery {
     #[serde(default)]
-    all: bool,
+    pub(super) all: bool,
 }
 
 pub(super) async fn list_certs(

@@ -41,6 +41,9 @@ pub struct ConfigFile {
     /// Port of the temporary plain-HTTP responder used during enrollment. Cluster-wide:
     /// coordinators call every node back on their own `challenge_port`.
     pub challenge_port: u16,
+    /// Port the ACME server fetches `http-01` challenges from (coordinators). RFC 8555
+    /// says 80; another port suits clients that cannot bind it.
+    pub acme_http_port: u16,
     /// Join token for a worker's first start (prefer `join_token_file` or
     /// `P2PD_JOIN_TOKEN`: a token in a config file is easy to leak).
     pub join_token: Option<String>,
@@ -165,6 +168,7 @@ impl Default for ConfigFile {
             coordinator_addresses: Vec::new(),
             state_directory: default_state_directory(),
             challenge_port: DEFAULT_CHALLENGE_PORT,
+            acme_http_port: 80,
             join_token: None,
             join_token_file: None,
             cert_check_interval: Duration::from_secs(30),
@@ -232,6 +236,7 @@ impl From<ConfigFile> for Config {
             limits,
             pki: PkiConfig {
                 challenge_port: f.challenge_port,
+                acme_http_port: f.acme_http_port,
                 cert_check_interval: f.cert_check_interval,
                 cert_validity: f.cert_validity,
                 renew_before: f.renew_before,
@@ -313,6 +318,7 @@ pub const KEYS: &[&str] = &[
     "coordinator_addresses",
     "state_directory",
     "challenge_port",
+    "acme_http_port",
     "join_token",
     "join_token_file",
     "cert_check_interval",

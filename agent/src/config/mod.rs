@@ -64,6 +64,8 @@ pub struct HttpConfig {
 pub struct PkiConfig {
     /// Port of the temporary plain-HTTP challenge responder, the same cluster-wide.
     pub challenge_port: u16,
+    /// Port ACME `http-01` challenges are fetched from.
+    pub acme_http_port: u16,
     pub cert_check_interval: Duration,
     pub cert_validity: Duration,
     pub renew_before: Duration,
@@ -287,6 +289,9 @@ impl Config {
             return Err(err(
                 "challenge_port must be a port of its own, different from port".into(),
             ));
+        }
+        if pki.acme_http_port == 0 {
+            return Err(err("acme_http_port must be between 1 and 65535".into()));
         }
         for addr in &self.coordinator_addresses {
             parse_host_port(addr).map_err(|e| err(e.to_string()))?;

@@ -43,6 +43,8 @@ pub enum AgentError {
     Users(#[from] UserError),
     #[error(transparent)]
     SharedCache(#[from] crate::cache::shared::SharedError),
+    #[error("cannot build the ACME validation client: {0}")]
+    AcmeClient(#[from] reqwest::Error),
     #[error("cannot create state directory {path}: {source}")]
     StateDir {
         path: PathBuf,

@@ -182,6 +182,7 @@ async fn coordinator(
         users,
         tokens: Arc::new(tokens),
         issuer,
+        acme: Arc::new(crate::acme::Acme::new(config.pki.acme_http_port)?),
         keyring,
     };
     let settle = Settle::new(

@@ -67,6 +67,17 @@ pub struct NodeCertRequest {
     pub coordinator: bool,
 }
 
+/// What a workload certificate says: only names an ACME order validated.
+#[derive(Debug, Clone)]
+pub struct WorkloadCertRequest {
+    pub account_id: String,
+    pub dns_names: Vec<String>,
+    pub ips: Vec<IpAddr>,
+    pub validity: Duration,
+    /// The revocation list's URL, as the client reached this CA.
+    pub crl_url: Option<String>,
+}
+
 fn random_serial() -> SerialNumber {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -197,6 +208,44 @@ impl ClusterCa {
         self.sign_leaf(&identity.user, sans, eku, validity, public_key, now)
     }
 
+    /// Signs a workload certificate (ACME): the validated names, a `workload` URI SAN
+    /// that no node or operator identity parses as, server and client authentication, and
+    /// where to fetch the revocation list.
+    pub fn issue_workload_cert(
+        &self,
+        req: &WorkloadCertRequest,
+        public_key: &impl PublicKeyData,
+        now: OffsetDateTime,
+    ) -> Result<IssuedCert, CaError> {
+        let mut sans = Vec::new();
+        for name in &req.dns_names {
+            let dns = name
+                .clone()
+                .try_into()
+                .map_err(|_| CaError::BadName(name.clone()))?;
+            sans.push(SanType::DnsName(dns));
+        }
+        sans.extend(req.ips.iter().map(|ip| SanType::IpAddress(*ip)));
+        sans.push(san_uri(&p2p_shared::identity::workload_uri(
+            &self.cluster_id,
+            &req.account_id,
+        ))?);
+        let eku = vec![
+            ExtendedKeyUsagePurpose::ServerAuth,
+            ExtendedKeyUsagePurpose::ClientAuth,
+        ];
+        let cn = req
+            .dns_names
+            .first()
+            .cloned()
+            .or_else(|| req.ips.first().map(|ip| ip.to_string()))
+            .unwrap_or_default();
+        let crl = req.crl_url.iter().map(|url| rcgen::CrlDistributionPoint {
+            uris: vec![url.clone()],
+        });
+        self.sign_leaf_with(&cn, sans, eku, req.validity, public_key, now, crl.collect())
+    }
+
     fn sign_leaf(
         &self,
         common_name: &str,
@@ -206,7 +255,30 @@ impl ClusterCa {
         public_key: &impl PublicKeyData,
         now: OffsetDateTime,
     ) -> Result<IssuedCert, CaError> {
+        self.sign_leaf_with(
+            common_name,
+            sans,
+            eku,
+            validity,
+            public_key,
+            now,
+            Vec::new(),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sign_leaf_with(
+        &self,
+        common_name: &str,
+        sans: Vec<SanType>,
+        eku: Vec<ExtendedKeyUsagePurpose>,
+        validity: Duration,
+        public_key: &impl PublicKeyData,
+        now: OffsetDateTime,
+        crl_distribution_points: Vec<rcgen::CrlDistributionPoint>,
+    ) -> Result<IssuedCert, CaError> {
         let mut params = CertificateParams::default();
+        params.crl_distribution_points = crl_distribution_points;
         let mut dn = DistinguishedName::new();
         dn.push(DnType::CommonName, common_name.to_string());
         dn.push(

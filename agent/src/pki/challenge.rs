@@ -303,7 +303,7 @@ pub enum CallbackFailure {
     WrongAnswer { addr: SocketAddr },
 }
 
-fn root_cause(e: &reqwest::Error) -> String {
+pub(crate) fn root_cause(e: &reqwest::Error) -> String {
     let mut last: &dyn std::error::Error = e;
     while let Some(s) = last.source() {
         last = s;

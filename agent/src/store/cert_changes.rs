@@ -30,7 +30,10 @@ pub(super) fn of(store: &Store, cmd: &Command) -> Vec<CertChange> {
         })
     };
     match cmd {
-        Command::RecordCert { cert } => vec![change(CertChangeKind::Issued, cert)],
+        Command::RecordCert { cert }
+        | Command::PutAcmeOrder {
+            cert: Some(cert), ..
+        } => vec![change(CertChangeKind::Issued, cert)],
         Command::IssueNodeCert { cert, join } => {
             let kind = if join.is_some() {
                 CertChangeKind::Issued

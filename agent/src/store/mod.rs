@@ -4,6 +4,8 @@
 //! writes. Commands are plain serialisable data, so replicating them between coordinators
 //! (a Raft log feeding `apply`) changes no caller.
 
+mod acme;
+pub mod acme_records;
 mod cert_changes;
 mod files;
 mod local;
@@ -16,6 +18,7 @@ mod services;
 mod sessions;
 mod users;
 
+pub use acme::ORDER_RETENTION_SECS;
 pub use files::{open_durable, private_file};
 
 pub use local::{LocalStore, RevocationCopy};
@@ -80,6 +83,16 @@ pub enum Rejection {
     UnknownUser { name: String },
     #[error("cannot remove or demote the last admin")]
     LastAdmin,
+    #[error("no external account binding key {key_id}")]
+    UnknownEab { key_id: String },
+    #[error("external account binding key {key_id} has expired or is already bound")]
+    EabNotUsable { key_id: String },
+    #[error("the key is already the key of account {account_id}")]
+    AccountKeyInUse { account_id: String },
+    #[error("no ACME account {account_id}")]
+    UnknownAccount { account_id: String },
+    #[error("order {order_id} changed meanwhile")]
+    StaleOrder { order_id: String },
 }
 
 /// A state change. Applying the same command twice leaves the same state.
@@ -131,6 +144,24 @@ pub enum Command {
         /// Raw Ed25519 public key, hex.
         public_key: String,
     },
+    /// An ACME external account binding key (its secret is derived, never stored).
+    CreateEabKey { key: acme_records::EabKey },
+    /// An ACME account, bound to its key: rejected unless the key is unbound and unexpired
+    /// at `now`, and unless the account key already has an account.
+    CreateAcmeAccount {
+        account: acme_records::Account,
+        now: i64,
+    },
+    /// A changed ACME account (new key, deactivated); rejected if the new key has another.
+    UpdateAcmeAccount { account: acme_records::Account },
+    /// A new or changed ACME order (rejected unless its version follows the stored one),
+    /// with the certificate it was finalized with, recorded in the same step.
+    PutAcmeOrder {
+        order: acme_records::Order,
+        cert: Option<CertRecord>,
+    },
+    /// Forget ACME orders created before `before`.
+    PruneAcmeOrders { before: i64 },
     /// `cmd` unless a command under `key` was applied in the last day (see `once.rs`):
     /// what makes a retried write apply once.
     Once {
@@ -175,7 +206,7 @@ impl NodeRecord {
     }
 }
 
-const SCHEMA_VERSION: i64 = 11;
+const SCHEMA_VERSION: i64 = 12;
 
 const MIGRATIONS: &[&str] = &[
     // v1
@@ -256,6 +287,24 @@ const MIGRATIONS: &[&str] = &[
         at INTEGER NOT NULL
      );
      CREATE INDEX applied_once_at ON applied_once(at);",
+    // v12: ACME binding keys, accounts and orders (see acme.rs)
+    "CREATE TABLE acme_eab (
+        key_id TEXT PRIMARY KEY,
+        record TEXT NOT NULL
+     );
+     CREATE TABLE acme_accounts (
+        id TEXT PRIMARY KEY,
+        thumbprint TEXT NOT NULL UNIQUE,
+        record TEXT NOT NULL
+     );
+     CREATE TABLE acme_orders (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        record TEXT NOT NULL
+     );
+     CREATE INDEX acme_orders_account ON acme_orders(account_id);
+     CREATE INDEX acme_orders_created ON acme_orders(created_at);",
 ];
 
 /// Where control-plane changes go: the store itself (tests, tools) or, on a running
@@ -540,6 +589,11 @@ fn change(tx: &Connection, cmd: &Command) -> Result<(), StoreError> {
         Command::AddUser { .. } | Command::SetUserPassword { .. } | Command::RemoveUser { .. } => {
             users::apply(tx, cmd)?
         }
+        Command::CreateEabKey { .. }
+        | Command::CreateAcmeAccount { .. }
+        | Command::UpdateAcmeAccount { .. }
+        | Command::PutAcmeOrder { .. }
+        | Command::PruneAcmeOrders { .. } => acme::apply(tx, cmd)?,
         Command::AddJwtKey {
             kid,
             node_id,

@@ -97,7 +97,8 @@ impl CertRecord {
             CertStatus::Revoked
         } else if now >= self.not_after {
             CertStatus::Expired
-        } else if !current {
+        } else if !current && self.kind != CertKind::Workload {
+            // An ACME account's certificates are for many names: none supersedes another.
             CertStatus::Superseded
         } else {
             CertStatus::Valid
@@ -122,6 +123,7 @@ fn kind_str(kind: CertKind) -> &'static str {
     match kind {
         CertKind::Node => "node",
         CertKind::Operator => "operator",
+        CertKind::Workload => "workload",
     }
 }
 

@@ -35,7 +35,8 @@ impl Family {
             Command::RecordCert { .. }
             | Command::IssueNodeCert { .. }
             | Command::RevokeCert { .. }
-            | Command::RevokeSuperseded { .. } => &[Family::Certs],
+            | Command::RevokeSuperseded { .. }
+            | Command::PutAcmeOrder { cert: Some(_), .. } => &[Family::Certs],
             Command::AddUser { .. }
             | Command::SetUserPassword { .. }
             | Command::RemoveUser { .. } => &[Family::Users],
@@ -45,7 +46,12 @@ impl Family {
             | Command::ConsumeJoinToken { .. }
             | Command::RevokeJoinToken { .. }
             | Command::RevokeUserSessions { .. }
-            | Command::AddJwtKey { .. } => &[],
+            | Command::AddJwtKey { .. }
+            | Command::CreateEabKey { .. }
+            | Command::CreateAcmeAccount { .. }
+            | Command::UpdateAcmeAccount { .. }
+            | Command::PutAcmeOrder { cert: None, .. }
+            | Command::PruneAcmeOrders { .. } => &[],
             // Unwrapped before mirroring; a nested one changes nothing.
             Command::Once { cmd, .. } => Family::changed_by(cmd),
         }

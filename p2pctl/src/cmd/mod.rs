@@ -2,6 +2,7 @@
 //! from the [`Session`](crate::session::Session), calls the API, and prints with
 //! `crate::output`.
 
+pub mod acme;
 pub mod auth;
 pub mod certs;
 pub mod cluster;
