@@ -37,16 +37,41 @@ pub struct AcmeClient {
     http: reqwest::Client,
     pub directory: Value,
     key: EcdsaKeyPair,
+    pkcs8: Vec<u8>,
+    ca_pem: Vec<u8>,
     pub kid: Option<String>,
     pub last_nonce: Option<String>,
 }
 
 impl AcmeClient {
     pub async fn new(directory_url: &str, ca_pem: &[u8]) -> Self {
+        Self::build(directory_url, ca_pem, None, new_key()).await
+    }
+
+    /// The same account key, its requests sent from `source`.
+    pub async fn same_key_from(&self, source: std::net::IpAddr) -> Self {
+        let mut other = Self::build(
+            &self.url("newNonce").replace("/new-nonce", "/directory"),
+            &self.ca_pem,
+            Some(source),
+            self.pkcs8.clone(),
+        )
+        .await;
+        other.kid = self.kid.clone();
+        other
+    }
+
+    async fn build(
+        directory_url: &str,
+        ca_pem: &[u8],
+        source: Option<std::net::IpAddr>,
+        pkcs8: Vec<u8>,
+    ) -> Self {
         p2p_shared::tls::crypto_provider();
         let http = reqwest::Client::builder()
             .tls_certs_only([reqwest::Certificate::from_pem(ca_pem).unwrap()])
             .no_proxy()
+            .local_address(source)
             .build()
             .unwrap();
         let directory = http
@@ -57,14 +82,13 @@ impl AcmeClient {
             .json()
             .await
             .unwrap();
-        let rng = SystemRandom::new();
-        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
-        let key =
-            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref()).unwrap();
+        let key = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8).unwrap();
         Self {
             http,
             directory,
             key,
+            pkcs8,
+            ca_pem: ca_pem.to_vec(),
             kid: None,
             last_nonce: None,
         }
@@ -190,6 +214,34 @@ impl AcmeClient {
             .collect();
         let url = self.url("newOrder");
         self.post(&url, Some(&json!({ "identifiers": ids }))).await
+    }
+}
+
+fn new_key() -> Vec<u8> {
+    let rng = SystemRandom::new();
+    let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+    pkcs8.as_ref().to_vec()
+}
+
+impl AcmeClient {
+    /// `keyChange` to a new key (RFC 8555 7.3.5); on success this client signs with it.
+    pub async fn change_key(&mut self) -> Reply {
+        let pkcs8 = new_key();
+        let new = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &pkcs8).unwrap();
+        let url = self.url("keyChange");
+        let old_jwk = self.jwk();
+        let old = std::mem::replace(&mut self.key, new);
+        let inner_header = json!({"alg": "ES256", "jwk": self.jwk(), "url": url});
+        let inner_payload = B64
+            .encode(json!({"account": self.kid.clone().unwrap(), "oldKey": old_jwk}).to_string());
+        let inner = self.sign(inner_header, &inner_payload);
+        let new = std::mem::replace(&mut self.key, old);
+        let reply = self.post(&url, Some(&inner)).await;
+        if reply.status == 200 {
+            self.key = new;
+            self.pkcs8 = pkcs8;
+        }
+        reply
     }
 }
 

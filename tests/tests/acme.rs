@@ -278,3 +278,50 @@ fn pem_body(pem: &str) -> String {
         .unwrap();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(der)
 }
+
+#[test]
+fn an_account_changes_its_key_and_its_budget_holds_across_addresses() {
+    let mut c = Cluster::new();
+    // Writes refill at 1 a minute: nothing comes back during the test.
+    c.extra_config = "rate_limits:\n  write: {requests: 1, burst: 10}\n".into();
+    let _procs = c.start_nodes(1);
+    let ca = c.save_ca(1);
+    let ca_pem = std::fs::read(&ca).unwrap();
+    let directory = c.url(1, "/acme/directory");
+    let (kid, hmac) = eab(&c, "*.svc.internal");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let first = AcmeClient::new(&directory, &ca_pem).await;
+        let mut a = first.same_key_from(c.ip(20)).await;
+        let r = a.new_account(Some(a.binding(&kid, &hmac))).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let mut old = a.same_key_from(c.ip(20)).await;
+
+        let r = a.change_key().await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let r = old.new_order(&[("dns", "a.svc.internal")]).await;
+        assert_eq!(
+            r.problem(),
+            "unauthorized",
+            "the old key signs nothing: {}",
+            r.text
+        );
+        let r = a.new_order(&[("dns", "a.svc.internal")]).await;
+        assert_eq!(r.status, 201, "the new key signs: {}", r.text);
+        // The old key cannot be brought back by another account either.
+        let r = old.new_account(None).await;
+        assert_eq!(r.problem(), "externalAccountRequired", "{}", r.text);
+
+        // Ten requests of the account (key change, order, eight more from another address)
+        // spend its budget; the eleventh is refused from a third address.
+        let mut b = a.same_key_from(c.ip(21)).await;
+        for i in 0..8 {
+            let r = b.new_order(&[("dns", "b.svc.internal")]).await;
+            assert_eq!(r.status, 201, "order {i}: {}", r.text);
+        }
+        let mut d = a.same_key_from(c.ip(22)).await;
+        let r = d.new_order(&[("dns", "d.svc.internal")]).await;
+        assert_eq!((r.status, r.problem()), (429, "rateLimited"), "{}", r.text);
+    });
+}

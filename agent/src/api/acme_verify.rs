@@ -243,7 +243,7 @@ pub async fn verify(s: &AppState, req: AcmeRequest, signer: Signer) -> Result<Ve
         && let Err(limited) = s
             .limits
             .budgets
-            .check(Class::Write, &Caller::User(format!("acme:{}", account.id)))
+            .check(Class::Write, &Caller::AcmeAccount(account.id.clone()))
     {
         s.limits.report_refusal(&limited);
         return Err(Problem {

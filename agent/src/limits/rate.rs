@@ -31,6 +31,8 @@ pub enum Caller {
     Addr(IpAddr),
     /// A join token, by id (enrolment is limited per token as well as per source).
     Token(String),
+    /// An ACME account (by id): its requests, whatever address they come from.
+    AcmeAccount(String),
     /// Every new source address once a class tracks `max_tracked` callers.
     Crowd,
 }
@@ -53,6 +55,7 @@ impl std::fmt::Display for Caller {
             Caller::Node(n) => write!(f, "node {n}"),
             Caller::Addr(a) => write!(f, "{a}"),
             Caller::Token(t) => write!(f, "token {t}"),
+            Caller::AcmeAccount(a) => write!(f, "ACME account {a}"),
             Caller::Crowd => f.write_str("new addresses"),
         }
     }
