@@ -1,11 +1,13 @@
 //! Membership benchmark on the deterministic simulator.
 //!
 //!     cargo run --release -p p2p-gossip --example gossip_bench [-- --quick] [--sizes 10,100,1000]
-//!         [--sections detection,false,dissemination,idle,lz4]
+//!         [--sections detection,false,dissemination,revocation,idle,lz4]
 //!
 //! For N = 10, 100, 1000 it reports: time from a crash until every live member marks the
 //! node dead (p50/p99 over seeds), false deaths per node-hour at 10% and 20% loss, rounds
-//! for an update to reach 99.99% of members at 1% loss, and idle bytes/s per node.
+//! for an update to reach 99.99% of members at 1% loss, the time for a revocation record
+//! (650 bytes of metadata) to reach every member when a fifth of them cannot reach its
+//! coordinator, and idle bytes/s per node.
 
 use p2p_gossip::Millis;
 use p2p_gossip::sim::{Sim, SimConfig};
@@ -139,6 +141,40 @@ fn lz4_saving(n: usize) -> (usize, usize) {
     (join.len(), packed.len())
 }
 
+/// Seconds until every member holds a 650-byte record set on node 0, with the links from
+/// node 0 to a fifth of the members cut, at 1% loss: (p50, p99, max) over seeds.
+fn revocation_spread(n: usize, seeds: u64) -> (f64, f64, f64) {
+    let mut secs = Vec::new();
+    for seed in 0..seeds {
+        let mut cfg = SimConfig::new(n, 900 + seed);
+        cfg.loss = 0.01;
+        let mut sim = Sim::converged(cfg);
+        for w in 1..=n / 5 {
+            sim.cut_link(0, w);
+        }
+        sim.run_until(10_000);
+        let record = format!(
+            "42;{};{}",
+            vec!["ab".repeat(16); 16].join(","),
+            "s".repeat(96)
+        );
+        sim.watch_meta(0, "revocations", &record);
+        let t0 = sim.now();
+        sim.swim_mut(0).set_meta("revocations", Some(record));
+        let mut reached = None;
+        for step in 1..=600 {
+            sim.run_until(t0 + step * 50);
+            if let Some(t) = sim.all_saw_meta(0) {
+                reached = Some(t);
+                break;
+            }
+        }
+        secs.push(reached.map_or(f64::INFINITY, |t| (t - t0) as f64 / 1000.0));
+    }
+    let max = secs.iter().copied().fold(0.0, f64::max);
+    (pct(&mut secs, 50.0), pct(&mut secs, 99.0), max)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
@@ -205,6 +241,17 @@ fn main() {
             let seeds = if n >= 1000 { 5 } else { 20 };
             let (p50, p99) = dissemination(n, seeds);
             println!("  N={n:<5} p50 {p50:.1} rounds  p99 {p99:.1} rounds");
+        }
+        println!();
+    }
+    if run("revocation") {
+        println!(
+            "revocation record -> every member, a fifth cut off from its coordinator, 1% loss"
+        );
+        for &n in sizes {
+            let seeds = if n >= 1000 { 5 } else { 20 };
+            let (p50, p99, max) = revocation_spread(n, seeds);
+            println!("  N={n:<5} seeds={seeds:<3} p50 {p50:.2} s  p99 {p99:.2} s  max {max:.2} s");
         }
         println!();
     }

@@ -114,6 +114,8 @@ pub struct Sim {
     pub udp_bytes: Vec<u64>,
     pub udp_packets: Vec<u64>,
     pub sync_bytes: Vec<u64>,
+    /// Pairs of nodes that cannot reach each other (both ways), whatever their group.
+    cut: std::collections::HashSet<(usize, usize)>,
 }
 
 pub fn node_name(i: usize) -> String {
@@ -215,6 +217,7 @@ impl Sim {
             udp_bytes: vec![0; cfg.nodes],
             udp_packets: vec![0; cfg.nodes],
             sync_bytes: vec![0; cfg.nodes],
+            cut: Default::default(),
         }
     }
 
@@ -296,7 +299,22 @@ impl Sim {
 
     fn reachable(&self, a: usize, b: usize) -> bool {
         let (x, y) = (&self.nodes[a], &self.nodes[b]);
-        !x.crashed && !y.crashed && x.group == y.group
+        !x.crashed && !y.crashed && x.group == y.group && !self.cut.contains(&(a.min(b), a.max(b)))
+    }
+
+    /// Cuts the link between `a` and `b` only (a firewall rule between two hosts): each
+    /// still reaches every other node.
+    pub fn cut_link(&mut self, a: usize, b: usize) {
+        self.cut.insert((a.min(b), a.max(b)));
+    }
+
+    /// When the last node other than `node` learned the watched metadata value, if all did.
+    pub fn all_saw_meta(&self, node: usize) -> Option<Millis> {
+        let mut latest = 0;
+        for o in (0..self.nodes.len()).filter(|&o| o != node && !self.nodes[o].crashed) {
+            latest = latest.max(self.meta_seen.iter().find(|(_, i)| *i == o)?.0);
+        }
+        Some(latest)
     }
 
     fn push(&mut self, at: Millis, ev: Ev) {

@@ -536,3 +536,35 @@ fn a_node_whose_news_was_lost_still_spreads_it_by_push_pull() {
     assert!(sim.swim(5).stats().syncs_started > before);
     assert!(took <= 60_000, "took {took} ms");
 }
+
+/// A revocation record (about 650 bytes: the most a coordinator publishes) set on node 0
+/// reaches every member within 5 s at N=50, the ten whose link to node 0 is cut included:
+/// they hear it from the others.
+#[test]
+fn a_revocation_record_reaches_members_cut_off_from_its_coordinator() {
+    let mut sim = Sim::converged(SimConfig::new(50, 21));
+    for w in 1..=10 {
+        sim.cut_link(0, w);
+    }
+    sim.run_until(3_000);
+    let record = format!(
+        "42;{};{}",
+        vec!["ab".repeat(16); 16].join(","),
+        "s".repeat(96)
+    );
+    assert!(record.len() > 600, "{}", record.len());
+    sim.watch_meta(0, "revocations", &record);
+    let start = sim.now();
+    sim.swim_mut(0).set_meta("revocations", Some(record));
+    sim.run_until(start + 5_000);
+    let all = sim
+        .all_saw_meta(0)
+        .expect("a member never heard of the record");
+    assert!(all - start <= 5_000, "{} ms", all - start);
+    for w in 1..=10 {
+        assert!(
+            sim.meta_seen.iter().any(|(_, i)| *i == w),
+            "cut-off member {w}"
+        );
+    }
+}

@@ -404,6 +404,19 @@ impl RevocationList {
         }
     }
 
+    /// Adds `serials` (revocations are never taken back); answers whether any was new.
+    pub fn extend(&self, serials: impl IntoIterator<Item = String>) -> bool {
+        let mut cur = self.serials.write().unwrap_or_else(|p| p.into_inner());
+        let before = cur.len();
+        cur.extend(serials);
+        let grew = cur.len() > before;
+        drop(cur);
+        if grew {
+            self.generation.send_modify(|g| *g += 1);
+        }
+        grew
+    }
+
     pub fn len(&self) -> usize {
         self.serials.read().unwrap_or_else(|p| p.into_inner()).len()
     }

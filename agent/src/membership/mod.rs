@@ -2,6 +2,7 @@
 //! HTTPS port number, push-pull anti-entropy over mTLS, persistence of the view, and the
 //! discovery data the API serves.
 
+pub mod revocations;
 pub mod rotation;
 mod runner;
 pub mod seal;

@@ -147,6 +147,11 @@ impl Tasks {
                 config.pki.superseded_grace,
                 self.shutdown.clone(),
             ));
+            self.handles.push(membership::revocations::spawn_publisher(
+                control.issuer.clone(),
+                membership.clone(),
+                self.shutdown.clone(),
+            ));
         }
         let coordinators = match &identity.control {
             Some(c) => discover::Source::Group {
@@ -162,12 +167,21 @@ impl Tasks {
             self.shutdown.clone(),
         ));
         if !config.coordinator_mode {
+            let learned = Arc::new(crate::pki::gossiped::Learned::default());
             self.handles.push(revocations::spawn_follower(
                 pki.clone(),
                 b.local.clone(),
+                learned.clone(),
                 config.coordinator_addresses.clone(),
                 self.shutdown.clone(),
             )?);
+            self.handles.push(membership::revocations::spawn_applier(
+                pki.clone(),
+                b.local.clone(),
+                learned,
+                membership.clone(),
+                self.shutdown.clone(),
+            ));
             self.handles.push(rotation::spawn_follower(
                 pki.clone(),
                 config.coordinator_addresses.clone(),

@@ -308,6 +308,12 @@ impl ClusterCa {
 }
 
 impl ClusterCa {
+    /// Signs `message` with the CA key (ECDSA P-256, SHA-256, DER): revocation records
+    /// that travel by gossip (`gossiped.rs`).
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CaError> {
+        Ok(rcgen::SigningKey::sign(&self.key, message)?)
+    }
+
     /// A certificate revocation list of `revoked` (serial hex, when revoked), signed by the
     /// CA, DER. Serials that are not hex are left out (every serial the CA made is).
     pub fn sign_crl(

@@ -8,6 +8,7 @@ pub mod crl;
 pub mod each_coordinator;
 pub mod enroll;
 pub mod follow;
+pub mod gossiped;
 pub mod issuer;
 pub mod join_tokens;
 pub mod own_cert;

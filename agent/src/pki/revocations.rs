@@ -85,10 +85,12 @@ pub fn spawn_superseder(
     })
 }
 
-/// A worker's follower: every newer revocation list is stored first, then enforced.
+/// A worker's follower: every newer revocation list is stored first, then enforced, with
+/// what gossip brought meanwhile (`learned`: an answer may predate it).
 pub fn spawn_follower(
     pki: Arc<NodePki>,
     store: Arc<LocalStore>,
+    learned: Arc<super::gossiped::Learned>,
     configured: Vec<String>,
     shutdown: watch::Receiver<bool>,
 ) -> Result<tokio::task::JoinHandle<()>, StoreError> {
@@ -106,7 +108,7 @@ pub fn spawn_follower(
         path: "/v1/cluster/revocations",
         known,
         apply: Box::new(move |snapshot: RevocationSnapshot| {
-            let (list, store) = (list.clone(), store.clone());
+            let (list, store, learned) = (list.clone(), store.clone(), learned.clone());
             Box::pin(async move {
                 tracing::debug!(
                     version = snapshot.version,
@@ -121,7 +123,9 @@ pub fn spawn_follower(
                 if let Err(e) = blocking::run(move || store.save_revocation_copy(&saved)).await {
                     tracing::warn!(error = %e, "cannot store the revocation list; enforcing it in memory only");
                 }
-                list.replace(copy.serials.into_iter().collect());
+                let mut serials: HashSet<String> = copy.serials.into_iter().collect();
+                serials.extend(learned.all());
+                list.replace(serials);
             })
         }),
     };

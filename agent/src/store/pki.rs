@@ -415,6 +415,18 @@ impl Store {
         })
     }
 
+    /// The serials most recently revoked that have not expired, newest first.
+    pub fn recent_revocations(&self, now: i64, limit: usize) -> Result<Vec<String>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT serial FROM certs WHERE revoked_at IS NOT NULL AND not_after > ?1
+                 ORDER BY revoked_at DESC, serial LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![now, limit as i64], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
     /// Grows with every revocation.
     pub fn revocation_version(&self) -> Result<u64, StoreError> {
         self.read(|c| {
