@@ -135,7 +135,8 @@ impl AcmeClient {
         nonce: Option<String>,
         kid: Option<&str>,
     ) -> Reply {
-        let nonce = match nonce {
+        // Like real clients: the nonce of the last answer, else a new one.
+        let nonce = match nonce.or_else(|| self.last_nonce.take()) {
             Some(n) => n,
             None => self.fresh_nonce().await,
         };
@@ -267,6 +268,34 @@ pub async fn serve(addr: SocketAddr, body: String) -> tokio::task::JoinHandle<()
             tokio::spawn(async move {
                 let mut buf = [0u8; 2048];
                 let _ = sock.read(&mut buf).await;
+                let resp = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = sock.write_all(resp.as_bytes()).await;
+            });
+        }
+    })
+}
+
+/// An `http-01` responder for every token of one account: answers `{token}.{thumbprint}`
+/// for `GET /.well-known/acme-challenge/{token}`, until the returned task is aborted.
+pub async fn serve_http01(addr: SocketAddr, thumbprint: String) -> tokio::task::JoinHandle<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let thumbprint = thumbprint.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 2048];
+                let n = sock.read(&mut buf).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]);
+                let token = head
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|p| p.strip_prefix("/.well-known/acme-challenge/"))
+                    .unwrap_or("");
+                let body = format!("{token}.{thumbprint}");
                 let resp = format!(
                     "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()

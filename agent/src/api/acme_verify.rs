@@ -240,6 +240,7 @@ pub async fn verify(s: &AppState, req: AcmeRequest, signer: Signer) -> Result<Ve
         other => other?,
     }
     if let Some(account) = &account
+        && s.limits.config.rate_limiting
         && let Err(limited) = s
             .limits
             .budgets
