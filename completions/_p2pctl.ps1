@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage operator accounts (admin only)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Join tokens that let new workers enrol (admin only)')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Node and operator certificates: list, renew, revoke, issue')
+            [CompletionResult]::new('acme', 'acme', [CompletionResultType]::ParameterValue, 'The ACME server for workloads (certbot, lego, cert-manager...): binding keys, accounts, the certificates they got. Revoke one with `p2pctl cert revoke SERIAL`')
             [CompletionResult]::new('svc', 'svc', [CompletionResultType]::ParameterValue, 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Cluster-wide operations: gossip key rotation (admin), gossip counters')
@@ -616,6 +617,219 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
         'p2pctl;cert;help;help' {
             break
         }
+        'p2pctl;acme' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('eab', 'eab', [CompletionResultType]::ParameterValue, 'External account binding keys: an ACME account can only be created with one')
+            [CompletionResult]::new('accounts', 'accounts', [CompletionResultType]::ParameterValue, 'ACME accounts')
+            [CompletionResult]::new('certs', 'certs', [CompletionResultType]::ParameterValue, 'Workload certificates issued through ACME')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;acme;eab' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a binding key and print its id and HMAC key (shown only this once), for `certbot --eab-kid --eab-hmac-key` or `lego --eab --kid --hmac` (admin)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List binding keys (never their HMAC keys)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;acme;eab;create' {
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'What the account may get certificates for, comma-separated: DNS names, `*.suffix` (any name under it), `*` (any DNS name), IP addresses and CIDRs such as 10.0.0.0/8')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'How long the key can bind an account (at most 30d)')
+            [CompletionResult]::new('--max-validity', '--max-validity', [CompletionResultType]::ParameterName, 'Longest validity of a certificate the account gets (1h to 398d)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'p2pctl;acme;eab;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'p2pctl;acme;eab;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a binding key and print its id and HMAC key (shown only this once), for `certbot --eab-kid --eab-hmac-key` or `lego --eab --kid --hmac` (admin)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List binding keys (never their HMAC keys)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;acme;eab;help;create' {
+            break
+        }
+        'p2pctl;acme;eab;help;ls' {
+            break
+        }
+        'p2pctl;acme;eab;help;help' {
+            break
+        }
+        'p2pctl;acme;accounts' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'Every account, its status, binding key, allowed names and valid certificates')
+            [CompletionResult]::new('deactivate', 'deactivate', [CompletionResultType]::ParameterValue, 'Refuse everything the account''s key signs from now on (admin). Its certificates stay valid until revoked')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;acme;accounts;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'p2pctl;acme;accounts;deactivate' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'p2pctl;acme;accounts;help' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'Every account, its status, binding key, allowed names and valid certificates')
+            [CompletionResult]::new('deactivate', 'deactivate', [CompletionResultType]::ParameterValue, 'Refuse everything the account''s key signs from now on (admin). Its certificates stay valid until revoked')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;acme;accounts;help;ls' {
+            break
+        }
+        'p2pctl;acme;accounts;help;deactivate' {
+            break
+        }
+        'p2pctl;acme;accounts;help;help' {
+            break
+        }
+        'p2pctl;acme;certs' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'Valid workload certificates (SUBJECT is the account id)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;acme;certs;ls' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Context to use instead of the current one')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file (default: ~/.config/p2pctl/config.toml)')
+            [CompletionResult]::new('--endpoint', '--endpoint', [CompletionResultType]::ParameterName, 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Request timeout: seconds, or a duration (10s, 2m)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Also expired and revoked ones')
+            [CompletionResult]::new('--consistent', '--consistent', [CompletionResultType]::ParameterName, 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Tables without their header row')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'p2pctl;acme;certs;help' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'Valid workload certificates (SUBJECT is the account id)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;acme;certs;help;ls' {
+            break
+        }
+        'p2pctl;acme;certs;help;help' {
+            break
+        }
+        'p2pctl;acme;help' {
+            [CompletionResult]::new('eab', 'eab', [CompletionResultType]::ParameterValue, 'External account binding keys: an ACME account can only be created with one')
+            [CompletionResult]::new('accounts', 'accounts', [CompletionResultType]::ParameterValue, 'ACME accounts')
+            [CompletionResult]::new('certs', 'certs', [CompletionResultType]::ParameterValue, 'Workload certificates issued through ACME')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'p2pctl;acme;help;eab' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a binding key and print its id and HMAC key (shown only this once), for `certbot --eab-kid --eab-hmac-key` or `lego --eab --kid --hmac` (admin)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List binding keys (never their HMAC keys)')
+            break
+        }
+        'p2pctl;acme;help;eab;create' {
+            break
+        }
+        'p2pctl;acme;help;eab;ls' {
+            break
+        }
+        'p2pctl;acme;help;accounts' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'Every account, its status, binding key, allowed names and valid certificates')
+            [CompletionResult]::new('deactivate', 'deactivate', [CompletionResultType]::ParameterValue, 'Refuse everything the account''s key signs from now on (admin). Its certificates stay valid until revoked')
+            break
+        }
+        'p2pctl;acme;help;accounts;ls' {
+            break
+        }
+        'p2pctl;acme;help;accounts;deactivate' {
+            break
+        }
+        'p2pctl;acme;help;certs' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'Valid workload certificates (SUBJECT is the account id)')
+            break
+        }
+        'p2pctl;acme;help;certs;ls' {
+            break
+        }
+        'p2pctl;acme;help;help' {
+            break
+        }
         'p2pctl;svc' {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
@@ -1023,6 +1237,7 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             [CompletionResult]::new('user', 'user', [CompletionResultType]::ParameterValue, 'Manage operator accounts (admin only)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Join tokens that let new workers enrol (admin only)')
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Node and operator certificates: list, renew, revoke, issue')
+            [CompletionResult]::new('acme', 'acme', [CompletionResultType]::ParameterValue, 'The ACME server for workloads (certbot, lego, cert-manager...): binding keys, accounts, the certificates they got. Revoke one with `p2pctl cert revoke SERIAL`')
             [CompletionResult]::new('svc', 'svc', [CompletionResultType]::ParameterValue, 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself')
             [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Cluster-wide operations: gossip key rotation (admin), gossip counters')
@@ -1143,6 +1358,41 @@ Register-ArgumentCompleter -Native -CommandName 'p2pctl' -ScriptBlock {
             break
         }
         'p2pctl;help;cert;issue' {
+            break
+        }
+        'p2pctl;help;acme' {
+            [CompletionResult]::new('eab', 'eab', [CompletionResultType]::ParameterValue, 'External account binding keys: an ACME account can only be created with one')
+            [CompletionResult]::new('accounts', 'accounts', [CompletionResultType]::ParameterValue, 'ACME accounts')
+            [CompletionResult]::new('certs', 'certs', [CompletionResultType]::ParameterValue, 'Workload certificates issued through ACME')
+            break
+        }
+        'p2pctl;help;acme;eab' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Make a binding key and print its id and HMAC key (shown only this once), for `certbot --eab-kid --eab-hmac-key` or `lego --eab --kid --hmac` (admin)')
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'List binding keys (never their HMAC keys)')
+            break
+        }
+        'p2pctl;help;acme;eab;create' {
+            break
+        }
+        'p2pctl;help;acme;eab;ls' {
+            break
+        }
+        'p2pctl;help;acme;accounts' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'Every account, its status, binding key, allowed names and valid certificates')
+            [CompletionResult]::new('deactivate', 'deactivate', [CompletionResultType]::ParameterValue, 'Refuse everything the account''s key signs from now on (admin). Its certificates stay valid until revoked')
+            break
+        }
+        'p2pctl;help;acme;accounts;ls' {
+            break
+        }
+        'p2pctl;help;acme;accounts;deactivate' {
+            break
+        }
+        'p2pctl;help;acme;certs' {
+            [CompletionResult]::new('ls', 'ls', [CompletionResultType]::ParameterValue, 'Valid workload certificates (SUBJECT is the account id)')
+            break
+        }
+        'p2pctl;help;acme;certs;ls' {
             break
         }
         'p2pctl;help;svc' {

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand user 'Manage operator accounts (admin only)'
             cand token 'Join tokens that let new workers enrol (admin only)'
             cand cert 'Node and operator certificates: list, renew, revoke, issue'
+            cand acme 'The ACME server for workloads (certbot, lego, cert-manager...): binding keys, accounts, the certificates they got. Revoke one with `p2pctl cert revoke SERIAL`'
             cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
             cand logs 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
@@ -550,6 +551,189 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         }
         &'p2pctl;cert;help;help'= {
         }
+        &'p2pctl;acme'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand eab 'External account binding keys: an ACME account can only be created with one'
+            cand accounts 'ACME accounts'
+            cand certs 'Workload certificates issued through ACME'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;acme;eab'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand create 'Make a binding key and print its id and HMAC key (shown only this once), for `certbot --eab-kid --eab-hmac-key` or `lego --eab --kid --hmac` (admin)'
+            cand ls 'List binding keys (never their HMAC keys)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;acme;eab;create'= {
+            cand --names 'What the account may get certificates for, comma-separated: DNS names, `*.suffix` (any name under it), `*` (any DNS name), IP addresses and CIDRs such as 10.0.0.0/8'
+            cand --ttl 'How long the key can bind an account (at most 30d)'
+            cand --max-validity 'Longest validity of a certificate the account gets (1h to 398d)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'p2pctl;acme;eab;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'p2pctl;acme;eab;help'= {
+            cand create 'Make a binding key and print its id and HMAC key (shown only this once), for `certbot --eab-kid --eab-hmac-key` or `lego --eab --kid --hmac` (admin)'
+            cand ls 'List binding keys (never their HMAC keys)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;acme;eab;help;create'= {
+        }
+        &'p2pctl;acme;eab;help;ls'= {
+        }
+        &'p2pctl;acme;eab;help;help'= {
+        }
+        &'p2pctl;acme;accounts'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand ls 'Every account, its status, binding key, allowed names and valid certificates'
+            cand deactivate 'Refuse everything the account''s key signs from now on (admin). Its certificates stay valid until revoked'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;acme;accounts;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'p2pctl;acme;accounts;deactivate'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'p2pctl;acme;accounts;help'= {
+            cand ls 'Every account, its status, binding key, allowed names and valid certificates'
+            cand deactivate 'Refuse everything the account''s key signs from now on (admin). Its certificates stay valid until revoked'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;acme;accounts;help;ls'= {
+        }
+        &'p2pctl;acme;accounts;help;deactivate'= {
+        }
+        &'p2pctl;acme;accounts;help;help'= {
+        }
+        &'p2pctl;acme;certs'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand ls 'Valid workload certificates (SUBJECT is the account id)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;acme;certs;ls'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --context 'Context to use instead of the current one'
+            cand --config 'Configuration file (default: ~/.config/p2pctl/config.toml)'
+            cand --endpoint 'Send requests to this node (https://HOST:PORT) only, instead of the context''s coordinators; the context''s CA pin and credentials apply. Any coordinator answers everything; a worker answers `nodes ls`, its own services and logs, and only to an operator-certificate context (`cert issue`)'
+            cand --timeout 'Request timeout: seconds, or a duration (10s, 2m)'
+            cand --all 'Also expired and revoked ones'
+            cand --consistent 'Reads are linearizable: the coordinator asked confirms with a quorum that it has every committed change before it answers (slower; fails with no_quorum where a plain read would answer from a replica that may be stale)'
+            cand --no-headers 'Tables without their header row'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'p2pctl;acme;certs;help'= {
+            cand ls 'Valid workload certificates (SUBJECT is the account id)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;acme;certs;help;ls'= {
+        }
+        &'p2pctl;acme;certs;help;help'= {
+        }
+        &'p2pctl;acme;help'= {
+            cand eab 'External account binding keys: an ACME account can only be created with one'
+            cand accounts 'ACME accounts'
+            cand certs 'Workload certificates issued through ACME'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'p2pctl;acme;help;eab'= {
+            cand create 'Make a binding key and print its id and HMAC key (shown only this once), for `certbot --eab-kid --eab-hmac-key` or `lego --eab --kid --hmac` (admin)'
+            cand ls 'List binding keys (never their HMAC keys)'
+        }
+        &'p2pctl;acme;help;eab;create'= {
+        }
+        &'p2pctl;acme;help;eab;ls'= {
+        }
+        &'p2pctl;acme;help;accounts'= {
+            cand ls 'Every account, its status, binding key, allowed names and valid certificates'
+            cand deactivate 'Refuse everything the account''s key signs from now on (admin). Its certificates stay valid until revoked'
+        }
+        &'p2pctl;acme;help;accounts;ls'= {
+        }
+        &'p2pctl;acme;help;accounts;deactivate'= {
+        }
+        &'p2pctl;acme;help;certs'= {
+            cand ls 'Valid workload certificates (SUBJECT is the account id)'
+        }
+        &'p2pctl;acme;help;certs;ls'= {
+        }
+        &'p2pctl;acme;help;help'= {
+        }
         &'p2pctl;svc'= {
             cand -o 'Output format'
             cand --output 'Output format'
@@ -916,6 +1100,7 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
             cand user 'Manage operator accounts (admin only)'
             cand token 'Join tokens that let new workers enrol (admin only)'
             cand cert 'Node and operator certificates: list, renew, revoke, issue'
+            cand acme 'The ACME server for workloads (certbot, lego, cert-manager...): binding keys, accounts, the certificates they got. Revoke one with `p2pctl cert revoke SERIAL`'
             cand svc 'Supervised services anywhere in the cluster: list, inspect, start, stop, restart (operator role to change anything)'
             cand logs 'Log records of every node and service: query, or follow them as they are collected (any role). Ask a coordinator for the whole cluster; a worker answers for itself'
             cand cluster 'Cluster-wide operations: gossip key rotation (admin), gossip counters'
@@ -1006,6 +1191,32 @@ set edit:completion:arg-completer[p2pctl] = {|@words|
         &'p2pctl;help;cert;crl'= {
         }
         &'p2pctl;help;cert;issue'= {
+        }
+        &'p2pctl;help;acme'= {
+            cand eab 'External account binding keys: an ACME account can only be created with one'
+            cand accounts 'ACME accounts'
+            cand certs 'Workload certificates issued through ACME'
+        }
+        &'p2pctl;help;acme;eab'= {
+            cand create 'Make a binding key and print its id and HMAC key (shown only this once), for `certbot --eab-kid --eab-hmac-key` or `lego --eab --kid --hmac` (admin)'
+            cand ls 'List binding keys (never their HMAC keys)'
+        }
+        &'p2pctl;help;acme;eab;create'= {
+        }
+        &'p2pctl;help;acme;eab;ls'= {
+        }
+        &'p2pctl;help;acme;accounts'= {
+            cand ls 'Every account, its status, binding key, allowed names and valid certificates'
+            cand deactivate 'Refuse everything the account''s key signs from now on (admin). Its certificates stay valid until revoked'
+        }
+        &'p2pctl;help;acme;accounts;ls'= {
+        }
+        &'p2pctl;help;acme;accounts;deactivate'= {
+        }
+        &'p2pctl;help;acme;certs'= {
+            cand ls 'Valid workload certificates (SUBJECT is the account id)'
+        }
+        &'p2pctl;help;acme;certs;ls'= {
         }
         &'p2pctl;help;svc'= {
             cand ls 'Every service instance in the cluster: node, state, health, address, ports, tags (`-o wide` adds pid, uptime, restarts, desired state and last exit). Bad manifests on the node asked are reported on stderr'
