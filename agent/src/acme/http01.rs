@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::model::{Identifier, IdentifierKind};
 use super::problem::{Kind, Problem};
-use crate::pki::challenge::{callback_allowed, root_cause};
+use crate::pki::challenge::{callback_allowed, fenced_client, root_cause};
 
 pub const CHALLENGE_PATH: &str = "/.well-known/acme-challenge/";
 /// A key authorization is 87 characters; a little whitespace is allowed after it.
@@ -27,15 +27,10 @@ pub struct Http01 {
 
 impl Http01 {
     pub fn new(port: u16) -> Result<Self, reqwest::Error> {
-        p2p_shared::tls::crypto_provider();
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .http1_only()
-            .connect_timeout(TIMEOUT)
-            .timeout(TIMEOUT)
-            .build()?;
-        Ok(Self { http, port })
+        Ok(Self {
+            http: fenced_client(TIMEOUT)?,
+            port,
+        })
     }
 
     pub fn port(&self) -> u16 {

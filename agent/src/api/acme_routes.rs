@@ -131,6 +131,20 @@ fn order_json(base: &Base, o: &Order, now: i64) -> Value {
     v
 }
 
+/// A payload field holding base64url DER (`csr`, `certificate`).
+fn der_field(payload: &Value, field: &str, request: &str) -> Result<Vec<u8>, Problem> {
+    use base64::Engine;
+    payload
+        .get(field)
+        .and_then(|c| c.as_str())
+        .and_then(|c| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(c)
+                .ok()
+        })
+        .ok_or_else(|| Problem::malformed(format!("{request} needs `{field}`, base64url DER")))
+}
+
 /// `Retry-After` while the client has to wait for something.
 fn retry_after_if(pending: bool, mut resp: Response) -> Response {
     if pending {
@@ -340,19 +354,9 @@ pub async fn finalize(
     Path(id): Path<String>,
     req: AcmeRequest,
 ) -> Result<Response, Problem> {
-    use base64::Engine;
     let v = verify(&s, req, Signer::Account).await?;
     let order = owned_order(&s, &v, id).await?;
-    let payload = v.json()?;
-    let csr = payload
-        .get("csr")
-        .and_then(|c| c.as_str())
-        .and_then(|c| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-        })
-        .ok_or_else(|| Problem::malformed("finalize needs `csr`, base64url DER"))?;
+    let csr = der_field(&v.json()?, "csr", "finalize")?;
     let crl_url = Some(v.req.base.url("/v1/pki/crl"));
     let done = with_flow(&s, move |f| f.finalize(&order, &csr, crl_url, now())).await?;
     let base = &v.req.base;
@@ -392,18 +396,9 @@ pub async fn certificate(
 }
 
 pub async fn revoke_cert(State(s): State<AppState>, req: AcmeRequest) -> Result<Response, Problem> {
-    use base64::Engine;
     let v = verify(&s, req, Signer::Either).await?;
     let payload = v.json()?;
-    let der = payload
-        .get("certificate")
-        .and_then(|c| c.as_str())
-        .and_then(|c| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(c)
-                .ok()
-        })
-        .ok_or_else(|| Problem::malformed("revokeCert needs `certificate`, base64url DER"))?;
+    let der = der_field(&payload, "certificate", "revokeCert")?;
     let reason = payload.get("reason").and_then(|r| r.as_i64());
     let (account, key) = (v.account.clone(), v.key.clone());
     let now = now().unix_timestamp();

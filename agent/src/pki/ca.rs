@@ -181,13 +181,7 @@ impl ClusterCa {
             sans.push(san_uri(&identity.coordinator_uri())?);
         }
         sans.extend(req.ips.iter().map(|ip| SanType::IpAddress(*ip)));
-        for name in &req.dns_names {
-            let dns = name
-                .clone()
-                .try_into()
-                .map_err(|_| CaError::BadName(name.clone()))?;
-            sans.push(SanType::DnsName(dns));
-        }
+        sans.extend(dns_sans(&req.dns_names)?);
         let eku = vec![
             ExtendedKeyUsagePurpose::ServerAuth,
             ExtendedKeyUsagePurpose::ClientAuth,
@@ -217,14 +211,7 @@ impl ClusterCa {
         public_key: &impl PublicKeyData,
         now: OffsetDateTime,
     ) -> Result<IssuedCert, CaError> {
-        let mut sans = Vec::new();
-        for name in &req.dns_names {
-            let dns = name
-                .clone()
-                .try_into()
-                .map_err(|_| CaError::BadName(name.clone()))?;
-            sans.push(SanType::DnsName(dns));
-        }
+        let mut sans = dns_sans(&req.dns_names)?;
         sans.extend(req.ips.iter().map(|ip| SanType::IpAddress(*ip)));
         sans.push(san_uri(&p2p_shared::identity::workload_uri(
             &self.cluster_id,
@@ -345,6 +332,18 @@ impl ClusterCa {
         let issuer = Issuer::from_ca_cert_der(&self.cert_der, &self.key)?;
         Ok(params.signed_by(&issuer)?.der().to_vec())
     }
+}
+
+fn dns_sans(names: &[String]) -> Result<Vec<SanType>, CaError> {
+    names
+        .iter()
+        .map(|name| {
+            name.clone()
+                .try_into()
+                .map(SanType::DnsName)
+                .map_err(|_| CaError::BadName(name.clone()))
+        })
+        .collect()
 }
 
 fn san_uri(uri: &str) -> Result<SanType, CaError> {

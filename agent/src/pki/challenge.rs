@@ -239,15 +239,10 @@ pub struct Verifier {
 
 impl Verifier {
     pub fn new(port: u16) -> Result<Self, reqwest::Error> {
-        p2p_shared::tls::crypto_provider();
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .redirect(reqwest::redirect::Policy::none())
-            .http1_only()
-            .connect_timeout(CALLBACK_TIMEOUT)
-            .timeout(CALLBACK_TIMEOUT)
-            .build()?;
-        Ok(Self { http, port })
+        Ok(Self {
+            http: fenced_client(CALLBACK_TIMEOUT)?,
+            port,
+        })
     }
 
     /// Calls `ip` back and checks the answer.
@@ -285,6 +280,19 @@ impl Verifier {
             Err(CallbackFailure::WrongAnswer { addr })
         }
     }
+}
+
+/// The client of every call-back a client can steer (enrolment, ACME `http-01`): no
+/// proxy, no redirects, HTTP/1.1, `timeout` for connecting and for the whole call.
+pub(crate) fn fenced_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    p2p_shared::tls::crypto_provider();
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .http1_only()
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .build()
 }
 
 /// Why a claimed address did not pass the call-back.
