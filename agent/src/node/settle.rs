@@ -85,6 +85,11 @@ impl Settle {
         let c = &self.control;
         let now = OffsetDateTime::now_utc().unix_timestamp();
         c.raft.propose(Command::PruneRevokedTokens { now }).await?;
+        c.raft
+            .propose(Command::PruneAcmeOrders {
+                before: now - crate::store::ORDER_RETENTION_SECS,
+            })
+            .await?;
         let (users, vault) = (c.users.clone(), self.vault.clone());
         let moved =
             blocking::run(move || users.adopt_from_vault(&vault).map_err(AgentError::from)).await?;

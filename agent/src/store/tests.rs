@@ -99,6 +99,43 @@ fn prune_keeps_live_revocations() {
 }
 
 #[test]
+fn acme_orders_follow_their_versions_and_are_pruned() {
+    use acme_records::Order;
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("s.db")).unwrap();
+    let order = |id: &str, version: u64, created_at: i64| Order {
+        id: id.into(),
+        account_id: "a".into(),
+        version,
+        identifiers: vec![],
+        authorizations: vec![],
+        created_at,
+        expires_at: created_at + 10,
+        validity_secs: 60,
+        cert_serial: None,
+        error: None,
+    };
+    let put = |o: Order| {
+        s.apply(&Command::PutAcmeOrder {
+            order: o,
+            cert: None,
+        })
+    };
+    put(order("old", 1, 10)).unwrap();
+    put(order("new", 1, 1000)).unwrap();
+    assert!(put(order("new", 1, 1000)).is_err(), "created twice");
+    assert!(put(order("new", 3, 1000)).is_err(), "a version skipped");
+    put(order("new", 2, 1000)).unwrap();
+    assert!(
+        put(order("new", 2, 1000)).is_err(),
+        "made from an older version"
+    );
+    s.apply(&Command::PruneAcmeOrders { before: 500 }).unwrap();
+    assert!(s.acme_order("old").unwrap().is_none());
+    assert_eq!(s.acme_order("new").unwrap().unwrap().version, 2);
+}
+
+#[test]
 fn commands_have_a_stable_wire_form() {
     let cmd = Command::RevokeToken {
         jti: "x".into(),
