@@ -11,54 +11,37 @@ use p2p_shared::api::{CertKind, CertSummary, NodeInfo};
 use p2p_tests::netns::{NetCluster, PORT, require};
 use p2p_tests::{parse, stderr, stdout, wait_for};
 
-/// Whether `host`'s own API accepts the `ops` operator certificate.
-fn accepts_ops(net: &NetCluster, host: &str, ip: &str) -> bool {
+/// `host`'s own view through its API with the `ops` operator certificate; `None` when the
+/// node refuses the certificate (or does not answer).
+fn nodes_seen_by(net: &NetCluster, host: &str, ip: &str) -> Option<Vec<NodeInfo>> {
     let endpoint = format!("https://{ip}:{PORT}");
-    let out = net.ctl(
-        host,
-        &[
-            "--context",
-            "ops",
-            "--endpoint",
-            &endpoint,
-            "--timeout",
-            "2",
-            "-o",
-            "json",
-            "nodes",
-            "ls",
-        ],
-        &[],
-    );
-    out.status.success()
+    let args = [
+        "--context",
+        "ops",
+        "--endpoint",
+        &endpoint,
+        "--timeout",
+        "2",
+        "-o",
+        "json",
+        "nodes",
+        "ls",
+    ];
+    let out = net.ctl(host, &args, &[]);
+    out.status.success().then(|| parse(&stdout(&out)))
+}
+
+fn accepts_ops(net: &NetCluster, host: &str, ip: &str) -> bool {
+    nodes_seen_by(net, host, ip).is_some()
 }
 
 fn alive_everywhere(net: &NetCluster, host: &str, ip: &str, names: &[&str]) -> bool {
-    let endpoint = format!("https://{ip}:{PORT}");
-    let out = net.ctl(
-        host,
-        &[
-            "--context",
-            "ops",
-            "--endpoint",
-            &endpoint,
-            "--timeout",
-            "2",
-            "-o",
-            "json",
-            "nodes",
-            "ls",
-        ],
-        &[],
-    );
-    if !out.status.success() {
-        return false;
-    }
-    let nodes: Vec<NodeInfo> = parse(&stdout(&out));
-    names.iter().all(|n| {
-        nodes
-            .iter()
-            .any(|x| x.node_id == *n && x.state.to_string() == "alive")
+    nodes_seen_by(net, host, ip).is_some_and(|nodes| {
+        names.iter().all(|n| {
+            nodes
+                .iter()
+                .any(|x| x.node_id == *n && x.state.to_string() == "alive")
+        })
     })
 }
 

@@ -175,6 +175,15 @@ pub async fn new_account(State(s): State<AppState>, req: AcmeRequest) -> Result<
     })
 }
 
+/// The signing account, which must be the one the URL names.
+fn own_account(v: &Verified, id: &str) -> Result<Account, Problem> {
+    let account = v.account()?;
+    if account.id != id {
+        return Err(Problem::unauthorized("a request for another account"));
+    }
+    Ok(account)
+}
+
 /// `POST /acme/acct/{id}`: read, update contacts, or deactivate (RFC 8555 7.3.2, 7.3.6).
 pub async fn account(
     State(s): State<AppState>,
@@ -182,10 +191,7 @@ pub async fn account(
     req: AcmeRequest,
 ) -> Result<Response, Problem> {
     let v = verify(&s, req, Signer::Account).await?;
-    let mut account = v.account()?;
-    if account.id != id {
-        return Err(Problem::unauthorized("a request for another account"));
-    }
+    let mut account = own_account(&v, &id)?;
     let payload = v.json()?;
     if !v.is_post_as_get() {
         match payload.get("status").and_then(|s| s.as_str()) {
@@ -215,10 +221,7 @@ pub async fn account_orders(
     req: AcmeRequest,
 ) -> Result<Response, Problem> {
     let v = verify(&s, req, Signer::Account).await?;
-    let account = v.account()?;
-    if account.id != id {
-        return Err(Problem::unauthorized("a request for another account"));
-    }
+    let account = own_account(&v, &id)?;
     let now = now().unix_timestamp();
     let orders = with_flow(&s, move |f| {
         f.store
